@@ -1,0 +1,220 @@
+# pymemlab - the one entry point.  `make help` lists the commands.
+#
+# Builds live under build/<variant>/ (rel: -O2; asan: AddressSanitizer +
+# UBSan; debug: -O0 for gdb).  A layer is chapter code: the reference in
+# solutions/NN-slug/, the learner's in skeletons/NN-slug/ (or SUBMISSION=dir).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+BUILD      := build
+SUBMISSION ?= skeletons
+STACK      ?= mine
+CH         ?=
+VARIANT    ?= rel
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+CHAPTERS := $(sort $(notdir $(wildcard solutions/[0-9][0-9]-*)))
+
+CC       ?= cc
+CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -g -fno-omit-frame-pointer -Iinclude -Igrader/lib
+CFLAGS_rel    := -O2
+CFLAGS_debug  := -O0
+CFLAGS_asan   := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS_rel   :=
+LDFLAGS_debug :=
+LDFLAGS_asan  := -fsanitize=address,undefined
+
+# pkg-config is asked only when a recipe needs it, so that `make help` and
+# `make deps` work on a machine that has none of the libraries yet.
+pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
+GVC_CFLAGS   = $(call pc,--cflags,libgvc libcgraph)
+GVC_LIBS     = $(call pc,--libs,libgvc libcgraph)
+CHECK_CFLAGS = $(call pc,--cflags,check)
+CHECK_LIBS   = $(call pc,--libs,check)
+JSON_CFLAGS  = $(call pc,--cflags,jansson)
+JSON_LIBS    = $(call pc,--libs,jansson)
+XML_CFLAGS   = $(call pc,--cflags,libxml-2.0)
+XML_LIBS     = $(call pc,--libs,libxml-2.0)
+
+HEADERS      := $(wildcard include/*.h)
+RUNTIME_SRC  := $(wildcard runtime/*.c)
+RUNTIME_HDRS := $(wildcard runtime/*.h)
+GRADER_SRC   := $(wildcard grader/pmgrade/*.c)
+
+# Resolve CH=01 (or CH=01-refcount) to the chapter's slug.
+ifneq ($(CH),)
+CH_SLUG := $(firstword $(filter $(CH)%,$(CHAPTERS)))
+endif
+
+# ---------------------------------------------------------------- help ---
+.PHONY: help
+help:
+	@echo "pymemlab - rebuild CPython's memory management in C, one layer at a time"
+	@echo
+	@echo "  make grade              grade your work (skeletons/), every chapter; CH=01 for one"
+	@echo "  make grade SUBMISSION=dir   grade a folder laid out like skeletons/ (instructors)"
+	@echo "  make run SCRIPT=f.py    run a scenario on your layers (STACK=ref: the reference)"
+	@echo "  make debug CH=01 TEST=name  one test, no fork, under gdb"
+	@echo "  make watch CH=01        re-grade on every save"
+	@echo "  make book               the book, in build/book/ (open index.html)"
+	@echo "  make test               the project's own test suite"
+	@echo "  make deps               install the Debian packages everything needs"
+	@echo "  make clean              remove build/"
+	@echo
+	@echo "Chapters: $(CHAPTERS)"
+
+# ---------------------------------------------------------------- deps ---
+.PHONY: deps deps-ensure
+deps:
+	@bash tools/deps.sh install
+
+deps-ensure:
+	@bash tools/deps.sh ensure
+
+# ------------------------------------------------------- object rules ---
+# $(1) = variant.  Runtime objects, the suite framework and the reference
+# layers are compiled once per variant.
+define VARIANT_RULES
+RT_OBJ_$(1) := $$(patsubst runtime/%.c,$(BUILD)/$(1)/runtime/%.o,$$(RUNTIME_SRC))
+
+$(BUILD)/$(1)/runtime/%.o: runtime/%.c $$(HEADERS) $$(RUNTIME_HDRS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(GVC_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/libpmruntime.a: $$(RT_OBJ_$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/$(1)/pmtest.o: grader/lib/pmtest.c grader/lib/pmtest.h $$(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) $$(JSON_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
+
+$(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/main/pmrun.o: runtime/main/pmrun.c $$(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
+endef
+$(foreach v,rel asan debug,$(eval $(call VARIANT_RULES,$(v))))
+
+REF_OBJ = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)))
+REF_OBJ_EXCEPT = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(filter-out $(2),$(CHAPTERS)),solutions/$(c)/*.c)))
+SUITE_OBJ = $(patsubst grader/suites/%.c,$(BUILD)/$(1)/suites/%.o,$(wildcard grader/suites/$(2)/*.c))
+
+# ------------------------------------------------------ reference pmrun ---
+.PHONY: pmrun-ref
+pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
+
+$(BUILD)/%/ref/bin/pmrun: $(BUILD)/%/main/pmrun.o $(BUILD)/%/libpmruntime.a
+	@$(MAKE) -s --no-print-directory ref-objs VARIANT=$*
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_$*) -o $@ $< $(call REF_OBJ,$*) $(BUILD)/$*/libpmruntime.a $(GVC_LIBS)
+
+.PHONY: ref-objs
+ref-objs: $(call REF_OBJ,$(VARIANT))
+
+# ------------------------------------------- one chapter's test suite ---
+# make suite CH=01-refcount SUBMISSION=dir OUT=dir [VARIANT=rel|asan|debug]
+# builds OUT/suite: the suite of chapter CH, linked with the submission's
+# CH layer and the reference for every other chapter.  This is what the
+# grader runs; a compile or link error here costs the chapter.
+.PHONY: suite
+suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o
+	@test -n "$(CH_SLUG)" || { echo "make suite: CH= must name a chapter ($(CHAPTERS))" >&2; exit 2; }
+	@test -n "$(OUT)" || { echo "make suite: OUT= is required" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory $(call REF_OBJ_EXCEPT,$(VARIANT),$(CH_SLUG)) $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG))
+	@mkdir -p "$(OUT)/layer"
+	@src=( "$(SUBMISSION)/$(CH_SLUG)"/*.c ); \
+	 if [ ! -e "$${src[0]}" ]; then echo "no .c files in $(SUBMISSION)/$(CH_SLUG)" >&2; exit 1; fi; \
+	 objs=(); for f in "$${src[@]}"; do \
+	   o="$(OUT)/layer/$$(basename "$${f%.c}").o"; \
+	   $(CC) $(CFLAGS_COMMON) $(CFLAGS_$(VARIANT)) -c "$$f" -o "$$o" || exit 1; \
+	   objs+=("$$o"); \
+	 done; \
+	 $(CC) $(LDFLAGS_$(VARIANT)) -o "$(OUT)/suite" $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG)) \
+	   $(BUILD)/$(VARIANT)/pmtest.o "$${objs[@]}" $(call REF_OBJ_EXCEPT,$(VARIANT),$(CH_SLUG)) \
+	   $(BUILD)/$(VARIANT)/libpmruntime.a $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) -lm
+
+# ------------------------------------------------------------- grader ---
+$(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS)
+
+GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(filter ref,$(STACK)),--stack ref)
+
+.PHONY: grade
+grade: deps-ensure
+	@$(MAKE) -s --no-print-directory $(BUILD)/bin/pmgrade $(BUILD)/rel/libpmruntime.a
+	@$(BUILD)/bin/pmgrade $(GRADE_ARGS) $(GRADEFLAGS)
+
+# --------------------------------------------------------- make run ---
+# STACK=mine (default) builds every layer from SUBMISSION; STACK=ref from
+# solutions/.  The heap at the end is drawn to build/run/<script>.svg.
+MINE_OBJ_DIR := $(BUILD)/rel/mine
+MINE_SRC = $(wildcard $(foreach c,$(CHAPTERS),$(SUBMISSION)/$(c)/*.c))
+
+.PHONY: run
+run: deps-ensure
+	@test -n "$(SCRIPT)" || { echo "usage: make run SCRIPT=examples/cycle.py [STACK=ref]" >&2; exit 2; }
+	@test -f "$(SCRIPT)" || { echo "make run: no such file: $(SCRIPT)" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory $(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmrun,mine-pmrun)
+	@mkdir -p $(BUILD)/run
+	@$(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmrun,$(MINE_OBJ_DIR)/bin/pmrun) \
+	  --heap-svg $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).svg \
+	  $(RUNFLAGS) "$(SCRIPT)"
+
+.PHONY: mine-pmrun
+mine-pmrun: $(BUILD)/rel/main/pmrun.o $(BUILD)/rel/libpmruntime.a
+	@mkdir -p $(MINE_OBJ_DIR)/bin
+	@objs=(); for f in $(MINE_SRC); do \
+	   o="$(MINE_OBJ_DIR)/$${f#$(SUBMISSION)/}"; o="$${o%.c}.o"; mkdir -p "$$(dirname "$$o")"; \
+	   $(CC) $(CFLAGS_COMMON) $(CFLAGS_rel) -c "$$f" -o "$$o" || exit 1; objs+=("$$o"); \
+	 done; \
+	 $(CC) -o $(MINE_OBJ_DIR)/bin/pmrun $(BUILD)/rel/main/pmrun.o "$${objs[@]}" \
+	   $(BUILD)/rel/libpmruntime.a $(GVC_LIBS)
+
+# ------------------------------------------------------- make debug ---
+.PHONY: debug
+debug: deps-ensure
+	@test -n "$(CH_SLUG)" || { echo "usage: make debug CH=01 TEST=test_name" >&2; exit 2; }
+	@test -n "$(TEST)" || { echo "usage: make debug CH=01 TEST=test_name (names: make list CH=01)" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory suite VARIANT=debug OUT=$(BUILD)/debug/$(CH_SLUG)
+	CK_FORK=no PMLAB_ROOT=. PMLAB_ARTIFACTS=$(BUILD)/debug/$(CH_SLUG)/artifacts \
+	  gdb -q -ex run --args $(BUILD)/debug/$(CH_SLUG)/suite --run $(TEST)
+
+.PHONY: list
+list: deps-ensure
+	@test -n "$(CH_SLUG)" || { echo "usage: make list CH=01" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory suite VARIANT=rel OUT=$(BUILD)/rel/list/$(CH_SLUG) SUBMISSION=solutions
+	@$(BUILD)/rel/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pts\t\(.step)"'
+
+# ------------------------------------------------------- make watch ---
+.PHONY: watch
+watch: deps-ensure
+	@bash tools/watch.sh "$(SUBMISSION)" "$(CH)"
+
+# -------------------------------------------------------- make book ---
+.PHONY: book
+book: deps-ensure
+	@$(MAKE) -s --no-print-directory $(BUILD)/rel/ref/bin/pmrun
+	@bash book/build.sh $(BUILD)/book
+	@echo "book: open $(BUILD)/book/index.html"
+
+# -------------------------------------------------------- make test ---
+.PHONY: test
+test:
+	@bash tools/deps.sh check
+	@bash tools/selftest.sh
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD)

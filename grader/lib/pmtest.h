@@ -1,0 +1,71 @@
+/* pmtest.h - how a graded suite declares its tests (Check underneath).
+ *
+ * A suite is one C program per chapter (grader/suites/NN-slug/).  It defines
+ *
+ *     void pm_register(PmSuite *s);
+ *
+ * which adds every test with its points, step, title, hint and the chapter
+ * section to read.  The shared main() in pmtest.c does the rest:
+ *
+ *     suite --list                 the manifest, as JSON, on stdout
+ *     suite --run NAME [--xml F]   run one test (Check fork mode, timeout,
+ *                                  resource limits set before it runs)
+ *     suite --run-all [--xml F]    every test, one Check run
+ *
+ * Environment: CK_FORK=no runs without fork (make debug); PMLAB_ARTIFACTS is
+ * the folder where failing scenario tests leave their heap pictures and a
+ * divergence.json for the grader; PMLAB_ROOT is the repository (scenarios
+ * are found relative to it).
+ */
+#ifndef PMTEST_H
+#define PMTEST_H
+
+#include <check.h>
+#include <stdio.h>
+
+typedef struct PmSuite PmSuite;
+
+/* A unit test is written with Check's START_TEST/END_TEST and ck_assert_*;
+ * messages say what was expected and what happened:
+ *     ck_assert_msg(Pm_REFCNT(x) == 2,
+ *         "after PmList_Append the item should have 2 references "
+ *         "(yours and the list's), it has %zd", Pm_REFCNT(x));
+ * The fixture around every test calls PmRuntime_Init() before and
+ * PmRuntime_Fini() after, in the test's own process. */
+
+/* Register a test that must pass. */
+void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points,
+                 const char *step, const char *title, const char *hint,
+                 const char *section);
+/* Register a test that passes only if the code under test kills the process
+ * with this signal (for example SIGABRT from _Pm_NegativeRefcount). */
+void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int signal,
+                        int points, const char *step, const char *title,
+                        const char *hint, const char *section);
+/* Register a scenario: grader/scenarios/<chapter>/<stem>.py is run on the
+ * linked layers; its output must equal <stem>.out (recorded from CPython),
+ * and once the module is torn down and collected, no object and no reference
+ * may be left over.  On the first differing line the test writes the heap
+ * picture of this build to $PMLAB_ARTIFACTS/<name>.svg and
+ * $PMLAB_ARTIFACTS/<name>.json = {"scenario", "line", "output_line",
+ * "expected", "got"}, so the grader can draw the reference beside it. */
+void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
+                     const char *hint, const char *section);
+
+#define PM_ADD(s, fn, points, step, title, hint, section) \
+    pm_add_test((s), #fn, (fn), (points), (step), (title), (hint), (section))
+#define PM_ADD_SIGNAL(s, fn, sig, points, step, title, hint, section) \
+    pm_add_signal_test((s), #fn, (fn), (sig), (points), (step), (title), (hint), (section))
+
+/* The chapter slug of this suite, e.g. "01-refcount" (defined by the suite). */
+extern const char pm_chapter[];
+void pm_register(PmSuite *s);
+
+/* Helpers for tests. */
+/* Run a scenario given as source text; output captured into a malloc'd
+ * string (*out, caller frees).  Returns the PmRunStatus. */
+int pm_run_source(const char *source, char **out);
+/* Live objects and total references now (after a full collection). */
+void pm_heap_counts(long *live, long *refs);
+
+#endif /* PMTEST_H */

@@ -1,0 +1,13 @@
+/* pmlab.h - everything: the object model, the layers' contracts, the types
+ * and the runtime.  Layers and tests include this one header. */
+#ifndef PMLAB_H
+#define PMLAB_H
+
+#include "pm_object.h"
+#include "pm_refcount.h"
+#include "pm_mem.h"
+#include "pm_gc.h"
+#include "pm_types.h"
+#include "pm_runtime.h"
+
+#endif /* PMLAB_H */

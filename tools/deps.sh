@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# tools/deps.sh - the one list of Debian packages pymemlab needs, and the two
+# things done with it: `check` (is everything here? name what is missing) and
+# `install` (apt-get it).  Used by `make deps`, by `make grade` and by CI.
+set -u
+
+# package            what needs it
+PACKAGES=(
+  build-essential    # cc, make
+  pkg-config         # finds the libraries below
+  check              # the graded suites (libcheck)
+  graphviz           # dot, for the book's figures
+  libgraphviz-dev    # cgraph/gvc, for heap pictures
+  libjansson-dev     # JSON reports
+  libxml2-dev        # JUnit XML and reading Check's XML
+  pandoc             # the book
+  jq                 # the self-test reads report.json
+  patch              # the self-test applies mutants
+  gdb                # make debug
+)
+
+# Each check: "kind name package".  kind is cmd (a command) or pc (a
+# pkg-config module).
+CHECKS=(
+  "cmd cc build-essential"
+  "cmd make build-essential"
+  "cmd pkg-config pkg-config"
+  "pc check check"
+  "pc libgvc libgraphviz-dev"
+  "pc libcgraph libgraphviz-dev"
+  "pc jansson libjansson-dev"
+  "pc libxml-2.0 libxml2-dev"
+  "cmd dot graphviz"
+  "cmd pandoc pandoc"
+  "cmd jq jq"
+  "cmd patch patch"
+)
+
+missing_packages() {
+  local kind name pkg seen=" "
+  for c in "${CHECKS[@]}"; do
+    read -r kind name pkg <<<"$c"
+    case $kind in
+      cmd) command -v "$name" >/dev/null 2>&1 && continue ;;
+      pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" && continue ;;
+    esac
+    case "$seen" in *" $pkg "*) ;; *) seen="$seen$pkg "; printf '%s\n' "$pkg" ;; esac
+  done
+}
+
+install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo -n"
+    else
+      echo "pymemlab needs Debian packages; run: sudo apt-get install -y ${PACKAGES[*]}" >&2
+      return 1
+    fi
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+}
+
+case "${1:-check}" in
+  list) printf '%s\n' "${PACKAGES[@]}" ;;
+  install) install ;;
+  check)
+    m=$(missing_packages | tr '\n' ' ')
+    [ -z "$m" ] && exit 0
+    echo "pymemlab: missing Debian packages: ${m% }. Install them with: sudo apt-get install -y ${m% }   (or: sudo make deps)" >&2
+    exit 1 ;;
+  ensure)
+    # make grade's first step: install what is missing when we may, else
+    # name the one command to run.
+    m=$(missing_packages | tr '\n' ' ')
+    [ -z "$m" ] && exit 0
+    if [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+      echo "pymemlab: installing missing Debian packages: ${m% }" >&2
+      install >&2 || exit 1
+      exit 0
+    fi
+    echo "pymemlab: missing Debian packages: ${m% }. Install them with: sudo apt-get install -y ${m% }   (or: sudo make deps)" >&2
+    exit 1 ;;
+  *) echo "usage: tools/deps.sh [check|ensure|install|list]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# tools/selftest.sh - `make test`: the project's own test suite.
+#
+# Checks what must stay true of the workbook (BRIEF §8): the solutions grade
+# 100%, the pristine skeletons grade 0 without breaking the grader, every
+# mutant loses points at the tests meant to catch it, every robustness
+# fixture is graded as it should be, every scenario prints what CPython
+# prints, the reference is clean under ASan/UBSan, and the book builds.
+# Ends with one line "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+
+OUT=build/selftest
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+passed=0
+failed=0
+failures=()
+ok()   { passed=$((passed + 1)); printf '  ok    %s\n' "$1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/        /'; }
+section() { printf '\n== %s ==\n' "$1"; }
+
+CHAPTERS=$(ls -d solutions/[0-9][0-9]-* | xargs -n1 basename)
+
+# grade NAME SUBMISSION [pmgrade args...] -> report in $OUT/NAME, status in $rc
+grade() {
+  local name=$1 sub=$2; shift 2
+  build/bin/pmgrade --root . --submission "$sub" --out "$OUT/$name" --jobs "$JOBS" --quiet "$@" \
+    >"$OUT/$name.log" 2>&1
+  rc=$?
+}
+report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
+
+section "build"
+start=$(date +%s)
+if make -s --no-print-directory build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
+     build/rel/ref/bin/pmrun build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
+  ok "the grader, the runtime and the reference pmrun build (rel and asan)"
+else
+  fail "build" "$(tail -30 "$OUT/build.log")"
+  printf '\n%d passed, %d failed\n' "$passed" "$((failed))"
+  exit 1
+fi
+
+section "solutions grade 100%"
+grade solutions solutions
+score=$(report .score solutions); max=$(report .max_score solutions)
+if [ "$rc" -eq 0 ] && [ -n "$score" ] && [ "$score" = "$max" ] && [ "$max" != 0 ]; then
+  ok "solutions: $score/$max"
+else
+  fail "solutions: ${score:-?}/${max:-?} (exit $rc)" \
+    "$(report '.chapters[].tests[] | select(.status != "passed") | "\(.name): \(.status): \(.message)"' solutions | head -20)"
+fi
+for f in report.json results.json junit.xml report.html; do
+  [ -s "$OUT/solutions/$f" ] && ok "solutions: $f written" || fail "solutions: $f missing"
+done
+jq -e 'has("score") and (.tests | type == "array") and (.tests | length > 0)' "$OUT/solutions/results.json" >/dev/null 2>&1 \
+  && ok "results.json is Gradescope-shaped (score, tests)" || fail "results.json lacks score or tests"
+
+section "pristine skeletons grade 0"
+grade skeletons skeletons
+score=$(report .score skeletons); max=$(report .max_score skeletons)
+npass=$(report '[.chapters[].tests[] | select(.status == "passed")] | length' skeletons)
+if [ "$rc" -eq 1 ] && [ "$score" = 0 ] && [ "${max:-0}" -gt 0 ] && [ "$npass" = 0 ]; then
+  ok "skeletons: 0/$max, the grader exits 1 and reports every test"
+else
+  fail "skeletons: ${score:-?}/${max:-?}, exit $rc, $npass tests passed" \
+    "$(report '.chapters[].tests[] | select(.status == "passed") | .name' skeletons | head)"
+fi
+for ch in $CHAPTERS; do
+  b=$(report ".chapters[] | select(.chapter == \"$ch\") | .build" skeletons)
+  [ "$b" = ok ] && ok "skeletons/$ch compiles as shipped" || fail "skeletons/$ch does not build: $b"
+done
+
+section "mutants lose points where they should"
+for ch in $CHAPTERS; do
+  for patch in grader/mutants/"$ch"/*.patch; do
+    [ -e "$patch" ] || continue
+    m=$(basename "$patch" .patch)
+    dir="$OUT/mutants/$m/src"
+    mkdir -p "$dir"
+    cp -r solutions/"$ch" "$dir/"
+    if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/mutants/$m/patch.log" 2>&1; then
+      fail "mutant $m: the patch no longer applies" "$(cat "$OUT/mutants/$m/patch.log")"
+      continue
+    fi
+    grade "mutants/$m" "$dir" --chapter "$ch"
+    must=$(sed -n 's/^Must fail: *//p' "$patch")
+    score=$(report .score "mutants/$m"); max=$(report .max_score "mutants/$m")
+    missed=()
+    for t in $must; do
+      st=$(report ".chapters[].tests[] | select(.name == \"$t\") | .status" "mutants/$m")
+      [ -n "$st" ] && [ "$st" != passed ] || missed+=("$t (${st:-no such test})")
+    done
+    if [ -z "$must" ]; then
+      fail "mutant $m: no 'Must fail:' line"
+    elif [ ${#missed[@]} -eq 0 ] && [ -n "$score" ] && [ "$score" -lt "$max" ]; then
+      ok "mutant $m loses points ($score/$max) at: $must"
+    else
+      fail "mutant $m: these tests should fail but did not: ${missed[*]:-} (score ${score:-?}/${max:-?})"
+    fi
+  done
+done
+
+section "robustness fixtures"
+if [ -f grader/fixtures/EXPECT ]; then
+  while read -r fx want; do
+    case "$fx" in ''|'#'*) continue ;; esac
+    ch=$(ls -d grader/fixtures/"$fx"/[0-9][0-9]-* 2>/dev/null | head -1 | xargs -r basename)
+    # The fixture's misbehaviour should cost points quickly: shorten Check's
+    # per-test timeout for these runs.
+    CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "grader/fixtures/$fx" ${ch:+--chapter "$ch"} --no-sanitizers
+    files_ok=1
+    for f in report.json results.json junit.xml report.html; do
+      [ -s "$OUT/fixtures/$fx/$f" ] || files_ok=0
+    done
+    statuses=$(report '[.chapters[].tests[].status] | unique | join(" ")' "fixtures/$fx")
+    if [ "$rc" -eq 1 ] && [ $files_ok = 1 ] && [[ " $statuses " == *" $want "* ]]; then
+      ok "fixture $fx: graded, reports written, status '$want' reported"
+    else
+      fail "fixture $fx: exit $rc, reports written: $files_ok, statuses: ${statuses:-none} (want $want)" \
+        "$(tail -5 "$OUT/fixtures/$fx.log")"
+    fi
+  done <grader/fixtures/EXPECT
+else
+  fail "grader/fixtures/EXPECT is missing"
+fi
+
+section "scenarios print what CPython prints"
+if bash grader/scenarios/check.sh build/rel/ref/bin/pmrun >"$OUT/scenarios.log" 2>&1; then
+  ok "scenarios and examples: $(tail -1 "$OUT/scenarios.log")"
+else
+  fail "scenarios: $(tail -1 "$OUT/scenarios.log")" "$(grep -v '^ok' "$OUT/scenarios.log" | head -40)"
+fi
+
+section "the reference is clean under AddressSanitizer and UBSan"
+if ASAN_OPTIONS=detect_leaks=1 bash grader/scenarios/check.sh build/asan/ref/bin/pmrun >"$OUT/scenarios-asan.log" 2>&1; then
+  ok "scenarios on the ASan/UBSan reference: $(tail -1 "$OUT/scenarios-asan.log")"
+else
+  fail "scenarios under ASan: $(tail -1 "$OUT/scenarios-asan.log")" "$(grep -v '^ok' "$OUT/scenarios-asan.log" | head -40)"
+fi
+# The graded run of the solutions above also ran every test under ASan.
+asan_fail=$(report '[.chapters[].tests[] | select(.status == "memory-error")] | length' solutions)
+[ "${asan_fail:-1}" = 0 ] && ok "solutions: no test reports a memory error under ASan" \
+  || fail "solutions: $asan_fail tests report memory errors under ASan"
+
+section "the book"
+if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
+  ok "the book builds (HTML and EPUB)"
+  for md in chapters/*.md; do
+    stem=$(basename "$md" .md)
+    [ -s "$OUT/book/$stem.html" ] && ok "book: $stem.html" || fail "book: $stem.html missing"
+  done
+  [ -s "$OUT/book/pymemlab.epub" ] && ok "book: pymemlab.epub" || fail "book: EPUB missing"
+  nfig=0; badfig=()
+  for svg in "$OUT"/book/fig/*.svg; do
+    [ -e "$svg" ] || continue
+    nfig=$((nfig + 1))
+    grep -q '<svg' "$svg" || badfig+=("$(basename "$svg")")
+  done
+  if [ "$nfig" -gt 0 ] && [ ${#badfig[@]} -eq 0 ]; then ok "book: $nfig figures render as SVG"
+  else fail "book: figures missing or broken: ${badfig[*]:-none rendered}"; fi
+  # Every figure a chapter links to exists.
+  missing=$(grep -ho 'fig/[A-Za-z0-9_.-]*\.svg' "$OUT"/book/*.html | sort -u | while read -r f; do [ -e "$OUT/book/$f" ] || echo "$f"; done)
+  [ -z "$missing" ] && ok "book: every figure a page links to exists" || fail "book: missing figures: $missing"
+else
+  fail "the book does not build" "$(tail -20 "$OUT/book.log")"
+fi
+if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
+  ok "book: 'see it in real Python' snippets: $(tail -1 "$OUT/snippets.log")"
+else
+  fail "book snippets: $(tail -1 "$OUT/snippets.log")" "$(head -30 "$OUT/snippets.log")"
+fi
+
+end=$(date +%s)
+echo
+if [ "$failed" -gt 0 ]; then
+  echo "Failed:"
+  printf '  - %s\n' "${failures[@]}"
+fi
+echo "make test took $((end - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
