@@ -174,7 +174,19 @@ static inline void _PmGCHead_SET_PREV(PmGC_Head *gc, PmGC_Head *prev)
     gc->_gc_prev = (gc->_gc_prev & ~_PmGC_PREV_MASK) | ((uintptr_t)prev & _PmGC_PREV_MASK);
 }
 
-/* True if the object has a GC header (its type has Pm_TPFLAGS_HAVE_GC). */
-#define _PmObject_IS_GC(o) PmType_IS_GC(Pm_TYPE(o))
+/* True if the object has a GC header in front of it: its type has
+ * Pm_TPFLAGS_HAVE_GC -- except for type objects, where only heap types
+ * (made by `class`) have one; static types such as `list` do not.  This is
+ * CPython's PyObject_IS_GC with type's tp_is_gc folded in. */
+static inline int _PmObject_IS_GC(PmObject *o)
+{
+    PmTypeObject *tp = o->ob_type;
+    if (!PmType_IS_GC(tp))
+        return 0;
+    if (PmType_HasFeature(tp, Pm_TPFLAGS_TYPE_SUBCLASS))
+        return PmType_HasFeature((PmTypeObject *)o, Pm_TPFLAGS_HEAPTYPE);
+    return 1;
+}
+#define _PmObject_IS_GC(o) _PmObject_IS_GC(_PmObject_CAST(o))
 
 #endif /* PM_OBJECT_H */

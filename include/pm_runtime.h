@@ -10,8 +10,9 @@
 
 /* ---- lifecycle ---- */
 /* Create the singletons (None, True, False, small ints, interned strings),
- * make them immortal through _Pm_SetImmortal, and reset the counters.
- * Safe to call again after PmRuntime_Fini. */
+ * immortal from the start (their counts are set directly: start-up calls
+ * no chapter code, so it works on an unfinished skeleton), and reset the
+ * counters and the collector.  Safe to call again after PmRuntime_Fini. */
 void PmRuntime_Init(void);
 /* Collect, then free what the runtime itself holds. */
 void PmRuntime_Fini(void);
@@ -38,6 +39,7 @@ typedef enum {
     PmExc_SyntaxError,
     PmExc_NotImplementedError, /* outside the supported subset */
     PmExc_RuntimeError,
+    PmExc_RecursionError,      /* nesting deeper than the recursion limit */
 } PmExcKind;
 
 void PmErr_SetString(PmExcKind kind, const char *message);

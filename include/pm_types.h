@@ -175,8 +175,12 @@ PmObject *PmObject_GetItem(PmObject *op, PmObject *key);
 int PmObject_SetItem(PmObject *op, PmObject *key, PmObject *value);
 int PmObject_DelItem(PmObject *op, PmObject *key);
 Pm_ssize_t PmObject_Length(PmObject *op);
-/* A short label for pictures and logs: "list[3]", "int 42", "str 'ab…'". */
+/* A short label for pictures and logs: "list (3 items)", "int 42", "str 'ab...'". */
 void _PmObject_ShortLabel(PmObject *op, char *buf, size_t size);
+
+/* _PmObject_IS_GC as a function (CPython's PyObject_IS_GC): a static type
+ * object is not a GC object, a heap type is. */
+int _PmObject_IsGC(PmObject *op);
 
 /* Allocate a non-GC object of a static type: count 1, registered. */
 PmObject *_PmObject_New(PmTypeObject *tp);

@@ -1,0 +1,365 @@
+/* dictobject.c - dict: CPython's compact, insertion-ordered hash table.
+ *
+ * ma_entries holds (hash, key, value) in insertion order; ma_indices is the
+ * hash table proper, mapping probe slots to entry numbers.  A deleted entry
+ * keeps its place (key and value NULL) and its slot in the index becomes
+ * DKIX_DUMMY, so probe chains through it stay intact.  Given here: the table
+ * machinery and everything but PmDict_SetItem, PmDict_DelItem and
+ * dict_dealloc, which are chapter 1's.
+ */
+#include <string.h>
+#include "pm_core.h"
+
+#define DKIX_EMPTY (-1) /* slot never used: a probe chain ends here */
+#define DKIX_DUMMY (-2) /* slot whose entry was deleted: keep probing */
+#define PERTURB_SHIFT 5
+#define PM_DICT_MINSIZE 8
+
+/* Two thirds of the index slots may hold entries (CPython's USABLE_FRACTION). */
+static Pm_ssize_t usable_fraction(Pm_ssize_t size)
+{
+    return (size << 1) / 3;
+}
+
+PmObject *PmDict_New(void)
+{
+    PmDictObject *mp = PmObject_GC_New(PmDictObject, &PmDict_Type);
+    if (mp == NULL)
+        return NULL;
+    /* No storage until the first insertion, as CPython's empty dicts share
+     * one empty table. */
+    mp->ma_used = mp->ma_nentries = mp->ma_allocated = 0;
+    mp->ma_entries = NULL;
+    mp->ma_mask = 0;
+    mp->ma_indices = NULL;
+    mp->ma_managed = 0;
+    return (PmObject *)mp;
+}
+
+/* CPython's probe sequence: start at hash & mask, then i = 5*i + perturb + 1
+ * with perturb shifted down each step, so every bit of the hash is used and
+ * every slot is eventually visited. */
+#define FOR_EACH_PROBE(mp, hash, i, perturb)                                       \
+    for (size_t perturb = (size_t)(hash), i = (size_t)(hash) & (size_t)(mp)->ma_mask; ; \
+         perturb >>= PERTURB_SHIFT, i = (i * 5 + perturb + 1) & (size_t)(mp)->ma_mask)
+
+PmDictEntry *_PmDict_FindEntry(PmDictObject *mp, PmObject *key, Pm_hash_t hash)
+{
+    if (mp->ma_indices == NULL)
+        return NULL;
+    FOR_EACH_PROBE(mp, hash, i, perturb) {
+        Pm_ssize_t ix = mp->ma_indices[i];
+        if (ix == DKIX_EMPTY)
+            return NULL;
+        if (ix >= 0) {
+            PmDictEntry *ep = &mp->ma_entries[ix];
+            if (ep->me_key == key)
+                return ep;
+            if (ep->me_hash == hash) {
+                int eq = PmObject_RichCompareBool(ep->me_key, key, Pm_EQ);
+                if (eq < 0)
+                    return NULL;
+                if (eq)
+                    return ep;
+            }
+        }
+    }
+}
+
+/* The first slot on key's probe chain that holds no live entry. */
+static size_t find_empty_slot(PmDictObject *mp, Pm_hash_t hash)
+{
+    FOR_EACH_PROBE(mp, hash, i, perturb) {
+        if (mp->ma_indices[i] < 0)
+            return i;
+    }
+}
+
+/* Rebuild the table with room for at least minused live entries: the live
+ * entries move, compacted and still in order, to a fresh entries array, and
+ * the index is filled again.  Deleted entries disappear here. */
+static int dict_resize(PmDictObject *mp, Pm_ssize_t minused)
+{
+    Pm_ssize_t size = PM_DICT_MINSIZE;
+    while (size < minused)
+        size <<= 1;
+    Pm_ssize_t allocated = usable_fraction(size);
+    PmDictEntry *entries = PmMem_Malloc((size_t)allocated * sizeof(PmDictEntry));
+    Pm_ssize_t *indices = PmMem_Malloc((size_t)size * sizeof(Pm_ssize_t));
+    if (entries == NULL || indices == NULL) {
+        PmMem_Free(entries);
+        PmMem_Free(indices);
+        PmErr_NoMemory();
+        return -1;
+    }
+    for (Pm_ssize_t i = 0; i < size; i++)
+        indices[i] = DKIX_EMPTY;
+    Pm_ssize_t n = 0;
+    for (Pm_ssize_t i = 0; i < mp->ma_nentries; i++)
+        if (mp->ma_entries[i].me_key != NULL)
+            entries[n++] = mp->ma_entries[i];
+    PmMem_Free(mp->ma_entries);
+    PmMem_Free(mp->ma_indices);
+    mp->ma_entries = entries;
+    mp->ma_indices = indices;
+    mp->ma_allocated = allocated;
+    mp->ma_mask = size - 1;
+    mp->ma_nentries = n;
+    for (Pm_ssize_t ix = 0; ix < n; ix++)
+        mp->ma_indices[find_empty_slot(mp, entries[ix].me_hash)] = ix;
+    return 0;
+}
+
+/* CPython 3.11's MAINTAIN_TRACKING: a dict starts untracked and becomes
+ * tracked the first time it stores something that could be part of a
+ * cycle.  An instance's attribute table is never tracked itself: its
+ * instance reports the references (see type_traverse in typeobject.c). */
+void _PmDict_MaintainTracking(PmDictObject *mp, PmObject *key, PmObject *value)
+{
+    if (mp->ma_managed || PmObject_GC_IsTracked((PmObject *)mp))
+        return;
+    if (_PmObject_GC_MayBeTracked(key) || _PmObject_GC_MayBeTracked(value))
+        PmObject_GC_Track(mp);
+}
+
+/* Steals key and value, also on failure.  When the entries array is full
+ * the table grows to fit three times the live entries (GROWTH_RATE). */
+int _PmDict_InsertNew(PmDictObject *mp, PmObject *key, Pm_hash_t hash, PmObject *value)
+{
+    _PmDict_MaintainTracking(mp, key, value);
+    if (mp->ma_nentries >= mp->ma_allocated && dict_resize(mp, mp->ma_used * 3) < 0) {
+        Pm_DECREF(value);
+        Pm_DECREF(key);
+        return -1;
+    }
+    Pm_ssize_t ix = mp->ma_nentries++;
+    PmDictEntry *ep = &mp->ma_entries[ix];
+    ep->me_hash = hash;
+    ep->me_key = key;
+    ep->me_value = value;
+    mp->ma_indices[find_empty_slot(mp, hash)] = ix;
+    mp->ma_used++;
+    return 0;
+}
+
+void _PmDict_RemoveEntry(PmDictObject *mp, PmDictEntry *ep, PmObject **key, PmObject **value)
+{
+    Pm_ssize_t ix = ep - mp->ma_entries;
+    FOR_EACH_PROBE(mp, ep->me_hash, i, perturb) {
+        if (mp->ma_indices[i] == ix) {
+            mp->ma_indices[i] = DKIX_DUMMY;
+            break;
+        }
+    }
+    *key = ep->me_key;
+    *value = ep->me_value;
+    ep->me_key = NULL;
+    ep->me_value = NULL;
+    mp->ma_used--;
+}
+
+void _PmDict_FreeStorage(PmDictObject *mp)
+{
+    PmMem_Free(mp->ma_entries);
+    PmMem_Free(mp->ma_indices);
+    mp->ma_entries = NULL;
+    mp->ma_indices = NULL;
+    mp->ma_allocated = mp->ma_nentries = mp->ma_used = mp->ma_mask = 0;
+}
+
+PmObject *PmDict_GetItem(PmObject *op, PmObject *key)
+{
+    if (!PmDict_Check(op))
+        return NULL;
+    /* "No error" means none: a failed hash or comparison is forgotten, as
+     * CPython's PyDict_GetItem forgets it. */
+    int had_error = PmErr_Occurred();
+    Pm_hash_t hash = PmObject_Hash(key);
+    PmDictEntry *ep = hash == -1 ? NULL : _PmDict_FindEntry((PmDictObject *)op, key, hash);
+    if (!had_error && PmErr_Occurred())
+        PmErr_Clear();
+    return ep ? ep->me_value : NULL;
+}
+
+/* Look a str key up by its text, without making a str object. */
+PmObject *_PmDict_GetItemBytes(PmObject *op, const char *key, Pm_ssize_t n)
+{
+    PmDictObject *mp = (PmDictObject *)op;
+    if (mp->ma_indices == NULL)
+        return NULL;
+    Pm_hash_t hash = _PmUnicode_HashBytes(key, n);
+    FOR_EACH_PROBE(mp, hash, i, perturb) {
+        Pm_ssize_t ix = mp->ma_indices[i];
+        if (ix == DKIX_EMPTY)
+            return NULL;
+        if (ix >= 0) {
+            PmDictEntry *ep = &mp->ma_entries[ix];
+            if (ep->me_hash == hash && PmUnicode_Check(ep->me_key) && Pm_SIZE(ep->me_key) == n &&
+                memcmp(PmUnicode_AsUTF8(ep->me_key), key, (size_t)n) == 0)
+                return ep->me_value;
+        }
+    }
+}
+
+PmObject *PmDict_GetItemString(PmObject *op, const char *key)
+{
+    return _PmDict_GetItemBytes(op, key, (Pm_ssize_t)strlen(key));
+}
+
+/* The key is interned, as CPython's PyDict_SetItemString interns it. */
+int PmDict_SetItemString(PmObject *op, const char *key, PmObject *value)
+{
+    PmObject *k = PmUnicode_InternFromString(key);
+    if (k == NULL)
+        return -1;
+    return PmDict_SetItem(op, k, value);
+}
+
+int PmDict_Contains(PmObject *op, PmObject *key)
+{
+    Pm_hash_t hash = PmObject_Hash(key);
+    if (hash == -1)
+        return -1;
+    PmDictEntry *ep = _PmDict_FindEntry((PmDictObject *)op, key, hash);
+    if (ep == NULL && PmErr_Occurred())
+        return -1;
+    return ep != NULL;
+}
+
+/* dict.clear(), and the dict's tp_clear.  The dict is emptied first and the
+ * old entries released afterwards, so a deallocator that runs meanwhile
+ * sees an empty, consistent dict. */
+int PmDict_Clear(PmObject *op)
+{
+    PmDictObject *mp = (PmDictObject *)op;
+    PmDictEntry *entries = mp->ma_entries;
+    Pm_ssize_t n = mp->ma_nentries;
+    Pm_ssize_t *indices = mp->ma_indices;
+    if (entries == NULL && indices == NULL)
+        return 0;
+    mp->ma_entries = NULL;
+    mp->ma_indices = NULL;
+    mp->ma_allocated = mp->ma_nentries = mp->ma_used = mp->ma_mask = 0;
+    for (Pm_ssize_t i = 0; i < n; i++) {
+        Pm_XDECREF(entries[i].me_value);
+        Pm_XDECREF(entries[i].me_key);
+    }
+    PmMem_Free(entries);
+    PmMem_Free(indices);
+    return 0;
+}
+
+Pm_ssize_t PmDict_Size(PmObject *op)
+{
+    if (!PmDict_Check(op)) {
+        PmErr_SetString(PmExc_TypeError, "PmDict_Size: not a dict");
+        return -1;
+    }
+    return ((PmDictObject *)op)->ma_used;
+}
+
+int PmDict_Next(PmObject *op, Pm_ssize_t *pos, PmObject **key, PmObject **value)
+{
+    PmDictObject *mp = (PmDictObject *)op;
+    Pm_ssize_t i = *pos;
+    while (i < mp->ma_nentries && mp->ma_entries[i].me_key == NULL)
+        i++;
+    if (i >= mp->ma_nentries)
+        return 0;
+    *pos = i + 1;
+    if (key != NULL)
+        *key = mp->ma_entries[i].me_key;
+    if (value != NULL)
+        *value = mp->ma_entries[i].me_value;
+    return 1;
+}
+
+static PmObject *dict_repr(PmObject *op)
+{
+    PmDictObject *mp = (PmDictObject *)op;
+    if (mp->ma_used == 0)
+        return PmUnicode_FromString("{}");
+    int r = _Pm_ReprEnter(op);
+    if (r != 0)
+        return r > 0 ? PmUnicode_FromString("{...}") : NULL;
+    PmBuf b;
+    _PmBuf_Init(&b);
+    _PmBuf_Puts(&b, "{");
+    Pm_ssize_t pos = 0;
+    PmObject *key, *value;
+    int first = 1;
+    while (PmDict_Next(op, &pos, &key, &value)) {
+        if (!first)
+            _PmBuf_Puts(&b, ", ");
+        first = 0;
+        if (_PmObject_AppendRepr(&b, key) < 0)
+            goto error;
+        _PmBuf_Puts(&b, ": ");
+        if (_PmObject_AppendRepr(&b, value) < 0)
+            goto error;
+    }
+    _PmBuf_Puts(&b, "}");
+    _Pm_ReprLeave(op);
+    return _PmBuf_Finish(&b);
+error:
+    _Pm_ReprLeave(op);
+    _PmBuf_Release(&b);
+    return NULL;
+}
+
+/* Dicts are equal when they have the same keys, each with equal values.
+ * They have no order. */
+static PmObject *dict_richcompare(PmObject *v, PmObject *w, int op)
+{
+    if (op != Pm_EQ && op != Pm_NE)
+        return _PmObject_NotOrderable(v, w, op);
+    PmDictObject *a = (PmDictObject *)v, *b = (PmDictObject *)w;
+    int equal = a->ma_used == b->ma_used;
+    for (Pm_ssize_t i = 0; equal && i < a->ma_nentries; i++) {
+        PmDictEntry *ep = &a->ma_entries[i];
+        if (ep->me_key == NULL)
+            continue;
+        PmDictEntry *other = _PmDict_FindEntry(b, ep->me_key, ep->me_hash);
+        if (other == NULL) {
+            if (PmErr_Occurred())
+                return NULL;
+            equal = 0;
+            break;
+        }
+        int k = PmObject_RichCompareBool(ep->me_value, other->me_value, Pm_EQ);
+        if (k < 0)
+            return NULL;
+        equal = k;
+    }
+    return _PmBool_FromCompare(op == Pm_EQ ? equal : !equal);
+}
+
+static int dict_traverse(PmObject *op, visitproc visit, void *arg)
+{
+    PmDictObject *mp = (PmDictObject *)op;
+    for (Pm_ssize_t i = 0; i < mp->ma_nentries; i++) {
+        PmDictEntry *ep = &mp->ma_entries[i];
+        if (ep->me_key == NULL)
+            continue;
+        int r = visit(ep->me_key, arg);
+        if (r == 0)
+            r = visit(ep->me_value, arg);
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+PmTypeObject PmDict_Type = {
+    _PmType_HEAD_INIT,
+    .tp_name = "dict",
+    .tp_basicsize = sizeof(PmDictObject),
+    .tp_dealloc = dict_dealloc,
+    .tp_repr = dict_repr,
+    .tp_richcompare = dict_richcompare,
+    .tp_flags = Pm_TPFLAGS_HAVE_GC | Pm_TPFLAGS_BASETYPE | Pm_TPFLAGS_DICT_SUBCLASS,
+    .tp_traverse = dict_traverse,
+    .tp_clear = PmDict_Clear,
+    .tp_iter = _PmDictIter_New,
+    .tp_free = PmObject_GC_Del,
+};

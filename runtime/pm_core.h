@@ -1,0 +1,111 @@
+/* pm_core.h - helpers shared by the runtime's object files (not part of any
+ * layer's contract): a growable text buffer for reprs, the repr recursion
+ * guard, UTF-8 walking, and the per-type hooks object.c dispatches to.
+ */
+#ifndef PM_CORE_H
+#define PM_CORE_H
+
+#include <stdarg.h>
+#include "pmlab.h"
+
+/* The header of a static, immortal object (None, True, False, the built-in
+ * types), for either object layout. */
+#ifdef Pm_GIL_DISABLED
+#define _PmObject_HEAD_IMMORTAL(type) {.ob_ref_local = UINT32_MAX, .ob_type = (type)}
+#else
+#define _PmObject_HEAD_IMMORTAL(type) {.ob_refcnt = _Pm_IMMORTAL_REFCNT, .ob_type = (type)}
+#endif
+/* The head of a static type object. */
+#define _PmType_HEAD_INIT {.ob_base = _PmObject_HEAD_IMMORTAL(&PmType_Type)}
+
+/* A growable, NUL-terminated byte buffer.  Reprs are built here and turned
+ * into one str at the end, so no temporary str objects are created. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+    int failed; /* an allocation failed: the text is incomplete */
+} PmBuf;
+
+void _PmBuf_Init(PmBuf *b);
+void _PmBuf_Append(PmBuf *b, const char *s, size_t n);
+void _PmBuf_Puts(PmBuf *b, const char *s);
+void _PmBuf_Printf(PmBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the text over as a new str (NULL with MemoryError if anything failed);
+ * the buffer is released either way. */
+PmObject *_PmBuf_Finish(PmBuf *b);
+void _PmBuf_Release(PmBuf *b);
+
+/* Append repr(s) for UTF-8 text s of n bytes, quoted as CPython quotes it. */
+void _PmUnicode_AppendRepr(PmBuf *b, const char *s, Pm_ssize_t n);
+/* Number of code points in n bytes of UTF-8; byte offset of code point i. */
+Pm_ssize_t _PmUnicode_CodePoints(const char *s, Pm_ssize_t n);
+Pm_ssize_t _PmUnicode_ByteOffset(const char *s, Pm_ssize_t n, Pm_ssize_t index);
+/* Length in bytes of the UTF-8 sequence starting with byte c. */
+Pm_ssize_t _PmUnicode_SeqLen(unsigned char c);
+/* The hash of n bytes of text, as str objects cache it in ob_shash. */
+Pm_hash_t _PmUnicode_HashBytes(const char *s, Pm_ssize_t n);
+
+/* Append repr(op) to b (used by the container reprs); -1 on error. */
+int _PmObject_AppendRepr(PmBuf *b, PmObject *op);
+
+/* CPython's Py_ReprEnter / Py_ReprLeave: 1 if op's repr is already being
+ * built further up the C stack (print "[...]"), 0 if not (then call Leave
+ * when done), -1 on error. */
+int _Pm_ReprEnter(PmObject *op);
+void _Pm_ReprLeave(PmObject *op);
+
+/* Deep recursion guard for repr and comparisons (CPython's
+ * Py_EnterRecursiveCall): -1 with RecursionError past the limit. */
+int _Pm_EnterRecursiveCall(const char *where);
+void _Pm_LeaveRecursiveCall(void);
+
+/* An index into a sequence of length n, negative counted from the end;
+ * -1 if out of range. */
+Pm_ssize_t _Pm_NormalizeIndex(long long i, Pm_ssize_t n);
+
+/* Objects the runtime keeps alive for its whole life (None, True, False, the
+ * static types, interned strings) are outside the registry; _Pm_IsRegistered
+ * still answers yes for them through this set. */
+void _Pm_AddPermanent(PmObject *op);
+
+/* Per-file start-up and tear-down, called by PmRuntime_Init / _Fini. */
+void _PmLong_Init(void);
+void _PmLong_Fini(void);
+void _PmUnicode_Fini(void);
+void _PmTuple_Init(void);
+void _PmTuple_Fini(void);
+void _PmType_InitStatic(void);
+void _PmRegistry_Init(void);
+void _PmRegistry_Fini(void);
+
+/* Lookups used across files. */
+PmObject *_PmDict_GetItemBytes(PmObject *dict, const char *key, Pm_ssize_t n); /* borrowed */
+int _PmRange_Length(PmObject *op, long long *len);
+PmObject *_PmRange_Item(PmObject *op, long long i);
+PmObject *_PmType_Lookup(PmTypeObject *type, const char *name); /* borrowed */
+/* Compare two sequences of items as Python compares lists and tuples:
+ * *result is the answer to `v op w`; 0, or -1 on error. */
+int _PmSequence_RichCompare(PmObject *const *vitems, Pm_ssize_t vn, PmObject *const *witems,
+                            Pm_ssize_t wn, int op, int *result);
+
+/* Identity hash of an address (CPython's _Py_HashPointer). */
+Pm_hash_t _Pm_HashPointer(PmObject *op);
+/* Raise TypeError "'<' not supported between instances of ..."; NULL. */
+PmObject *_PmObject_NotOrderable(PmObject *v, PmObject *w, int op);
+/* Pm_True or Pm_False, as a new reference. */
+PmObject *_PmBool_FromCompare(int result);
+
+/* The types' tp_iter: a new iterator over the object (iterobject.c). */
+PmObject *_PmListIter_New(PmObject *list);
+PmObject *_PmTupleIter_New(PmObject *tuple);
+PmObject *_PmDictIter_New(PmObject *dict);
+PmObject *_PmUnicodeIter_New(PmObject *str);
+PmObject *_PmRangeIter_New(PmObject *range);
+/* An iterator's tp_iter: itself. */
+PmObject *_PmObject_SelfIter(PmObject *op);
+
+/* Objects that may start or stop being tracked (CPython's
+ * _PyObject_GC_MAY_BE_TRACKED): GC objects, except tuples not yet tracked. */
+int _PmObject_GC_MayBeTracked(PmObject *op);
+
+#endif /* PM_CORE_H */
