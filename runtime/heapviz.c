@@ -1,0 +1,672 @@
+/* heapviz.c - pictures of the heap: every object reachable from the roots,
+ * every live container nothing reachable refers to ("unreachable"), and every
+ * reference to freed memory, laid out by Graphviz (cgraph + gvc).
+ *
+ * The picture never changes the heap: it creates no objects, takes no
+ * references, and never calls a function of an object that is not live.
+ * Which edges exist comes from tp_traverse; labels come from looking into
+ * lists, tuples, dicts and instance attributes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include "pmlab.h"
+
+#define DEFAULT_MAX_NODES 200
+#define FONT "Helvetica"
+
+/* What the picture knows about one object (or one dangling address). */
+enum obj_kind {
+    OBJ_LIVE,     /* a live object: traversed, drawn with its count */
+    OBJ_IMMORTAL, /* None, True, small ints...: never traversed */
+    OBJ_FREED,    /* not a live object: never dereferenced */
+};
+
+typedef struct {
+    PmObject *op;
+    enum obj_kind kind;
+    int unreachable; /* not reachable from the roots */
+    int order;       /* discovery order: the first max_nodes are drawn */
+    Agnode_t *node;  /* NULL if not drawn */
+    int more_edge;   /* already has its edge to the "... more" node */
+} objinfo;
+
+/* The objects met so far: an open-addressing table keyed by address, plus
+ * the discovery order (which is also the breadth-first queue). */
+typedef struct {
+    objinfo **slots;
+    size_t mask; /* slots has mask + 1 entries */
+    objinfo **order;
+    size_t count, cap;
+} objtable;
+
+static size_t ptr_hash(const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static objinfo *table_find(objtable *t, PmObject *op)
+{
+    for (size_t i = ptr_hash(op) & t->mask;; i = (i + 1) & t->mask) {
+        if (t->slots[i] == NULL)
+            return NULL;
+        if (t->slots[i]->op == op)
+            return t->slots[i];
+    }
+}
+
+/* Add op (not present yet); NULL if memory ran out. */
+static objinfo *table_add(objtable *t, PmObject *op, enum obj_kind kind, int unreachable)
+{
+    if (2 * (t->count + 1) > t->mask + 1) {
+        size_t newmask = 2 * (t->mask + 1) - 1;
+        objinfo **slots = calloc(newmask + 1, sizeof *slots);
+        if (slots == NULL)
+            return NULL;
+        for (size_t k = 0; k < t->count; k++) {
+            size_t i = ptr_hash(t->order[k]->op) & newmask;
+            while (slots[i] != NULL)
+                i = (i + 1) & newmask;
+            slots[i] = t->order[k];
+        }
+        free(t->slots);
+        t->slots = slots;
+        t->mask = newmask;
+    }
+    if (t->count == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        objinfo **order = realloc(t->order, cap * sizeof *order);
+        if (order == NULL)
+            return NULL;
+        t->order = order;
+        t->cap = cap;
+    }
+    objinfo *info = calloc(1, sizeof *info);
+    if (info == NULL)
+        return NULL;
+    info->op = op;
+    info->kind = kind;
+    info->unreachable = unreachable;
+    info->order = (int)t->count;
+    size_t i = ptr_hash(op) & t->mask;
+    while (t->slots[i] != NULL)
+        i = (i + 1) & t->mask;
+    t->slots[i] = info;
+    t->order[t->count++] = info;
+    return info;
+}
+
+static int table_init(objtable *t)
+{
+    memset(t, 0, sizeof *t);
+    t->mask = 255;
+    t->slots = calloc(t->mask + 1, sizeof *t->slots);
+    return t->slots != NULL ? 0 : -1;
+}
+
+static void table_free(objtable *t)
+{
+    for (size_t k = 0; k < t->count; k++)
+        free(t->order[k]);
+    free(t->order);
+    free(t->slots);
+}
+
+/* ---- classifying a pointer ------------------------------------------------ */
+
+/* Immortal: the low 32 bits of the count have their sign bit set
+ * (pm_refcount.h).  Read directly, so that a learner's unfinished
+ * _Pm_IsImmortal is never called while drawing. */
+static int is_immortal(PmObject *op)
+{
+    return (int32_t)(uint32_t)Pm_REFCNT(op) < 0;
+}
+
+/* None, True and False are static: live even where the registry does not
+ * list them (before the runtime has registered its permanent objects). */
+static int is_static_singleton(PmObject *op)
+{
+    return op == Pm_None || op == Pm_True || op == Pm_False;
+}
+
+static enum obj_kind classify(PmObject *op)
+{
+    if (is_static_singleton(op))
+        return OBJ_IMMORTAL;
+    if (!_Pm_IsRegistered(op))
+        return OBJ_FREED;
+    return is_immortal(op) ? OBJ_IMMORTAL : OBJ_LIVE;
+}
+
+/* An instance's attribute table: drawn as part of its instance, never as a
+ * node of its own (the instance's tp_traverse visits the values). */
+static int is_managed_dict(PmObject *op)
+{
+    return PmDict_Check(op) && ((PmDictObject *)op)->ma_managed;
+}
+
+/* Should the picture look inside op?  Only live GC objects have references;
+ * static types are part of the runtime, not of the program's heap. */
+static int has_references(objinfo *info)
+{
+    PmObject *op = info->op;
+    if (info->kind != OBJ_LIVE || !_PmObject_IS_GC(op) || Pm_TYPE(op)->tp_traverse == NULL)
+        return 0;
+    if (PmType_Check(op) && !PmType_HasFeature((PmTypeObject *)op, Pm_TPFLAGS_HEAPTYPE))
+        return 0;
+    return 1;
+}
+
+/* ---- the references of one object ---------------------------------------- */
+
+typedef struct {
+    PmObject **items;
+    size_t count, cap;
+    int failed;
+} ptrvec;
+
+static int collect_child(PmObject *op, void *arg)
+{
+    ptrvec *v = arg;
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 16;
+        PmObject **items = realloc(v->items, cap * sizeof *items);
+        if (items == NULL) {
+            v->failed = 1;
+            return 1;
+        }
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->count++] = op;
+    return 0;
+}
+
+/* The objects op refers to, in tp_traverse's order (into v, emptied first). */
+static int children_of(objinfo *info, ptrvec *v)
+{
+    v->count = 0;
+    if (!has_references(info))
+        return 0;
+    (void)Pm_TYPE(info->op)->tp_traverse(info->op, collect_child, v);
+    return v->failed ? -1 : 0;
+}
+
+/* ---- finding the objects -------------------------------------------------- */
+
+typedef struct {
+    objtable table;
+    const PmHeapDrawOptions *opt;
+    PmObject *roots;
+    int failed;
+} heapwalk;
+
+/* Note op as met from a reachable (or unreachable) object.  Immortal objects
+ * are only entries when drawn as full nodes; managed dicts never are. */
+static void meet(heapwalk *w, PmObject *op, int unreachable)
+{
+    if (table_find(&w->table, op) != NULL)
+        return;
+    enum obj_kind kind = classify(op);
+    if (kind == OBJ_IMMORTAL && !w->opt->show_immortal)
+        return;
+    if (kind == OBJ_LIVE && is_managed_dict(op))
+        return;
+    if (table_add(&w->table, op, kind, unreachable) == NULL)
+        w->failed = 1;
+}
+
+/* Breadth-first from the entries at index `from` on: everything they reach
+ * joins the table with the same reachability. */
+static void walk_from(heapwalk *w, size_t from, int unreachable)
+{
+    ptrvec v = {0};
+    for (size_t k = from; k < w->table.count && !w->failed; k++) {
+        if (children_of(w->table.order[k], &v) < 0) {
+            w->failed = 1;
+            break;
+        }
+        for (size_t i = 0; i < v.count; i++)
+            meet(w, v.items[i], unreachable);
+    }
+    free(v.items);
+}
+
+/* _Pm_ForEachLive's visitor: containers and instances nobody reachable
+ * refers to. */
+static int meet_unreachable(PmObject *op, void *arg)
+{
+    heapwalk *w = arg;
+    if (op == w->roots || !_PmObject_IS_GC(op) || is_managed_dict(op) || is_immortal(op))
+        return 0;
+    meet(w, op, 1);
+    return w->failed;
+}
+
+/* ---- labels ----------------------------------------------------------------- */
+
+/* Append text to buf, doubling backslashes: Graphviz reads "\N", "\l" and
+ * the like in labels as escapes. */
+static void label_append(char *buf, size_t size, const char *text)
+{
+    size_t len = strlen(buf);
+    for (; *text != '\0' && len + 2 < size; text++) {
+        if (*text == '\\')
+            buf[len++] = '\\';
+        buf[len++] = *text;
+    }
+    buf[len] = '\0';
+}
+
+static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf, size_t size)
+{
+    char text[128], line[96];
+    PmObject *op = info->op;
+
+    buf[0] = '\0';
+    _PmObject_ShortLabel(op, text, sizeof text);
+    label_append(buf, size, text);
+    if (info->kind == OBJ_IMMORTAL)
+        snprintf(line, sizeof line, "\\nimmortal");
+    else
+        snprintf(line, sizeof line, "\\nrefs: %zd", Pm_REFCNT(op));
+    strncat(buf, line, size - strlen(buf) - 1);
+    if (opt->show_gc && _PmObject_IS_GC(op)) {
+        int gen = _PmGC_GenerationOf(op);
+        Pm_ssize_t refs = _PmGC_GetRefs(op);
+        if (gen < 0)
+            snprintf(line, sizeof line, "\\nuntracked");
+        else if (gen == PmGC_NUM_GENERATIONS)
+            snprintf(line, sizeof line, "\\npermanent generation");
+        else
+            snprintf(line, sizeof line, "\\ngeneration %d", gen);
+        strncat(buf, line, size - strlen(buf) - 1);
+        if (refs >= 0) {
+            snprintf(line, sizeof line, "\\ngc_refs: %zd", refs);
+            strncat(buf, line, size - strlen(buf) - 1);
+        }
+    }
+    if (info->unreachable)
+        strncat(buf, "\\nunreachable", size - strlen(buf) - 1);
+}
+
+/* A dict key as an edge label: 'text' for a str, the number for an int
+ * (plain text: labels_add escapes it). */
+static void key_label(PmObject *key, char *buf, size_t size)
+{
+    enum { MAX_KEY = 20 };
+    if (PmUnicode_Check(key)) {
+        const char *s = PmUnicode_AsUTF8(key);
+        size_t n = strlen(s), cut = n < MAX_KEY ? n : MAX_KEY;
+        while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--; /* don't split a UTF-8 sequence */
+        snprintf(buf, size, "'%.*s%s'", (int)cut, s, cut < n ? "..." : "");
+    }
+    else if (PmLong_Check(key) && !PmBool_Check(key)) {
+        snprintf(buf, size, "%lld", ((PmLongObject *)key)->ob_ival);
+    }
+    else {
+        _PmObject_ShortLabel(key, buf, size);
+    }
+}
+
+/* The labels one object gives its references: (target, label) pairs read
+ * from the container itself.  tp_traverse stays the source of truth for
+ * which edges exist; each visited pointer takes the first unused pair with
+ * that target, searching from where the last match was. */
+typedef struct {
+    PmObject *target;
+    char text[48];
+    int used;
+} edgelabel;
+
+typedef struct {
+    edgelabel *items;
+    size_t count, cap, hint;
+} labelset;
+
+static void labels_add(labelset *ls, PmObject *target, const char *text)
+{
+    if (ls->count == ls->cap) {
+        size_t cap = ls->cap ? 2 * ls->cap : 16;
+        edgelabel *items = realloc(ls->items, cap * sizeof *items);
+        if (items == NULL)
+            return; /* fewer labels, same picture */
+        ls->items = items;
+        ls->cap = cap;
+    }
+    edgelabel *e = &ls->items[ls->count++];
+    e->target = target;
+    e->used = 0;
+    e->text[0] = '\0';
+    label_append(e->text, sizeof e->text, text);
+}
+
+/* Labels from a dict's entries: the value is labelled with its key ('k'
+ * for a dict, .name for an instance's attributes), the key with "key". */
+static void labels_from_dict(labelset *ls, PmObject *dict, int attributes)
+{
+    Pm_ssize_t pos = 0;
+    PmObject *key, *value;
+    char text[48];
+    while (PmDict_Next(dict, &pos, &key, &value)) {
+        if (attributes && PmUnicode_Check(key))
+            snprintf(text, sizeof text, ".%s", PmUnicode_AsUTF8(key));
+        else
+            key_label(key, text, sizeof text);
+        labels_add(ls, value, text);
+        labels_add(ls, key, "key");
+    }
+}
+
+static void labels_for(labelset *ls, PmObject *op)
+{
+    char text[32];
+    ls->count = ls->hint = 0;
+    if (PmList_Check(op) || PmTuple_Check(op)) {
+        PmObject **items = PmList_Check(op) ? ((PmListObject *)op)->ob_item
+                                            : ((PmTupleObject *)op)->ob_item;
+        for (Pm_ssize_t i = 0; i < Pm_SIZE(op); i++) {
+            snprintf(text, sizeof text, "[%zd]", i);
+            labels_add(ls, items[i], text);
+        }
+    }
+    else if (PmDict_Check(op)) {
+        labels_from_dict(ls, op, 0);
+    }
+    else if (PmInstance_Check(op)) {
+        PmObject *attrs = ((PmInstanceObject *)op)->ob_dict;
+        if (attrs != NULL && _Pm_IsRegistered(attrs))
+            labels_from_dict(ls, attrs, 1);
+    }
+}
+
+static const char *label_of(labelset *ls, PmObject *target)
+{
+    for (size_t n = 0; n < ls->count; n++) {
+        size_t i = (ls->hint + n) % ls->count;
+        edgelabel *e = &ls->items[i];
+        if (!e->used && e->target == target) {
+            e->used = 1;
+            ls->hint = i + 1;
+            return e->text;
+        }
+    }
+    return "";
+}
+
+/* ---- building the graph ----------------------------------------------------- */
+
+typedef struct {
+    Agraph_t *g;
+    Agraph_t *clusters[PmGC_NUM_GENERATIONS + 1];
+    const PmHeapDrawOptions *opt;
+    int leaves; /* names for the small immortal leaves */
+    Agnode_t *more;
+} drawing;
+
+static Agraph_t *graph_for(drawing *d, objinfo *info)
+{
+    if (!d->opt->show_gc || info->kind != OBJ_LIVE || !_PmObject_IS_GC(info->op))
+        return d->g;
+    int gen = _PmGC_GenerationOf(info->op);
+    if (gen < 0)
+        return d->g;
+    if (d->clusters[gen] == NULL) {
+        char name[32], label[32];
+        snprintf(name, sizeof name, "cluster_gen%d", gen);
+        if (gen == PmGC_NUM_GENERATIONS)
+            snprintf(label, sizeof label, "permanent generation");
+        else
+            snprintf(label, sizeof label, "generation %d", gen);
+        d->clusters[gen] = agsubg(d->g, name, 1);
+        agsafeset(d->clusters[gen], "label", label, "");
+        agsafeset(d->clusters[gen], "style", "dashed", "");
+        agsafeset(d->clusters[gen], "color", "grey50", "");
+    }
+    return d->clusters[gen];
+}
+
+static void draw_object(drawing *d, objinfo *info)
+{
+    char name[32], label[512];
+    snprintf(name, sizeof name, "obj%d", info->order);
+    Agnode_t *n = agnode(graph_for(d, info), name, 1);
+    info->node = n;
+
+    if (info->kind == OBJ_FREED) {
+        snprintf(label, sizeof label, "freed object\\n%p", (void *)info->op);
+        agsafeset(n, "label", label, "");
+        agsafeset(n, "color", "red", "");
+        agsafeset(n, "fontcolor", "red", "");
+        agsafeset(n, "style", "rounded,filled,bold", "");
+        agsafeset(n, "fillcolor", "mistyrose", "");
+        return;
+    }
+    object_label(info, d->opt, label, sizeof label);
+    agsafeset(n, "label", label, "");
+    if (info->kind == OBJ_IMMORTAL) {
+        agsafeset(n, "color", "grey60", "");
+        agsafeset(n, "fontcolor", "grey40", "");
+        agsafeset(n, "fontsize", "10", "");
+    }
+    else if (info->unreachable) {
+        agsafeset(n, "color", "red", "");
+        agsafeset(n, "penwidth", "2", "");
+    }
+}
+
+/* A small grey leaf for one reference to an immortal object. */
+static Agnode_t *draw_leaf(drawing *d, PmObject *op)
+{
+    char name[32], text[64], label[80];
+    snprintf(name, sizeof name, "leaf%d", d->leaves++);
+    Agnode_t *n = agnode(d->g, name, 1);
+    _PmObject_ShortLabel(op, text, sizeof text);
+    label[0] = '\0';
+    label_append(label, sizeof label, text);
+    agsafeset(n, "label", label, "");
+    agsafeset(n, "shape", "plaintext", "");
+    agsafeset(n, "fontsize", "9", "");
+    agsafeset(n, "fontcolor", "grey40", "");
+    agsafeset(n, "style", "", "");
+    agsafeset(n, "height", "0.2", "");
+    return n;
+}
+
+/* The node an edge towards op ends at, or NULL if op is summarised. */
+static Agnode_t *target_node(drawing *d, objtable *t, PmObject *op)
+{
+    objinfo *info = table_find(t, op);
+    if (info != NULL)
+        return info->node;
+    if (is_static_singleton(op) || (_Pm_IsRegistered(op) && is_immortal(op)))
+        return draw_leaf(d, op);
+    return NULL; /* a managed dict: its values are drawn from the instance */
+}
+
+static void draw_edge(drawing *d, Agnode_t *from, Agnode_t *to, const char *label)
+{
+    Agedge_t *e = agedge(d->g, from, to, NULL, 1);
+    if (label != NULL && *label != '\0')
+        agsafeset(e, "label", (char *)label, "");
+}
+
+static void draw_edges_of(drawing *d, objtable *t, objinfo *info, ptrvec *v, labelset *ls)
+{
+    if (info->node == NULL || children_of(info, v) < 0 || v->count == 0)
+        return;
+    labels_for(ls, info->op);
+    for (size_t i = 0; i < v->count; i++) {
+        PmObject *child = v->items[i];
+        objinfo *cinfo = table_find(t, child);
+        const char *label = label_of(ls, child);
+        if (cinfo != NULL && cinfo->node == NULL) {
+            if (!info->more_edge) {
+                Agedge_t *e = agedge(d->g, info->node, d->more, NULL, 1);
+                agsafeset(e, "style", "dashed", "");
+                info->more_edge = 1;
+            }
+            continue;
+        }
+        /* A key that is an immortal str (an interned name) says nothing the
+         * edge label does not already say. */
+        if (cinfo == NULL && strcmp(label, "key") == 0)
+            continue;
+        Agnode_t *to = target_node(d, t, child);
+        if (to != NULL)
+            draw_edge(d, info->node, to, label);
+    }
+}
+
+static void draw_roots(drawing *d, objtable *t, PmObject *roots)
+{
+    Pm_ssize_t pos = 0;
+    PmObject *key, *value;
+    int k = 0;
+    while (PmDict_Next(roots, &pos, &key, &value)) {
+        char name[32], label[96];
+        snprintf(name, sizeof name, "root%d", k++);
+        Agnode_t *n = agnode(d->g, name, 1);
+        label[0] = '\0';
+        label_append(label, sizeof label, PmUnicode_Check(key) ? PmUnicode_AsUTF8(key) : "?");
+        agsafeset(n, "label", label, "");
+        agsafeset(n, "shape", "plaintext", "");
+        agsafeset(n, "style", "", "");
+        agsafeset(n, "fontname", FONT "-Bold", "");
+        objinfo *info = table_find(t, value);
+        if (info != NULL && info->node == NULL)
+            continue; /* summarised */
+        Agnode_t *to = target_node(d, t, value);
+        if (to != NULL)
+            draw_edge(d, n, to, NULL);
+    }
+}
+
+static void set_defaults(Agraph_t *g, const PmHeapDrawOptions *opt)
+{
+    agattr(g, AGRAPH, "rankdir", "LR");
+    agattr(g, AGRAPH, "fontname", FONT);
+    agattr(g, AGRAPH, "labelloc", "t");
+    agattr(g, AGRAPH, "label", (char *)(opt->title != NULL ? opt->title : ""));
+    agattr(g, AGNODE, "shape", "box");
+    agattr(g, AGNODE, "style", "rounded");
+    agattr(g, AGNODE, "fontname", FONT);
+    agattr(g, AGNODE, "fontsize", "12");
+    /* Declared with defaults so agsafeset can override them per object. */
+    agattr(g, AGNODE, "color", "black");
+    agattr(g, AGNODE, "fontcolor", "black");
+    agattr(g, AGNODE, "fillcolor", "white");
+    agattr(g, AGNODE, "penwidth", "1");
+    agattr(g, AGEDGE, "fontname", FONT);
+    agattr(g, AGEDGE, "fontsize", "10");
+    agattr(g, AGEDGE, "arrowsize", "0.7");
+}
+
+/* ---- PmHeap_Render ---------------------------------------------------------- */
+
+/* One Graphviz context for the whole process, made on first use and never
+ * freed: the text-measuring code of Graphviz 2.43 caches font names across
+ * contexts, and a second context after gvFreeContext reads freed memory. */
+static GVC_t *graphviz_context(void)
+{
+    static GVC_t *gvc;
+    if (gvc == NULL)
+        gvc = gvContext();
+    return gvc;
+}
+
+int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions *opt_in)
+{
+    PmHeapDrawOptions opt = {0};
+    if (opt_in != NULL)
+        opt = *opt_in;
+    if (opt.max_nodes <= 0)
+        opt.max_nodes = DEFAULT_MAX_NODES;
+    if (path == NULL || format == NULL ||
+        (strcmp(format, "svg") != 0 && strcmp(format, "dot") != 0 && strcmp(format, "png") != 0))
+        return -1;
+
+    /* 1. Find the objects: first what the roots reach, then the live
+     *    containers nothing reachable refers to, and what they reach. */
+    heapwalk w = {.opt = &opt, .roots = opt.roots};
+    if (table_init(&w.table) < 0)
+        return -1;
+    if (opt.roots != NULL) {
+        Pm_ssize_t pos = 0;
+        PmObject *key, *value;
+        while (PmDict_Next(opt.roots, &pos, &key, &value))
+            meet(&w, value, 0);
+        walk_from(&w, 0, 0);
+    }
+    size_t reachable = w.table.count;
+    if (!w.failed)
+        _Pm_ForEachLive(meet_unreachable, &w);
+    if (opt.roots == NULL) /* nothing to be unreachable from */
+        for (size_t k = 0; k < w.table.count; k++)
+            w.table.order[k]->unreachable = 0;
+    walk_from(&w, reachable, opt.roots != NULL);
+    if (w.failed) {
+        table_free(&w.table);
+        return -1;
+    }
+
+    /* 2. Draw them: the first max_nodes objects (and every freed address),
+     *    then the edges, then the roots. */
+    agseterr(AGERR);
+    drawing d = {.opt = &opt};
+    d.g = agopen("heap", Agdirected, NULL);
+    if (d.g == NULL) {
+        table_free(&w.table);
+        return -1;
+    }
+    set_defaults(d.g, &opt);
+
+    int drawn = 0, more = 0;
+    for (size_t k = 0; k < w.table.count; k++) {
+        objinfo *info = w.table.order[k];
+        if (info->kind == OBJ_FREED || drawn < opt.max_nodes) {
+            draw_object(&d, info);
+            drawn += info->kind != OBJ_FREED;
+        }
+        else {
+            more++;
+        }
+    }
+    if (more > 0) {
+        char label[64];
+        snprintf(label, sizeof label, "... %d more objects", more);
+        d.more = agnode(d.g, "more", 1);
+        agsafeset(d.more, "label", label, "");
+        agsafeset(d.more, "shape", "plaintext", "");
+        agsafeset(d.more, "style", "", "");
+    }
+
+    ptrvec v = {0};
+    labelset ls = {0};
+    for (size_t k = 0; k < w.table.count; k++)
+        draw_edges_of(&d, &w.table, w.table.order[k], &v, &ls);
+    free(v.items);
+    free(ls.items);
+    if (opt.roots != NULL)
+        draw_roots(&d, &w.table, opt.roots);
+    table_free(&w.table);
+
+    /* 3. Lay out and render. */
+    GVC_t *gvc = graphviz_context();
+    int rc = -1;
+    if (gvc != NULL && gvLayout(gvc, d.g, "dot") == 0) {
+        rc = gvRenderFilename(gvc, d.g, format, path) == 0 ? 0 : -1;
+        gvFreeLayout(gvc, d.g);
+    }
+    agclose(d.g);
+    return rc;
+}
