@@ -31,7 +31,10 @@ typedef struct PmSuite PmSuite;
  *         "after PmList_Append the item should have 2 references "
  *         "(yours and the list's), it has %zd", Pm_REFCNT(x));
  * The fixture around every test calls PmRuntime_Init() before and
- * PmRuntime_Fini() after, in the test's own process. */
+ * PmRuntime_Fini() after, in the test's own process.
+ * Check records every ck_assert that passes: inside a loop of a million
+ * steps, test with `if` and call ck_abort_msg on failure instead, or the
+ * record outgrows the file-size limit. */
 
 /* Register a test that must pass. */
 void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points,

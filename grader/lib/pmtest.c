@@ -1,0 +1,687 @@
+/* pmtest.c - the shared main() of every graded suite (see pmtest.h).
+ *
+ * Registers each test as its own Check test case, sets the resource limits
+ * that contain a misbehaving layer, runs scenarios against CPython's recorded
+ * output, and leaves heap pictures behind when a scenario diverges.
+ */
+#define _GNU_SOURCE
+#include "pmtest.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pmlab.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PM_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(PM_UNDER_ASAN)
+#define PM_UNDER_ASAN 1
+#endif
+
+/* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it. */
+#define PM_TEST_TIMEOUT 5.0
+/* Scenarios run whole programs (some drop million-deep structures): more
+ * room, still short enough to name an endless loop quickly. */
+#define PM_SCENARIO_TIMEOUT 10.0
+#define PM_CPU_SECONDS 10
+#define PM_FSIZE_BYTES (4L << 20)
+#define PM_AS_BYTES (2L << 30)
+#define PM_STACK_BYTES (8L << 20)
+#define PM_EXTRA_PROCS 64
+
+typedef enum { PM_KIND_UNIT, PM_KIND_SIGNAL, PM_KIND_SCENARIO } PmKind;
+
+typedef struct {
+    char *name;
+    const TTest *test;
+    int signal;
+    int points;
+    const char *step, *title, *hint, *section;
+    PmKind kind;
+    char *stem;   /* scenarios: file name without .py */
+    char *label;  /* scenarios: the title, built from the stem */
+} PmTestEntry;
+
+struct PmSuite {
+    PmTestEntry *tests;
+    size_t count, capacity;
+};
+
+/* The one suite of this program; scenario tests find their entry in it by
+ * the loop index Check hands them. */
+static PmSuite the_suite;
+
+static void *xmalloc(size_t size)
+{
+    void *p = malloc(size);
+    if (p == NULL) {
+        fputs("pmlab: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *copy = xmalloc(strlen(s) + 1);
+    strcpy(copy, s);
+    return copy;
+}
+
+static PmTestEntry *add_entry(PmSuite *s, const char *name)
+{
+    if (s->count == s->capacity) {
+        size_t capacity = s->capacity ? 2 * s->capacity : 16;
+        PmTestEntry *grown = realloc(s->tests, capacity * sizeof *grown);
+        if (grown == NULL) {
+            fputs("pmlab: out of memory\n", stderr);
+            abort();
+        }
+        s->tests = grown;
+        s->capacity = capacity;
+    }
+    PmTestEntry *t = &s->tests[s->count++];
+    memset(t, 0, sizeof *t);
+    t->name = xstrdup(name);
+    return t;
+}
+
+void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points,
+                 const char *step, const char *title, const char *hint,
+                 const char *section)
+{
+    PmTestEntry *t = add_entry(s, name);
+    t->test = test;
+    t->points = points;
+    t->step = step;
+    t->title = title;
+    t->hint = hint;
+    t->section = section;
+    t->kind = PM_KIND_UNIT;
+}
+
+void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int signal,
+                        int points, const char *step, const char *title,
+                        const char *hint, const char *section)
+{
+    pm_add_test(s, name, test, points, step, title, hint, section);
+    s->tests[s->count - 1].kind = PM_KIND_SIGNAL;
+    s->tests[s->count - 1].signal = signal;
+}
+
+void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
+                     const char *hint, const char *section)
+{
+    /* Test names are C identifiers: "scenario_" and the stem, with any
+     * other character turned into '_'. */
+    size_t prefix = strlen("scenario_"), len = strlen(stem);
+    char *name = xmalloc(prefix + len + 1);
+    memcpy(name, "scenario_", prefix);
+    for (size_t i = 0; i < len; i++)
+        name[prefix + i] = isalnum((unsigned char)stem[i]) ? stem[i] : '_';
+    name[prefix + len] = '\0';
+    PmTestEntry *t = add_entry(s, name);
+    free(name);
+    t->stem = xstrdup(stem);
+    size_t n = strlen(stem) + 64;
+    t->label = xmalloc(n);
+    snprintf(t->label, n, "%s.py prints what CPython prints, and leaks nothing", stem);
+    t->points = points;
+    t->step = step;
+    t->title = t->label;
+    t->hint = hint;
+    t->section = section;
+    t->kind = PM_KIND_SCENARIO;
+}
+
+/* ------------------------------------------------------------------------
+ * Stack overflow: a SIGSEGV whose address lies in the stack's range, below
+ * the frame of the fixture, is reported as such before the process dies.
+ * ------------------------------------------------------------------------ */
+
+#ifndef PM_UNDER_ASAN
+static uintptr_t stack_top;       /* an address near the top of the stack */
+static uintptr_t stack_bottom;    /* lowest address the stack may grow to */
+static char alt_stack[64 * 1024];
+
+static int read_vm_peak_kib(long *kib)
+{
+    /* Only open/read/close: this runs inside a signal handler. */
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *p = strstr(buf, "VmPeak:");
+    if (p == NULL)
+        return -1;
+    p += 7;
+    long value = 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    while (*p >= '0' && *p <= '9')
+        value = value * 10 + (*p++ - '0');
+    *kib = value;
+    return 0;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    uintptr_t addr = (uintptr_t)info->si_addr;
+    if (addr < stack_top && addr + (1u << 20) >= stack_bottom) {
+        static const char msg[] = "pmlab: stack overflow\n";
+        (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    } else {
+        /* A crash after the address space filled up is a malloc bomb whose
+         * last allocation failed: the NULL it got was then written through. */
+        long peak = 0;
+        if (read_vm_peak_kib(&peak) == 0 && peak * 1024L >= PM_AS_BYTES / 4) {
+            static const char msg[] = "pmlab: out of memory (the address-space limit was reached)\n";
+            (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+        }
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_fault_handler(void)
+{
+    char here;
+    struct rlimit rl;
+    stack_top = (uintptr_t)&here + 4096;
+    rlim_t size = PM_STACK_BYTES;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        size = rl.rlim_cur;
+    stack_bottom = stack_top > size ? stack_top - size : 0;
+
+    stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+#else
+static void install_fault_handler(void)
+{
+    /* AddressSanitizer reports stack overflows itself ("stack-overflow"). */
+}
+#endif
+
+/* ------------------------------------------------------------------------
+ * Resource limits, set once in main() and inherited by every test child.
+ * ------------------------------------------------------------------------ */
+
+static void set_limit(int resource, rlim_t soft, rlim_t hard)
+{
+    struct rlimit rl;
+    if (getrlimit(resource, &rl) != 0)
+        return;
+    if (rl.rlim_max != RLIM_INFINITY && hard > rl.rlim_max)
+        hard = rl.rlim_max;
+    if (soft > hard)
+        soft = hard;
+    rl.rlim_cur = soft;
+    rl.rlim_max = hard;
+    setrlimit(resource, &rl);
+}
+
+/* Processes of this user now (RLIMIT_NPROC counts them all). */
+static long count_user_processes(void)
+{
+    DIR *proc = opendir("/proc");
+    if (proc == NULL)
+        return 256;
+    long count = 0;
+    uid_t me = getuid();
+    struct dirent *e;
+    char path[300];
+    struct stat st;
+    while ((e = readdir(proc)) != NULL) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        snprintf(path, sizeof path, "/proc/%s", e->d_name);
+        if (stat(path, &st) == 0 && st.st_uid == me)
+            count++;
+    }
+    closedir(proc);
+    return count;
+}
+
+static void set_resource_limits(void)
+{
+    set_limit(RLIMIT_CPU, PM_CPU_SECONDS, PM_CPU_SECONDS + 2);
+    set_limit(RLIMIT_FSIZE, PM_FSIZE_BYTES, PM_FSIZE_BYTES);
+    set_limit(RLIMIT_CORE, 0, 0);
+    long procs = count_user_processes() + PM_EXTRA_PROCS;
+    set_limit(RLIMIT_NPROC, (rlim_t)procs, (rlim_t)procs);
+#ifndef PM_UNDER_ASAN
+    /* AddressSanitizer reserves terabytes of address space for its shadow. */
+    set_limit(RLIMIT_AS, PM_AS_BYTES, PM_AS_BYTES);
+#endif
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != (rlim_t)PM_STACK_BYTES)
+        set_limit(RLIMIT_STACK, PM_STACK_BYTES,
+                  rl.rlim_max == RLIM_INFINITY ? RLIM_INFINITY : rl.rlim_max);
+}
+
+/* ------------------------------------------------------------------------
+ * The fixture around every test (runs in the test's own process).
+ * ------------------------------------------------------------------------ */
+
+/* Check counts a test that calls exit(0) as passed.  In fork mode the
+ * child's exit is watched: exit(0) before the teardown has finished is the
+ * code under test leaving early, and is turned into a distinct exit value
+ * that Check reports as an early exit. */
+#define PM_EARLY_EXIT_STATUS 86
+static int forking;
+static volatile int test_finished;
+
+static void watch_exit(int status, void *arg)
+{
+    (void)arg;
+    if (status == 0 && !test_finished) {
+        static const char msg[] = "pmlab: early exit: the code under test called exit(0)\n";
+        (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+        _exit(PM_EARLY_EXIT_STATUS);
+    }
+}
+
+static void test_setup(void)
+{
+    test_finished = 0;
+    if (forking) {
+        on_exit(watch_exit, NULL);
+        /* Check gives each test its own process group, so a grader that
+         * kills the runner's group would miss this process: die with it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+    }
+    /* main() ignores SIGXFSZ so that the runner survives a flooded log;
+     * the test itself must die of it. */
+    signal(SIGXFSZ, SIG_DFL);
+    install_fault_handler();
+    PmRuntime_Init();
+}
+
+static void test_teardown(void)
+{
+    PmRuntime_Fini();
+    test_finished = 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers for tests.
+ * ------------------------------------------------------------------------ */
+
+void pm_heap_counts(long *live, long *refs)
+{
+    PmGC_Collect();
+    *live = (long)_Pm_GetLiveObjects();
+    *refs = (long)_Pm_GetRefTotal();
+}
+
+/* Tracebacks, if any, follow the printed output in *out. */
+int pm_run_source(const char *source, char **out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *stream = open_memstream(&buf, &len);
+    ck_assert_msg(stream != NULL, "could not capture the output: %s", strerror(errno));
+    PmRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out = stream;
+    opt.err = stream;
+    PmRunResult res;
+    memset(&res, 0, sizeof res);
+    PmRunStatus status = PmRun_String("<test>", source, &opt, &res);
+    fclose(stream);
+    *out = buf;
+    return (int)status;
+}
+
+/* ------------------------------------------------------------------------
+ * Scenario tests.
+ * ------------------------------------------------------------------------ */
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (out == NULL) {
+        fclose(f);
+        return NULL;
+    }
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, out);
+    fclose(f);
+    fclose(out);
+    return buf;
+}
+
+/* The k-th line (1-based) of text, copied into dst (without its newline);
+ * returns 0 if text has fewer lines. */
+static int nth_line(const char *text, long k, char *dst, size_t size)
+{
+    const char *p = text;
+    for (long i = 1; i < k; i++) {
+        p = strchr(p, '\n');
+        if (p == NULL)
+            return 0;
+        p++;
+    }
+    if (*p == '\0')
+        return 0;
+    size_t n = strcspn(p, "\n");
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+    return 1;
+}
+
+/* 1-based number of the first line where a and b differ, 0 if equal. */
+static long first_difference(const char *a, const char *b)
+{
+    long line = 1;
+    for (;;) {
+        size_t na = strcspn(a, "\n"), nb = strcspn(b, "\n");
+        if (*a == '\0' && *b == '\0')
+            return 0;
+        if (na != nb || memcmp(a, b, na) != 0)
+            return line;
+        a += na;
+        b += nb;
+        if (*a == '\n')
+            a++;
+        if (*b == '\n')
+            b++;
+        line++;
+    }
+}
+
+static void make_dirs(const char *path)
+{
+    char *copy = xstrdup(path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(copy, 0777);
+            *p = '/';
+        }
+    }
+    mkdir(copy, 0777);
+    free(copy);
+}
+
+/* Re-run the scenario up to output line k on a fresh runtime: the line of
+ * the statement that printed it, and (if artifacts are wanted) the heap
+ * picture at that moment plus the divergence record for the grader. */
+static int explain_divergence(const PmTestEntry *t, const char *path, const char *rel,
+                              long k, const char *expected, const char *got)
+{
+    PmRuntime_Fini();
+    PmRuntime_Init();
+
+    const char *artifacts = getenv("PMLAB_ARTIFACTS");
+    char svg[4096] = "", json_path[4096] = "";
+    if (artifacts != NULL && *artifacts != '\0') {
+        make_dirs(artifacts);
+        snprintf(svg, sizeof svg, "%s/%s.svg", artifacts, t->name);
+        snprintf(json_path, sizeof json_path, "%s/%s.json", artifacts, t->name);
+    }
+
+    char *sink_buf = NULL;
+    size_t sink_len = 0;
+    FILE *sink = open_memstream(&sink_buf, &sink_len);
+    PmRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out = sink;
+    opt.err = sink;
+    opt.stop_after_output = k;
+    opt.heap_svg = svg[0] ? svg : NULL;
+    PmRunResult res;
+    memset(&res, 0, sizeof res);
+    PmRun_File(path, &opt, &res);
+    if (sink != NULL)
+        fclose(sink);
+    free(sink_buf);
+    int line = res.last_line;
+
+    if (json_path[0]) {
+        json_t *record = json_pack("{s:s, s:I, s:i, s:s, s:s}", "scenario", rel,
+                                   "output_line", (json_int_t)k, "line", line,
+                                   "expected", expected, "got", got);
+        if (record != NULL) {
+            json_dump_file(record, json_path, JSON_INDENT(2));
+            json_decref(record);
+        }
+    }
+    return line;
+}
+
+START_TEST(pm_scenario_test)
+{
+    const PmTestEntry *t = &the_suite.tests[_i];
+    const char *root = getenv("PMLAB_ROOT");
+    if (root == NULL || *root == '\0')
+        root = ".";
+    char rel[1024], path[2048], out_path[2048];
+    snprintf(rel, sizeof rel, "grader/scenarios/%s/%s.py", pm_chapter, t->stem);
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    snprintf(out_path, sizeof out_path, "%s/grader/scenarios/%s/%s.out", root, pm_chapter,
+             t->stem);
+
+    char *expected = read_file(out_path);
+    ck_assert_msg(expected != NULL, "cannot read %s (set PMLAB_ROOT to the repository)",
+                  out_path);
+
+    long live_before, refs_before;
+    pm_heap_counts(&live_before, &refs_before);
+
+    char *got = NULL, *err = NULL;
+    size_t got_len = 0, err_len = 0;
+    FILE *out = open_memstream(&got, &got_len);
+    FILE *errs = open_memstream(&err, &err_len);
+    ck_assert_msg(out != NULL && errs != NULL, "could not capture the output");
+    PmRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out = out;
+    opt.err = errs;
+    PmRunResult res;
+    memset(&res, 0, sizeof res);
+    PmRunStatus status = PmRun_File(path, &opt, &res);
+    fclose(out);
+    fclose(errs);
+
+    long k = first_difference(expected, got);
+    /* A run that stopped with an error differs at the line it never printed;
+     * report the error itself unless the output went wrong before it. */
+    if (status != PmRun_OK && (k == 0 || k > res.lines_printed)) {
+        char last[512] = "";
+        const char *msg = res.message[0] ? res.message : "";
+        if (!msg[0]) {
+            /* The last non-empty line of the traceback names the error. */
+            for (long i = 1; nth_line(err, i, last, sizeof last); i++)
+                ;
+            msg = last;
+        }
+        ck_abort_msg("%s line %d: the scenario stopped with an error: %s", rel,
+                     res.last_line, msg);
+    }
+    if (k != 0) {
+        char want[256], have[256];
+        if (!nth_line(expected, k, want, sizeof want))
+            strcpy(want, "(nothing: the output should have ended)");
+        if (!nth_line(got, k, have, sizeof have))
+            strcpy(have, "(nothing)");
+        int line = explain_divergence(t, path, rel, k, want, have);
+        ck_abort_msg("%s line %d: output line %ld should be '%s' (what CPython prints), "
+                     "yours printed '%s'",
+                     rel, line, k, want, have);
+    }
+    free(expected);
+    free(got);
+    free(err);
+
+    long live_after, refs_after;
+    pm_heap_counts(&live_after, &refs_after);
+    long objects = live_after - live_before, refs = refs_after - refs_before;
+    ck_assert_msg(objects <= 0 && refs <= 0,
+                  "after the scenario, %ld objects and %ld references are still alive: "
+                  "a leak (a missing decref); see %s",
+                  objects, refs, t->section ? t->section : "the chapter");
+    ck_assert_msg(objects == 0 && refs == 0,
+                  "after the scenario, %ld objects and %ld references fewer exist than "
+                  "before it: a decref too many; see %s",
+                  -objects, -refs, t->section ? t->section : "the chapter");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * main: --list, --run NAME, --run-all.
+ * ------------------------------------------------------------------------ */
+
+static const char *kind_name(PmKind kind)
+{
+    switch (kind) {
+    case PM_KIND_UNIT:
+        return "unit";
+    case PM_KIND_SIGNAL:
+        return "signal";
+    case PM_KIND_SCENARIO:
+        return "scenario";
+    }
+    return "unit";
+}
+
+static int print_manifest(const PmSuite *s)
+{
+    json_t *tests = json_array();
+    for (size_t i = 0; i < s->count; i++) {
+        const PmTestEntry *t = &s->tests[i];
+        json_array_append_new(
+            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s}", "name", t->name,
+                             "points", t->points, "step", t->step, "title", t->title,
+                             "hint", t->hint, "section", t->section, "kind",
+                             kind_name(t->kind)));
+    }
+    json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
+    if (manifest == NULL)
+        return 1;
+    int rc = json_dumpf(manifest, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(manifest);
+    return rc == 0 ? 0 : 1;
+}
+
+static Suite *build_check_suite(const PmSuite *s, const char *only)
+{
+    Suite *suite = suite_create(pm_chapter);
+    for (size_t i = 0; i < s->count; i++) {
+        const PmTestEntry *t = &s->tests[i];
+        if (only != NULL && strcmp(only, t->name) != 0)
+            continue;
+        TCase *tc = tcase_create(t->name);
+        tcase_add_checked_fixture(tc, test_setup, test_teardown);
+        tcase_set_timeout(tc, t->kind == PM_KIND_SCENARIO ? PM_SCENARIO_TIMEOUT : PM_TEST_TIMEOUT);
+        switch (t->kind) {
+        case PM_KIND_UNIT:
+            tcase_add_test(tc, t->test);
+            break;
+        case PM_KIND_SIGNAL:
+            tcase_add_test_raise_signal(tc, t->test, t->signal);
+            break;
+        case PM_KIND_SCENARIO:
+            tcase_add_loop_test(tc, pm_scenario_test, (int)i, (int)i + 1);
+            break;
+        }
+        suite_add_tcase(suite, tc);
+    }
+    return suite;
+}
+
+static int usage(const char *argv0)
+{
+    fprintf(stderr,
+            "usage: %s --list\n"
+            "       %s --run NAME [--xml FILE]\n"
+            "       %s --run-all [--xml FILE]\n",
+            argv0, argv0, argv0);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *run = NULL, *xml = NULL;
+    int list = 0, all = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--list") == 0)
+            list = 1;
+        else if (strcmp(argv[i], "--run-all") == 0)
+            all = 1;
+        else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
+            run = argv[++i];
+        else if (strcmp(argv[i], "--xml") == 0 && i + 1 < argc)
+            xml = argv[++i];
+        else
+            return usage(argv[0]);
+    }
+    if (list + all + (run != NULL) != 1)
+        return usage(argv[0]);
+
+    pm_register(&the_suite);
+    if (list)
+        return print_manifest(&the_suite);
+
+    if (run != NULL) {
+        size_t i = 0;
+        while (i < the_suite.count && strcmp(the_suite.tests[i].name, run) != 0)
+            i++;
+        if (i == the_suite.count) {
+            fprintf(stderr, "%s: no test named '%s' (see --list)\n", argv[0], run);
+            return 2;
+        }
+    }
+
+    SRunner *sr = srunner_create(build_check_suite(&the_suite, run));
+    const char *fork_env = getenv("CK_FORK");
+    forking = !(fork_env != NULL && strcmp(fork_env, "no") == 0);
+    srunner_set_fork_status(sr, forking ? CK_FORK : CK_NOFORK);
+    signal(SIGXFSZ, SIG_IGN);
+    if (xml != NULL)
+        srunner_set_xml(sr, xml);
+    set_resource_limits();
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
