@@ -1,0 +1,505 @@
+/* run.c - starting, limiting and reaping the processes the grader runs, and
+ * explaining in plain words how a test ended (from Check's XML, the exit
+ * status and what the test printed on stderr).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pmgrade.h"
+
+double pg_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void redirect(int fd, const char *path)
+{
+    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (f >= 0) {
+        dup2(f, fd);
+        close(f);
+    }
+}
+
+/* Child side of a spawn: own process group (so a kill takes everything it
+ * started), stdin from /dev/null, output to files, environment adjusted. */
+static void exec_child(const PgProc *p)
+{
+    setpgid(0, 0);
+    signal(SIGPIPE, SIG_DFL);
+    int in = open("/dev/null", O_RDONLY);
+    if (in >= 0) {
+        dup2(in, STDIN_FILENO);
+        close(in);
+    }
+    redirect(STDOUT_FILENO, p->out_path);
+    if (p->err_path != NULL)
+        redirect(STDERR_FILENO, p->err_path);
+    else
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+    for (char **e = p->env; e != NULL && *e != NULL; e++) {
+        char *eq = strchr(*e, '=');
+        if (eq == NULL) {
+            unsetenv(*e);
+        } else {
+            *eq = '\0';
+            setenv(*e, eq + 1, 1);
+            *eq = '=';
+        }
+    }
+    execvp(p->argv[0], p->argv);
+    fprintf(stderr, "pmgrade: cannot run %s: %s\n", p->argv[0], strerror(errno));
+    _exit(127);
+}
+
+static int start(PgProc *p)
+{
+    p->started = pg_now();
+    p->running = 0;
+    p->done = 0;
+    p->exited = p->signaled = p->timed_out = p->spawn_failed = 0;
+    pid_t pid = fork();
+    if (pid < 0) {
+        p->spawn_failed = 1;
+        p->done = 1;
+        return -1;
+    }
+    if (pid == 0)
+        exec_child(p);
+    setpgid(pid, pid);
+    p->pid = pid;
+    p->running = 1;
+    return 0;
+}
+
+/* Reap p if it ended; kill its group if it is over its limit.  1 if done. */
+static int poll_proc(PgProc *p)
+{
+    int status;
+    pid_t r = waitpid(p->pid, &status, WNOHANG);
+    if (r == p->pid) {
+        p->running = 0;
+        p->done = 1;
+        p->elapsed = pg_now() - p->started;
+        if (WIFEXITED(status)) {
+            p->exited = 1;
+            p->code = WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status)) {
+            p->signaled = 1;
+            p->sig = WTERMSIG(status);
+        }
+        /* Whatever it left behind in its group goes with it. */
+        kill(-p->pid, SIGKILL);
+        return 1;
+    }
+    if (r < 0 && errno == ECHILD) {
+        p->running = 0;
+        p->done = 1;
+        p->elapsed = pg_now() - p->started;
+        return 1;
+    }
+    if (!p->timed_out && pg_now() - p->started > p->limit) {
+        p->timed_out = 1;
+        kill(-p->pid, SIGKILL);
+        kill(p->pid, SIGKILL);
+    }
+    return 0;
+}
+
+/* The processes now running, so that a grader stopped by SIGTERM or ^C
+ * takes its tests down with it. */
+static PgProc **volatile current_procs;
+static volatile size_t current_count;
+
+static void on_terminate(int sig)
+{
+    PgProc **procs = current_procs;
+    for (size_t i = 0; procs != NULL && i < current_count; i++)
+        if (procs[i]->running)
+            kill(-procs[i]->pid, SIGKILL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void pg_run_procs(PgProc **procs, size_t n, int jobs,
+                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
+                  void *arg)
+{
+    size_t next = 0, finished = 0;
+    int active = 0;
+    if (jobs < 1)
+        jobs = 1;
+    current_count = n;
+    current_procs = procs;
+    signal(SIGTERM, on_terminate);
+    signal(SIGINT, on_terminate);
+    signal(SIGHUP, on_terminate);
+    while (finished < n) {
+        while (active < jobs && next < n) {
+            PgProc *p = procs[next++];
+            if (start(p) == 0) {
+                active++;
+            } else {
+                finished++;
+                if (on_done)
+                    on_done(p, finished, n, arg);
+            }
+        }
+        int any = 0;
+        for (size_t i = 0; i < next; i++) {
+            PgProc *p = procs[i];
+            if (p->running && poll_proc(p)) {
+                active--;
+                finished++;
+                any = 1;
+                if (on_done)
+                    on_done(p, finished, n, arg);
+            }
+        }
+        if (!any && finished < n) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    current_procs = NULL;
+}
+
+void pg_run_proc(PgProc *p)
+{
+    PgProc *one[1] = {p};
+    pg_run_procs(one, 1, 1, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Classification.
+ * ------------------------------------------------------------------------ */
+
+/* Check's XML for a single test: result, message, duration. */
+static int read_check_xml(const char *path, char **result, char **message, double *duration)
+{
+    *result = *message = NULL;
+    *duration = -1;
+    xmlDocPtr doc = xmlReadFile(path, NULL,
+                                XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    if (doc == NULL)
+        return -1;
+    xmlNodePtr test = NULL;
+    /* <testsuites><suite><test result=...> */
+    xmlNodePtr stack[64];
+    int depth = 0;
+    stack[depth++] = xmlDocGetRootElement(doc);
+    while (depth > 0 && test == NULL) {
+        xmlNodePtr node = stack[--depth];
+        for (; node != NULL && test == NULL; node = node->next) {
+            if (node->type != XML_ELEMENT_NODE)
+                continue;
+            if (xmlStrcmp(node->name, BAD_CAST "test") == 0)
+                test = node;
+            else if (node->children != NULL && depth < 64)
+                stack[depth++] = node->children;
+        }
+    }
+    if (test != NULL) {
+        xmlChar *r = xmlGetProp(test, BAD_CAST "result");
+        if (r != NULL) {
+            *result = pg_strdup((const char *)r);
+            xmlFree(r);
+        }
+        for (xmlNodePtr c = test->children; c != NULL; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            xmlChar *text = xmlNodeGetContent(c);
+            if (text == NULL)
+                continue;
+            if (xmlStrcmp(c->name, BAD_CAST "message") == 0)
+                *message = pg_strdup((const char *)text);
+            else if (xmlStrcmp(c->name, BAD_CAST "duration") == 0)
+                *duration = atof((const char *)text);
+            xmlFree(text);
+        }
+    }
+    xmlFreeDoc(doc);
+    return test != NULL && *result != NULL ? 0 : -1;
+}
+
+/* The line of text containing needle, copied (without newline), or NULL. */
+static char *line_with(const char *text, const char *needle)
+{
+    if (text == NULL)
+        return NULL;
+    const char *hit = strstr(text, needle);
+    if (hit == NULL)
+        return NULL;
+    const char *start = hit;
+    while (start > text && start[-1] != '\n')
+        start--;
+    size_t n = strcspn(start, "\n");
+    char *line = pg_malloc(n + 1);
+    memcpy(line, start, n);
+    line[n] = '\0';
+    return line;
+}
+
+static const char *signal_words(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "crashed with a segmentation fault (SIGSEGV): a read or write through a bad pointer";
+    case SIGBUS:
+        return "crashed with a bus error (SIGBUS): a read or write through a bad or misaligned pointer";
+    case SIGFPE:
+        return "crashed with an arithmetic error (SIGFPE), such as a division by zero";
+    case SIGILL:
+        return "crashed on an illegal instruction (SIGILL), often a corrupted function pointer";
+    case SIGABRT:
+        return "aborted (SIGABRT)";
+    default:
+        return NULL;
+    }
+}
+
+/* One sanitizer stack frame "    #3 0x55d0 in list_dealloc /x/refcount.c:123:5"
+ * as " in list_dealloc (refcount.c:123)", if its file starts with prefix
+ * (any source file if prefix is NULL). */
+static char *frame_words(const char *line, const char *prefix)
+{
+    char buf[1024];
+    size_t n = strcspn(line, "\n");
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+    char *hash = strchr(buf, '#');
+    char *in = strstr(buf, " in ");
+    if (hash == NULL || in == NULL)
+        return NULL;
+    char *fn = in + 4;
+    char *space = strchr(fn, ' ');
+    if (space == NULL)
+        return NULL;
+    *space = '\0';
+    char *path = space + 1;
+    if (*path == '(' || strstr(path, ".c:") == NULL)
+        return NULL; /* no source position: a library */
+    if (prefix != NULL && strncmp(path, prefix, strlen(prefix)) != 0)
+        return NULL;
+    char *file = strrchr(path, '/');
+    file = file ? file + 1 : path;
+    char *colon = strchr(file, ':');
+    if (colon != NULL) {
+        char *colon2 = strchr(colon + 1, ':');
+        if (colon2 != NULL)
+            *colon2 = '\0';
+    }
+    return pg_printf(" in %s (%s)", fn, file);
+}
+
+/* Where the report points: the first frame in the learner's files, else
+ * the first frame with a source position, else "". */
+static char *learner_frame(const char *report, const char *learner_dir)
+{
+    char *prefix = pg_printf("%s/", learner_dir);
+    char *found = NULL;
+    for (int pass = 0; pass < 2 && found == NULL; pass++)
+        for (const char *line = report; line != NULL && *line && found == NULL;
+             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+            found = frame_words(line, pass == 0 ? prefix : NULL);
+    free(prefix);
+    return found ? found : pg_strdup("");
+}
+
+/* A sanitizer's report, in a line: "use-after-free in list_dealloc (refcount.c:123)". */
+static char *memory_error(const char *err, const char *learner_dir)
+{
+    char *line = line_with(err, "ERROR: AddressSanitizer:");
+    const char *tool = "AddressSanitizer";
+    const char *what_start;
+    if (line != NULL) {
+        what_start = strstr(line, "AddressSanitizer:") + strlen("AddressSanitizer:");
+    } else if ((line = line_with(err, "ERROR: LeakSanitizer:")) != NULL) {
+        tool = "LeakSanitizer";
+        what_start = strstr(line, "LeakSanitizer:") + strlen("LeakSanitizer:");
+    } else if ((line = line_with(err, "runtime error:")) != NULL) {
+        tool = "UndefinedBehaviorSanitizer";
+        what_start = strstr(line, "runtime error:") + strlen("runtime error:");
+    } else {
+        return NULL;
+    }
+    while (*what_start == ' ')
+        what_start++;
+    char what[300];
+    snprintf(what, sizeof what, "%s", what_start);
+    /* ASan's kinds read better without the address that follows. */
+    char *on = strstr(what, " on ");
+    if (on != NULL && strcmp(tool, "UndefinedBehaviorSanitizer") != 0)
+        *on = '\0';
+    const char *nice = what;
+    if (strcmp(what, "heap-use-after-free") == 0)
+        nice = "use-after-free";
+    else if (strcmp(what, "attempting double-free") == 0)
+        nice = "double free";
+    else if (strcmp(what, "heap-buffer-overflow") == 0)
+        nice = "heap buffer overflow";
+    else if (strncmp(what, "SEGV", 4) == 0)
+        nice = "read or write through a bad pointer (SEGV)";
+    char *frame = learner_frame(err, learner_dir);
+    char *msg = pg_printf("%s found a %s%s", tool, nice, frame);
+    free(frame);
+    free(line);
+    return msg;
+}
+
+void pg_classify(const PgRunInput *in, const char **status, char **message, double *duration)
+{
+    const PgProc *p = in->proc;
+    char *result = NULL, *xmsg = NULL;
+    double xdur = -1;
+    int have_xml = read_check_xml(in->xml_path, &result, &xmsg, &xdur) == 0;
+    char *err = pg_read_file(in->err_path, 256 * 1024);
+    char *line = NULL;
+    *duration = xdur >= 0 ? xdur : p->elapsed;
+    *message = NULL;
+
+    if (have_xml && strcmp(result, "success") == 0) {
+        *status = "passed";
+        goto done;
+    }
+    /* Code not written yet stops any test that reaches it, whatever the
+     * test expected (even a test that expects a signal). */
+    if ((line = line_with(err, "pmlab: not yet written:")) != NULL) {
+        /* "pmlab: not yet written: X (read Y)" */
+        const char *what = strstr(line, "written:") + strlen("written:");
+        while (*what == ' ')
+            what++;
+        char *read = strstr(what, " (read ");
+        *status = "not-written";
+        if (read != NULL) {
+            *read = '\0';
+            char *where = read + strlen(" (read ");
+            size_t n = strlen(where);
+            if (n > 0 && where[n - 1] == ')')
+                where[n - 1] = '\0';
+            *message = pg_printf("not written yet: %s — read %s", what, where);
+        } else {
+            *message = pg_printf("not written yet: %s", what);
+        }
+        goto done;
+    }
+    if (have_xml && strcmp(result, "failure") == 0 &&
+        (xmsg == NULL || strncmp(xmsg, "Early exit", 10) != 0)) {
+        *status = "failed";
+        *message = pg_strdup(xmsg ? xmsg : "failed");
+        goto done;
+    }
+    if (p->spawn_failed) {
+        *status = "crashed";
+        *message = pg_strdup("the grader could not start the test program");
+        goto done;
+    }
+    if (p->timed_out) {
+        *status = "timeout";
+        *message = pg_printf("did not finish within %.0f s: an endless loop?", p->elapsed);
+        goto done;
+    }
+    /* From here on the test ended in an error: look for the cause. */
+    if (strstr(err ? err : "", "pmlab: stack overflow") ||
+        strstr(err ? err : "", "AddressSanitizer: stack-overflow")) {
+        *status = "stack-overflow";
+        *message = pg_strdup("the stack overflowed: a recursion that never ends, or one too deep "
+                             "(a deallocator calling itself through its items?)");
+        goto done;
+    }
+    if (err && (strstr(err, "pmlab: out of memory") || strstr(err, "allocation-size-too-big") ||
+                strstr(err, "AddressSanitizer: out of memory") ||
+                strstr(err, "requested allocation size") || strstr(err, "rss limit exhausted"))) {
+        *status = "out-of-memory";
+        *message = pg_strdup("ran out of memory (2 GiB of address space): an allocation "
+                             "that never stops, or a size computed wrong");
+        goto done;
+    }
+    if ((*message = memory_error(err, in->learner_dir)) != NULL) {
+        *status = "memory-error";
+        goto done;
+    }
+    if ((line = line_with(err, "negative ref count")) != NULL) {
+        *status = "negative-refcount";
+        *message = pg_printf("a reference count went below zero: a decref too many (%s)", line);
+        goto done;
+    }
+    if (strstr(err ? err : "", "pmlab: early exit")) {
+        *status = "early-exit";
+        *message = pg_strdup("the code under test called exit(0) in the middle of the test");
+        goto done;
+    }
+    const char *m = xmsg ? xmsg : "";
+    int sig = 0;
+    if (sscanf(m, "Received signal %d", &sig) == 1 || (p->signaled && (sig = p->sig))) {
+        if (sig == SIGXCPU) {
+            *status = "timeout";
+            *message = pg_printf("used more than %d s of CPU time: an endless loop?", PG_CPU_LIMIT);
+        } else if (sig == SIGXFSZ) {
+            *status = "output-flood";
+            *message = pg_strdup("printed more than 4 MiB: an output flood");
+        } else if (sig == SIGABRT) {
+            *status = "aborted";
+            if ((line = line_with(err, "Fatal Python error:")) != NULL)
+                *message = pg_strdup(strstr(line, "Fatal Python error:"));
+            else
+                *message = pg_strdup("aborted (SIGABRT): an assertion or a fatal error stopped it");
+        } else if (sig == SIGKILL) {
+            *status = "timeout";
+            *message = pg_strdup("was killed (SIGKILL): an endless loop, or too much memory?");
+        } else {
+            *status = "crashed";
+            const char *words = signal_words(sig);
+            *message = words ? pg_strdup(words) : pg_printf("crashed with signal %d (%s)", sig, strsignal(sig));
+        }
+        goto done;
+    }
+    if (strstr(m, "Test timeout expired")) {
+        *status = "timeout";
+        *message = pg_printf("did not finish within %g s: an endless loop?", in->check_timeout);
+        goto done;
+    }
+    int code = 0;
+    if (sscanf(m, "Early exit with return value %d", &code) == 1 &&
+        (line = line_with(err, "Fatal Python error:")) != NULL) {
+        /* The test caught the abort and left with its own exit value. */
+        *status = "aborted";
+        *message = pg_strdup(strstr(line, "Fatal Python error:"));
+        goto done;
+    }
+    if (sscanf(m, "Early exit with return value %d", &code) == 1) {
+        *status = "early-exit";
+        *message = pg_printf("the code under test called exit(%d) in the middle of the test", code);
+        goto done;
+    }
+    if (!have_xml) {
+        *status = "crashed";
+        if (p->exited)
+            *message = pg_printf("the test program ended (exit status %d) without a result", p->code);
+        else
+            *message = pg_strdup("the test program ended without a result");
+        goto done;
+    }
+    *status = "crashed";
+    *message = pg_strdup(xmsg && *xmsg ? xmsg : "the test ended with an error");
+done:
+    free(line);
+    free(result);
+    free(xmsg);
+    free(err);
+}
