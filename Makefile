@@ -43,6 +43,7 @@ HEADERS      := $(wildcard include/*.h)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
 RUNTIME_HDRS := $(wildcard runtime/*.h)
 GRADER_SRC   := $(wildcard grader/pmgrade/*.c)
+SUITE_HDRS   := $(wildcard grader/suites/*/*.h)
 
 # Resolve CH=01 (or CH=01-refcount) to the chapter's slug.
 ifneq ($(CH),)
@@ -96,7 +97,7 @@ $(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
 
-$(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(HEADERS)
+$(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(SUITE_HDRS) $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
 

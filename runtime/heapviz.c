@@ -527,12 +527,24 @@ static void draw_edges_of(drawing *d, objtable *t, objinfo *info, ptrvec *v, lab
     }
 }
 
+/* The interpreter's own names (__name__) and imported modules (gc, sys)
+ * say nothing about the program's heap: they are left out of the picture.
+ * Modules are leaves (not GC objects), so leaving them out hides nothing. */
+static int hidden_root(PmObject *key, PmObject *value)
+{
+    if (PmUnicode_Check(key) && strncmp(PmUnicode_AsUTF8(key), "__", 2) == 0)
+        return 1;
+    return !_PmObject_IS_GC(value) && strcmp(Pm_TYPE(value)->tp_name, "module") == 0;
+}
+
 static void draw_roots(drawing *d, objtable *t, PmObject *roots)
 {
     Pm_ssize_t pos = 0;
     PmObject *key, *value;
     int k = 0;
     while (PmDict_Next(roots, &pos, &key, &value)) {
+        if (hidden_root(key, value))
+            continue;
         char name[32], label[96];
         snprintf(name, sizeof name, "root%d", k++);
         Agnode_t *n = agnode(d->g, name, 1);
@@ -604,7 +616,8 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         Pm_ssize_t pos = 0;
         PmObject *key, *value;
         while (PmDict_Next(opt.roots, &pos, &key, &value))
-            meet(&w, value, 0);
+            if (!hidden_root(key, value))
+                meet(&w, value, 0);
         walk_from(&w, 0, 0);
     }
     size_t reachable = w.table.count;

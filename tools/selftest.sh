@@ -27,6 +27,7 @@ CHAPTERS=$(ls -d solutions/[0-9][0-9]-* | xargs -n1 basename)
 # grade NAME SUBMISSION [pmgrade args...] -> report in $OUT/NAME, status in $rc
 grade() {
   local name=$1 sub=$2; shift 2
+  mkdir -p "$(dirname "$OUT/$name")"
   build/bin/pmgrade --root . --submission "$sub" --out "$OUT/$name" --jobs "$JOBS" --quiet "$@" \
     >"$OUT/$name.log" 2>&1
   rc=$?
@@ -70,6 +71,15 @@ else
     "$(report '.chapters[].tests[] | select(.status == "passed") | .name' skeletons | head)"
 fi
 for ch in $CHAPTERS; do
+  # Every scenario on disk is a graded test of its chapter.
+  unregistered=()
+  for py in grader/scenarios/"$ch"/*.py; do
+    [ -e "$py" ] || continue
+    t=scenario_$(basename "$py" .py | tr -c 'A-Za-z0-9\n' '_')
+    [ -n "$(report ".chapters[].tests[] | select(.name == \"$t\") | .name" solutions)" ] || unregistered+=("$py")
+  done
+  [ ${#unregistered[@]} -eq 0 ] && ok "$ch: every scenario is a graded test" \
+    || fail "$ch: scenarios not registered in grader/suites/$ch: ${unregistered[*]}"
   b=$(report ".chapters[] | select(.chapter == \"$ch\") | .build" skeletons)
   [ "$b" = ok ] && ok "skeletons/$ch compiles as shipped" || fail "skeletons/$ch does not build: $b"
 done
