@@ -310,6 +310,11 @@ static void watch_exit(int status, void *arg)
     }
 }
 
+static int uses_runtime(void)
+{
+    return &pm_needs_runtime == NULL || pm_needs_runtime;
+}
+
 static void test_setup(void)
 {
     test_finished = 0;
@@ -323,12 +328,14 @@ static void test_setup(void)
      * the test itself must die of it. */
     signal(SIGXFSZ, SIG_DFL);
     install_fault_handler();
-    PmRuntime_Init();
+    if (uses_runtime())
+        PmRuntime_Init();
 }
 
 static void test_teardown(void)
 {
-    PmRuntime_Fini();
+    if (uses_runtime())
+        PmRuntime_Fini();
     test_finished = 1;
 }
 

@@ -62,6 +62,11 @@ void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
 
 /* The chapter slug of this suite, e.g. "01-refcount" (defined by the suite). */
 extern const char pm_chapter[];
+/* A suite that defines this as 0 runs its tests without PmRuntime_Init and
+ * PmRuntime_Fini around them (chapter 2 tests the allocator from a clean
+ * state, before any object exists).  Suites that leave it undefined get
+ * the runtime. */
+extern const int pm_needs_runtime __attribute__((weak));
 void pm_register(PmSuite *s);
 
 /* Helpers for tests. */

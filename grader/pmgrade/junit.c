@@ -54,7 +54,10 @@ int pg_write_junit(const PgGrade *g, const char *path)
                 errors++;
             else
                 failures++;
-            char *body = pg_printf("%s: %s%s%s%s%s", t->status, t->message ? t->message : "",
+            /* "failed" and "not-written" would only repeat the message (and the type). */
+            int plain = strcmp(t->status, "failed") == 0 || strcmp(t->status, "not-written") == 0;
+            char *body = pg_printf("%s%s%s%s%s%s%s", plain ? "" : t->status, plain ? "" : ": ",
+                                   t->message ? t->message : "",
                                    t->hint ? "\nhint: " : "", t->hint ? t->hint : "",
                                    t->section ? "\nread: " : "", t->section ? t->section : "");
             char *clean = pg_clean_text(body);

@@ -288,9 +288,11 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
             c->tests[0].kind = pg_strdup("unit");
             c->tests[0].status = "failed";
         }
+        c->reference_broken = 1;
         free(c->note);
-        c->note = pg_strdup("the reference build of this chapter failed too, so its tests "
-                            "and points are unknown");
+        c->note = pg_strdup("the reference build of this chapter failed too: the problem is in "
+                            "the workbook, not in your code, and this chapter's tests and points "
+                            "are unknown");
     }
     free(blog);
     free(bmsg);
@@ -853,5 +855,12 @@ int main(int argc, char **argv)
     g.finished = 1;
     write_reports(&g);
     pg_print_total(&g);
-    return g.nchapters > 0 && g.score == g.max_score ? 0 : 1;
+    /* A broken workbook is not a score: say so with status 2, never with
+     * the 0 of full marks (0/0 would otherwise look perfect). */
+    for (size_t i = 0; i < g.nchapters; i++)
+        if (g.chapters[i].reference_broken)
+            return 2;
+    if (g.max_score == 0)
+        return 2;
+    return g.score == g.max_score ? 0 : 1;
 }

@@ -51,6 +51,7 @@ typedef struct {
     PgTest *tests;
     size_t ntests;
     int score, max_score;
+    int reference_broken; /* the reference build of the suite failed too */
     double time;
 } PgChapter;
 

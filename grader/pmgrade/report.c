@@ -2,6 +2,7 @@
  * per test, per step, per chapter), report.json (everything the grader
  * knows), and results.json in Gradescope's autograder format.
  */
+#define _GNU_SOURCE /* strverscmp */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,9 @@
 #define YELLOW "\033[33m"
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
+
+/* A step with more tests than this, none of them written yet, is one line. */
+#define COLLAPSE_TODOS 8
 
 static const char *paint(const PgGrade *g, const char *code)
 {
@@ -31,11 +35,123 @@ static void print_indented(const char *text, const char *indent)
     putchar('\n');
 }
 
-static void print_step_total(const PgGrade *g, const char *step, int score, int max)
+/* The functions a step's "not written yet" tests stopped in, grouped by the
+ * book section each one names: "Pm_IncRef, Pm_DecRef (chapters/..., Step 1)".
+ * A test stops at the first unwritten function it reaches, which may belong
+ * to an earlier step; naming it tells the learner what to write first. */
+typedef struct {
+    char *where;        /* "chapters/01-refcount.md, Step 1", or "" */
+    char *functions;    /* "Pm_IncRef, Pm_DecRef" */
+} Todo;
+
+static void add_todo(Todo *todos, size_t *n, size_t cap, const char *message)
 {
-    if (step == NULL || *step == '\0')
+    static const char lead[] = "not written yet: ";
+    static const char sep[] = " — read ";
+    if (message == NULL || strncmp(message, lead, strlen(lead)) != 0)
         return;
-    printf("    %s%s: %d/%d%s\n", paint(g, BOLD), step, score, max, paint(g, RESET));
+    const char *what = message + strlen(lead);
+    const char *read = strstr(what, sep);
+    size_t what_len = read ? (size_t)(read - what) : strlen(what);
+    const char *where = read ? read + strlen(sep) : "";
+    char *function = pg_printf("%.*s", (int)what_len, what);
+    size_t k = 0;
+    while (k < *n && strcmp(todos[k].where, where) != 0)
+        k++;
+    if (k == *n) {
+        if (*n == cap) {
+            free(function);
+            return;
+        }
+        todos[k].where = pg_strdup(where);
+        todos[k].functions = function;
+        (*n)++;
+        return;
+    }
+    /* Already listed under this section?  Match whole names only. */
+    size_t flen = strlen(function);
+    for (const char *p = todos[k].functions; (p = strstr(p, function)) != NULL; p += flen) {
+        int starts = p == todos[k].functions || p[-1] == ' ';
+        if (starts && (p[flen] == '\0' || p[flen] == ','))
+            goto done;
+    }
+    char *joined = pg_printf("%s, %s", todos[k].functions, function);
+    free(todos[k].functions);
+    todos[k].functions = joined;
+done:
+    free(function);
+}
+
+static int compare_todos(const void *a, const void *b)
+{
+    return strverscmp(((const Todo *)a)->where, ((const Todo *)b)->where);
+}
+
+/* The step's subtotal, then one line for all of its tests that stopped in
+ * code not written yet (their own messages are in report.html). */
+static void print_step_end(const PgGrade *g, const PgChapter *c, size_t first, size_t end)
+{
+    const char *step = c->tests[first].step;
+    int score = 0, max = 0;
+    enum { MAX_TODOS = 16 };
+    Todo todos[MAX_TODOS];
+    size_t ntodos = 0;
+    for (size_t i = first; i < end; i++) {
+        score += c->tests[i].points;
+        max += c->tests[i].max_points;
+        if (strcmp(c->tests[i].status, "not-written") == 0)
+            add_todo(todos, &ntodos, MAX_TODOS, c->tests[i].message);
+    }
+    if (step != NULL && *step)
+        printf("    %s%s: %d/%d%s\n", paint(g, BOLD), step, score, max, paint(g, RESET));
+    if (ntodos == 0)
+        return;
+    qsort(todos, ntodos, sizeof *todos, compare_todos);
+    /* "chapters/01-refcount.md, Step 1" reads "Step 1" inside its own chapter. */
+    char *book = pg_printf("chapters/%s.md, ", c->slug);
+    printf("      %snot written yet:%s ", paint(g, YELLOW), paint(g, RESET));
+    for (size_t k = 0; k < ntodos; k++) {
+        const char *where = todos[k].where;
+        if (strncmp(where, book, strlen(book)) == 0)
+            where += strlen(book);
+        printf("%s%s", k ? "; " : "", todos[k].functions);
+        if (*where)
+            printf(" (%s)", where);
+        free(todos[k].where);
+        free(todos[k].functions);
+    }
+    putchar('\n');
+    free(book);
+}
+
+/* The chapter's number, as `make debug CH=` takes it: "01" of "01-refcount". */
+static int chapter_number_length(const char *slug)
+{
+    return (int)strcspn(slug, "-");
+}
+
+/* One failed test's explanation, under its row. */
+static void print_failure(const PgChapter *c, const PgTest *t)
+{
+    if (t->message != NULL) {
+        /* The FAIL mark already says "failed"; other statuses add a word
+         * worth reading (crashed, timeout, memory-error...). */
+        if (strcmp(t->status, "failed") == 0)
+            fputs("         ", stdout);
+        else
+            printf("         %s: ", t->status);
+        print_indented(t->message, "           ");
+    }
+    if (t->hint != NULL && *t->hint)
+        printf("         hint: %s\n", t->hint);
+    if (t->section != NULL && *t->section)
+        printf("         read: %s\n", t->section);
+    if (t->heap_svg_mine != NULL)
+        printf("         heap: %s%s%s%s\n", t->heap_svg_mine, t->heap_svg_ref ? " (reference: " : "",
+               t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");
+    if (pg_is_crash_status(t->status))
+        printf("         debug: make debug CH=%.*s TEST=%s\n", chapter_number_length(c->slug),
+               c->slug, t->name);
 }
 
 void pg_print_chapter(const PgGrade *g, const PgChapter *c)
@@ -51,46 +167,80 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
     if (c->note != NULL)
         printf("    note: %s\n", c->note);
 
-    const char *step = NULL;
-    int step_score = 0, step_max = 0;
     int build_failed = strcmp(c->build, "ok") != 0;
-    for (size_t i = 0; i < c->ntests; i++) {
-        const PgTest *t = &c->tests[i];
-        if (step == NULL || strcmp(step, t->step ? t->step : "") != 0) {
-            if (step != NULL)
-                print_step_total(g, step, step_score, step_max);
-            step = t->step ? t->step : "";
-            step_score = step_max = 0;
+    if (build_failed) {
+        /* Nothing ran: one line for the chapter, not one per test. */
+        if (c->ntests > 0 && c->tests[0].message != NULL) {
+            printf("         %s: ", c->tests[0].status);
+            print_indented(c->tests[0].message, "           ");
         }
-        step_score += t->points;
-        step_max += t->max_points;
-        int passed = strcmp(t->status, "passed") == 0;
-        const char *colour = passed ? GREEN : strcmp(t->status, "not-written") == 0 ? YELLOW : RED;
-        const char *mark = passed ? "PASS" : strcmp(t->status, "not-written") == 0 ? "TODO" : "FAIL";
-        printf("  %s%s%s %-52s %3d/%-3d\n", paint(g, colour), mark, paint(g, RESET), t->name,
-               t->points, t->max_points);
-        /* After a failed build, one message for the whole chapter is enough. */
-        if (passed || (build_failed && i > 0))
-            continue;
-        if (t->message != NULL) {
-            printf("         %s: ", t->status);
-            print_indented(t->message, "           ");
-        }
-        if (!build_failed) {
-            if (t->hint != NULL && *t->hint)
-                printf("         hint: %s\n", t->hint);
-            if (t->section != NULL && *t->section)
-                printf("         read: %s\n", t->section);
-            if (t->heap_svg_mine != NULL)
-                printf("         heap: %s%s%s%s\n", t->heap_svg_mine,
-                       t->heap_svg_ref ? " (reference: " : "",
-                       t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");
-        }
+        printf("  %sFAIL%s %3d/%-3d (%zu test%s; none could run, because the chapter does not "
+               "build)\n",
+               paint(g, RED), paint(g, RESET), c->score, c->max_score, c->ntests,
+               c->ntests == 1 ? "" : "s");
+        printf("  %s%s: %d/%d%s\n\n", paint(g, BOLD), c->slug, c->score, c->max_score,
+               paint(g, RESET));
+        return;
     }
-    if (step != NULL)
-        print_step_total(g, step, step_score, step_max);
-    printf("  %s%s: %d/%d%s\n\n", paint(g, BOLD), c->slug, c->score, c->max_score,
-           paint(g, RESET));
+    const PgTest *next = NULL; /* the first test still to pass */
+    int earlier_failing = 0;   /* a step before this one has a test not passing */
+    for (size_t first = 0, end; first < c->ntests; first = end) {
+        /* One step at a time: tests [first, end) share a step. */
+        const char *step = c->tests[first].step ? c->tests[first].step : "";
+        size_t todo_count = 0;
+        for (end = first; end < c->ntests; end++) {
+            const char *s = c->tests[end].step ? c->tests[end].step : "";
+            if (strcmp(s, step) != 0)
+                break;
+            todo_count += strcmp(c->tests[end].status, "not-written") == 0;
+        }
+        /* A long step not started yet is one line, not a page of TODOs. */
+        if (todo_count == end - first && todo_count > COLLAPSE_TODOS) {
+            if (next == NULL)
+                next = &c->tests[first];
+            earlier_failing = 1;
+            int max = 0;
+            for (size_t i = first; i < end; i++)
+                max += c->tests[i].max_points;
+            printf("  %sTODO%s %3d/%-3d (%zu tests; make list CH=%.*s names them)\n",
+                   paint(g, YELLOW), paint(g, RESET), 0, max, todo_count,
+                   chapter_number_length(c->slug), c->slug);
+            print_step_end(g, c, first, end);
+            continue;
+        }
+        size_t failing = 0;
+        for (size_t i = first; i < end; i++)
+            failing += strcmp(c->tests[i].status, "passed") != 0;
+        if (earlier_failing && failing > todo_count)
+            printf("    %s(an earlier step still fails; one bug there can fail many tests here, "
+                   "so fix that first)%s\n",
+                   paint(g, YELLOW), paint(g, RESET));
+        earlier_failing = earlier_failing || failing > 0;
+        for (size_t i = first; i < end; i++) {
+            const PgTest *t = &c->tests[i];
+            int passed = strcmp(t->status, "passed") == 0;
+            int todo = strcmp(t->status, "not-written") == 0;
+            if (!passed && next == NULL)
+                next = t;
+            const char *colour = passed ? GREEN : todo ? YELLOW : RED;
+            const char *mark = passed ? "PASS" : todo ? "TODO" : "FAIL";
+            printf("  %s%s%s %3d/%-3d %s\n", paint(g, colour), mark, paint(g, RESET), t->points,
+                   t->max_points, t->name);
+            /* Code not written yet is summed up once per step. */
+            if (passed || todo)
+                continue;
+            print_failure(c, t);
+        }
+        print_step_end(g, c, first, end);
+    }
+    printf("  %s%s: %d/%d%s\n", paint(g, BOLD), c->slug, c->score, c->max_score, paint(g, RESET));
+    if (next != NULL && next->step != NULL && *next->step) {
+        printf("  next: %s", next->step);
+        if (next->section != NULL && *next->section)
+            printf(", read %s", next->section);
+        putchar('\n');
+    }
+    putchar('\n');
 }
 
 void pg_print_total(const PgGrade *g)
@@ -168,11 +318,14 @@ int pg_write_report_json(const PgGrade *g, const char *path)
 }
 
 /* The feedback for one test, as Gradescope shows it. */
-static char *test_output(const PgTest *t)
+static char *test_output(const char *slug, const PgTest *t)
 {
     if (strcmp(t->status, "passed") == 0)
-        return pg_strdup("passed");
-    char *s = pg_printf("%s: %s", t->status, t->message ? t->message : "");
+        return pg_printf("passed (%s)", t->name);
+    /* "failed" and "not-written" would only repeat what the message says. */
+    int plain = strcmp(t->status, "failed") == 0 || strcmp(t->status, "not-written") == 0;
+    char *s = plain ? pg_printf("%s", t->message ? t->message : t->status)
+                    : pg_printf("%s: %s", t->status, t->message ? t->message : "");
     if (t->hint != NULL && *t->hint) {
         char *more = pg_printf("%s\nhint: %s", s, t->hint);
         free(s);
@@ -183,7 +336,10 @@ static char *test_output(const PgTest *t)
         free(s);
         s = more;
     }
-    return s;
+    char *more = pg_printf("%s\ntest: %s (run it alone: make debug CH=%.*s TEST=%s)", s, t->name,
+                           chapter_number_length(slug), slug, t->name);
+    free(s);
+    return more;
 }
 
 int pg_write_results_json(const PgGrade *g, const char *path)
@@ -209,7 +365,7 @@ int pg_write_results_json(const PgGrade *g, const char *path)
             const PgTest *t = &c->tests[k];
             json_t *jt = json_object();
             char *name = pg_printf("%s: %s", c->slug, t->title ? t->title : t->name);
-            char *output = test_output(t);
+            char *output = test_output(c->slug, t);
             json_object_set_new(jt, "name", text(name));
             json_object_set_new(jt, "score", json_integer(t->points));
             json_object_set_new(jt, "max_score", json_integer(t->max_points));

@@ -69,8 +69,9 @@ int _Pm_IsImmortal(PmObject *op)
     _Pm_Unimplemented("_Pm_IsImmortal", "chapters/01-refcount.md, Step 2");
 }
 
-/* Make op immortal: set its count to _Pm_IMMORTAL_REFCNT.  The runtime calls
- * this for None, True, False, the small ints and interned strings.
+/* Make op immortal: set its count to _Pm_IMMORTAL_REFCNT.  (None, True,
+ * False, the small ints and interned strings are created with that count
+ * already; the tests call this on objects of their own.)
  *
  * CPython: _Py_SetImmortal (Include/internal/pycore_object.h, 3.12).  Then
  * revisit Pm_IncRef and Pm_DecRef: CPython's Py_INCREF adds one to the low
