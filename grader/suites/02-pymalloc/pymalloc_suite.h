@@ -1,0 +1,44 @@
+/* pymalloc_suite.h - what the files of chapter 2's graded suite share: the
+ * chapter's sections, and small views of the allocator's state.
+ */
+#ifndef PYMALLOC_SUITE_H
+#define PYMALLOC_SUITE_H
+
+#include "pmtest.h"
+#include "pm_obmalloc.h"
+#include "../../traces/pmtrace.h"
+
+#define SECTION1 "chapters/02-pymalloc.md#step-1-size-classes"
+#define SECTION2 "chapters/02-pymalloc.md#step-2-pools"
+#define SECTION3 "chapters/02-pymalloc.md#step-3-arenas"
+#define SECTION4 "chapters/02-pymalloc.md#step-4-freeing"
+#define SECTION5 "chapters/02-pymalloc.md#step-5-returning-arenas-to-the-os"
+#define SECTION6 "chapters/02-pymalloc.md#step-6-realloc"
+#define SECTION7 "chapters/02-pymalloc.md#step-7-the-heap-checker-and-the-statistics"
+
+#define STEP1 "Step 1: Size classes"
+#define STEP2 "Step 2: Pools"
+#define STEP3 "Step 3: Arenas"
+#define STEP4 "Step 4: Freeing"
+#define STEP5 "Step 5: Returning arenas to the OS"
+#define STEP6 "Step 6: Realloc"
+#define STEP7 "Step 7: The heap checker and the statistics"
+
+/* The reference allocator, compiled into the suite under other names
+ * (reference.c), for the performance tests. */
+void *ref_PmObject_Malloc(size_t size);
+void *ref_PmObject_Calloc(size_t nelem, size_t elsize);
+void *ref_PmObject_Realloc(void *ptr, size_t size);
+void ref_PmObject_Free(void *ptr);
+int ref_PmObject_CheckHeap(char *why, size_t whylen);
+extern PmObmallocState ref_PmObmalloc_state;
+
+/* The deterministic arena allocator every test installs (test_units.c). */
+extern PmTraceArenas pm_test_arenas;
+void install_arenas(size_t misalign);
+
+/* Registration of each file's tests. */
+void register_unit_tests(PmSuite *s);
+void register_trace_tests(PmSuite *s);
+
+#endif /* PYMALLOC_SUITE_H */
