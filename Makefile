@@ -11,7 +11,7 @@ SHELL := /bin/bash
 
 BUILD      := build
 SUBMISSION ?= skeletons
-STACK      ?= mine
+STACK      ?=
 CH         ?=
 VARIANT    ?= rel
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
@@ -57,7 +57,10 @@ help:
 	@echo
 	@echo "  make grade              grade your work (skeletons/), every chapter; CH=01 for one"
 	@echo "  make grade SUBMISSION=dir   grade a folder laid out like skeletons/ (instructors)"
+	@echo "  make grade STACK=mine   the final exam: every layer yours, none from the reference"
 	@echo "  make run SCRIPT=f.py    run a scenario on your layers (STACK=ref: the reference)"
+	@echo "  make replay TRACE=f     replay an allocation trace through your allocator (chapter 2)"
+	@echo "  make bench              the reference allocator against CPython's, glibc's and mimalloc"
 	@echo "  make debug CH=01 TEST=name  one test, no fork, under gdb"
 	@echo "  make watch CH=01        re-grade on every save"
 	@echo "  make book               the book, in build/book/ (open index.html)"
@@ -74,6 +77,16 @@ deps:
 
 deps-ensure:
 	@bash tools/deps.sh ensure
+
+# ------------------------------------------------- layer object lists ---
+REF_OBJ = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)))
+REF_OBJ_EXCEPT = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(filter-out $(2),$(CHAPTERS)),solutions/$(c)/*.c)))
+# Under AddressSanitizer the other chapters run on the C library's malloc
+# instead of the reference pymalloc: ASan sees a use-after-free only in
+# memory it hands out itself, not inside a pool.
+ASAN_KEEPS_MALLOC := 02-pymalloc
+SUITE_REF_EXCLUDE = $(CH_SLUG) $(if $(filter asan,$(VARIANT)),$(filter-out $(CH_SLUG),$(ASAN_KEEPS_MALLOC)))
+SUITE_OBJ = $(patsubst grader/suites/%.c,$(BUILD)/$(1)/suites/%.o,$(wildcard grader/suites/$(2)/*.c))
 
 # ------------------------------------------------------- object rules ---
 # $(1) = variant.  Runtime objects, the suite framework and the reference
@@ -101,24 +114,22 @@ $(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(SUITE_HDRS) $
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
 
-$(BUILD)/$(1)/main/pmrun.o: runtime/main/pmrun.c $$(HEADERS)
+$(BUILD)/$(1)/main/%.o: runtime/main/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
+
+# The reference stack: every layer from solutions/ (under ASan, without
+# the reference pymalloc; see ASAN_KEEPS_MALLOC).
+REF_STACK_$(1) := $$(call REF_OBJ_EXCEPT,$(1),$$(if $$(filter asan,$(1)),$$(ASAN_KEEPS_MALLOC)))
+$(BUILD)/$(1)/ref/bin/%: $(BUILD)/$(1)/main/%.o $$(REF_STACK_$(1)) $(BUILD)/$(1)/libpmruntime.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$< $$(REF_STACK_$(1)) $(BUILD)/$(1)/libpmruntime.a $$(GVC_LIBS) -lm
 endef
 $(foreach v,rel asan debug,$(eval $(call VARIANT_RULES,$(v))))
-
-REF_OBJ = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)))
-REF_OBJ_EXCEPT = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(filter-out $(2),$(CHAPTERS)),solutions/$(c)/*.c)))
-SUITE_OBJ = $(patsubst grader/suites/%.c,$(BUILD)/$(1)/suites/%.o,$(wildcard grader/suites/$(2)/*.c))
 
 # ------------------------------------------------------ reference pmrun ---
 .PHONY: pmrun-ref
 pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
-
-$(BUILD)/%/ref/bin/pmrun: $(BUILD)/%/main/pmrun.o $(BUILD)/%/libpmruntime.a
-	@$(MAKE) -s --no-print-directory ref-objs VARIANT=$*
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_$*) -o $@ $< $(call REF_OBJ,$*) $(BUILD)/$*/libpmruntime.a $(GVC_LIBS)
 
 .PHONY: ref-objs
 ref-objs: $(call REF_OBJ,$(VARIANT))
@@ -132,25 +143,39 @@ ref-objs: $(call REF_OBJ,$(VARIANT))
 suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o
 	@test -n "$(CH_SLUG)" || { echo "make suite: CH= must name a chapter ($(CHAPTERS))" >&2; exit 2; }
 	@test -n "$(OUT)" || { echo "make suite: OUT= is required" >&2; exit 2; }
-	@$(MAKE) -s --no-print-directory $(call REF_OBJ_EXCEPT,$(VARIANT),$(CH_SLUG)) $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG))
-	@mkdir -p "$(OUT)/layer"
-	@src=( "$(SUBMISSION)/$(CH_SLUG)"/*.c ); \
-	 if [ ! -e "$${src[0]}" ]; then echo "no .c files in $(SUBMISSION)/$(CH_SLUG)" >&2; exit 1; fi; \
-	 objs=(); for f in "$${src[@]}"; do \
-	   o="$(OUT)/layer/$$(basename "$${f%.c}").o"; \
-	   $(CC) $(CFLAGS_COMMON) $(CFLAGS_$(VARIANT)) -c "$$f" -o "$$o" || exit 1; \
-	   objs+=("$$o"); \
+	@$(MAKE) -s --no-print-directory $(SUITE_REF) $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG))
+	@rm -rf "$(OUT)/layer"
+	@objs=(); for ch in $(SUITE_MINE); do \
+	   src=( "$(SUBMISSION)/$$ch"/*.c ); \
+	   if [ ! -e "$${src[0]}" ]; then echo "no .c files in $(SUBMISSION)/$$ch" >&2; exit 1; fi; \
+	   mkdir -p "$(OUT)/layer/$$ch"; \
+	   for f in "$${src[@]}"; do \
+	     o="$(OUT)/layer/$$ch/$$(basename "$${f%.c}").o"; \
+	     $(CC) $(CFLAGS_COMMON) $(CFLAGS_$(VARIANT)) -c "$$f" -o "$$o" || exit 1; \
+	     objs+=("$$o"); \
+	   done; \
 	 done; \
 	 $(CC) $(LDFLAGS_$(VARIANT)) -o "$(OUT)/suite" $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG)) \
-	   $(BUILD)/$(VARIANT)/pmtest.o "$${objs[@]}" $(call REF_OBJ_EXCEPT,$(VARIANT),$(CH_SLUG)) \
+	   $(BUILD)/$(VARIANT)/pmtest.o "$${objs[@]}" $(SUITE_REF) \
 	   $(BUILD)/$(VARIANT)/libpmruntime.a $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) -lm
+
+# STACK=mine is the final exam: every layer from the submission.  Otherwise
+# the submission's chapter CH and the reference for the others.
+SUITE_MINE = $(if $(filter mine,$(STACK)),$(CHAPTERS),$(CH_SLUG))
+SUITE_REF  = $(if $(filter mine,$(STACK)),,$(call REF_OBJ_EXCEPT,$(VARIANT),$(SUITE_REF_EXCLUDE)))
+
+# ------------------------------------------------------- trace tools ---
+# pmtracegen prints chapter 2's synthetic traces (grader/traces/README.md).
+$(BUILD)/bin/pmtracegen: grader/traces/pmtracegen.c grader/traces/pmsynth.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O2 -o $@ $<
 
 # ------------------------------------------------------------- grader ---
 $(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS)
 
-GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(filter ref,$(STACK)),--stack ref)
+GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(STACK),--stack $(STACK))
 
 .PHONY: grade
 grade: deps-ensure
@@ -158,30 +183,63 @@ grade: deps-ensure
 	@$(BUILD)/bin/pmgrade $(GRADE_ARGS) $(GRADEFLAGS)
 
 # --------------------------------------------------------- make run ---
-# STACK=mine (default) builds every layer from SUBMISSION; STACK=ref from
-# solutions/.  The heap at the end is drawn to build/run/<script>.svg.
+# STACK=mine (default): your layers for every chapter up to the one you are
+# working on (tools/stack.sh says which), the reference for the rest; with
+# CH=NN only that chapter is yours;
+# STACK=ref: the reference for every layer.  The heap at the end (or at
+# RUNFLAGS="--stop-after N") is drawn to build/run/<script>.svg.
 MINE_OBJ_DIR := $(BUILD)/rel/mine
-MINE_SRC = $(wildcard $(foreach c,$(CHAPTERS),$(SUBMISSION)/$(c)/*.c))
 
 .PHONY: run
 run: deps-ensure
 	@test -n "$(SCRIPT)" || { echo "usage: make run SCRIPT=examples/cycle.py [STACK=ref]" >&2; exit 2; }
 	@test -f "$(SCRIPT)" || { echo "make run: no such file: $(SCRIPT)" >&2; exit 2; }
-	@$(MAKE) -s --no-print-directory $(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmrun,mine-pmrun)
+	@$(MAKE) -s --no-print-directory $(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmrun,mine-pmrun $(if $(CH_SLUG),MINE_LAYERS=$(CH_SLUG)))
 	@mkdir -p $(BUILD)/run
 	@$(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmrun,$(MINE_OBJ_DIR)/bin/pmrun) \
 	  --heap-svg $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).svg \
 	  $(RUNFLAGS) "$(SCRIPT)"
 
-.PHONY: mine-pmrun
-mine-pmrun: $(BUILD)/rel/main/pmrun.o $(BUILD)/rel/libpmruntime.a
-	@mkdir -p $(MINE_OBJ_DIR)/bin
-	@objs=(); for f in $(MINE_SRC); do \
-	   o="$(MINE_OBJ_DIR)/$${f#$(SUBMISSION)/}"; o="$${o%.c}.o"; mkdir -p "$$(dirname "$$o")"; \
+# mine-pmrun, mine-pmreplay: a program of runtime/main/ linked with your
+# layers (as tools/stack.sh chooses them) and the reference for the rest.
+.PHONY: mine-pmrun mine-pmreplay
+mine-pmrun mine-pmreplay: mine-%: $(BUILD)/rel/main/%.o $(BUILD)/rel/libpmruntime.a
+	@mine="$(MINE_LAYERS)"; [ -n "$$mine" ] || mine=$$(bash tools/stack.sh "$(SUBMISSION)"); \
+	 ref=$$(for c in $(CHAPTERS); do grep -qx "$$c" <<<"$$mine" || echo "$$c"; done); \
+	 echo "make: your layers: $$(echo $$mine)$${ref:+; the reference: $$(echo $$ref)}" >&2; \
+	 $(MAKE) -s --no-print-directory ref-objs; \
+	 objs=(); mkdir -p $(MINE_OBJ_DIR)/bin; \
+	 for c in $$mine; do for f in "$(SUBMISSION)/$$c"/*.c; do \
+	   o="$(MINE_OBJ_DIR)/$$c/$$(basename "$${f%.c}").o"; mkdir -p "$$(dirname "$$o")"; \
 	   $(CC) $(CFLAGS_COMMON) $(CFLAGS_rel) -c "$$f" -o "$$o" || exit 1; objs+=("$$o"); \
-	 done; \
-	 $(CC) -o $(MINE_OBJ_DIR)/bin/pmrun $(BUILD)/rel/main/pmrun.o "$${objs[@]}" \
-	   $(BUILD)/rel/libpmruntime.a $(GVC_LIBS)
+	 done; done; \
+	 for c in $$ref; do objs+=( $(BUILD)/rel/ref/$$c/*.o ); done; \
+	 $(CC) -o $(MINE_OBJ_DIR)/bin/$* $(BUILD)/rel/main/$*.o "$${objs[@]}" \
+	   $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm
+
+# ------------------------------------------------------- make replay ---
+# make replay TRACE=grader/traces/02-pymalloc/x.trace [STACK=ref]: replay an
+# allocation trace through the allocator (yours by default), checking every
+# payload and the heap after every operation, then print the statistics.
+.PHONY: replay
+replay: deps-ensure
+	@test -n "$(TRACE)" || { echo "usage: make replay TRACE=grader/traces/02-pymalloc/<name>.trace [STACK=ref]" >&2; exit 2; }
+	@test -f "$(TRACE)" || { echo "make replay: no such file: $(TRACE)" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory $(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmreplay,mine-pmreplay MINE_LAYERS=02-pymalloc)
+	@$(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmreplay,$(MINE_OBJ_DIR)/bin/pmreplay) \
+	  --fill --check --stats $(REPLAYFLAGS) "$(TRACE)"
+
+# -------------------------------------------------------- make bench ---
+# One table, one run: the reference allocator against CPython's own
+# obmalloc (libpython, interpreter not started), glibc and mimalloc.
+.PHONY: bench
+bench: deps-ensure
+	@$(MAKE) -s --no-print-directory $(BUILD)/rel/libpmruntime.a
+	@mkdir -p $(BUILD)/bench
+	@$(CC) $(CFLAGS_COMMON) -O2 -Igrader/traces bench/alloc_bench.c solutions/02-pymalloc/*.c \
+	  $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) $(call pc,--libs,python3-embed) -lmimalloc -lm \
+	  -o $(BUILD)/bench/alloc_bench
+	@$(BUILD)/bench/alloc_bench
 
 # ------------------------------------------------------- make debug ---
 .PHONY: debug

@@ -17,10 +17,13 @@ PACKAGES=(
   jq                 # the self-test reads report.json
   patch              # the self-test applies mutants
   gdb                # make debug
+  valgrind           # chapter 2's performance points count instructions with callgrind
+  python3-dev        # chapter 2 is checked against CPython's own obmalloc (libpython)
+  libmimalloc-dev    # make bench compares with mimalloc
 )
 
-# Each check: "kind name package".  kind is cmd (a command) or pc (a
-# pkg-config module).
+# Each check: "kind name package".  kind is cmd (a command), pc (a
+# pkg-config module) or file (a header without a pkg-config module).
 CHECKS=(
   "cmd cc build-essential"
   "cmd make build-essential"
@@ -34,6 +37,9 @@ CHECKS=(
   "cmd pandoc pandoc"
   "cmd jq jq"
   "cmd patch patch"
+  "cmd valgrind valgrind"
+  "pc python3-embed python3-dev"
+  "file /usr/include/mimalloc.h libmimalloc-dev"
 )
 
 missing_packages() {
@@ -43,6 +49,7 @@ missing_packages() {
     case $kind in
       cmd) command -v "$name" >/dev/null 2>&1 && continue ;;
       pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" && continue ;;
+      file) [ -e "$name" ] && continue ;;
     esac
     case "$seen" in *" $pkg "*) ;; *) seen="$seen$pkg "; printf '%s\n' "$pkg" ;; esac
   done

@@ -145,6 +145,35 @@ else
   fail "scenarios: $(tail -1 "$OUT/scenarios.log")" "$(grep -v '^ok' "$OUT/scenarios.log" | head -40)"
 fi
 
+section "allocation traces: the reference and CPython's obmalloc agree"
+if make -s --no-print-directory build/rel/ref/bin/pmreplay build/bin/pmtracegen >"$OUT/replay-build.log" 2>&1; then
+  mkdir -p "$OUT/traces"
+  bad=()
+  n=0
+  for t in grader/traces/*/*.trace; do
+    [ -e "$t" ] || continue
+    n=$((n + 1))
+    build/rel/ref/bin/pmreplay --stats "$t" >"$OUT/traces/$(basename "$t" .trace).stats" 2>&1 &&
+      cmp -s "$OUT/traces/$(basename "$t" .trace).stats" "${t%.trace}.stats" || bad+=("$t")
+  done
+  for name in $(build/bin/pmtracegen --list); do
+    n=$((n + 1))
+    build/bin/pmtracegen "$name" >"$OUT/traces/synth_$name.trace"
+    expected=$(ls grader/traces/*/synth_"$name".stats 2>/dev/null | head -1)
+    build/rel/ref/bin/pmreplay --stats "$OUT/traces/synth_$name.trace" >"$OUT/traces/synth_$name.stats" 2>&1 &&
+      [ -n "$expected" ] && cmp -s "$OUT/traces/synth_$name.stats" "$expected" || bad+=("synth_$name")
+  done
+  [ ${#bad[@]} -eq 0 ] && ok "the reference replays all $n traces and prints their recorded statistics" \
+    || fail "traces whose statistics changed (regenerate as grader/traces/README.md says, if intended): ${bad[*]}"
+else
+  fail "pmreplay does not build" "$(tail -20 "$OUT/replay-build.log")"
+fi
+if bash tools/cpython-obmalloc/compare.sh >"$OUT/cpython-obmalloc.log" 2>&1; then
+  ok "CPython's own obmalloc (libpython): $(tail -1 "$OUT/cpython-obmalloc.log")"
+else
+  fail "CPython's obmalloc disagrees: $(tail -1 "$OUT/cpython-obmalloc.log")" "$(grep -v '^ok' "$OUT/cpython-obmalloc.log" | head -30)"
+fi
+
 section "the reference is clean under AddressSanitizer and UBSan"
 if ASAN_OPTIONS=detect_leaks=1 bash grader/scenarios/check.sh build/asan/ref/bin/pmrun >"$OUT/scenarios-asan.log" 2>&1; then
   ok "scenarios on the ASan/UBSan reference: $(tail -1 "$OUT/scenarios-asan.log")"
