@@ -18,15 +18,14 @@ int _Pm_log_alloc;
  * The registry's list answers "which objects live?" in order; this set
  * answers "is this address a live object?" in O(1), which heap pictures ask
  * for every reference they draw (a reference to a freed object is a bug to
- * show, not memory to read). */
+ * show, not memory to read).  The set of registered objects is built from
+ * the list when it is first asked for after a change, not kept up to date
+ * on every allocation: pictures are rare, allocations are not. */
 typedef struct {
-    PmObject **slots; /* NULL = empty, TOMBSTONE = removed */
+    PmObject **slots; /* NULL = empty */
     size_t mask;      /* slots has mask + 1 entries (a power of two) */
-    size_t used;      /* live entries */
-    size_t filled;    /* live entries plus tombstones */
+    size_t used;      /* entries */
 } PtrSet;
-
-#define TOMBSTONE ((PmObject *)1)
 
 static size_t ptr_hash(PmObject *op)
 {
@@ -56,7 +55,7 @@ static int ptrset_contains(const PtrSet *s, PmObject *op)
 
 static void ptrset_add(PtrSet *s, PmObject *op);
 
-/* Rebuild with room for twice the live entries, dropping tombstones. */
+/* Rebuild with room for four times the entries. */
 static void ptrset_grow(PtrSet *s)
 {
     PtrSet old = *s;
@@ -67,39 +66,22 @@ static void ptrset_grow(PtrSet *s)
     if (s->slots == NULL)
         Pm_FatalError("out of memory for the registry of live objects");
     s->mask = size - 1;
-    s->used = s->filled = 0;
+    s->used = 0;
     for (size_t i = 0; old.slots != NULL && i <= old.mask; i++)
-        if (old.slots[i] != NULL && old.slots[i] != TOMBSTONE)
+        if (old.slots[i] != NULL)
             ptrset_add(s, old.slots[i]);
     free(old.slots);
 }
 
 static void ptrset_add(PtrSet *s, PmObject *op)
 {
-    if (s->slots == NULL || (s->filled + 1) * 2 > s->mask + 1)
+    if (s->slots == NULL || (s->used + 1) * 2 > s->mask + 1)
         ptrset_grow(s);
     size_t i = ptr_hash(op) & s->mask;
-    while (s->slots[i] != NULL && s->slots[i] != TOMBSTONE)
+    while (s->slots[i] != NULL)
         i = (i + 1) & s->mask;
-    if (s->slots[i] == NULL)
-        s->filled++;
     s->slots[i] = op;
     s->used++;
-}
-
-static int ptrset_remove(PtrSet *s, PmObject *op)
-{
-    if (s->slots == NULL)
-        return 0;
-    for (size_t i = ptr_hash(op) & s->mask;; i = (i + 1) & s->mask) {
-        if (s->slots[i] == op) {
-            s->slots[i] = TOMBSTONE;
-            s->used--;
-            return 1;
-        }
-        if (s->slots[i] == NULL)
-            return 0;
-    }
 }
 
 /* ---- the registry -------------------------------------------------------- */
@@ -107,14 +89,17 @@ static int ptrset_remove(PtrSet *s, PmObject *op)
 /* The list is circular through a sentinel: refchain._ob_next is the oldest
  * object, refchain._ob_prev the newest. */
 static PmObject refchain = {._ob_next = &refchain, ._ob_prev = &refchain};
-static PtrSet registered; /* the objects in refchain */
-static PtrSet permanent;  /* outside refchain but alive for good */
+static PtrSet registered;   /* the objects in refchain, as of registered_at */
+static PtrSet permanent;    /* outside refchain but alive for good */
 static Pm_ssize_t live_objects;
+static uint64_t registry_changes; /* objects linked or unlinked so far */
+static uint64_t registered_at = UINT64_MAX;
 
 void _PmRegistry_Init(void)
 {
     refchain._ob_next = refchain._ob_prev = &refchain;
     ptrset_free(&registered);
+    registered_at = UINT64_MAX;
     ptrset_free(&permanent);
     live_objects = 0;
     _Pm_RefTotal = 0;
@@ -122,6 +107,8 @@ void _PmRegistry_Init(void)
 
 void _PmRegistry_Fini(void)
 {
+    ptrset_free(&registered);
+    registered_at = UINT64_MAX;
     ptrset_free(&permanent);
 }
 
@@ -139,7 +126,7 @@ void _Pm_NewReference(PmObject *op)
     op->_ob_next = &refchain;
     refchain._ob_prev->_ob_next = op;
     refchain._ob_prev = op;
-    ptrset_add(&registered, op);
+    registry_changes++;
     live_objects++;
     if (_Pm_log_alloc)
         fprintf(stderr, "alloc %s %p\n", Pm_TYPE(op)->tp_name, (void *)op);
@@ -147,7 +134,9 @@ void _Pm_NewReference(PmObject *op)
 
 void _Pm_ForgetReference(PmObject *op)
 {
-    if (!ptrset_remove(&registered, op)) {
+    /* A registered object is linked both ways; _Pm_ForgetReference leaves
+     * NULL links behind, so a second call finds them. */
+    if (op->_ob_next == NULL || op->_ob_prev == NULL || op->_ob_prev->_ob_next != op) {
         char msg[160];
         snprintf(msg, sizeof msg,
                  "_Pm_ForgetReference: object at %p is not in the registry of live objects "
@@ -159,6 +148,7 @@ void _Pm_ForgetReference(PmObject *op)
     op->_ob_next->_ob_prev = op->_ob_prev;
     op->_ob_prev->_ob_next = op->_ob_next;
     op->_ob_next = op->_ob_prev = NULL;
+    registry_changes++;
     live_objects--;
 }
 
@@ -174,6 +164,12 @@ Pm_ssize_t _Pm_GetLiveObjects(void)
 
 int _Pm_IsRegistered(PmObject *op)
 {
+    if (registered_at != registry_changes) {
+        ptrset_free(&registered);
+        for (PmObject *p = refchain._ob_next; p != &refchain; p = p->_ob_next)
+            ptrset_add(&registered, p);
+        registered_at = registry_changes;
+    }
     return ptrset_contains(&registered, op) || ptrset_contains(&permanent, op);
 }
 
