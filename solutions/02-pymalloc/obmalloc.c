@@ -346,7 +346,10 @@ static inline void *pymalloc_alloc(size_t nbytes)
     return allocate_from_new_pool(size);
 }
 
-void *PmObject_Malloc(size_t nbytes)
+/* CPython's _PyObject_Malloc, behind PmObject_Malloc: pymalloc, else the
+ * system allocator.  Inline, so that pymalloc_realloc, which allocates and
+ * frees when it moves a block, runs the fast paths without a call. */
+static inline void *_PmObject_Malloc(size_t nbytes)
 {
     void *ptr = pymalloc_alloc(nbytes);
     if (LIKELY(ptr != NULL))
@@ -356,6 +359,8 @@ void *PmObject_Malloc(size_t nbytes)
         _PmObmalloc_state.raw_allocated_blocks++;
     return ptr;
 }
+
+void *PmObject_Malloc(size_t nbytes) { return _PmObject_Malloc(nbytes); }
 
 void *PmObject_Calloc(size_t nelem, size_t elsize)
 {
@@ -490,7 +495,9 @@ static inline int pymalloc_free(void *p)
     return 1;
 }
 
-void PmObject_Free(void *p)
+/* CPython's _PyObject_Free, behind PmObject_Free (inline: see
+ * _PmObject_Malloc). */
+static inline void _PmObject_Free(void *p)
 {
     if (p == NULL)
         return;
@@ -499,6 +506,8 @@ void PmObject_Free(void *p)
         _PmObmalloc_state.raw_allocated_blocks--;
     }
 }
+
+void PmObject_Free(void *p) { _PmObject_Free(p); }
 
 /* ---- Realloc -------------------------------------------------------------- */
 
@@ -521,10 +530,10 @@ static int pymalloc_realloc(void **newptr_p, void *p, size_t nbytes)
         }
         size = nbytes;
     }
-    void *bp = PmObject_Malloc(nbytes);
+    void *bp = _PmObject_Malloc(nbytes);
     if (bp != NULL) {
         memcpy(bp, p, size);
-        PmObject_Free(p);
+        _PmObject_Free(p);
     }
     *newptr_p = bp;
     return 1;
@@ -533,7 +542,7 @@ static int pymalloc_realloc(void **newptr_p, void *p, size_t nbytes)
 void *PmObject_Realloc(void *ptr, size_t nbytes)
 {
     if (ptr == NULL)
-        return PmObject_Malloc(nbytes);
+        return _PmObject_Malloc(nbytes);
     void *ptr2;
     if (pymalloc_realloc(&ptr2, ptr, nbytes))
         return ptr2;
