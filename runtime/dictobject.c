@@ -226,9 +226,9 @@ int PmDict_Contains(PmObject *op, PmObject *key)
     return ep != NULL;
 }
 
-/* dict.clear(), and the dict's tp_clear.  The dict is emptied first and the
- * old entries released afterwards, so a deallocator that runs meanwhile
- * sees an empty, consistent dict. */
+/* dict.clear(), which the dict's tp_clear (dict_tp_clear) calls too.  The
+ * dict is emptied first and the old entries released afterwards, so a
+ * deallocator that runs meanwhile sees an empty, consistent dict. */
 int PmDict_Clear(PmObject *op)
 {
     PmDictObject *mp = (PmDictObject *)op;
@@ -334,22 +334,8 @@ static PmObject *dict_richcompare(PmObject *v, PmObject *w, int op)
     return _PmBool_FromCompare(op == Pm_EQ ? equal : !equal);
 }
 
-static int dict_traverse(PmObject *op, visitproc visit, void *arg)
-{
-    PmDictObject *mp = (PmDictObject *)op;
-    for (Pm_ssize_t i = 0; i < mp->ma_nentries; i++) {
-        PmDictEntry *ep = &mp->ma_entries[i];
-        if (ep->me_key == NULL)
-            continue;
-        int r = visit(ep->me_key, arg);
-        if (r == 0)
-            r = visit(ep->me_value, arg);
-        if (r != 0)
-            return r;
-    }
-    return 0;
-}
-
+/* The dict's tp_traverse and tp_clear, dict_traverse and dict_tp_clear, are
+ * chapter 3's (pm_gc.h). */
 PmTypeObject PmDict_Type = {
     _PmType_HEAD_INIT,
     .tp_name = "dict",
@@ -359,7 +345,7 @@ PmTypeObject PmDict_Type = {
     .tp_richcompare = dict_richcompare,
     .tp_flags = Pm_TPFLAGS_HAVE_GC | Pm_TPFLAGS_BASETYPE | Pm_TPFLAGS_DICT_SUBCLASS,
     .tp_traverse = dict_traverse,
-    .tp_clear = PmDict_Clear,
+    .tp_clear = dict_tp_clear,
     .tp_iter = _PmDictIter_New,
     .tp_free = PmObject_GC_Del,
 };
