@@ -1,0 +1,193 @@
+/* test_logs.c - chapter 4, step 6: long allocation scenarios run with the
+ * collection log on (_PmGC_log), and the log of yours is compared, one
+ * collection at a time, with the reference's, recorded next to the
+ * scenario as <stem>.gclog ("gc: collecting generation N..." and
+ * "gc: done, N unreachable, 0 uncollectable" for every collection).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "generations_suite.h"
+
+typedef struct {
+    int generation;   /* -1 if the log never said which */
+    long unreachable; /* -1 if the collection never said it was done */
+} Collection;
+
+typedef struct {
+    Collection *items;
+    size_t count, capacity;
+} CollectionLog;
+
+static void log_add(CollectionLog *log, int generation)
+{
+    if (log->count == log->capacity) {
+        log->capacity = log->capacity ? 2 * log->capacity : 64;
+        log->items = realloc(log->items, log->capacity * sizeof *log->items);
+        ck_assert_msg(log->items != NULL, "out of memory");
+    }
+    log->items[log->count++] = (Collection){generation, -1};
+}
+
+/* Read the collection lines of a log; every other line is skipped. */
+static void parse_log(FILE *f, CollectionLog *log)
+{
+    char line[512];
+    int generation;
+    long unreachable, uncollectable;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "gc: collecting generation %d", &generation) == 1) {
+            log_add(log, generation);
+        } else if (sscanf(line, "gc: done, %ld unreachable, %ld uncollectable", &unreachable,
+                          &uncollectable) == 2) {
+            if (log->count == 0 || log->items[log->count - 1].unreachable != -1)
+                log_add(log, -1);
+            log->items[log->count - 1].unreachable = unreachable;
+        }
+    }
+}
+
+/* Run the scenario as pmrun --log does (a full collection before it, one
+ * after it, and the collection of PmRuntime_Fini), with stderr sent to a
+ * temporary file, and parse what the collector logged there. */
+static void run_logged(const char *path, CollectionLog *log)
+{
+    FILE *capture = tmpfile();
+    ck_assert_msg(capture != NULL, "cannot make a temporary file: %s", strerror(errno));
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    ck_assert_msg(saved >= 0 && dup2(fileno(capture), STDERR_FILENO) >= 0,
+                  "cannot capture stderr: %s", strerror(errno));
+
+    char *out = NULL, *err = NULL;
+    size_t out_len = 0, err_len = 0;
+    FILE *out_stream = open_memstream(&out, &out_len);
+    FILE *err_stream = open_memstream(&err, &err_len);
+    PmRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out = out_stream;
+    opt.err = err_stream;
+    PmRunResult res;
+    memset(&res, 0, sizeof res);
+
+    _PmGC_log = 1;
+    PmGC_Collect();
+    PmRunStatus status = PmRun_File(path, &opt, &res);
+    PmGC_Collect();
+    PmRuntime_Fini();
+    _PmGC_log = 0;
+    PmRuntime_Init();
+
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    fclose(out_stream);
+    fclose(err_stream);
+    free(out);
+    if (status != PmRun_OK) {
+        fclose(capture);
+        ck_abort_msg("%s line %d: the scenario stopped with an error: %s", path, res.last_line,
+                     res.message[0] ? res.message : err);
+    }
+    free(err);
+    rewind(capture);
+    parse_log(capture, log);
+    fclose(capture);
+}
+
+/* "generation 1 and find 426 unreachable objects" (verb: "find" or "found"). */
+static void describe(char *buf, size_t size, const Collection *c, const char *verb)
+{
+    if (c->unreachable < 0)
+        snprintf(buf, size, "generation %d and never %s it done", c->generation,
+                 verb[1] == 'i' ? "say" : "said");
+    else
+        snprintf(buf, size, "generation %d and %s %ld unreachable objects", c->generation,
+                 verb, c->unreachable);
+}
+
+static void compare_with_reference(const char *stem)
+{
+    const char *root = getenv("PMLAB_ROOT");
+    if (root == NULL || *root == '\0')
+        root = ".";
+    char path[2048], gclog_path[2048];
+    snprintf(path, sizeof path, "%s/grader/scenarios/%s/%s.py", root, pm_chapter, stem);
+    snprintf(gclog_path, sizeof gclog_path, "%s/grader/scenarios/%s/%s.gclog", root,
+             pm_chapter, stem);
+
+    CollectionLog want = {0}, got = {0};
+    FILE *f = fopen(gclog_path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s (set PMLAB_ROOT to the repository)", gclog_path);
+    parse_log(f, &want);
+    fclose(f);
+    ck_assert_msg(want.count > 0, "%s lists no collection", gclog_path);
+
+    run_logged(path, &got);
+    ck_assert_msg(got.count > 0,
+                  "%s.py: the reference logged %zu collections, yours none: does "
+                  "_PmObject_GC_Link start collections, and does gc_collect_main call "
+                  "_PmGC_LogStart and _PmGC_LogDone?", stem, want.count);
+
+    for (size_t i = 0; i < want.count && i < got.count; i++) {
+        const Collection *w = &want.items[i], *g = &got.items[i];
+        if (w->generation == g->generation && w->unreachable == g->unreachable)
+            continue;
+        char ws[128], gs[128];
+        describe(ws, sizeof ws, w, "find");
+        describe(gs, sizeof gs, g, "found");
+        const char *why =
+            w->generation != g->generation
+                ? "are the counts of older generations incremented and reset, and does "
+                  "collect_generations pick the oldest generation over its threshold, "
+                  "with the 25% rule for generation 2?"
+            : g->unreachable < 0
+                ? "does gc_collect_main call _PmGC_LogDone with what it collected?"
+                : "the same generation, other objects: either the collection ran at another "
+                  "moment (is generation 0's count allocations minus deallocations, and "
+                  "does a collection start only when count > threshold?) or it looked at "
+                  "other objects (are the younger generations merged in, the survivors "
+                  "promoted?)";
+        ck_abort_msg("%s.py: collection %zu should collect %s (the reference did); yours "
+                     "collected %s: %s", stem, i + 1, ws, gs, why);
+    }
+    if (got.count != want.count) {
+        size_t first = got.count < want.count ? got.count : want.count;
+        const Collection *c = &(got.count > want.count ? got : want).items[first];
+        ck_abort_msg("%s.py: the reference ran %zu collections, yours %zu; the first %s "
+                     "is collection %zu (generation %d, %ld unreachable objects): does a "
+                     "collection start exactly when generation 0's count exceeds its "
+                     "threshold (count > threshold)?", stem, want.count, got.count,
+                     got.count > want.count ? "extra one" : "missing one", first + 1,
+                     c->generation, c->unreachable);
+    }
+    free(want.items);
+    free(got.items);
+}
+
+START_TEST(log_long_cycles_every_k) { compare_with_reference("long_cycles_every_k"); }
+END_TEST
+
+START_TEST(log_long_growing_structure) { compare_with_reference("long_growing_structure"); }
+END_TEST
+
+START_TEST(log_long_dicts_tuples_churn) { compare_with_reference("long_dicts_tuples_churn"); }
+END_TEST
+
+void register_log_tests(PmSuite *s)
+{
+    PM_ADD(s, log_long_cycles_every_k, 3, STEP6,
+           "long_cycles_every_k.py: every collection matches the reference's log",
+           "Run it with pmrun --log (make run SCRIPT=grader/scenarios/04-generations/"
+           "long_cycles_every_k.py) and compare with long_cycles_every_k.gclog.", SECTION6);
+    PM_ADD(s, log_long_growing_structure, 3, STEP6,
+           "long_growing_structure.py: every collection matches the reference's log",
+           "A structure that only grows: the long-lived heuristic decides which collections "
+           "are full.  Compare pmrun --log with long_growing_structure.gclog.", SECTION6);
+    PM_ADD(s, log_long_dicts_tuples_churn, 3, STEP6,
+           "long_dicts_tuples_churn.py: every collection matches the reference's log",
+           "Thresholds (100, 5, 5), dict cycles and untracking: compare pmrun --log with "
+           "long_dicts_tuples_churn.gclog.", SECTION6);
+}
