@@ -230,8 +230,9 @@ replay: deps-ensure
 	  --fill --check --stats $(REPLAYFLAGS) "$(TRACE)"
 
 # -------------------------------------------------------- make bench ---
-# One table, one run: the reference allocator against CPython's own
-# obmalloc (libpython, interpreter not started), glibc and mimalloc.
+# One run, two tables: the reference allocator against CPython's own
+# obmalloc (libpython, interpreter not started), glibc and mimalloc; and the
+# reference collector against CPython's gc.collect() on the same graphs.
 .PHONY: bench
 bench: deps-ensure
 	@$(MAKE) -s --no-print-directory $(BUILD)/rel/libpmruntime.a
@@ -240,6 +241,10 @@ bench: deps-ensure
 	  $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) $(call pc,--libs,python3-embed) -lmimalloc -lm \
 	  -o $(BUILD)/bench/alloc_bench
 	@$(BUILD)/bench/alloc_bench
+	@echo
+	@$(CC) $(CFLAGS_COMMON) -O2 bench/gc_bench.c $(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)) \
+	  $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm -o $(BUILD)/bench/gc_bench
+	@$(BUILD)/bench/gc_bench bench/gc_bench.py
 
 # ------------------------------------------------------- make debug ---
 .PHONY: debug
