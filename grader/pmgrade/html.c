@@ -115,8 +115,12 @@ static void chapter_table(FILE *f, const PgChapter *c)
             }
             if (t->heap_svg_mine || t->heap_svg_ref) {
                 fputs("<div class=\"heaps\">", f);
-                inline_svg(f, t->heap_svg_mine, "yours");
-                inline_svg(f, t->heap_svg_ref, "reference");
+                if (t->heap_svg_ref != NULL) {
+                    inline_svg(f, t->heap_svg_mine, "yours");
+                    inline_svg(f, t->heap_svg_ref, "reference");
+                } else {
+                    inline_svg(f, t->heap_svg_mine, "your heap when the check failed");
+                }
                 fputs("</div>", f);
             }
         }

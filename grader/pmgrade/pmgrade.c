@@ -507,16 +507,18 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     g->opt.jobs = jobs;
 }
 
-/* For a scenario that diverged, draw the reference heap at the same point. */
+/* A failed test may have left a picture of its heap (unit tests draw one
+ * when a check fails); for a scenario that diverged, also draw the
+ * reference heap at the same point. */
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
 {
     char *json_path = pg_printf("%s/artifacts/%s/%s.json", g->opt.out, c->slug, t->name);
     char *mine = pg_printf("%s/artifacts/%s/%s.svg", g->opt.out, c->slug, t->name);
     char *ref = pg_printf("%s/artifacts/%s/%s.ref.svg", g->opt.out, c->slug, t->name);
     json_t *record = is_file(json_path) ? json_load_file(json_path, 0, NULL) : NULL;
+    if (is_file(mine))
+        t->heap_svg_mine = pg_strdup(mine);
     if (record != NULL) {
-        if (is_file(mine))
-            t->heap_svg_mine = pg_strdup(mine);
         const char *scenario = json_text(record, "scenario");
         json_int_t k = json_integer_value(json_object_get(record, "output_line"));
         if (scenario != NULL && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
@@ -651,8 +653,7 @@ static void grade_chapter(PgGrade *g, PgChapter *c)
     free(chosen);
 
     for (size_t i = 0; i < c->ntests; i++)
-        if (strcmp(c->tests[i].status, "passed") != 0 && c->tests[i].kind &&
-            strcmp(c->tests[i].kind, "scenario") == 0)
+        if (strcmp(c->tests[i].status, "passed") != 0)
             divergence_pictures(g, c, &c->tests[i]);
 
 score:
