@@ -15,6 +15,7 @@
 #include <graphviz/gvc.h>
 
 #include "pmlab.h"
+#include "pm_gc_internal.h"
 
 #define DEFAULT_MAX_NODES 200
 #define FONT "Helvetica"
@@ -251,6 +252,25 @@ static int meet_unreachable(PmObject *op, void *arg)
     return w->failed;
 }
 
+/* ---- the collector's view --------------------------------------------------- */
+
+/* Is op in the unreachable list of the collection running now?  Only
+ * between move_unreachable and delete_garbage, while _PmGC_state points at
+ * that list; its links may carry NEXT_MASK_UNREACHABLE. */
+static int in_unreachable_list(PmObject *op)
+{
+    PmGC_Head *list = _PmGC_state.unreachable;
+    if (list == NULL || !_PmObject_IS_GC(op) || AS_GC(op)->_gc_next == 0)
+        return 0;
+    for (PmGC_Head *gc = list;;) {
+        gc = (PmGC_Head *)(gc->_gc_next & ~NEXT_MASK_UNREACHABLE);
+        if (gc == list || gc == NULL)
+            return 0;
+        if (gc == AS_GC(op))
+            return 1;
+    }
+}
+
 /* ---- labels ----------------------------------------------------------------- */
 
 /* Append text to buf, doubling backslashes: Graphviz reads "\N", "\l" and
@@ -282,7 +302,9 @@ static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf,
     if (opt->show_gc && _PmObject_IS_GC(op)) {
         int gen = _PmGC_GenerationOf(op);
         Pm_ssize_t refs = _PmGC_GetRefs(op);
-        if (gen < 0)
+        if (in_unreachable_list(op))
+            line[0] = '\0'; /* its cluster says where it is */
+        else if (gen < 0)
             snprintf(line, sizeof line, "\\nuntracked");
         else if (gen == PmGC_NUM_GENERATIONS)
             snprintf(line, sizeof line, "\\npermanent generation");
@@ -407,32 +429,46 @@ static const char *label_of(labelset *ls, PmObject *target)
 
 typedef struct {
     Agraph_t *g;
-    Agraph_t *clusters[PmGC_NUM_GENERATIONS + 1];
+    /* generations 0..2, the permanent one, the collector's unreachable list */
+    Agraph_t *clusters[PmGC_NUM_GENERATIONS + 2];
     const PmHeapDrawOptions *opt;
     int leaves; /* names for the small immortal leaves */
     Agnode_t *more;
 } drawing;
 
-static Agraph_t *graph_for(drawing *d, objinfo *info)
+/* The cluster a tracked object is drawn in: its generation, or the
+ * collector's unreachable list; the graph itself if op is untracked. */
+static Agraph_t *cluster_of(drawing *d, PmObject *op)
 {
-    if (!d->opt->show_gc || info->kind != OBJ_LIVE || !_PmObject_IS_GC(info->op))
-        return d->g;
-    int gen = _PmGC_GenerationOf(info->op);
+    int unreachable = in_unreachable_list(op);
+    int gen = unreachable ? PmGC_NUM_GENERATIONS + 1 : _PmGC_GenerationOf(op);
     if (gen < 0)
         return d->g;
     if (d->clusters[gen] == NULL) {
-        char name[32], label[32];
+        char name[32], label[64];
         snprintf(name, sizeof name, "cluster_gen%d", gen);
-        if (gen == PmGC_NUM_GENERATIONS)
+        if (unreachable)
+            snprintf(label, sizeof label, "the unreachable list (of generation %d's collection)",
+                     _PmGC_state.collecting_generation);
+        else if (gen == PmGC_NUM_GENERATIONS)
             snprintf(label, sizeof label, "permanent generation");
         else
             snprintf(label, sizeof label, "generation %d", gen);
         d->clusters[gen] = agsubg(d->g, name, 1);
         agsafeset(d->clusters[gen], "label", label, "");
         agsafeset(d->clusters[gen], "style", "dashed", "");
-        agsafeset(d->clusters[gen], "color", "grey50", "");
+        agsafeset(d->clusters[gen], "color", unreachable ? "red" : "grey50", "");
+        if (unreachable)
+            agsafeset(d->clusters[gen], "fontcolor", "red", "");
     }
     return d->clusters[gen];
+}
+
+static Agraph_t *graph_for(drawing *d, objinfo *info)
+{
+    if (!d->opt->show_gc || info->kind != OBJ_LIVE || !_PmObject_IS_GC(info->op))
+        return d->g;
+    return cluster_of(d, info->op);
 }
 
 static void draw_object(drawing *d, objinfo *info)
@@ -537,29 +573,51 @@ static int hidden_root(PmObject *key, PmObject *value)
     return !_PmObject_IS_GC(value) && strcmp(Pm_TYPE(value)->tp_name, "module") == 0;
 }
 
+/* With show_gc, a dict of roots that is itself tracked (a module's globals)
+ * is a container the collector examines like any other: drawn as a node,
+ * with its count and gc_refs, whose edges are the names.  NULL otherwise. */
+static Agnode_t *draw_roots_dict(drawing *d, PmObject *roots)
+{
+    if (!d->opt->show_gc || !_PmObject_IS_GC(roots) || _PmGC_GenerationOf(roots) < 0)
+        return NULL;
+    char text[512], label[512];
+    objinfo info = {.op = roots, .kind = OBJ_LIVE};
+    object_label(&info, d->opt, text, sizeof text);
+    const char *rest = strstr(text, "\\n"); /* the lines after "dict (N items)" */
+    snprintf(label, sizeof label, "the module's names%s", rest != NULL ? rest : "");
+    Agnode_t *n = agnode(cluster_of(d, roots), "roots", 1);
+    agsafeset(n, "label", label, "");
+    agsafeset(n, "fontname", FONT "-Bold", "");
+    return n;
+}
+
 static void draw_roots(drawing *d, objtable *t, PmObject *roots)
 {
     Pm_ssize_t pos = 0;
     PmObject *key, *value;
     int k = 0;
+    Agnode_t *dict = draw_roots_dict(d, roots);
+    char name[32], label[96];
     while (PmDict_Next(roots, &pos, &key, &value)) {
         if (hidden_root(key, value))
             continue;
-        char name[32], label[96];
-        snprintf(name, sizeof name, "root%d", k++);
-        Agnode_t *n = agnode(d->g, name, 1);
         label[0] = '\0';
         label_append(label, sizeof label, PmUnicode_Check(key) ? PmUnicode_AsUTF8(key) : "?");
-        agsafeset(n, "label", label, "");
-        agsafeset(n, "shape", "plaintext", "");
-        agsafeset(n, "style", "", "");
-        agsafeset(n, "fontname", FONT "-Bold", "");
+        Agnode_t *n = dict;
+        if (n == NULL) { /* the name itself is the root */
+            snprintf(name, sizeof name, "root%d", k++);
+            n = agnode(d->g, name, 1);
+            agsafeset(n, "label", label, "");
+            agsafeset(n, "shape", "plaintext", "");
+            agsafeset(n, "style", "", "");
+            agsafeset(n, "fontname", FONT "-Bold", "");
+        }
         objinfo *info = table_find(t, value);
         if (info != NULL && info->node == NULL)
             continue; /* summarised */
         Agnode_t *to = target_node(d, t, value);
         if (to != NULL)
-            draw_edge(d, n, to, NULL);
+            draw_edge(d, n, to, dict != NULL ? label : NULL);
     }
 }
 
