@@ -263,7 +263,10 @@ __attribute__((unused)) static inline void *allocate_from_new_pool(uint size)
  *
  * Step 1: requests of 0 bytes or more than SMALL_REQUEST_THRESHOLD are not
  * pymalloc's: return NULL.  Otherwise the size class is
- * (nbytes - 1) >> ALIGNMENT_SHIFT.
+ * (nbytes - 1) >> ALIGNMENT_SHIFT.  Pitfall: nbytes is a size_t, so for 0
+ * the subtraction wraps around to SIZE_MAX and the "class" is far past
+ * the table: reject 0 before computing it (CPython tests nbytes == 0, then
+ * nbytes > SMALL_REQUEST_THRESHOLD).
  * Step 2: pool = usedpools[size + size].  If pool != pool->nextpool, the
  * class has a used pool: count the block, pop the head of its free list,
  * and call pymalloc_pool_extend if that emptied the list.  Otherwise
@@ -298,8 +301,11 @@ void *PmObject_Calloc(size_t nelem, size_t elsize)
 
 /* ---- Steps 4-5: Freeing (CPython: pymalloc_free) ---------------------- */
 
-/* A full pool got a block back: link it at the end of its class's used
- * pools (before the list head), so the pools already in use fill first. */
+/* A full pool got a block back: link it at the front of its class's used
+ * pools, between the list head and the first pool, so that the next
+ * allocation of that class comes from it.  CPython's pymalloc_free says
+ * why: it "mimics LRU pool usage for new allocations and targets optimal
+ * filling when several pools contain blocks of the same size class". */
 __attribute__((unused)) static inline void insert_to_usedpool(poolp pool)
 {
     /* TODO: chapters/02-pymalloc.md, Step 4 */
@@ -321,9 +327,13 @@ __attribute__((unused)) static inline void insert_to_usedpool(poolp pool)
  *      is kept, against thrashing (bpo-37257);
  *   2. first free pool: it was on no list; put it at the head, and set
  *      nfp2lasta[1] if empty;
- *   3. it now has more free pools than the next arena: move it after
- *      the last arena with its old count (the lastnf saved above);
- *   4. otherwise it stays put.  Set nfp2lasta[new count] if empty. */
+ *   then, in cases 3 and 4, set nfp2lasta[new count] to it if that is NULL;
+ *   3. it was not the last arena with its old count (the lastnf saved
+ *      above), so it now has more free pools than the next arena: move it
+ *      just after lastnf;
+ *   4. it was lastnf: it is still in order and stays put.
+ * CPython: insert_to_freepool (its code meets the cases in the order 1, 2,
+ * 4, 3). */
 __attribute__((unused)) static inline void insert_to_freepool(poolp pool)
 {
     /* TODO: chapters/02-pymalloc.md, Step 4 */

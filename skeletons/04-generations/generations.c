@@ -107,9 +107,10 @@ Pm_ssize_t gc_collect_main(int generation)
 /* Collect the oldest generation whose count exceeds its threshold, and
  * return what gc_collect_main returned (0 if none).
  *
- * CPython: collect_generations.  Pitfall: a full collection (the oldest
- * generation) also needs long_lived_pending >= long_lived_total / 4;
- * otherwise look at the next younger generation instead. */
+ * CPython 3.11: gc_collect_generations (named collect_generations up to
+ * 3.8).  Pitfall: a full collection (the oldest generation) also needs
+ * long_lived_pending >= long_lived_total / 4; otherwise look at the next
+ * younger generation instead. */
 Pm_ssize_t collect_generations(void)
 {
     /* TODO: chapters/04-generations.md, Step 3 */
@@ -202,9 +203,11 @@ void PmGC_GetStats(PmGC_GenerationStats out[PmGC_NUM_GENERATIONS])
  * less than the number of available generations (3)") or < -1
  * ("generation parameter cannot be negative").
  *
- * CPython: gc_get_objects_impl.  Pitfalls: the new list is itself tracked
- * in generation 0 (and appending may collect): leave it out; on an error,
- * release the list. */
+ * CPython: gc_get_objects_impl and append_objects.  Pitfalls: the new list
+ * is itself tracked in generation 0: leave it out (op != the list), or it
+ * contains itself; allocate it before the walk, since a GC allocation may
+ * collect (appending only reallocates the item array, and never does); on
+ * an error, release the list. */
 PmObject *PmGC_GetObjects(int generation)
 {
     /* TODO: chapters/04-generations.md, Step 4 */
@@ -214,8 +217,8 @@ PmObject *PmGC_GetObjects(int generation)
 
 /* ---- Step 5: Freezing ----------------------------------------------------- */
 
-/* gc.freeze(): merge every generation into the permanent one and set their
- * counts to 0.
+/* gc.freeze(): merge every generation into the permanent one, generation 0
+ * first as CPython does, and set every generation's count to 0.
  *
  * CPython: gc_freeze_impl.  Pitfall: no collection looks at the permanent
  * generation, so nothing there is ever freed by the collector. */

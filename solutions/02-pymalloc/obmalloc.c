@@ -380,8 +380,10 @@ void *PmObject_Calloc(size_t nelem, size_t elsize)
 
 /* ---- Freeing -------------------------------------------------------------- */
 
-/* A full pool got a free block back: link it at the end of its class's
- * used pools, so the pools already in use fill up first. */
+/* A full pool got a free block back: link it at the front of its class's
+ * used pools, so the next allocation of that size takes the block just
+ * freed, whose memory is most likely still in the cache (CPython: "mimics
+ * LRU pool usage"). */
 static void insert_to_usedpool(poolp pool)
 {
     uint size = pool->szidx;

@@ -857,15 +857,6 @@ void register_unit_tests(PmSuite *s)
            "the table of arena_objects doubles from 16 to 32 entries",
            "When unused_arena_objects is empty, realloc the table to twice its size and "
            "link the new entries into unused_arena_objects.", SECTION3);
-    PM_ADD(s, usable_arenas_is_sorted_by_free_pools, 2, STEP3,
-           "usable_arenas stays sorted by nfreepools, fewest first",
-           "When a pool is freed, its arena's nfreepools grows: move the arena right in "
-           "usable_arenas (nfp2lasta tells where).", SECTION3);
-    PM_ADD(s, new_pools_come_from_the_fullest_arena, 1, STEP3,
-           "new pools come from the usable arena with the fewest free pools",
-           "allocate_from_new_pool takes its pool from usable_arenas, the head of the "
-           "sorted list.", SECTION3);
-
     PM_ADD(s, an_emptied_pool_goes_to_its_arena_freepools, 2, STEP4,
            "a pool whose last block is freed goes to its arena's freepools",
            "When ref.count drops to 0, unlink the pool from usedpools and push it on "
@@ -891,6 +882,14 @@ void register_unit_tests(PmSuite *s)
            "a returned arena's arena_object goes to unused_arena_objects and is reused",
            "After _PmObject_VirtualFree, set address to 0 and push the arena_object on "
            "unused_arena_objects.", SECTION5);
+    PM_ADD(s, usable_arenas_is_sorted_by_free_pools, 2, STEP5,
+           "usable_arenas stays sorted by nfreepools, fewest first",
+           "When a pool is freed, its arena's nfreepools grows: move the arena right in "
+           "usable_arenas (nfp2lasta tells where).", SECTION5);
+    PM_ADD(s, new_pools_come_from_the_fullest_arena, 1, STEP5,
+           "new pools come from the usable arena with the fewest free pools",
+           "allocate_from_new_pool takes its pool from usable_arenas, the head of the "
+           "sorted list.", SECTION5);
 
     PM_ADD(s, realloc_shrinking_by_less_than_a_quarter_keeps_the_block, 1, STEP6,
            "realloc keeps the block when shrinking would save less than 25%",

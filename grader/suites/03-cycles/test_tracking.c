@@ -265,5 +265,6 @@ void register_tracking_tests(PmSuite *s)
            "Return visit's result as soon as it is not 0, as CPython's Py_VISIT does.", SECTION2);
     PM_ADD(s, dict_tp_clear_empties_the_dict_and_releases_everything, 3, STEP2,
            "dict_tp_clear empties the dict and releases every key and value.",
-           "Detach the table from the dict first, then release the old entries.", SECTION2);
+           "It is PmDict_Clear, which detaches the table from the dict before it releases "
+           "the old entries.", SECTION2);
 }

@@ -285,14 +285,14 @@ void register_collecting_tests(PmSuite *s)
            "Only generations 0..g are merged and examined; an older object is treated as "
            "a reference from outside.", SECTION2);
     PM_ADD(s, tuples_untracked_at_any_collection, 1, STEP2,
-           "every collection untracks tuples that hold only untracked objects",
+           "every collection untracks tuples that hold nothing that could be tracked",
            "Call untrack_tuples(young) on the survivors, in every collection.", SECTION2);
     PM_ADD(s, young_collections_leave_dicts_tracked, 1, STEP2,
            "collections of generations 0 and 1 leave dicts tracked",
            "untrack_dicts runs only in full collections (CPython issue #14775): doing it in "
            "every collection makes building many dicts quadratic.", SECTION2);
     PM_ADD(s, full_collection_untracks_dicts, 2, STEP2,
-           "a full collection untracks dicts that hold only untracked objects",
+           "a full collection untracks dicts that hold nothing that could be tracked",
            "In the branch for the oldest generation (young == old): untrack_dicts(young), "
            "long_lived_pending = 0, long_lived_total = gc_list_size(young).", SECTION2);
     PM_ADD(s, long_lived_pending_counts_arrivals_in_generation_2, 2, STEP2,
