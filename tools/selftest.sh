@@ -115,28 +115,35 @@ for ch in $CHAPTERS; do
 done
 
 section "robustness fixtures"
-if [ -f grader/fixtures/EXPECT ]; then
-  while read -r fx want; do
-    case "$fx" in ''|'#'*) continue ;; esac
-    ch=$(ls -d grader/fixtures/"$fx"/[0-9][0-9]-* 2>/dev/null | head -1 | xargs -r basename)
-    # The fixture's misbehaviour should cost points quickly: shorten Check's
-    # per-test timeout for these runs.
-    CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "grader/fixtures/$fx" ${ch:+--chapter "$ch"} --no-sanitizers
-    files_ok=1
-    for f in report.json results.json junit.xml report.html; do
-      [ -s "$OUT/fixtures/$fx/$f" ] || files_ok=0
-    done
-    statuses=$(report '[.chapters[].tests[].status] | unique | join(" ")' "fixtures/$fx")
-    if [ "$rc" -eq 1 ] && [ $files_ok = 1 ] && [[ " $statuses " == *" $want "* ]]; then
-      ok "fixture $fx: graded, reports written, status '$want' reported"
-    else
-      fail "fixture $fx: exit $rc, reports written: $files_ok, statuses: ${statuses:-none} (want $want)" \
-        "$(tail -5 "$OUT/fixtures/$fx.log")"
-    fi
-  done <grader/fixtures/EXPECT
-else
-  fail "grader/fixtures/EXPECT is missing"
-fi
+for patch in grader/fixtures/*.patch; do
+  [ -e "$patch" ] || continue
+  fx=$(basename "$patch" .patch)
+  want=$(sed -n 's/^Expect: *//p' "$patch")
+  ch=$(sed -n 's#^+++ b/\([0-9][0-9]-[^/]*\)/.*#\1#p' "$patch" | head -1)
+  dir="$OUT/fixtures/$fx/src"
+  mkdir -p "$dir"
+  cp -r solutions/"$ch" "$dir/"
+  if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/fixtures/$fx/patch.log" 2>&1; then
+    fail "fixture $fx: the patch no longer applies" "$(cat "$OUT/fixtures/$fx/patch.log")"
+    continue
+  fi
+  # The misbehaviour should cost points quickly: shorten Check's per-test
+  # timeout for these runs.
+  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" --no-sanitizers
+  files_ok=1
+  for f in report.json results.json junit.xml report.html; do
+    [ -s "$OUT/fixtures/$fx/$f" ] || files_ok=0
+  done
+  statuses=$(report '[.chapters[].tests[].status] | unique | join(" ")' "fixtures/$fx")
+  if [ -z "$want" ]; then
+    fail "fixture $fx: no 'Expect:' line"
+  elif [ "$rc" -eq 1 ] && [ $files_ok = 1 ] && [[ " $statuses " == *" $want "* ]]; then
+    ok "fixture $fx: graded, reports written, status '$want' reported"
+  else
+    fail "fixture $fx: exit $rc, reports written: $files_ok, statuses: ${statuses:-none} (want $want)" \
+      "$(tail -5 "$OUT/fixtures/$fx.log")"
+  fi
+done
 
 section "scenarios print what CPython prints"
 if bash grader/scenarios/check.sh build/rel/ref/bin/pmrun >"$OUT/scenarios.log" 2>&1; then
