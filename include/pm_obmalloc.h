@@ -256,4 +256,13 @@ void PmObject_SetArenaAllocator(PmObjectArenaAllocator *allocator);
 void *_PmObject_VirtualAlloc(size_t size);
 void _PmObject_VirtualFree(void *ptr, size_t size);
 
+/* Draw the allocator's heap as _PmObmalloc_state shows it (runtime/
+ * arenaviz.c, Graphviz): one box per arena, one node per pool carved from
+ * it, coloured by state (used, full, empty), with the order of
+ * usable_arenas.  Safe on a broken heap: every pointer is checked against
+ * the arena table before it is followed, and what does not add up is drawn
+ * as a red note.  format is "svg", "dot" or "png"; title may be NULL.
+ * 0 on success. */
+int PmArena_Render(const char *path, const char *format, const char *title);
+
 #endif /* PM_OBMALLOC_H */

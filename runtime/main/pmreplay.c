@@ -21,7 +21,7 @@ enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_BAD_TRACE = 2 };
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: pmreplay [--check] [--stats] [--fill] TRACE\n"
+            "usage: pmreplay [--check] [--stats] [--fill] [--heap-svg FILE] TRACE\n"
             "\n"
             "Replay TRACE (lines 'a ID SIZE', 'c ID N SIZE', 'r ID SIZE', 'f ID') through\n"
             "the linked PmObject_* allocator.  Every payload must be 16-byte aligned, overlap\n"
@@ -31,6 +31,8 @@ static void usage(FILE *f)
             "  --fill    write a pattern into every payload; check it on realloc and free\n"
             "  --check   run the heap checker (_PmObject_CheckHeap) after every operation\n"
             "  --stats   print _PmObject_DebugMallocStats at the end\n"
+            "  --heap-svg FILE  draw the arenas and pools into FILE at the end, or where a\n"
+            "            check failed (FILE.png or FILE.dot for those formats)\n"
             "\n"
             "Arenas come from a deterministic arena allocator (each arena 4 KiB past a\n"
             "pool boundary), so --stats prints the same on every run.\n"
@@ -39,12 +41,31 @@ static void usage(FILE *f)
             "             2 the trace is malformed or unreadable\n");
 }
 
+/* Draw the heap into svg (if asked), titled with the trace and what
+ * happened; the format follows the file's extension. */
+static void draw(const char *svg, const char *trace, const char *what)
+{
+    if (svg == NULL)
+        return;
+    const char *dot = strrchr(svg, '.');
+    const char *format = dot != NULL && strcmp(dot, ".png") == 0   ? "png"
+                         : dot != NULL && strcmp(dot, ".dot") == 0 ? "dot"
+                                                                   : "svg";
+    const char *base = strrchr(trace, '/');
+    char title[1536];
+    snprintf(title, sizeof title, "%s, %s", base != NULL ? base + 1 : trace, what);
+    if (PmArena_Render(svg, format, title) != 0)
+        fprintf(stderr, "pmreplay: could not draw the heap into %s\n", svg);
+}
+
 int main(int argc, char **argv)
 {
     int check = 0, stats = 0, fill = 0;
-    const char *path = NULL;
+    const char *path = NULL, *svg = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check") == 0)
+        if (strcmp(argv[i], "--heap-svg") == 0 && i + 1 < argc)
+            svg = argv[++i];
+        else if (strcmp(argv[i], "--check") == 0)
             check = 1;
         else if (strcmp(argv[i], "--stats") == 0)
             stats = 1;
@@ -83,10 +104,12 @@ int main(int argc, char **argv)
     PmTraceSlot *slots = NULL;
     if (pm_trace_replay(&trace, &layer, &opt, &slots, msg, sizeof msg) != 0) {
         fprintf(stderr, "pmreplay: %s: %s\n", path, msg);
+        draw(svg, path, msg);
         return EXIT_CHECK_FAILED;
     }
     if (stats)
         _PmObject_DebugMallocStats(stdout);
+    draw(svg, path, "at its end");
     pm_trace_release(&trace, &layer, slots);
     pm_trace_clear(&trace);
     return EXIT_OK;

@@ -37,6 +37,16 @@ extern PmObmallocState ref_PmObmalloc_state;
 extern PmTraceArenas pm_test_arenas;
 void install_arenas(size_t misalign);
 
+/* A failing check first draws your heap.  Every ck_assert* and ck_abort*
+ * of this suite's files expands to _ck_assert_failed, redirected here to
+ * pm_fail_with_arenas (heap_picture.c): it draws the arenas and pools
+ * into $PMLAB_ARTIFACTS/<test>.svg, in a child process so that a broken
+ * heap can cost the picture but never the message, then fails the test as
+ * Check would. */
+void pm_fail_with_arenas(const char *file, int line, const char *expr, const char *msg, ...)
+    __attribute__((format(printf, 4, 5), noreturn));
+#define _ck_assert_failed pm_fail_with_arenas
+
 /* Registration of each file's tests. */
 void register_unit_tests(PmSuite *s);
 void register_trace_tests(PmSuite *s);
