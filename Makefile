@@ -269,7 +269,7 @@ watch: deps-ensure
 # -------------------------------------------------------- make book ---
 .PHONY: book
 book: deps-ensure
-	@$(MAKE) -s --no-print-directory $(BUILD)/rel/ref/bin/pmrun
+	@$(MAKE) -s --no-print-directory $(BUILD)/rel/ref/bin/pmrun $(BUILD)/rel/ref/bin/pmgcsteps $(BUILD)/rel/ref/bin/pmreplay
 	@bash book/build.sh $(BUILD)/book
 	@echo "book: open $(BUILD)/book/index.html"
 

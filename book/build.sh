@@ -1,13 +1,15 @@
 #!/bin/sh
 # build.sh - render the book: every chapters/*.md to OUTDIR/<stem>.html, an
 # index, the stylesheet, the Graphviz figures (diagrams/*.dot and heap
-# pictures drawn by running the reference pmrun) and an EPUB of it all.
+# pictures drawn by running the reference pmrun and pmgcsteps) and an EPUB
+# of it all.
 #
 #   book/build.sh OUTDIR
 #
 # Needs pandoc and Graphviz's dot; never the network.  PMRUN names the
 # pmrun to draw with (default: build/rel/ref/bin/pmrun, the reference build,
-# which `make book` builds first).  Stops at the first failure, naming it.
+# which `make book` builds first); PMGCSTEPS names the pmgcsteps, likewise.
+# Stops at the first failure, naming it.
 set -eu
 
 if [ "$#" -ne 1 ]; then
@@ -20,10 +22,16 @@ root=$(dirname "$here")
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 pmrun=${PMRUN:-$root/build/rel/ref/bin/pmrun}
+pmgcsteps=${PMGCSTEPS:-$root/build/rel/ref/bin/pmgcsteps}
 
 # The heap pictures drawn by the reference: figure name, scenario, and the
 # number of output lines after which the run stops and draws the heap.
 heap_figures="cycle:examples/cycle.py:1 refcount:examples/refcount.py:3"
+
+# The pictures of one collection, step by step: figure prefix, scenario, and
+# the number of output lines after which the run stops and the collection
+# starts.  Each gives <prefix>-0-before.svg ... <prefix>-4-after.svg.
+gc_step_figures="03-steps:examples/cycle_steps.py:1"
 
 fail() {
     echo "book/build.sh: $*" >&2
@@ -64,6 +72,21 @@ for entry in $heap_figures; do
     (cd "$root" && "$pmrun" --quiet-leaks --stop-after "$stop" --heap-svg "$out/fig/$name.svg" "$script") >/dev/null ||
         fail "failed: $pmrun --quiet-leaks --stop-after $stop --heap-svg $out/fig/$name.svg $script"
     [ -s "$out/fig/$name.svg" ] || fail "$pmrun wrote no picture to fig/$name.svg"
+done
+run "$root/build/rel/ref/bin/pmreplay" --heap-svg "$out/fig/02-heap.svg" "$root/grader/traces/02-pymalloc/arenas_return_to_the_os.trace"
+
+[ -x "$pmgcsteps" ] || fail "the reference pmgcsteps ($pmgcsteps) is missing: build it first (make book does), or set PMGCSTEPS"
+for entry in $gc_step_figures; do
+    name=${entry%%:*}
+    rest=${entry#*:}
+    script=${rest%%:*}
+    stop=${rest#*:}
+    [ -e "$root/$script" ] || fail "scenario $script is missing (needed for fig/$name-*.svg)"
+    (cd "$root" && "$pmgcsteps" --stop-after "$stop" --out "$out/fig/$name" "$script") >/dev/null 2>"$tmp/gcsteps.log" ||
+        fail "failed: $pmgcsteps --stop-after $stop --out $out/fig/$name $script: $(cat "$tmp/gcsteps.log")"
+    for step in 0-before 1-update_refs 2-subtract_refs 3-move_unreachable 4-after; do
+        [ -s "$out/fig/$name-$step.svg" ] || fail "$pmgcsteps wrote no picture to fig/$name-$step.svg"
+    done
 done
 
 # ---- chapter titles and summaries ----

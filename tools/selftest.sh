@@ -37,7 +37,7 @@ report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
 section "build"
 start=$(date +%s)
 if make -s --no-print-directory build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
-     build/rel/ref/bin/pmrun build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
+     build/rel/ref/bin/pmrun build/rel/ref/bin/pmgcsteps build/rel/ref/bin/pmreplay build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
   ok "the grader, the runtime and the reference pmrun build (rel and asan)"
 else
   fail "build" "$(tail -30 "$OUT/build.log")"
@@ -174,6 +174,24 @@ if make -s --no-print-directory build/rel/ref/bin/pmreplay build/bin/pmtracegen 
     || fail "traces whose statistics changed (regenerate as grader/traces/README.md says, if intended): ${bad[*]}"
 else
   fail "pmreplay does not build" "$(tail -20 "$OUT/replay-build.log")"
+fi
+# The pre-3.10 geometry (4 KiB pools, 256 KiB arenas, address_in_range
+# instead of the radix tree) is a build option: it must build and replay
+# every trace with its checks (its statistics differ, by design).
+mkdir -p "$OUT/old-geometry"
+if cc -std=gnu11 -Wall -Wextra -Werror -O2 -Iinclude -DPm_PYMALLOC_OLD_GEOMETRY \
+     $(pkg-config --cflags libgvc libcgraph) runtime/*.c runtime/main/pmreplay.c \
+     $(ls solutions/[0-9][0-9]-*/*.c) $(pkg-config --libs libgvc libcgraph) -lm \
+     -o "$OUT/old-geometry/pmreplay" >"$OUT/old-geometry/build.log" 2>&1; then
+  bad=()
+  for t in grader/traces/*/*.trace "$OUT"/traces/synth_*.trace; do
+    [ -e "$t" ] || continue
+    "$OUT/old-geometry/pmreplay" --fill --check "$t" >/dev/null 2>"$OUT/old-geometry/last.log" || bad+=("$t")
+  done
+  [ ${#bad[@]} -eq 0 ] && ok "the pre-3.10 geometry builds and replays every trace with its checks" \
+    || fail "the pre-3.10 geometry fails on: ${bad[*]}"
+else
+  fail "the pre-3.10 geometry does not build" "$(tail -20 "$OUT/old-geometry/build.log")"
 fi
 if bash tools/cpython-obmalloc/compare.sh >"$OUT/cpython-obmalloc.log" 2>&1; then
   ok "CPython's own obmalloc (libpython): $(tail -1 "$OUT/cpython-obmalloc.log")"
