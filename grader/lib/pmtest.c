@@ -19,6 +19,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pmlab.h"
@@ -447,6 +449,30 @@ static void make_dirs(const char *path)
     }
     mkdir(copy, 0777);
     free(copy);
+}
+
+void pm_draw_failure(const char *test, int (*draw)(const char *path, void *arg), void *arg)
+{
+    const char *artifacts = getenv("PMLAB_ARTIFACTS");
+    if (artifacts == NULL || *artifacts == '\0' || test == NULL || *test == '\0')
+        return;
+    make_dirs(artifacts);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.svg", artifacts, test);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t child = fork();
+    if (child < 0)
+        return;
+    if (child == 0)
+        _exit(draw(path, arg) == 0 ? 0 : 1);
+    for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
+        if (waitpid(child, NULL, WNOHANG) != 0)
+            return;
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
 }
 
 /* Re-run the scenario up to output line k on a fresh runtime: the line of

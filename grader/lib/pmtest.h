@@ -76,4 +76,11 @@ int pm_run_source(const char *source, char **out);
 /* Live objects and total references now (after a full collection). */
 void pm_heap_counts(long *live, long *refs);
 
+/* For a failing test: draw a picture into $PMLAB_ARTIFACTS/<test>.svg (the
+ * grader's report shows it under the failure) by calling draw(path, arg)
+ * in a child process given a few seconds, so that a broken heap can cost
+ * the picture but never the test's own message.  Does nothing when
+ * PMLAB_ARTIFACTS is not set. */
+void pm_draw_failure(const char *test, int (*draw)(const char *path, void *arg), void *arg);
+
 #endif /* PMTEST_H */

@@ -1,15 +1,10 @@
 /* nodes.c - the node test container and the helpers of the chapter-3 suite
  * (see cycles_suite.h).  Node_Type is a static type, like the runtime's
  * built-in ones: nodes do not hold a reference to it. */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cycles_suite.h"
 
@@ -246,47 +241,18 @@ int is_flagged_unreachable(PmObject *op)
     return (AS_GC(op)->_gc_next & NEXT_MASK_UNREACHABLE) != 0;
 }
 
-/* mkdir -p */
-static void make_dirs(const char *path)
+static int render_heap(const char *path, void *title)
 {
-    char copy[4096];
-    snprintf(copy, sizeof copy, "%s", path);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(copy, 0777);
-            *p = '/';
-        }
-    }
-    mkdir(copy, 0777);
+    PmHeapDrawOptions opt = {.title = title, .show_gc = 1};
+    return PmHeap_Render(path, "svg", &opt);
 }
 
-/* Draw the heap in a child process; give up on it after a few seconds. */
+/* Draw the heap with gc_refs and generations, for the report. */
 static void draw_heap(const char *test, const char *step)
 {
-    const char *artifacts = getenv("PMLAB_ARTIFACTS");
-    if (artifacts == NULL || *artifacts == '\0')
-        return;
-    make_dirs(artifacts);
-    char path[4096], title[256];
-    snprintf(path, sizeof path, "%s/%s.svg", artifacts, test);
+    char title[256];
     snprintf(title, sizeof title, "yours, %s (gc_refs and generation on each container)", step);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t child = fork();
-    if (child < 0)
-        return;
-    if (child == 0) {
-        PmHeapDrawOptions opt = {.title = title, .show_gc = 1};
-        _exit(PmHeap_Render(path, "svg", &opt) == 0 ? 0 : 1);
-    }
-    for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
-        if (waitpid(child, NULL, WNOHANG) != 0)
-            return;
-        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
-    }
-    kill(child, SIGKILL);
-    waitpid(child, NULL, 0);
+    pm_draw_failure(test, render_heap, title);
 }
 
 void fail_with_heap(const char *step, const char *fmt, ...)
