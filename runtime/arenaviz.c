@@ -19,6 +19,7 @@
 #include <graphviz/gvc.h>
 
 #include "pm_obmalloc.h"
+#include "pm_core.h"
 
 #define FONT "Helvetica"
 #define MAX_TABLE 65536     /* arena_objects believed in one table */
@@ -611,16 +612,6 @@ static void set_defaults(Agraph_t *g, const char *title)
     agattr(g, AGEDGE, "arrowsize", "0.6");
 }
 
-/* One Graphviz context for the whole process, never freed (see heapviz.c:
- * a context made after another was freed reads freed memory in 2.43). */
-static GVC_t *graphviz_context(void)
-{
-    static GVC_t *gvc;
-    if (gvc == NULL)
-        gvc = gvContext();
-    return gvc;
-}
-
 int PmArena_Render(const char *path, const char *format, const char *title)
 {
     if (path == NULL || format == NULL ||
@@ -672,13 +663,6 @@ int PmArena_Render(const char *path, const char *format, const char *title)
     draw_usedpools(g, &v);
     free(v.arenas);
 
-    /* 3. Lay out and render. */
-    GVC_t *gvc = graphviz_context();
-    int rc = -1;
-    if (gvc != NULL && gvLayout(gvc, g, "dot") == 0) {
-        rc = gvRenderFilename(gvc, g, format, path) == 0 ? 0 : -1;
-        gvFreeLayout(gvc, g);
-    }
-    agclose(g);
-    return rc;
+    /* 3. Lay out and render (one Graphviz context for the process). */
+    return _PmGraphviz_Render(g, format, path);
 }

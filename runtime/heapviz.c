@@ -16,6 +16,7 @@
 
 #include "pmlab.h"
 #include "pm_gc_internal.h"
+#include "pm_core.h"
 
 #define DEFAULT_MAX_NODES 200
 #define FONT "Helvetica"
@@ -654,6 +655,18 @@ static GVC_t *graphviz_context(void)
     return gvc;
 }
 
+int _PmGraphviz_Render(Agraph_t *g, const char *format, const char *path)
+{
+    GVC_t *gvc = graphviz_context();
+    int rc = -1;
+    if (gvc != NULL && gvLayout(gvc, g, "dot") == 0) {
+        rc = gvRenderFilename(gvc, g, format, path) == 0 ? 0 : -1;
+        gvFreeLayout(gvc, g);
+    }
+    agclose(g);
+    return rc;
+}
+
 int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions *opt_in)
 {
     PmHeapDrawOptions opt = {0};
@@ -732,12 +745,5 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
     table_free(&w.table);
 
     /* 3. Lay out and render. */
-    GVC_t *gvc = graphviz_context();
-    int rc = -1;
-    if (gvc != NULL && gvLayout(gvc, d.g, "dot") == 0) {
-        rc = gvRenderFilename(gvc, d.g, format, path) == 0 ? 0 : -1;
-        gvFreeLayout(gvc, d.g);
-    }
-    agclose(d.g);
-    return rc;
+    return _PmGraphviz_Render(d.g, format, path);
 }

@@ -108,4 +108,10 @@ PmObject *_PmObject_SelfIter(PmObject *op);
  * _PyObject_GC_MAY_BE_TRACKED): GC objects, except tuples not yet tracked. */
 int _PmObject_GC_MayBeTracked(PmObject *op);
 
+/* Lay out a picture built with cgraph, render it to path ("svg", "dot" or
+ * "png") and close the graph; 0 on success (heapviz.c).  Every picture of
+ * the runtime goes through here, so the process has one Graphviz context. */
+struct Agraph_s;
+int _PmGraphviz_Render(struct Agraph_s *g, const char *format, const char *path);
+
 #endif /* PM_CORE_H */
