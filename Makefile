@@ -180,7 +180,8 @@ GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--c
 .PHONY: grade
 grade: deps-ensure
 	@$(MAKE) -s --no-print-directory $(BUILD)/bin/pmgrade $(BUILD)/rel/libpmruntime.a
-	@$(BUILD)/bin/pmgrade $(GRADE_ARGS) $(GRADEFLAGS)
+	@# One grade at a time per tree: runs share build/ (a second one waits).
+	@mkdir -p $(BUILD) && flock $(BUILD)/.grade.lock $(BUILD)/bin/pmgrade $(GRADE_ARGS) $(GRADEFLAGS)
 
 # --------------------------------------------------------- make run ---
 # STACK=mine (default): your layers for every chapter up to the one you are
