@@ -60,6 +60,23 @@ done
 jq -e 'has("score") and (.tests | type == "array") and (.tests | length > 0)' "$OUT/solutions/results.json" >/dev/null 2>&1 \
   && ok "results.json is Gradescope-shaped (score, tests)" || fail "results.json lacks score or tests"
 
+section "each chapter and its graded suite name the same tests"
+for ch in $CHAPTERS; do
+  md=chapters/$ch.md
+  [ -f "$md" ] || { fail "$ch: no chapter $md"; continue; }
+  report ".chapters[] | select(.chapter == \"$ch\") | .tests[].name" solutions | sort >"$OUT/tests-$ch.txt"
+  # Tests the chapter says grade a step must exist ...
+  gone=$(grep -i 'graded by' "$md" | grep -o '`[a-z0-9_]*`' | tr -d '`' | sort -u | comm -23 - "$OUT/tests-$ch.txt")
+  # ... and every test of a step, scenarios aside, is named in the chapter.
+  unnamed=$(report ".chapters[] | select(.chapter == \"$ch\") | .tests[] | select((.step | startswith(\"Step \")) and .kind != \"scenario\") | .name" solutions |
+    while read -r t; do grep -q "\`$t\`" "$md" || echo "$t"; done)
+  if [ -z "$gone" ] && [ -z "$unnamed" ]; then
+    ok "$ch: the chapter names every test of its steps, and only tests that exist"
+  else
+    fail "$ch: chapter and suite disagree" "$( [ -n "$gone" ] && echo "named in $md but not in the suite: $(echo $gone)"; [ -n "$unnamed" ] && echo "in the suite but not named in $md: $(echo $unnamed)")"
+  fi
+done
+
 section "pristine skeletons grade 0"
 grade skeletons skeletons
 score=$(report .score skeletons); max=$(report .max_score skeletons)
