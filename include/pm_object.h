@@ -140,6 +140,8 @@ struct _pmtypeobject {
     PmObject *tp_dict;        /* class attributes (heap types) */
     freefunc tp_free;         /* PmObject_Free or PmObject_GC_Del */
     PmObject *ht_name;        /* heap types: the class name, a str */
+    reprfunc tp_str;          /* str(), if not the repr */
+    const struct PmMethodDef *tp_methods; /* what a scenario may call on an instance */
 };
 
 #define PmType_HasFeature(t, f) (((t)->tp_flags & (f)) != 0)

@@ -40,6 +40,7 @@ typedef enum {
     PmExc_NotImplementedError, /* outside the supported subset */
     PmExc_RuntimeError,
     PmExc_RecursionError,      /* nesting deeper than the recursion limit */
+    PmExc_AssertionError,
 } PmExcKind;
 
 void PmErr_SetString(PmExcKind kind, const char *message);

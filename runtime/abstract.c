@@ -135,6 +135,8 @@ Pm_ssize_t PmObject_Length(PmObject *op)
         return _PmUnicode_CodePoints(PmUnicode_AsUTF8(op), Pm_SIZE(op));
     if (PmDict_Check(op))
         return ((PmDictObject *)op)->ma_used;
+    if (_PmDictView_Check(op))
+        return ((PmDictObject *)_PmDictView_Dict(op))->ma_used;
     if (Pm_IS_TYPE(op, &PmRange_Type)) {
         long long n;
         _PmRange_Length(op, &n);

@@ -348,4 +348,364 @@ PmTypeObject PmDict_Type = {
     .tp_clear = dict_tp_clear,
     .tp_iter = _PmDictIter_New,
     .tp_free = PmObject_GC_Del,
+    .tp_methods = _PmDict_Methods,
+};
+
+/* ---- dict views: keys(), values(), items() ------------------------------------ */
+
+enum { VIEW_KEYS, VIEW_VALUES, VIEW_ITEMS };
+
+typedef struct {
+    PmObject_HEAD
+    PmObject *dv_dict;
+} PmDictViewObject;
+
+typedef struct {
+    PmObject_HEAD
+    PmObject *di_dict;   /* NULL once exhausted */
+    Pm_ssize_t di_pos;
+    Pm_ssize_t di_used;  /* the dict's size when iteration started */
+    PmObject *di_result; /* items: the (key, value) tuple handed out last,
+                            reused when nobody else holds it (CPython does
+                            the same, so the pair keeps its items alive
+                            until the next step) */
+} PmDictViewIterObject;
+
+static PmTypeObject PmDictViewIterKey_Type, PmDictViewIterValue_Type, PmDictViewIterItem_Type;
+
+static int view_kind(PmObject *op)
+{
+    PmTypeObject *tp = Pm_TYPE(op);
+    if (tp == &PmDictKeys_Type || tp == &PmDictViewIterKey_Type)
+        return VIEW_KEYS;
+    if (tp == &PmDictValues_Type || tp == &PmDictViewIterValue_Type)
+        return VIEW_VALUES;
+    if (tp == &PmDictItems_Type || tp == &PmDictViewIterItem_Type)
+        return VIEW_ITEMS;
+    return -1;
+}
+
+int _PmDictView_Check(PmObject *op)
+{
+    PmTypeObject *tp = Pm_TYPE(op);
+    return tp == &PmDictKeys_Type || tp == &PmDictValues_Type || tp == &PmDictItems_Type;
+}
+
+static PmObject *view_new(PmObject *dict, int kind)
+{
+    static PmTypeObject *const types[] = {&PmDictKeys_Type, &PmDictValues_Type, &PmDictItems_Type};
+    PmDictViewObject *v = PmObject_GC_New(PmDictViewObject, types[kind]);
+    if (v == NULL)
+        return NULL;
+    v->dv_dict = Pm_NewRef(dict);
+    PmObject_GC_Track(v);
+    return (PmObject *)v;
+}
+
+static void view_dealloc(PmObject *op)
+{
+    PmObject_GC_UnTrack(op);
+    Pm_CLEAR(((PmDictViewObject *)op)->dv_dict);
+    Pm_TYPE(op)->tp_free(op);
+}
+
+static int view_traverse(PmObject *op, visitproc visit, void *arg)
+{
+    PmObject *d = ((PmDictViewObject *)op)->dv_dict;
+    return d != NULL ? visit(d, arg) : 0;
+}
+
+static int view_clear(PmObject *op)
+{
+    Pm_CLEAR(((PmDictViewObject *)op)->dv_dict);
+    return 0;
+}
+
+static PmObject *item_pair(PmObject *key, PmObject *value)
+{
+    return PmTuple_Pack(2, key, value);
+}
+
+/* dict_keys(['a', 'b']), as CPython prints a view. */
+static PmObject *view_repr(PmObject *op)
+{
+    PmObject *dict = ((PmDictViewObject *)op)->dv_dict;
+    int kind = view_kind(op);
+    int r = _Pm_ReprEnter(op);
+    if (r != 0)
+        return r > 0 ? PmUnicode_FromString("...") : NULL;
+    PmBuf b;
+    _PmBuf_Init(&b);
+    _PmBuf_Printf(&b, "%s([", Pm_TYPE(op)->tp_name);
+    Pm_ssize_t pos = 0;
+    PmObject *key, *value;
+    int first = 1;
+    while (PmDict_Next(dict, &pos, &key, &value)) {
+        if (!first)
+            _PmBuf_Puts(&b, ", ");
+        first = 0;
+        PmObject *shown = kind == VIEW_KEYS ? Pm_NewRef(key)
+                        : kind == VIEW_VALUES ? Pm_NewRef(value) : item_pair(key, value);
+        if (shown == NULL || _PmObject_AppendRepr(&b, shown) < 0) {
+            Pm_XDECREF(shown);
+            _PmBuf_Release(&b);
+            _Pm_ReprLeave(op);
+            return NULL;
+        }
+        Pm_DECREF(shown);
+    }
+    _PmBuf_Puts(&b, "])");
+    _Pm_ReprLeave(op);
+    return _PmBuf_Finish(&b);
+}
+
+static PmObject *view_iter(PmObject *op)
+{
+    static PmTypeObject *const types[] = {&PmDictViewIterKey_Type, &PmDictViewIterValue_Type,
+                                          &PmDictViewIterItem_Type};
+    PmObject *dict = ((PmDictViewObject *)op)->dv_dict;
+    PmDictViewIterObject *it = PmObject_GC_New(PmDictViewIterObject, types[view_kind(op)]);
+    if (it == NULL)
+        return NULL;
+    it->di_dict = Pm_NewRef(dict);
+    it->di_pos = 0;
+    it->di_used = PmDict_Size(dict);
+    it->di_result = NULL;
+    if (view_kind(op) == VIEW_ITEMS && (it->di_result = PmTuple_Pack(2, Pm_None, Pm_None)) == NULL) {
+        Pm_DECREF(it);
+        return NULL;
+    }
+    PmObject_GC_Track(it);
+    return (PmObject *)it;
+}
+
+static int viewiter_clear(PmObject *op)
+{
+    Pm_CLEAR(((PmDictViewIterObject *)op)->di_dict);
+    Pm_CLEAR(((PmDictViewIterObject *)op)->di_result);
+    return 0;
+}
+
+static void viewiter_dealloc(PmObject *op)
+{
+    PmObject_GC_UnTrack(op);
+    viewiter_clear(op);
+    Pm_TYPE(op)->tp_free(op);
+}
+
+static int viewiter_traverse(PmObject *op, visitproc visit, void *arg)
+{
+    PmDictViewIterObject *it = (PmDictViewIterObject *)op;
+    int r = 0;
+    if (it->di_dict != NULL)
+        r = visit(it->di_dict, arg);
+    if (r == 0 && it->di_result != NULL)
+        r = visit(it->di_result, arg);
+    return r;
+}
+
+static PmObject *viewiter_next(PmObject *op)
+{
+    PmDictViewIterObject *it = (PmDictViewIterObject *)op;
+    PmObject *key, *value;
+    if (it->di_dict == NULL)
+        return NULL;
+    if (PmDict_Size(it->di_dict) != it->di_used) {
+        PmErr_SetString(PmExc_RuntimeError, "dictionary changed size during iteration");
+        it->di_used = -1; /* stay broken, as CPython's iterator does */
+        return NULL;
+    }
+    if (!PmDict_Next(it->di_dict, &it->di_pos, &key, &value)) {
+        Pm_CLEAR(it->di_dict);
+        return NULL;
+    }
+    switch (view_kind(op)) {
+    case VIEW_KEYS: return Pm_NewRef(key);
+    case VIEW_VALUES: return Pm_NewRef(value);
+    default: break;
+    }
+    PmObject *result = it->di_result;
+    if (Pm_REFCNT(result) != 1)
+        return item_pair(key, value);
+    PmObject *oldkey = PmTuple_GET_ITEM(result, 0), *oldvalue = PmTuple_GET_ITEM(result, 1);
+    PmTuple_SET_ITEM(result, 0, Pm_NewRef(key));
+    PmTuple_SET_ITEM(result, 1, Pm_NewRef(value));
+    Pm_INCREF(result);
+    Pm_DECREF(oldkey);
+    Pm_DECREF(oldvalue);
+    /* the collector may have untracked the pair; it holds new items now */
+    if (!PmObject_GC_IsTracked(result))
+        PmObject_GC_Track(result);
+    return result;
+}
+
+static PmObject *viewiter_self(PmObject *op) { return Pm_NewRef(op); }
+
+#define VIEW_TYPE(var, name)                                              \
+    PmTypeObject var = {                                                  \
+        _PmType_HEAD_INIT,                                                \
+        .tp_name = name,                                                  \
+        .tp_basicsize = sizeof(PmDictViewObject),                         \
+        .tp_dealloc = view_dealloc,                                       \
+        .tp_repr = view_repr,                                             \
+        .tp_flags = Pm_TPFLAGS_HAVE_GC,                                   \
+        .tp_traverse = view_traverse,                                     \
+        .tp_clear = view_clear,                                           \
+        .tp_iter = view_iter,                                             \
+        .tp_free = PmObject_GC_Del,                                       \
+    }
+VIEW_TYPE(PmDictKeys_Type, "dict_keys");
+VIEW_TYPE(PmDictValues_Type, "dict_values");
+VIEW_TYPE(PmDictItems_Type, "dict_items");
+
+#define VIEWITER_TYPE(var, name)                                          \
+    static PmTypeObject var = {                                           \
+        _PmType_HEAD_INIT,                                                \
+        .tp_name = name,                                                  \
+        .tp_basicsize = sizeof(PmDictViewIterObject),                     \
+        .tp_dealloc = viewiter_dealloc,                                   \
+        .tp_flags = Pm_TPFLAGS_HAVE_GC,                                   \
+        .tp_traverse = viewiter_traverse,                                 \
+        .tp_clear = viewiter_clear,                                       \
+        .tp_iter = viewiter_self,                                         \
+        .tp_iternext = viewiter_next,                                     \
+        .tp_free = PmObject_GC_Del,                                       \
+    }
+VIEWITER_TYPE(PmDictViewIterKey_Type, "dict_keyiterator");
+VIEWITER_TYPE(PmDictViewIterValue_Type, "dict_valueiterator");
+VIEWITER_TYPE(PmDictViewIterItem_Type, "dict_itemiterator");
+
+PmObject *_PmDictView_Dict(PmObject *op)
+{
+    return ((PmDictViewObject *)op)->dv_dict;
+}
+
+/* d.update(other): a dict, or pairs; then keywords. */
+int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject *const *kwvalues, int nkw)
+{
+    if (other != NULL && PmDict_Check(other)) {
+        Pm_ssize_t pos = 0;
+        PmObject *k, *v;
+        while (PmDict_Next(other, &pos, &k, &v))
+            if (PmDict_SetItem(d, k, v) < 0)
+                return -1;
+    } else if (other != NULL) {
+        PmObject *it = PmObject_GetIter(other), *pair;
+        if (it == NULL)
+            return -1;
+        for (Pm_ssize_t i = 0; (pair = PmIter_Next(it)) != NULL; i++) {
+            int bad = !(PmList_Check(pair) || PmTuple_Check(pair));
+            if (bad || Pm_SIZE(pair) != 2) {
+                if (bad)
+                    PmErr_Format(PmExc_TypeError, "cannot convert dictionary update sequence element #%zd to a sequence", i);
+                else
+                    PmErr_Format(PmExc_ValueError, "dictionary update sequence element #%zd has length %zd; 2 is required",
+                                 i, Pm_SIZE(pair));
+                Pm_DECREF(pair);
+                break;
+            }
+            PmObject *k = PmList_Check(pair) ? PmList_GET_ITEM(pair, 0) : PmTuple_GET_ITEM(pair, 0);
+            PmObject *v = PmList_Check(pair) ? PmList_GET_ITEM(pair, 1) : PmTuple_GET_ITEM(pair, 1);
+            int r = PmDict_SetItem(d, k, v);
+            Pm_DECREF(pair);
+            if (r < 0)
+                break;
+        }
+        Pm_DECREF(it);
+        if (PmErr_Occurred())
+            return -1;
+    }
+    for (int i = 0; i < nkw; i++)
+        if (PmDict_SetItemString(d, kwnames[i], kwvalues[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- the methods a scenario calls (CPython's dict_methods) ------------------ */
+
+static PmObject *dict_keys(PmObject *self, const PmCallArgs *a)
+{
+    (void)a;
+    return view_new(self, VIEW_KEYS);
+}
+
+static PmObject *dict_values(PmObject *self, const PmCallArgs *a)
+{
+    (void)a;
+    return view_new(self, VIEW_VALUES);
+}
+
+static PmObject *dict_items(PmObject *self, const PmCallArgs *a)
+{
+    (void)a;
+    return view_new(self, VIEW_ITEMS);
+}
+
+static PmObject *dict_clear(PmObject *self, const PmCallArgs *a)
+{
+    (void)a;
+    if (PmDict_Clear(self) < 0)
+        return NULL;
+    Pm_RETURN_NONE;
+}
+
+static PmObject *dict_copy(PmObject *self, const PmCallArgs *a)
+{
+    PmObject *d = PmDict_New();
+    (void)a;
+    if (d != NULL && _PmDict_Update(d, self, NULL, NULL, 0) < 0)
+        Pm_CLEAR(d);
+    return d;
+}
+
+static PmObject *dict_update(PmObject *self, const PmCallArgs *a)
+{
+    if (_PmDict_Update(self, a->nargs ? a->args[0] : NULL, a->kwnames, a->kwvalues, a->nkw) < 0)
+        return NULL;
+    Pm_RETURN_NONE;
+}
+
+/* get, pop and setdefault: find the key; pop removes it, setdefault stores
+ * the default when it is missing. */
+static PmObject *lookup(PmObject *self, const PmCallArgs *a, int what)
+{
+    PmObject *key = a->args[0], *dflt = a->nargs == 2 ? a->args[1] : NULL, *found;
+    if (PmObject_Hash(key) == -1)
+        return NULL;
+    if ((found = PmDict_GetItem(self, key)) != NULL) {
+        Pm_INCREF(found);
+        if (what == 'p' && PmDict_DelItem(self, key) < 0)
+            Pm_CLEAR(found);
+        return found;
+    }
+    if (PmErr_Occurred())
+        return NULL;
+    if (what == 'p' && dflt == NULL) {
+        PmObject *r = PmObject_Repr(key);
+        if (r != NULL)
+            PmErr_SetString(PmExc_KeyError, PmUnicode_AsUTF8(r));
+        Pm_XDECREF(r);
+        return NULL;
+    }
+    dflt = dflt ? dflt : Pm_None;
+    if (what == 's' && PmDict_SetItem(self, key, dflt) < 0)
+        return NULL;
+    return Pm_NewRef(dflt);
+}
+
+static PmObject *dict_get(PmObject *self, const PmCallArgs *a) { return lookup(self, a, 'g'); }
+static PmObject *dict_pop(PmObject *self, const PmCallArgs *a) { return lookup(self, a, 'p'); }
+static PmObject *dict_setdefault(PmObject *self, const PmCallArgs *a) { return lookup(self, a, 's'); }
+
+const PmMethodDef _PmDict_Methods[] = {
+    {"clear", dict_clear, 0, 0, NULL},
+    {"copy", dict_copy, 0, 0, NULL},
+    {"get", dict_get, 1, 2, NULL},
+    {"items", dict_items, 0, 0, NULL},
+    {"keys", dict_keys, 0, 0, NULL},
+    {"pop", dict_pop, 1, 2, NULL},
+    {"setdefault", dict_setdefault, 1, 2, NULL},
+    {"update", dict_update, 0, 1, "*"},
+    {"values", dict_values, 0, 0, NULL},
+    {NULL},
 };

@@ -58,6 +58,7 @@ const char *PmErr_KindName(PmExcKind kind)
     case PmExc_NotImplementedError: return "NotImplementedError";
     case PmExc_RuntimeError: return "RuntimeError";
     case PmExc_RecursionError: return "RecursionError";
+    case PmExc_AssertionError: return "AssertionError";
     }
     return "Exception";
 }

@@ -5,7 +5,20 @@
 #ifndef PM_INTERP_H
 #define PM_INTERP_H
 
-#include "pmlab.h"
+#include "pm_core.h"
+
+/* ---- one arena for the tokens and the tree of a run ---- */
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+    ArenaBlock *head;
+    int failed; /* an allocation failed: what was asked for is missing */
+} Arena;
+
+/* Zeroed memory that lives until arena_free; NULL (and failed set) when out
+ * of memory. */
+void *arena_alloc(Arena *a, size_t size);
+char *arena_strdup(Arena *a, const char *s, size_t n);
+void arena_free(Arena *a);
 
 /* ---- tokens (interp_lexer.c) ---- */
 typedef enum {
@@ -17,13 +30,13 @@ typedef enum {
     T_INT,
     T_STRING,
     T_OP,
-    T_ERROR,  /* the tokenizer stopped here; the error is in *err */
+    T_ERROR, /* the tokenizer stopped here; the error is in *err */
 } TokKind;
 
 typedef struct {
     TokKind kind;
     int line;
-    char *text;       /* NAME and OP: the spelling; STRING: the decoded bytes */
+    const char *text; /* NAME and OP: the spelling; STRING: the decoded bytes */
     size_t len;       /* STRING: length of the decoded bytes */
     long long ival;   /* INT: the value */
 } Token;
@@ -43,12 +56,11 @@ typedef struct {
 } InterpError;
 
 /* Split source into tokens, with NEWLINE/INDENT/DEDENT as Python's
- * tokenizer makes them.  Returns an array ending with T_EOF (free it with
- * interp_free_tokens).  If the text cannot be tokenized to the end, *err
- * says why and the array ends with T_ERROR, T_EOF, so that the parser can
- * still report an earlier error first.  NULL if out of memory. */
-Token *interp_tokenize(const char *source, InterpError *err);
-void interp_free_tokens(Token *toks);
+ * tokenizer makes them, allocated from arena.  If the text cannot be
+ * tokenized to the end, *err says why and the tokens end with T_ERROR,
+ * T_EOF, so that the parser can still report an earlier error first.  NULL
+ * if out of memory. */
+Token *interp_tokenize(const char *source, Arena *arena, InterpError *err);
 
 /* ---- the syntax tree (interp_parser.c) ---- */
 typedef enum { C_INT, C_STR, C_NONE, C_TRUE, C_FALSE, C_TUPLE } ConstKind;
@@ -58,16 +70,20 @@ typedef enum {
     E_NAME,
     E_ATTR,    /* left.name */
     E_SUBSCR,  /* left[right] */
+    E_SLICE,   /* items[0]:items[1]:items[2], each may be NULL */
     E_CALL,    /* left(items..., kwnames=kwvalues...) */
     E_LIST,
     E_TUPLE,
     E_DICT,    /* items: key0, value0, key1, value1, ... */
     E_UNARY,   /* op '-', '+' or 'n' (not) applied to left */
-    E_BINOP,   /* left op right, op '+' or '-' */
+    E_BINOP,   /* left op right: op is one of BINOPS */
     E_AND,     /* left and right */
     E_OR,
     E_COMPARE, /* items[0] ops[0] items[1] ops[1] items[2] ... */
 } ExprKind;
+
+/* The binary operators of the subset, as their first character ('/' is //). */
+#define BINOPS "+-*/%"
 
 /* Comparison operators beyond Pm_LT..Pm_GE. */
 enum { CMP_IN = 6, CMP_NOT_IN, CMP_IS, CMP_IS_NOT };
@@ -77,7 +93,7 @@ struct Expr {
     ExprKind kind;
     int line;
     int op;
-    char *name;          /* E_NAME, E_ATTR */
+    const char *name;    /* E_NAME, E_ATTR */
     Expr *left, *right;
     Expr **items;
     int nitems;
@@ -88,7 +104,7 @@ struct Expr {
     /* E_CONST */
     ConstKind ckind;
     long long ival;
-    char *sval;
+    const char *sval;
     size_t slen;
     PmObject *constant;  /* borrowed from the module's constants once bound */
 };
@@ -106,8 +122,11 @@ typedef enum {
     S_IF,         /* if value: body else: orelse */
     S_BREAK,
     S_CONTINUE,
+    S_ASSERT,     /* assert value, targets[0] (the message, if any) */
+    S_TRY,        /* try: body, handlers, else: orelse */
 } StmtKind;
 
+/* except targets[0] as names[0]: body (for S_TRY's handlers; kind unused). */
 typedef struct Stmt Stmt;
 struct Stmt {
     StmtKind kind;
@@ -119,13 +138,14 @@ struct Stmt {
     char **names;
     int nnames;
     Stmt *body, *orelse;
+    Stmt **handlers;
+    int nhandlers;
     Stmt *next;   /* the following statement of the same block */
 };
 
-/* Parse a whole file.  Returns the first statement (NULL for an empty
- * file, with err->kind == ERR_NONE) or NULL with *err filled in. */
-Stmt *interp_parse(const char *source, InterpError *err);
-void interp_free_stmts(Stmt *s);
+/* Parse a whole file into arena.  Returns the first statement (NULL for an
+ * empty file, with err->kind == ERR_NONE) or NULL with *err filled in. */
+Stmt *interp_parse(const char *source, Arena *arena, InterpError *err);
 
 /* ---- running (interp_eval.c, interp_builtins.c) ---- */
 
@@ -141,6 +161,7 @@ typedef struct {
     long stop_after;
     int stop_requested;       /* print() reached stop_after lines */
     int error_line;           /* where the pending exception was raised */
+    long gc_debug;            /* gc.set_debug()'s flags */
     const char *heap_svg, *heap_dot; /* where to draw the heap, if anywhere */
     int heap_drawn;
 } InterpState;
@@ -149,24 +170,22 @@ extern InterpState *interp_current;
 
 /* Builtins (interp_builtins.c).  All return new references, or NULL with a
  * pending exception; PmExc_NotImplementedError means "outside the subset". */
-int interp_builtins_init(void);
 void interp_builtins_fini(void);
 PmObject *interp_builtin_lookup(const char *name); /* NULL if none (no error) */
 int interp_is_cpython_builtin(const char *name);
 PmObject *interp_import(const char *name);
 int interp_is_module(PmObject *obj);
-PmObject *interp_call(PmObject *callable, PmObject **args, int nargs,
-                      char **kwnames, PmObject **kwvalues, int nkw);
+PmObject *interp_call(PmObject *callable, const PmCallArgs *a);
 /* receiver.name(args...) for receivers of built-in types and modules;
  * *handled = 0 if the receiver keeps ordinary attributes (instances, classes). */
-PmObject *interp_call_method(PmObject *self, const char *name, PmObject **args, int nargs,
-                             char **kwnames, PmObject **kwvalues, int nkw, int *handled);
+PmObject *interp_call_method(PmObject *self, const char *name, const PmCallArgs *a, int *handled);
 PmObject *interp_getattr(PmObject *obj, const char *name);
-PmObject *interp_get_iter(PmObject *obj);
-PmObject *interp_iter_next(PmObject *iter); /* NULL at the end or on error */
 int interp_contains(PmObject *container, PmObject *item); /* 1/0, -1 on error */
-int interp_is_true(PmObject *obj);          /* 1/0, -1 on error */
-Pm_ssize_t interp_length(PmObject *obj);    /* -1 on error */
+/* Does an exception of this kind match `except cls` (a class or a tuple of
+ * classes)?  1/0, -1 (with TypeError) if cls is not an exception class. */
+int interp_exception_matches(PmObject *cls, int kind);
+/* An exception object (for `except ... as e`). */
+PmObject *interp_exception_new(int kind, const char *message);
 /* Raise NotImplementedError, which the evaluator reports as "not supported
  * in pymemlab's Python subset: <what>"; returns NULL. */
 PmObject *interp_unsupported(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -153,6 +153,9 @@ static int bind_stmts(InterpState *st, Stmt *s)
                 return -1;
         if (bind_expr(st, s->value) < 0 || bind_stmts(st, s->body) < 0 || bind_stmts(st, s->orelse) < 0)
             return -1;
+        for (int i = 0; i < s->nhandlers; i++)
+            if (bind_stmts(st, s->handlers[i]) < 0)
+                return -1;
     }
     return 0;
 }
@@ -186,67 +189,157 @@ static PmObject *int_result(long long v, int overflow)
     return PmLong_FromLongLong(v);
 }
 
-static PmObject *concat(PmObject *a, PmObject *b)
+static PmObject **items_of(PmObject *seq)
 {
-    Pm_ssize_t na = Pm_SIZE(a), nb = Pm_SIZE(b);
-    if (PmUnicode_Check(a)) {
-        char *buf = malloc((size_t)(na + nb) + 1);
-        if (buf == NULL)
+    return PmList_Check(seq) ? ((PmListObject *)seq)->ob_item : ((PmTupleObject *)seq)->ob_item;
+}
+
+static Pm_ssize_t seq_length(PmObject *seq)
+{
+    return PmUnicode_Check(seq) ? _PmUnicode_CodePoints(PmUnicode_AsUTF8(seq), Pm_SIZE(seq)) : Pm_SIZE(seq);
+}
+
+static int is_seq(PmObject *op)
+{
+    return PmUnicode_Check(op) || PmList_Check(op) || PmTuple_Check(op);
+}
+
+/* A new sequence of seq's type holding its items (for str: code points)
+ * number start, start + step, ... (n of them), then those of seq2 if given:
+ * slices, concatenation and repetition. */
+static PmObject *gather(PmObject *seq, Pm_ssize_t start, Pm_ssize_t step, Pm_ssize_t n, PmObject *seq2)
+{
+    Pm_ssize_t n2 = seq2 != NULL ? Pm_SIZE(seq2) : 0;
+    if (PmUnicode_Check(seq)) {
+        const char *s = PmUnicode_AsUTF8(seq);
+        Pm_ssize_t len = seq_length(seq), *off = malloc((size_t)(len + 1) * sizeof *off);
+        PmBuf b;
+        if (off == NULL)
             return PmErr_NoMemory();
-        memcpy(buf, PmUnicode_AsUTF8(a), (size_t)na);
-        memcpy(buf + na, PmUnicode_AsUTF8(b), (size_t)nb);
-        PmObject *r = PmUnicode_FromStringAndSize(buf, na + nb);
-        free(buf);
-        return r;
+        for (Pm_ssize_t i = 0, at = 0; i <= len; at += i < len ? _PmUnicode_SeqLen((unsigned char)s[at]) : 0, i++)
+            off[i] = at;
+        _PmBuf_Init(&b);
+        for (Pm_ssize_t i = 0, k; i < n; i++) {
+            k = (start + i * step) % len;
+            _PmBuf_Append(&b, s + off[k], (size_t)(off[k + 1] - off[k]));
+        }
+        if (seq2 != NULL)
+            _PmBuf_Append(&b, PmUnicode_AsUTF8(seq2), (size_t)n2);
+        free(off);
+        return _PmBuf_Finish(&b);
     }
-    int is_list = PmList_Check(a);
-    PmObject *r = is_list ? PmList_New(na + nb) : PmTuple_New(na + nb);
-    if (r == NULL)
-        return NULL;
-    for (Pm_ssize_t i = 0; i < na + nb; i++) {
-        PmObject *src = i < na ? a : b;
-        Pm_ssize_t j = i < na ? i : i - na;
-        PmObject *x = Pm_NewRef(is_list ? PmList_GET_ITEM(src, j) : PmTuple_GET_ITEM(src, j));
-        if (is_list)
-            PmList_SET_ITEM(r, i, x);
-        else
-            PmTuple_SET_ITEM(r, i, x);
-    }
+    PmObject *r = PmList_Check(seq) ? PmList_New(n + n2) : PmTuple_New(n + n2);
+    for (Pm_ssize_t i = 0; r != NULL && i < n + n2; i++)
+        items_of(r)[i] = Pm_NewRef(i < n ? items_of(seq)[(start + i * step) % Pm_SIZE(seq)] : items_of(seq2)[i - n]);
     return r;
+}
+
+/* seq * n: a tuple or str repeated once is itself, as in CPython. */
+static PmObject *repeat(PmObject *seq, long long n)
+{
+    Pm_ssize_t len = seq_length(seq);
+    if (n == 1 && !PmList_Check(seq))
+        return Pm_NewRef(seq);
+    if (n <= 0 || len == 0)
+        n = 0;
+    else if (n > ((Pm_ssize_t)1 << 28) / len)
+        return PmErr_NoMemory();
+    return gather(seq, 0, 1, len * (Pm_ssize_t)n, NULL);
 }
 
 static PmObject *binary_op(PmObject *a, PmObject *b, int op)
 {
-    long long r;
+    char opname[3] = {(char)op, op == '/' ? '/' : '\0', '\0'};
     if (PmLong_Check(a) && PmLong_Check(b)) {
-        long long x = ((PmLongObject *)a)->ob_ival, y = ((PmLongObject *)b)->ob_ival;
-        int overflow = op == '+' ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r);
-        return int_result(r, overflow);
+        long long x = PmLong_AsLongLong(a), y = PmLong_AsLongLong(b), r = 0;
+        if (op == '+' || op == '-' || op == '*') {
+            int overflow = op == '+' ? __builtin_add_overflow(x, y, &r)
+                         : op == '-' ? __builtin_sub_overflow(x, y, &r) : __builtin_mul_overflow(x, y, &r);
+            return int_result(r, overflow);
+        }
+        if (y == 0) {
+            PmErr_SetString(PmExc_ZeroDivisionError, op == '%' ? "integer modulo by zero" : "integer division or modulo by zero");
+            return NULL;
+        }
+        if (y == -1) /* floor and C division agree; LLONG_MIN / -1 overflows */
+            return op == '%' ? PmLong_FromLongLong(0) : int_result(-x, x == LLONG_MIN);
+        long long q = x / y, m = x % y;
+        if (m != 0 && (m < 0) != (y < 0))
+            q--, m += y;
+        return PmLong_FromLongLong(op == '/' ? q : m);
     }
-    if (op == '+' && (PmUnicode_Check(a) || PmList_Check(a) || PmTuple_Check(a))) {
+    if (op == '+' && is_seq(a)) {
         if (Pm_TYPE(a) == Pm_TYPE(b))
-            return concat(a, b);
+            return gather(a, 0, 1, seq_length(a), b);
         PmErr_Format(PmExc_TypeError, "can only concatenate %s (not \"%s\") to %s", Pm_TYPE(a)->tp_name,
                      Pm_TYPE(b)->tp_name, Pm_TYPE(a)->tp_name);
         return NULL;
     }
-    PmErr_Format(PmExc_TypeError, "unsupported operand type(s) for %c: '%s' and '%s'", op, Pm_TYPE(a)->tp_name,
+    if (op == '%' && PmUnicode_Check(a))
+        return interp_unsupported("printf-style formatting ('%%' on a str)");
+    if (op == '*' && (is_seq(a) || is_seq(b))) {
+        PmObject *seq = is_seq(a) ? a : b, *n = seq == a ? b : a;
+        if (PmLong_Check(n))
+            return repeat(seq, PmLong_AsLongLong(n));
+        PmErr_Format(PmExc_TypeError, "can't multiply sequence by non-int of type '%s'", Pm_TYPE(n)->tp_name);
+        return NULL;
+    }
+    PmErr_Format(PmExc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'", opname, Pm_TYPE(a)->tp_name,
                  Pm_TYPE(b)->tp_name);
     return NULL;
+}
+
+PmObject *_PmNumber_Add(PmObject *a, PmObject *b)
+{
+    return binary_op(a, b, '+');
+}
+
+/* obj[start:stop:step] for lists, tuples and str; the bounds are ints or None. */
+static PmObject *get_slice(PmObject *obj, PmObject *const bounds[3])
+{
+    long long v[3] = {0, 0, 1};
+    int given[3];
+    for (int i = 0; i < 3; i++) {
+        given[i] = bounds[i] != Pm_None;
+        if (given[i] && !PmLong_Check(bounds[i])) {
+            PmErr_SetString(PmExc_TypeError, "slice indices must be integers or None or have an __index__ method");
+            return NULL;
+        }
+        if (given[i])
+            v[i] = PmLong_AsLongLong(bounds[i]);
+    }
+    if (v[2] == 0) {
+        PmErr_SetString(PmExc_ValueError, "slice step cannot be zero");
+        return NULL;
+    }
+    if (!is_seq(obj)) {
+        if (PmDict_Check(obj))
+            PmErr_SetString(PmExc_TypeError, "unhashable type: 'slice'");
+        else if (Pm_IS_TYPE(obj, &PmRange_Type))
+            return interp_unsupported("slicing a range");
+        else
+            PmErr_Format(PmExc_TypeError, "'%s' object is not subscriptable", Pm_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    Pm_ssize_t len = seq_length(obj);
+    long long start = given[0] ? v[0] : v[2] < 0 ? LLONG_MAX : 0;
+    long long stop = given[1] ? v[1] : v[2] < 0 ? LLONG_MIN : LLONG_MAX;
+    Pm_ssize_t n = _PmSlice_Adjust(len, &start, &stop, v[2]);
+    if (n == len && v[2] == 1 && !PmList_Check(obj))
+        return Pm_NewRef(obj); /* t[:] is t for tuples and str */
+    return gather(obj, (Pm_ssize_t)start, (Pm_ssize_t)v[2], n, NULL);
 }
 
 static PmObject *compare(PmObject *a, PmObject *b, int op)
 {
     int r;
     switch (op) {
-    case CMP_IS: return Pm_NewRef(a == b ? Pm_True : Pm_False);
-    case CMP_IS_NOT: return Pm_NewRef(a != b ? Pm_True : Pm_False);
+    case CMP_IS: return PmBool_FromLong(a == b);
+    case CMP_IS_NOT: return PmBool_FromLong(a != b);
     case CMP_IN:
     case CMP_NOT_IN:
         r = interp_contains(b, a);
-        if (r < 0)
-            return NULL;
-        return PmBool_FromLong(op == CMP_IN ? r : !r);
+        return r < 0 ? NULL : PmBool_FromLong(op == CMP_IN ? r : !r);
     default:
         return PmObject_RichCompare(a, b, op);
     }
@@ -256,23 +349,12 @@ static PmObject *compare(PmObject *a, PmObject *b, int op)
 static PmObject *eval_compare(InterpState *st, Expr *e)
 {
     PmObject *left = eval(st, e->items[0]);
-    if (left == NULL)
-        return NULL;
-    for (int i = 1; i < e->nitems; i++) {
-        PmObject *right = eval(st, e->items[i]);
-        if (right == NULL) {
-            Pm_DECREF(left);
-            return NULL;
-        }
-        PmObject *r = compare(left, right, e->ops[i - 1]);
+    for (int i = 1; left != NULL && i < e->nitems; i++) {
+        PmObject *right = eval(st, e->items[i]), *r = right ? compare(left, right, e->ops[i - 1]) : NULL;
         Pm_DECREF(left);
-        if (r == NULL || i == e->nitems - 1) {
-            Pm_DECREF(right);
-            return r;
-        }
-        int t = interp_is_true(r);
+        int t = r == NULL || i == e->nitems - 1 ? 0 : PmObject_IsTrue(r);
         if (t <= 0) {
-            Pm_DECREF(right);
+            Pm_XDECREF(right);
             if (t < 0)
                 Pm_CLEAR(r);
             return r;
@@ -283,12 +365,12 @@ static PmObject *eval_compare(InterpState *st, Expr *e)
     return left;
 }
 
-/* Evaluate n expressions into vals (new references); on error nothing is
- * left held. */
+/* Evaluate n expressions into vals (new references; NULL expressions give
+ * None); on error nothing is left held. */
 static int eval_all(InterpState *st, Expr **exprs, int n, PmObject **vals)
 {
     for (int i = 0; i < n; i++) {
-        vals[i] = eval(st, exprs[i]);
+        vals[i] = exprs[i] != NULL ? eval(st, exprs[i]) : Pm_NewRef(Pm_None);
         if (vals[i] == NULL) {
             while (i-- > 0)
                 Pm_DECREF(vals[i]);
@@ -304,153 +386,114 @@ static void release_all(PmObject **vals, int n)
         Pm_DECREF(vals[i]);
 }
 
-/* Displays build their object after every item is evaluated, as CPython's
- * BUILD_LIST / BUILD_TUPLE / BUILD_MAP take their items off the stack. */
-static PmObject *eval_display(InterpState *st, Expr *e)
+/* Calls, displays and slices evaluate all their parts first (as CPython's
+ * CALL, BUILD_LIST, BUILD_MAP, BUILD_SLICE take them off the stack), then
+ * build the result from them. */
+static PmObject *eval_items(InterpState *st, Expr *e, PmObject *self, PmObject *callable)
 {
-    PmObject *stack[64], **vals = e->nitems <= 64 ? stack : malloc((size_t)e->nitems * sizeof *vals);
-    PmObject *r = NULL;
+    int n = e->nitems + e->nkw, handled = 0;
+    PmObject *stack[32], **vals = n <= 32 ? stack : malloc((size_t)n * sizeof *vals), *r = NULL;
     if (vals == NULL)
         return PmErr_NoMemory();
     if (eval_all(st, e->items, e->nitems, vals) < 0)
         goto done;
-    if (e->kind == E_DICT) {
+    if (eval_all(st, e->kwvalues, e->nkw, vals + e->nitems) < 0) {
+        release_all(vals, e->nitems);
+        goto done;
+    }
+    PmCallArgs a = {vals, e->nitems, e->kwnames, vals + e->nitems, e->nkw, {0}};
+    switch (e->kind) {
+    case E_CALL:
+        if (self != NULL) {
+            r = interp_call_method(self, e->left->name, &a, &handled);
+            if (!handled && (callable = PmObject_GetAttrString(self, e->left->name)) == NULL)
+                handled = 1;
+        }
+        if (!handled) {
+            r = interp_call(callable, &a);
+            if (self != NULL)
+                Pm_DECREF(callable);
+        }
+        break;
+    case E_DICT:
         r = PmDict_New();
         for (int i = 0; r != NULL && i < e->nitems; i += 2)
             if (PmDict_SetItem(r, vals[i], vals[i + 1]) < 0)
                 Pm_CLEAR(r);
-        release_all(vals, e->nitems);
-        goto done;
+        break;
+    case E_SLICE:
+        r = get_slice(self, vals);
+        break;
+    default:
+        r = e->kind == E_LIST ? PmList_New(e->nitems) : PmTuple_New(e->nitems);
+        for (int i = 0; r != NULL && i < e->nitems; i++)
+            items_of(r)[i] = Pm_NewRef(vals[i]);
     }
-    r = e->kind == E_LIST ? PmList_New(e->nitems) : PmTuple_New(e->nitems);
-    if (r == NULL) {
-        release_all(vals, e->nitems);
-        goto done;
-    }
-    for (int i = 0; i < e->nitems; i++) {
-        if (e->kind == E_LIST)
-            PmList_SET_ITEM(r, i, vals[i]);
-        else
-            PmTuple_SET_ITEM(r, i, vals[i]);
-    }
+    release_all(vals, n);
 done:
     if (vals != stack)
         free(vals);
     return r;
 }
 
-static PmObject *eval_call(InterpState *st, Expr *e)
-{
-    PmObject *stack[32], **vals;
-    int n = e->nitems + e->nkw;
-    PmObject *self = NULL, *callable = NULL, *r = NULL;
-    int handled = 0;
-    Expr *f = e->left;
-    if (f->kind == E_ATTR) {
-        if ((self = eval(st, f->left)) == NULL)
-            return NULL;
-    } else if ((callable = eval(st, f)) == NULL) {
-        return NULL;
-    }
-    vals = n <= 32 ? stack : malloc((size_t)n * sizeof *vals);
-    if (vals == NULL) {
-        Pm_XDECREF(self);
-        Pm_XDECREF(callable);
-        return PmErr_NoMemory();
-    }
-    if (eval_all(st, e->items, e->nitems, vals) == 0) {
-        if (eval_all(st, e->kwvalues, e->nkw, vals + e->nitems) == 0) {
-            if (self != NULL) {
-                r = interp_call_method(self, f->name, vals, e->nitems, e->kwnames, vals + e->nitems, e->nkw, &handled);
-                if (!handled && (callable = PmObject_GetAttrString(self, f->name)) == NULL)
-                    handled = 1;
-            }
-            if (!handled)
-                r = interp_call(callable, vals, e->nitems, e->kwnames, vals + e->nitems, e->nkw);
-            release_all(vals + e->nitems, e->nkw);
-        }
-        release_all(vals, e->nitems);
-    }
-    if (vals != stack)
-        free(vals);
-    Pm_XDECREF(self);
-    Pm_XDECREF(callable);
-    return r;
-}
-
 static PmObject *eval_inner(InterpState *st, Expr *e)
 {
-    PmObject *a, *b, *r;
+    PmObject *a, *b = NULL, *r;
+    int t;
     switch (e->kind) {
     case E_CONST:
         return Pm_NewRef(e->constant);
     case E_NAME:
         return load_name(st, e);
-    case E_ATTR:
-        if ((a = eval(st, e->left)) == NULL)
-            return NULL;
-        r = interp_getattr(a, e->name);
-        Pm_DECREF(a);
-        return r;
-    case E_SUBSCR:
-        if ((a = eval(st, e->left)) == NULL)
-            return NULL;
-        if ((b = eval(st, e->right)) == NULL) {
-            Pm_DECREF(a);
-            return NULL;
-        }
-        r = PmObject_GetItem(a, b);
-        Pm_DECREF(a);
-        Pm_DECREF(b);
-        return r;
-    case E_CALL:
-        return eval_call(st, e);
     case E_LIST:
     case E_TUPLE:
     case E_DICT:
-        return eval_display(st, e);
-    case E_UNARY:
-        if ((a = eval(st, e->left)) == NULL)
-            return NULL;
-        if (e->op == 'n') {
-            int t = interp_is_true(a);
-            r = t < 0 ? NULL : PmBool_FromLong(!t);
-        } else if (PmLong_Check(a)) {
-            long long v = ((PmLongObject *)a)->ob_ival;
-            r = e->op == '+' ? PmLong_FromLongLong(v) : int_result(-v, v == LLONG_MIN);
-        } else {
-            PmErr_Format(PmExc_TypeError, "bad operand type for unary %c: '%s'", e->op, Pm_TYPE(a)->tp_name);
-            r = NULL;
-        }
-        Pm_DECREF(a);
-        return r;
-    case E_BINOP:
-        if ((a = eval(st, e->left)) == NULL)
-            return NULL;
-        if ((b = eval(st, e->right)) == NULL) {
-            Pm_DECREF(a);
-            return NULL;
-        }
-        r = binary_op(a, b, e->op);
-        Pm_DECREF(a);
-        Pm_DECREF(b);
-        return r;
+        return eval_items(st, e, NULL, NULL);
     case E_AND:
-    case E_OR: {
-        if ((a = eval(st, e->left)) == NULL)
-            return NULL;
-        int t = interp_is_true(a);
-        if (t < 0) {
-            Pm_DECREF(a);
-            return NULL;
-        }
-        if (t == (e->kind == E_OR))
+    case E_OR:
+        if ((a = eval(st, e->left)) == NULL || (t = PmObject_IsTrue(a)) < 0 || t == (e->kind == E_OR)) {
+            if (a != NULL && t < 0)
+                Pm_CLEAR(a);
             return a;
+        }
         Pm_DECREF(a);
         return eval(st, e->right);
-    }
     case E_COMPARE:
         return eval_compare(st, e);
+    case E_SLICE:
+        break;
+    case E_ATTR:
+    case E_SUBSCR:
+    case E_CALL:
+    case E_UNARY:
+    case E_BINOP:
+        if ((a = eval(st, e->kind == E_CALL && e->left->kind == E_ATTR ? e->left->left : e->left)) == NULL)
+            return NULL;
+        if (e->kind == E_CALL)
+            return r = eval_items(st, e, e->left->kind == E_ATTR ? a : NULL, a), Pm_DECREF(a), r;
+        if (e->kind == E_SUBSCR && e->right->kind == E_SLICE)
+            return r = eval_items(st, e->right, a, NULL), Pm_DECREF(a), r;
+        if ((e->kind == E_SUBSCR || e->kind == E_BINOP) && (b = eval(st, e->right)) == NULL) {
+            Pm_DECREF(a);
+            return NULL;
+        }
+        if (e->kind == E_ATTR)
+            r = interp_getattr(a, e->name);
+        else if (e->kind == E_SUBSCR)
+            r = PmObject_GetItem(a, b);
+        else if (e->kind == E_BINOP)
+            r = binary_op(a, b, e->op);
+        else if (e->op == 'n')
+            r = (t = PmObject_IsTrue(a)) < 0 ? NULL : PmBool_FromLong(!t);
+        else if (PmLong_Check(a) && e->op == '-')
+            r = PmLong_AsLongLong(a) == LLONG_MIN ? int_result(0, 1) : PmLong_FromLongLong(-PmLong_AsLongLong(a));
+        else if (PmLong_Check(a))
+            r = PmLong_FromLongLong(PmLong_AsLongLong(a));
+        else
+            r = NULL, PmErr_Format(PmExc_TypeError, "bad operand type for unary %c: '%s'", e->op, Pm_TYPE(a)->tp_name);
+        Pm_DECREF(a);
+        Pm_XDECREF(b);
+        return r;
     }
     PmErr_SetString(PmExc_RuntimeError, "unknown expression");
     return NULL;
@@ -471,126 +514,78 @@ static PmObject *eval(InterpState *st, Expr *e)
 static int unpack(InterpState *st, Expr *target, PmObject *value)
 {
     int n = target->nitems, got = 0;
-    PmObject *stack[16], **items = n + 1 <= 16 ? stack : malloc((size_t)(n + 1) * sizeof *items);
-    PmObject *it, *x;
+    PmObject *stack[16], **items = n + 1 <= 16 ? stack : malloc((size_t)(n + 1) * sizeof *items), *it, *x;
     int rc = -1;
     if (items == NULL) {
         PmErr_NoMemory();
         return -1;
     }
-    if ((it = interp_get_iter(value)) == NULL) {
+    if ((it = PmObject_GetIter(value)) == NULL) {
         if (PmErr_Occurred() == PmExc_TypeError)
             PmErr_Format(PmExc_TypeError, "cannot unpack non-iterable %s object", Pm_TYPE(value)->tp_name);
         goto done;
     }
-    while (got <= n && (x = interp_iter_next(it)) != NULL)
+    while (got <= n && (x = PmIter_Next(it)) != NULL)
         items[got++] = x;
     Pm_DECREF(it);
-    if (PmErr_Occurred()) {
-        release_all(items, got);
-        goto done;
-    }
-    if (got != n) {
-        if (got < n)
-            PmErr_Format(PmExc_ValueError, "not enough values to unpack (expected %d, got %d)", n, got);
-        else
-            PmErr_Format(PmExc_ValueError, "too many values to unpack (expected %d)", n);
-        release_all(items, got);
-        goto done;
-    }
-    rc = 0;
-    for (int i = 0; i < n; i++) {
-        if (rc == 0 && PmDict_SetItem(st->globals, target->items[i]->constant, items[i]) < 0)
-            rc = -1;
+    if (!PmErr_Occurred() && got < n)
+        PmErr_Format(PmExc_ValueError, "not enough values to unpack (expected %d, got %d)", n, got);
+    else if (!PmErr_Occurred() && got > n)
+        PmErr_Format(PmExc_ValueError, "too many values to unpack (expected %d)", n);
+    for (int i = 0; i < got; i++) {
+        if (!PmErr_Occurred() && PmDict_SetItem(st->globals, target->items[i]->constant, items[i]) == 0 && i == n - 1)
+            rc = 0;
         Pm_DECREF(items[i]);
     }
+    if (n == 0 && got == 0 && !PmErr_Occurred())
+        rc = 0;
 done:
     if (items != stack)
         free(items);
     return rc;
 }
 
-static int module_attr_unsupported(PmObject *obj)
+/* target = value (value borrowed), or del target when value is NULL. */
+static int store(InterpState *st, Expr *target, PmObject *value)
 {
-    if (!interp_is_module(obj))
-        return 0;
-    interp_unsupported("setting or deleting module attributes");
-    return 1;
-}
-
-/* target = value; value is borrowed. */
-static int assign(InterpState *st, Expr *target, PmObject *value)
-{
-    PmObject *obj, *key;
-    int r;
-    switch (target->kind) {
-    case E_NAME:
-        return PmDict_SetItem(st->globals, target->constant, value);
-    case E_ATTR:
-        if ((obj = eval(st, target->left)) == NULL)
-            return -1;
-        r = module_attr_unsupported(obj) ? -1 : PmObject_SetAttrString(obj, target->name, value);
-        Pm_DECREF(obj);
-        return r;
-    case E_SUBSCR:
-        if ((obj = eval(st, target->left)) == NULL)
-            return -1;
-        if ((key = eval(st, target->right)) == NULL) {
-            Pm_DECREF(obj);
-            return -1;
-        }
-        r = PmObject_SetItem(obj, key, value);
-        Pm_DECREF(obj);
-        Pm_DECREF(key);
-        return r;
-    default:
-        return unpack(st, target, value);
+    PmObject *obj, *key = NULL;
+    int r = -1;
+    if (target->kind == E_NAME) {
+        if (value != NULL)
+            return PmDict_SetItem(st->globals, target->constant, value);
+        if (PmDict_Contains(st->globals, target->constant))
+            return PmDict_DelItem(st->globals, target->constant);
+        PmErr_Format(PmExc_NameError, "name '%s' is not defined", target->name);
+        return -1;
     }
-}
-
-static int delete(InterpState *st, Expr *target)
-{
-    PmObject *obj, *key;
-    int r;
-    switch (target->kind) {
-    case E_NAME:
-        if (!PmDict_Contains(st->globals, target->constant)) {
-            PmErr_Format(PmExc_NameError, "name '%s' is not defined", target->name);
-            return -1;
-        }
-        return PmDict_DelItem(st->globals, target->constant);
-    case E_ATTR:
-        if ((obj = eval(st, target->left)) == NULL)
-            return -1;
-        r = module_attr_unsupported(obj) ? -1 : PmObject_SetAttrString(obj, target->name, NULL);
-        Pm_DECREF(obj);
-        return r;
-    case E_SUBSCR:
-        if ((obj = eval(st, target->left)) == NULL)
-            return -1;
-        if ((key = eval(st, target->right)) == NULL) {
-            Pm_DECREF(obj);
-            return -1;
-        }
-        r = PmObject_DelItem(obj, key);
-        Pm_DECREF(obj);
-        Pm_DECREF(key);
-        return r;
-    default:
+    if (target->kind == E_TUPLE || target->kind == E_LIST) {
+        if (value != NULL)
+            return unpack(st, target, value);
         for (int i = 0; i < target->nitems; i++)
-            if (delete(st, target->items[i]) < 0)
+            if (store(st, target->items[i], NULL) < 0)
                 return -1;
         return 0;
     }
+    if ((obj = eval(st, target->left)) == NULL)
+        return -1;
+    if (target->kind == E_ATTR && interp_is_module(obj))
+        interp_unsupported("setting or deleting module attributes");
+    else if (target->kind == E_ATTR)
+        r = PmObject_SetAttrString(obj, target->name, value);
+    else if ((key = eval(st, target->right)) != NULL)
+        r = value != NULL ? PmObject_SetItem(obj, key, value) : PmObject_DelItem(obj, key);
+    Pm_DECREF(obj);
+    Pm_XDECREF(key);
+    return r;
 }
 
-/* x += v: lists extend in place (and stay the same object), everything else
- * is x = x + v. */
+/* x op= v: lists extend (+=) or repeat (*=) in place and stay the same
+ * object; everything else is x = x op v. */
 static int augassign(InterpState *st, Stmt *s)
 {
     Expr *t = s->targets[0];
     PmObject *obj = NULL, *key = NULL, *old = NULL, *v = NULL, *r = NULL;
-    int rc = -1, handled;
+    int rc = -1;
     if (t->kind == E_NAME) {
         old = load_name(st, t);
     } else if ((obj = eval(st, t->left)) != NULL) {
@@ -601,11 +596,18 @@ static int augassign(InterpState *st, Stmt *s)
     }
     if (old == NULL || (v = eval(st, s->value)) == NULL)
         goto done;
-    if (s->op == '+' && PmList_Check(old)) {
-        PmObject *res = interp_call_method(old, "extend", &v, 1, NULL, NULL, 0, &handled);
-        if (res == NULL)
+    if (PmList_Check(old) && s->op == '+') {
+        if (_PmList_Extend(old, v) < 0)
             goto done;
-        Pm_DECREF(res);
+        r = Pm_NewRef(old);
+    } else if (PmList_Check(old) && s->op == '*' && PmLong_Check(v)) {
+        Pm_ssize_t n = Pm_SIZE(old);
+        for (long long k = 1; k < PmLong_AsLongLong(v); k++)
+            for (Pm_ssize_t i = 0; i < n; i++)
+                if (PmList_Append(old, PmList_GET_ITEM(old, i)) < 0)
+                    goto done;
+        if (PmLong_AsLongLong(v) <= 0 && _PmList_Clear(old) < 0)
+            goto done;
         r = Pm_NewRef(old);
     } else if ((r = binary_op(old, v, s->op)) == NULL) {
         goto done;
@@ -646,75 +648,96 @@ static void draw_heap(InterpState *st, int line)
 
 static int exec_block(InterpState *st, Stmt *s, int *last_line);
 
+/* Loop bodies: break ends the loop, continue the step. */
+static int loop_body(InterpState *st, Stmt *s, int *last_line)
+{
+    int rc = exec_block(st, s->body, last_line);
+    return rc == X_CONTINUE ? X_OK : rc;
+}
+
 static int exec_for(InterpState *st, Stmt *s, int *last_line)
 {
-    PmObject *seq = eval(st, s->value), *it, *x;
-    if (seq == NULL)
-        return X_ERROR;
-    it = interp_get_iter(seq);
-    Pm_DECREF(seq); /* the iterator holds the iterable from here on */
+    PmObject *seq = eval(st, s->value), *it = seq ? PmObject_GetIter(seq) : NULL, *x;
+    int rc = X_OK;
+    Pm_XDECREF(seq); /* the iterator holds the iterable from here on */
     if (it == NULL)
         return X_ERROR;
-    int rc = X_OK;
-    for (;;) {
-        x = interp_iter_next(it);
-        if (x == NULL) {
-            if (PmErr_Occurred()) {
-                rc = X_ERROR;
-                if (st->error_line == 0)
-                    st->error_line = s->line;
-            }
-            break;
-        }
-        int r = assign(st, s->targets[0], x);
+    while (rc == X_OK && (x = PmIter_Next(it)) != NULL) {
+        rc = store(st, s->targets[0], x) < 0 ? X_ERROR : loop_body(st, s, last_line);
         Pm_DECREF(x);
-        if (r < 0) {
-            rc = X_ERROR;
-            break;
-        }
-        rc = exec_block(st, s->body, last_line);
-        if (rc == X_BREAK) {
-            rc = X_OK;
-            break;
-        }
-        if (rc == X_CONTINUE)
-            rc = X_OK;
-        if (rc != X_OK)
-            break;
+    }
+    if (rc == X_OK && PmErr_Occurred()) {
+        rc = X_ERROR;
+        if (st->error_line == 0)
+            st->error_line = s->line;
     }
     Pm_DECREF(it);
-    return rc;
+    return rc == X_BREAK ? X_OK : rc;
 }
 
 static int truth_of(InterpState *st, Expr *cond)
 {
     PmObject *v = eval(st, cond);
-    if (v == NULL)
-        return -1;
-    int t = interp_is_true(v);
-    Pm_DECREF(v);
+    int t = v != NULL ? PmObject_IsTrue(v) : -1;
+    Pm_XDECREF(v);
     if (t < 0 && st->error_line == 0)
         st->error_line = cond->line;
     return t;
 }
 
+/* try/except: the first handler whose class matches runs, with the
+ * exception bound to its name until the handler ends (CPython then
+ * deletes the name).  NotImplementedError means "outside the subset" here
+ * and is never caught. */
+static int exec_try(InterpState *st, Stmt *s, int *last_line)
+{
+    int rc = exec_block(st, s->body, last_line), kind = PmErr_Occurred();
+    if (rc != X_ERROR)
+        return rc == X_OK ? exec_block(st, s->orelse, last_line) : rc;
+    if (kind == PmExc_NotImplementedError || kind == PmExc_None)
+        return rc;
+    char msg[512];
+    int line = st->error_line;
+    snprintf(msg, sizeof msg, "%s", PmErr_Message());
+    PmErr_Clear();
+    for (int i = 0; i < s->nhandlers; i++) {
+        Stmt *h = s->handlers[i];
+        PmObject *cls = h->ntargets ? eval(st, h->targets[0]) : NULL, *e;
+        int m = cls != NULL ? interp_exception_matches(cls, kind) : !h->ntargets;
+        Pm_XDECREF(cls);
+        if (m < 0 || (cls == NULL && h->ntargets))
+            return X_ERROR;
+        if (!m)
+            continue;
+        st->error_line = 0;
+        if (h->nnames == 0)
+            return exec_block(st, h->body, last_line);
+        PmObject *name = PmUnicode_InternFromString(h->names[0]);
+        if (name == NULL || (e = interp_exception_new(kind, msg)) == NULL)
+            return X_ERROR;
+        rc = PmDict_SetItem(st->globals, name, e) < 0 ? X_ERROR : exec_block(st, h->body, last_line);
+        Pm_DECREF(e);
+        if (rc != X_ERROR && PmDict_Contains(st->globals, name) && PmDict_DelItem(st->globals, name) < 0)
+            rc = X_ERROR;
+        return rc;
+    }
+    PmErr_SetString(kind, msg);
+    st->error_line = line;
+    return X_ERROR;
+}
+
 static int exec_stmt(InterpState *st, Stmt *s, int *last_line)
 {
-    PmObject *v;
-    int t, rc;
+    PmObject *v = NULL;
+    int t, rc = X_OK;
     *last_line = s->line;
     switch (s->kind) {
     case S_EXPR:
-        if ((v = eval(st, s->value)) == NULL)
-            return X_ERROR;
-        Pm_DECREF(v);
-        return X_OK;
     case S_ASSIGN:
         if ((v = eval(st, s->value)) == NULL)
             return X_ERROR;
-        rc = X_OK;
         for (int i = 0; i < s->ntargets && rc == X_OK; i++)
-            if (assign(st, s->targets[i], v) < 0)
+            if (store(st, s->targets[i], v) < 0)
                 rc = X_ERROR;
         Pm_DECREF(v);
         return rc;
@@ -722,7 +745,7 @@ static int exec_stmt(InterpState *st, Stmt *s, int *last_line)
         return augassign(st, s) < 0 ? X_ERROR : X_OK;
     case S_DEL:
         for (int i = 0; i < s->ntargets; i++)
-            if (delete(st, s->targets[i]) < 0)
+            if (store(st, s->targets[i], NULL) < 0)
                 return X_ERROR;
         return X_OK;
     case S_PASS:
@@ -732,42 +755,40 @@ static int exec_stmt(InterpState *st, Stmt *s, int *last_line)
     case S_CONTINUE:
         return X_CONTINUE;
     case S_IMPORT:
-        for (int i = 0; i < s->nnames; i++) {
+    case S_CLASS:
+        for (int i = 0; i < s->nnames && rc == X_OK; i++) {
             PmObject *key = PmUnicode_InternFromString(s->names[i]);
-            if (key == NULL || (v = interp_import(s->names[i])) == NULL)
-                return X_ERROR;
-            int r = PmDict_SetItem(st->globals, key, v);
-            Pm_DECREF(v);
-            if (r < 0)
-                return X_ERROR;
+            v = key == NULL ? NULL : s->kind == S_CLASS ? PmType_NewClass(s->names[0]) : interp_import(s->names[i]);
+            if (v == NULL || PmDict_SetItem(st->globals, key, v) < 0)
+                rc = X_ERROR;
+            Pm_XDECREF(v);
         }
-        return X_OK;
-    case S_CLASS: {
-        PmObject *key = PmUnicode_InternFromString(s->names[0]);
-        if (key == NULL || (v = PmType_NewClass(s->names[0])) == NULL)
-            return X_ERROR;
-        int r = PmDict_SetItem(st->globals, key, v);
-        Pm_DECREF(v);
-        return r < 0 ? X_ERROR : X_OK;
-    }
+        return rc;
     case S_FOR:
         return exec_for(st, s, last_line);
     case S_WHILE:
-        for (;;) {
-            if ((t = truth_of(st, s->value)) < 0)
-                return X_ERROR;
-            if (!t)
-                return X_OK;
-            rc = exec_block(st, s->body, last_line);
-            if (rc == X_BREAK)
-                return X_OK;
-            if (rc != X_OK && rc != X_CONTINUE)
-                return rc;
-        }
+        while (rc == X_OK && (t = truth_of(st, s->value)) != 0)
+            rc = t < 0 ? X_ERROR : loop_body(st, s, last_line);
+        return rc == X_BREAK ? X_OK : rc;
     case S_IF:
         if ((t = truth_of(st, s->value)) < 0)
             return X_ERROR;
         return exec_block(st, t ? s->body : s->orelse, last_line);
+    case S_ASSERT:
+        if ((t = truth_of(st, s->value)) != 0)
+            return t < 0 ? X_ERROR : X_OK;
+        if (s->ntargets > 0 && (v = eval(st, s->targets[0])) != NULL) {
+            PmObject *m = PmObject_Str(v);
+            if (m != NULL)
+                PmErr_SetString(PmExc_AssertionError, PmUnicode_AsUTF8(m));
+            Pm_XDECREF(m);
+            Pm_DECREF(v);
+        } else if (s->ntargets == 0) {
+            PmErr_SetString(PmExc_AssertionError, "");
+        }
+        return X_ERROR;
+    case S_TRY:
+        return exec_try(st, s, last_line);
     }
     return X_OK;
 }
@@ -872,21 +893,18 @@ PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOp
         .heap_dot = opt->heap_dot,
     };
 
-    Stmt *code = interp_parse(source, &perr);
-    if (perr.kind == ERR_UNSUPPORTED) {
-        res->status = report_unsupported(&st, res, perr.line, perr.what);
+    Arena arena = {0};
+    Stmt *code = interp_parse(source, &arena, &perr);
+    if (perr.kind != ERR_NONE) {
+        arena_free(&arena);
         res->last_line = perr.line;
-        return res->status;
-    }
-    if (perr.kind == ERR_SYNTAX) {
-        res->status = report_exception(&st, res, perr.exc ? perr.exc : "SyntaxError", perr.what, perr.line, 0);
-        res->last_line = perr.line;
-        return res->status;
+        if (perr.kind == ERR_UNSUPPORTED)
+            return res->status = report_unsupported(&st, res, perr.line, perr.what);
+        return res->status = report_exception(&st, res, perr.exc, perr.what, perr.line, 0);
     }
 
     InterpState *outer = interp_current;
     interp_current = &st;
-    interp_builtins_init();
     int rc = X_ERROR;
     PmObject *name = NULL;
     st.globals = PmDict_New();
@@ -915,7 +933,7 @@ PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOp
     res->lines_printed = st.lines_printed;
     res->last_line = rc == X_ERROR ? st.error_line : last_line;
 
-    interp_free_stmts(code);
+    arena_free(&arena);
     for (int i = 0; i < st.nconsts; i++)
         Pm_DECREF(st.consts[i]);
     free(st.consts);

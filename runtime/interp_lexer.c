@@ -12,11 +12,58 @@
 
 #define MAX_INDENT 100
 
+/* ---- the arena ---- */
+
+struct ArenaBlock {
+    ArenaBlock *next;
+    size_t used, size;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
+void *arena_alloc(Arena *a, size_t size)
+{
+    size = (size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+    ArenaBlock *b = a->head;
+    if (b == NULL || b->size - b->used < size) {
+        size_t room = size > 16384 ? size : 16384;
+        if ((b = calloc(1, sizeof *b + room)) == NULL) {
+            a->failed = 1;
+            return NULL;
+        }
+        b->size = room;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+char *arena_strdup(Arena *a, const char *s, size_t n)
+{
+    char *d = arena_alloc(a, n + 1);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+void arena_free(Arena *a)
+{
+    while (a->head != NULL) {
+        ArenaBlock *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+}
+
+/* ---- the tokenizer ---- */
+
 typedef struct {
     const char *p;
     int line;
-    Token *toks;
+    Token *toks; /* grown with realloc, copied into the arena at the end */
     size_t n, cap;
+    Arena *arena;
     InterpError *err;
 } Lexer;
 
@@ -53,16 +100,6 @@ static Token *push(Lexer *lx, TokKind kind)
     t->kind = kind;
     t->line = lx->line;
     return t;
-}
-
-static char *dupn(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d != NULL) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
 }
 
 /* Append the UTF-8 encoding of code point cp to buf. */
@@ -151,18 +188,14 @@ static int lex_string(Lexer *lx, int raw)
         }
         c = lx->p[1];
         lx->p += 2;
+        static const char simple[] = "\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
+        const char *esc = c != '\0' ? strchr(simple, c) : NULL;
+        if (esc != NULL && (esc - simple) % 2 == 0) {
+            buf[n++] = esc[1];
+            continue;
+        }
         switch (c) {
         case '\n': lx->line++; break;
-        case '\\': buf[n++] = '\\'; break;
-        case '\'': buf[n++] = '\''; break;
-        case '"': buf[n++] = '"'; break;
-        case 'a': buf[n++] = '\a'; break;
-        case 'b': buf[n++] = '\b'; break;
-        case 'f': buf[n++] = '\f'; break;
-        case 'n': buf[n++] = '\n'; break;
-        case 'r': buf[n++] = '\r'; break;
-        case 't': buf[n++] = '\t'; break;
-        case 'v': buf[n++] = '\v'; break;
         case 'x': case 'u': case 'U': {
             int digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
             unsigned long cp = 0;
@@ -204,14 +237,12 @@ static int lex_string(Lexer *lx, int raw)
         }
     }
     Token *t = push(lx, T_STRING);
-    if (t == NULL) {
-        free(buf);
-        return -1;
+    if (t != NULL) {
+        t->line = start_line;
+        t->text = arena_strdup(lx->arena, buf, n);
+        t->len = n;
     }
-    t->line = start_line;
-    t->text = buf;
-    t->len = n;
-    buf[n] = '\0';
+    free(buf);
     return 0;
 }
 
@@ -288,9 +319,9 @@ static int measure_indent(const char **pp)
     return col;
 }
 
-Token *interp_tokenize(const char *source, InterpError *err)
+Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
 {
-    Lexer lx = {.p = source, .line = 1, .err = err};
+    Lexer lx = {.p = source, .line = 1, .arena = arena, .err = err};
     int indents[MAX_INDENT] = {0};
     int nindents = 1, depth = 0, at_line_start = 1;
     int open_line = 0;  /* where the outermost open bracket is */
@@ -404,7 +435,7 @@ Token *interp_tokenize(const char *source, InterpError *err)
             }
             Token *t = push(&lx, T_NAME);
             if (t != NULL)
-                t->text = dupn(s, n);
+                t->text = arena_strdup(arena, s, n);
             continue;
         }
         if (isdigit((unsigned char)c)) {
@@ -440,7 +471,7 @@ Token *interp_tokenize(const char *source, InterpError *err)
         }
         Token *t = push(&lx, T_OP);
         if (t != NULL)
-            t->text = dupn(*op, strlen(*op));
+            t->text = *op;
         lx.p += strlen(*op);
     }
     if (err->kind == ERR_NONE && depth > 0) {
@@ -455,33 +486,18 @@ Token *interp_tokenize(const char *source, InterpError *err)
             push(&lx, T_DEDENT);
         push(&lx, T_EOF);
     }
-    for (size_t i = 0; err->kind == ERR_NONE && i < lx.n; i++)
-        if ((lx.toks[i].kind == T_NAME || lx.toks[i].kind == T_OP) && lx.toks[i].text == NULL)
-            lex_error(&lx, ERR_SYNTAX, "MemoryError", "out of memory");
     if (err->kind != ERR_NONE) {
         InterpError saved = *err;
         err->kind = ERR_NONE;
         Token *t = push(&lx, T_ERROR);
         if (t != NULL)
             t->line = saved.line;
-        if (t == NULL || push(&lx, T_EOF) == NULL) {
-            if (lx.toks != NULL && lx.n > 0) {
-                lx.toks[lx.n - 1].kind = T_EOF; /* out of memory: end the array anyway */
-                lx.toks[lx.n - 1].text = NULL;
-            }
-            interp_free_tokens(lx.toks);
-            return NULL;
-        }
+        push(&lx, T_EOF);
         *err = saved;
     }
-    return lx.toks;
-}
-
-void interp_free_tokens(Token *toks)
-{
-    if (toks == NULL)
-        return;
-    for (Token *t = toks; t->kind != T_EOF; t++)
-        free(t->text);
-    free(toks);
+    Token *toks = NULL;
+    if (lx.n > 0 && lx.toks[lx.n - 1].kind == T_EOF && (toks = arena_alloc(arena, lx.n * sizeof *toks)) != NULL)
+        memcpy(toks, lx.toks, lx.n * sizeof *toks);
+    free(lx.toks);
+    return arena->failed ? NULL : toks;
 }

@@ -1,7 +1,13 @@
 /* interp_parser.c - builds the syntax tree of a scenario from its tokens, by
  * recursive descent over the subset's grammar.  Like CPython's compiler it
- * folds constant expressions (-5, 1 + 2, 'a' 'b', tuples of constants),
- * because the folding decides which objects exist when the program runs.
+ * folds constant expressions (-5, 1 + 2, 'a' * 3, (1,) * 2, tuples of
+ * constants), because the folding decides which objects exist at run time.
+ *
+ * Every node comes from the run's arena, freed in one go when the run ends,
+ * so no function here frees anything.  The first error is kept (clox's
+ * hadError) and moves the cursor to a sentinel end of file, so every loop
+ * ends at its next token test and each function carries on with a harmless
+ * placeholder node instead of unwinding by hand.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -12,15 +18,25 @@
 
 typedef struct {
     Token *t;
+    Token eof;          /* the cursor's place once an error is recorded */
+    Arena *arena;
     InterpError *err;
     InterpError lexerr; /* why the tokens end in T_ERROR, if they do */
-    int loops; /* loops around the statement being parsed */
-    int depth; /* nesting of the expression being parsed */
+    Expr junk;          /* what a parse function returns after an error */
+    Stmt junk_stmt;
+    int loops;          /* loops around the statement being parsed */
+    int depth;          /* nesting of the expression being parsed */
 } Parser;
 
 /* CPython's parser gives up at about this depth too; it keeps the C stack
  * of the parser and the evaluator bounded. */
 #define MAX_NESTING 200
+/* Longest chain a + b + ... (or a and b and ...) kept as a tree: the
+ * evaluator walks it recursively. */
+#define MAX_CHAIN 1000
+/* CPython 3.11's limits for folding `*` (Python/ast_opt.c). */
+#define MAX_COLLECTION_SIZE 256
+#define MAX_STR_SIZE 4096
 
 static const char *const keywords[] = {
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
@@ -29,34 +45,43 @@ static const char *const keywords[] = {
     "return", "try", "while", "with", "yield", NULL,
 };
 
-static int is_keyword(const char *s)
+static int in_list(const char *s, const char *const *list)
 {
-    for (const char *const *k = keywords; *k != NULL; k++)
-        if (strcmp(*k, s) == 0)
+    for (; *list != NULL; list++)
+        if (strcmp(*list, s) == 0)
             return 1;
     return 0;
 }
 
-static void perr(Parser *ps, InterpErrKind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record the first error: at `line` (0: the current token's), as exception
+ * `exc` (NULL: SyntaxError for syntax errors). */
+static Expr *fail(Parser *ps, InterpErrKind kind, const char *exc, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void perr(Parser *ps, InterpErrKind kind, const char *fmt, ...)
+static Expr *fail(Parser *ps, InterpErrKind kind, const char *exc, int line, const char *fmt, ...)
 {
     va_list ap;
-    if (ps->err->kind != ERR_NONE)
-        return;
-    if (ps->t->kind == T_ERROR) {
-        /* the tokenizer's error comes first in the text */
-        *ps->err = ps->lexerr;
-        return;
+    if (ps->err->kind == ERR_NONE && ps->t->kind == T_ERROR) {
+        *ps->err = ps->lexerr; /* the tokenizer's error comes first in the text */
+    } else if (ps->err->kind == ERR_NONE) {
+        ps->err->kind = kind;
+        ps->err->line = line ? line : ps->t->line;
+        ps->err->exc = kind == ERR_SYNTAX ? (exc ? exc : "SyntaxError") : NULL;
+        va_start(ap, fmt);
+        vsnprintf(ps->err->what, sizeof ps->err->what, fmt, ap);
+        va_end(ap);
     }
-    ps->err->kind = kind;
-    ps->err->line = ps->t->line;
-    ps->err->exc = kind == ERR_SYNTAX ? "SyntaxError" : NULL;
-    va_start(ap, fmt);
-    vsnprintf(ps->err->what, sizeof ps->err->what, fmt, ap);
-    va_end(ap);
+    ps->eof.line = ps->t->line;
+    ps->t = &ps->eof;
+    memset(&ps->junk_stmt, 0, sizeof ps->junk_stmt);
+    memset(&ps->junk, 0, sizeof ps->junk);
+    ps->junk.kind = E_CONST;
+    ps->junk.ckind = C_NONE;
+    return &ps->junk;
 }
 
+#define SYNTAX(ps, ...) fail(ps, ERR_SYNTAX, NULL, 0, __VA_ARGS__)
+#define UNSUPPORTED(ps, ...) fail(ps, ERR_UNSUPPORTED, NULL, 0, __VA_ARGS__)
 #define FAILED(ps) ((ps)->err->kind != ERR_NONE)
 
 static int is_op(Parser *ps, const char *op)
@@ -71,485 +96,333 @@ static int is_kw(Parser *ps, const char *kw)
 
 static int accept_op(Parser *ps, const char *op)
 {
-    if (!is_op(ps, op))
-        return 0;
-    ps->t++;
-    return 1;
+    return is_op(ps, op) ? (ps->t++, 1) : 0;
 }
 
 static int accept_kw(Parser *ps, const char *kw)
 {
-    if (!is_kw(ps, kw))
-        return 0;
-    ps->t++;
-    return 1;
+    return is_kw(ps, kw) ? (ps->t++, 1) : 0;
 }
 
-static int expect_op(Parser *ps, const char *op)
+static void expect_op(Parser *ps, const char *op)
 {
-    if (accept_op(ps, op))
-        return 1;
-    perr(ps, ERR_SYNTAX, "invalid syntax (expected '%s')", op);
-    return 0;
+    if (!accept_op(ps, op))
+        SYNTAX(ps, "invalid syntax (expected '%s')", op);
 }
 
-static char *xstrdup(Parser *ps, const char *s)
+/* A NAME that is not a keyword, or an error. */
+static const char *expect_name(Parser *ps)
 {
-    char *d = strdup(s);
-    if (d == NULL)
-        perr(ps, ERR_SYNTAX, "out of memory");
-    return d;
+    if (ps->t->kind != T_NAME || in_list(ps->t->text, keywords)) {
+        SYNTAX(ps, "invalid syntax");
+        return "";
+    }
+    return (ps->t++)->text;
+}
+
+static void *node(Parser *ps, size_t size, void *junk)
+{
+    void *n = arena_alloc(ps->arena, size);
+    if (n == NULL) {
+        fail(ps, ERR_SYNTAX, "MemoryError", 0, "out of memory");
+        return junk;
+    }
+    return n;
 }
 
 static Expr *new_expr(Parser *ps, ExprKind kind, int line)
 {
-    Expr *e = calloc(1, sizeof *e);
-    if (e == NULL) {
-        perr(ps, ERR_SYNTAX, "out of memory");
-        return NULL;
-    }
+    Expr *e = node(ps, sizeof *e, &ps->junk);
     e->kind = kind;
     e->line = line;
     return e;
 }
 
-static void free_expr(Expr *e)
+static Stmt *new_stmt(Parser *ps, StmtKind kind, int line)
 {
-    if (e == NULL)
-        return;
-    free(e->name);
-    free_expr(e->left);
-    free_expr(e->right);
-    for (int i = 0; i < e->nitems; i++)
-        free_expr(e->items[i]);
-    free(e->items);
-    free(e->ops);
-    for (int i = 0; i < e->nkw; i++) {
-        free(e->kwnames[i]);
-        free_expr(e->kwvalues[i]);
-    }
-    free(e->kwnames);
-    free(e->kwvalues);
-    free(e->sval);
-    free(e);
+    Stmt *s = node(ps, sizeof *s, &ps->junk_stmt);
+    s->kind = kind;
+    s->line = line;
+    return s;
 }
 
-/* Append x to the array *arr of *n items (grown one at a time: the lists
- * of a scenario are short). */
-static int push_ptr(Parser *ps, void *arr, int *n, void *x)
+/* Room for one more item in an arena array of n items (doubled when n is
+ * 0 or a power of two).  0 after an error. */
+static int grow(Parser *ps, void *arr, int n, size_t size)
 {
-    void ***a = (void ***)arr;
-    void **na = realloc(*a, (size_t)(*n + 1) * sizeof(void *));
+    if (n & (n - 1))
+        return 1;
+    void *na = arena_alloc(ps->arena, (size_t)(n ? 2 * n : 1) * size);
     if (na == NULL) {
-        perr(ps, ERR_SYNTAX, "out of memory");
+        fail(ps, ERR_SYNTAX, "MemoryError", 0, "out of memory");
         return 0;
     }
-    na[(*n)++] = x;
-    *a = na;
+    if (n > 0)
+        memcpy(na, *(void **)arr, (size_t)n * size);
+    *(void **)arr = na;
     return 1;
 }
+
+#define PUSH(ps, arr, n, x)                              \
+    do {                                                 \
+        if (grow((ps), &(arr), (n), sizeof *(arr)))      \
+            (arr)[(n)++] = (x);                          \
+    } while (0)
 
 static Expr *parse_expr(Parser *ps);
 
 /* ---- constant folding, as CPython's AST optimizer (Python/ast_opt.c) ---- */
 
-static int is_const(Expr *e) { return e != NULL && e->kind == E_CONST; }
+static int is_const(Expr *e, ConstKind k) { return e->kind == E_CONST && e->ckind == k; }
 
-static Expr *fold_unary_minus(Expr *e)
-{
-    Expr *x = e->left;
-    if (is_const(x) && x->ckind == C_INT && x->ival != LLONG_MIN) {
-        x->ival = -x->ival;
-        x->line = e->line;
-        e->left = NULL;
-        free_expr(e);
-        return x;
-    }
-    return e;
-}
-
-static Expr *fold_binop(Expr *e)
-{
-    Expr *a = e->left, *b = e->right;
-    if (!is_const(a) || !is_const(b))
-        return e;
-    if (a->ckind == C_INT && b->ckind == C_INT) {
-        long long r;
-        if (e->op == '+' ? __builtin_add_overflow(a->ival, b->ival, &r)
-                         : __builtin_sub_overflow(a->ival, b->ival, &r))
-            return e;
-        a->ival = r;
-    } else if (a->ckind == C_STR && b->ckind == C_STR && e->op == '+') {
-        char *s = realloc(a->sval, a->slen + b->slen + 1);
-        if (s == NULL)
-            return e;
-        memcpy(s + a->slen, b->sval, b->slen + 1);
-        a->sval = s;
-        a->slen += b->slen;
-    } else {
-        return e;
-    }
-    e->left = NULL;
-    free_expr(e);
-    return a;
-}
-
-/* A tuple display whose items are all constants is itself a constant. */
 static Expr *fold_tuple(Expr *e)
 {
     for (int i = 0; i < e->nitems; i++)
-        if (!is_const(e->items[i]))
+        if (e->items[i]->kind != E_CONST)
             return e;
     e->kind = E_CONST;
     e->ckind = C_TUPLE;
     return e;
 }
 
-/* ---- expressions ---- */
-
-static int parse_call_args(Parser *ps, Expr *call)
+/* seq * n for a constant str or tuple, within CPython's size limits. */
+static Expr *fold_repeat(Parser *ps, Expr *e, Expr *seq, long long n)
 {
-    while (!is_op(ps, ")")) {
-        if (is_op(ps, "*") || is_op(ps, "**")) {
-            perr(ps, ERR_UNSUPPORTED, "argument unpacking with * or **");
-            return 0;
-        }
-        if (ps->t->kind == T_NAME && ps->t[1].kind == T_OP && strcmp(ps->t[1].text, "=") == 0) {
-            char *kw = xstrdup(ps, ps->t->text);
-            ps->t += 2;
-            Expr *v = parse_expr(ps);
-            if (kw == NULL || v == NULL || !push_ptr(ps, &call->kwnames, &call->nkw, kw)) {
-                free(kw);
-                free_expr(v);
-                return 0;
-            }
-            call->nkw--;
-            if (!push_ptr(ps, &call->kwvalues, &call->nkw, v)) {
-                free_expr(v);
-                return 0;
-            }
-        } else {
-            if (call->nkw > 0) {
-                perr(ps, ERR_SYNTAX, "positional argument follows keyword argument");
-                return 0;
-            }
-            Expr *a = parse_expr(ps);
-            if (a == NULL || !push_ptr(ps, &call->items, &call->nitems, a)) {
-                free_expr(a);
-                return 0;
-            }
-            if (is_kw(ps, "for")) {
-                perr(ps, ERR_UNSUPPORTED, "generator expressions");
-                return 0;
-            }
-        }
-        if (!accept_op(ps, ","))
-            break;
+    Pm_ssize_t len = seq->ckind == C_STR ? _PmUnicode_CodePoints(seq->sval, (Pm_ssize_t)seq->slen) : seq->nitems;
+    long long limit = seq->ckind == C_STR ? MAX_STR_SIZE : MAX_COLLECTION_SIZE;
+    if (len > 0 && (n < 0 || n > limit / len))
+        return e;
+    if (n < 0)
+        n = 0;
+    Expr *r = new_expr(ps, E_CONST, e->line);
+    r->ckind = seq->ckind;
+    if (seq->ckind == C_STR) {
+        char *s = arena_alloc(ps->arena, seq->slen * (size_t)n + 1);
+        for (long long i = 0; s != NULL && i < n; i++)
+            memcpy(s + seq->slen * (size_t)i, seq->sval, seq->slen);
+        r->sval = s ? s : "";
+        r->slen = s ? seq->slen * (size_t)n : 0;
+    } else {
+        for (long long i = 0; i < n; i++)
+            for (int j = 0; j < seq->nitems; j++)
+                PUSH(ps, r->items, r->nitems, seq->items[j]);
     }
-    return expect_op(ps, ")");
+    return r;
 }
 
-/* Items of a [...], (...) or {...} display up to the closing bracket.
- * *saw_comma tells (x) from (x,). */
-static int parse_display_items(Parser *ps, Expr *e, const char *close, int *saw_comma)
+static Expr *fold_binop(Parser *ps, Expr *e)
 {
-    *saw_comma = 0;
-    while (!is_op(ps, close)) {
-        if (is_op(ps, "*") || is_op(ps, "**")) {
-            perr(ps, ERR_UNSUPPORTED, "unpacking with * or ** in displays");
-            return 0;
+    Expr *a = e->left, *b = e->right;
+    long long x = a->ival, y = b->ival, r = 0;
+    if (is_const(a, C_INT) && is_const(b, C_INT)) {
+        int bad = (e->op == '/' || e->op == '%') && (y == 0 || (x == LLONG_MIN && y == -1));
+        if (bad || (e->op == '+' && __builtin_add_overflow(x, y, &r)) ||
+            (e->op == '-' && __builtin_sub_overflow(x, y, &r)) || (e->op == '*' && __builtin_mul_overflow(x, y, &r)))
+            return e;
+        if (e->op == '/' || e->op == '%') {
+            long long q = x / y, m = x % y;
+            if (m != 0 && (m < 0) != (y < 0))
+                q--, m += y;
+            r = e->op == '/' ? q : m;
         }
-        Expr *x = parse_expr(ps);
-        if (x == NULL || !push_ptr(ps, &e->items, &e->nitems, x)) {
-            free_expr(x);
-            return 0;
+        Expr *c = new_expr(ps, E_CONST, e->line);
+        c->ival = r;
+        return c;
+    }
+    if (is_const(a, C_STR) && is_const(b, C_STR) && e->op == '+') {
+        Expr *c = new_expr(ps, E_CONST, e->line);
+        char *s = arena_alloc(ps->arena, a->slen + b->slen + 1);
+        c->ckind = C_STR;
+        if (s != NULL) {
+            memcpy(s, a->sval, a->slen);
+            memcpy(s + a->slen, b->sval, b->slen);
+            c->sval = s;
+            c->slen = a->slen + b->slen;
         }
-        if (is_kw(ps, "for")) {
-            perr(ps, ERR_UNSUPPORTED, "comprehensions");
-            return 0;
+        return c;
+    }
+    if (e->op == '*' && is_const(b, C_INT) && (is_const(a, C_STR) || is_const(a, C_TUPLE)))
+        return fold_repeat(ps, e, a, y);
+    if (e->op == '*' && is_const(a, C_INT) && (is_const(b, C_STR) || is_const(b, C_TUPLE)))
+        return fold_repeat(ps, e, b, x);
+    return e;
+}
+
+/* ---- expressions ---- */
+
+/* Items of a call's (...) or a [...], (...), {...} display up to the
+ * closing bracket.  Returns whether a comma was seen, telling (x) from (x,). */
+static int parse_items(Parser *ps, Expr *e, const char *close)
+{
+    int comma = 0;
+    while (!is_op(ps, close) && !FAILED(ps)) {
+        if (is_op(ps, "*") || is_op(ps, "**"))
+            UNSUPPORTED(ps, e->kind == E_CALL ? "argument unpacking with * or **" : "unpacking with * or ** in displays");
+        if (e->kind == E_CALL && ps->t->kind == T_NAME && ps->t[1].kind == T_OP && strcmp(ps->t[1].text, "=") == 0) {
+            char *kw = (char *)ps->t->text;
+            ps->t += 2;
+            PUSH(ps, e->kwnames, e->nkw, kw);
+            e->nkw--;
+            PUSH(ps, e->kwvalues, e->nkw, parse_expr(ps));
+        } else {
+            if (e->nkw > 0)
+                SYNTAX(ps, "positional argument follows keyword argument");
+            PUSH(ps, e->items, e->nitems, parse_expr(ps));
+            if (e->kind == E_DICT && !accept_op(ps, ":"))
+                UNSUPPORTED(ps, "set displays");
+            if (e->kind == E_DICT)
+                PUSH(ps, e->items, e->nitems, parse_expr(ps));
         }
-        if (e->kind == E_DICT) {
-            if (!is_op(ps, ":")) {
-                perr(ps, ERR_UNSUPPORTED, "set displays");
-                return 0;
-            }
-            ps->t++;
-            x = parse_expr(ps);
-            if (x == NULL || !push_ptr(ps, &e->items, &e->nitems, x)) {
-                free_expr(x);
-                return 0;
-            }
-            if (is_kw(ps, "for")) {
-                perr(ps, ERR_UNSUPPORTED, "comprehensions");
-                return 0;
-            }
-        }
+        if (is_kw(ps, "for"))
+            UNSUPPORTED(ps, e->kind == E_CALL ? "generator expressions" : "comprehensions");
         if (!accept_op(ps, ","))
             break;
-        *saw_comma = 1;
+        comma = 1;
     }
-    return expect_op(ps, close);
+    expect_op(ps, close);
+    return comma;
 }
 
 static Expr *parse_atom(Parser *ps)
 {
+    static const char *const named[] = {"None", "True", "False", NULL};
+    static const ConstKind named_kind[] = {C_NONE, C_TRUE, C_FALSE};
     Token *t = ps->t;
     Expr *e;
-    int comma;
-    if (t->kind == T_INT) {
-        ps->t++;
+    if (t->kind == T_INT || t->kind == T_STRING) {
         e = new_expr(ps, E_CONST, t->line);
-        if (e != NULL) {
-            e->ckind = C_INT;
-            e->ival = t->ival;
-        }
-        return e;
-    }
-    if (t->kind == T_STRING) {
-        e = new_expr(ps, E_CONST, t->line);
-        if (e == NULL)
-            return NULL;
-        e->ckind = C_STR;
+        e->ckind = t->kind == T_INT ? C_INT : C_STR;
+        e->ival = t->ival;
         /* adjacent literals are one string: 'a' 'b' == 'ab' */
         size_t n = 0;
         for (Token *u = t; u->kind == T_STRING; u++)
             n += u->len;
-        e->sval = malloc(n + 1);
-        if (e->sval == NULL) {
-            free_expr(e);
-            perr(ps, ERR_SYNTAX, "out of memory");
-            return NULL;
+        char *s = t->kind == T_STRING ? arena_alloc(ps->arena, n + 1) : NULL;
+        for (ps->t++; s != NULL && t->kind == T_STRING; t++, ps->t = t) {
+            memcpy(s + e->slen, t->text, t->len);
+            e->slen += t->len;
         }
-        for (; ps->t->kind == T_STRING; ps->t++) {
-            memcpy(e->sval + e->slen, ps->t->text, ps->t->len);
-            e->slen += ps->t->len;
-        }
-        e->sval[e->slen] = '\0';
+        e->sval = s ? s : "";
         return e;
     }
     if (t->kind == T_NAME) {
-        static const struct { const char *kw; ConstKind k; } named[] = {
-            {"None", C_NONE}, {"True", C_TRUE}, {"False", C_FALSE}};
-        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-            if (strcmp(t->text, named[i].kw) == 0) {
-                ps->t++;
-                e = new_expr(ps, E_CONST, t->line);
-                if (e != NULL)
-                    e->ckind = named[i].k;
+        for (int i = 0; named[i] != NULL; i++) {
+            if (strcmp(t->text, named[i]) == 0) {
+                e = new_expr(ps, E_CONST, (ps->t++)->line);
+                e->ckind = named_kind[i];
                 return e;
             }
         }
-        if (strcmp(t->text, "lambda") == 0) {
-            perr(ps, ERR_UNSUPPORTED, "lambda expressions");
-            return NULL;
-        }
-        if (strcmp(t->text, "yield") == 0 || strcmp(t->text, "await") == 0) {
-            perr(ps, ERR_UNSUPPORTED, "'%s' expressions", t->text);
-            return NULL;
-        }
-        if (is_keyword(t->text)) {
-            perr(ps, ERR_SYNTAX, "invalid syntax");
-            return NULL;
-        }
-        ps->t++;
+        if (strcmp(t->text, "lambda") == 0)
+            return UNSUPPORTED(ps, "lambda expressions");
+        if (strcmp(t->text, "yield") == 0 || strcmp(t->text, "await") == 0)
+            return UNSUPPORTED(ps, "'%s' expressions", t->text);
         e = new_expr(ps, E_NAME, t->line);
-        if (e != NULL && (e->name = xstrdup(ps, t->text)) == NULL) {
-            free_expr(e);
-            return NULL;
-        }
+        e->name = expect_name(ps);
         return e;
     }
     if (accept_op(ps, "(")) {
-        if (accept_op(ps, ")")) {
-            e = new_expr(ps, E_TUPLE, t->line);
-            return e == NULL ? NULL : fold_tuple(e);
-        }
         e = new_expr(ps, E_TUPLE, t->line);
-        if (e == NULL)
-            return NULL;
-        if (!parse_display_items(ps, e, ")", &comma)) {
-            free_expr(e);
-            return NULL;
-        }
-        if (e->nitems == 1 && !comma) {
-            /* (x) is just x */
-            Expr *x = e->items[0];
-            e->nitems = 0;
-            free_expr(e);
-            return x;
-        }
+        if (!parse_items(ps, e, ")") && e->nitems == 1)
+            return e->items[0]; /* (x) is just x */
         return fold_tuple(e);
     }
-    if (accept_op(ps, "[")) {
-        e = new_expr(ps, E_LIST, t->line);
-        if (e != NULL && !parse_display_items(ps, e, "]", &comma)) {
-            free_expr(e);
-            return NULL;
-        }
+    if (accept_op(ps, "[") || accept_op(ps, "{")) {
+        e = new_expr(ps, t->text[0] == '[' ? E_LIST : E_DICT, t->line);
+        parse_items(ps, e, t->text[0] == '[' ? "]" : "}");
         return e;
     }
-    if (accept_op(ps, "{")) {
-        e = new_expr(ps, E_DICT, t->line);
-        if (e != NULL && !parse_display_items(ps, e, "}", &comma)) {
-            free_expr(e);
-            return NULL;
-        }
-        return e;
+    if (is_op(ps, "..."))
+        return UNSUPPORTED(ps, "the Ellipsis literal");
+    if (t->kind == T_INDENT)
+        return fail(ps, ERR_SYNTAX, "IndentationError", 0, "unexpected indent");
+    return SYNTAX(ps, "invalid syntax");
+}
+
+/* The part of x[...] inside the brackets: an index or a slice. */
+static Expr *parse_subscript(Parser *ps)
+{
+    Expr *x = is_op(ps, ":") ? NULL : parse_expr(ps);
+    if (!is_op(ps, ":")) {
+        if (is_op(ps, ","))
+            UNSUPPORTED(ps, "subscripts with several indices");
+        return x;
     }
-    if (is_op(ps, "...")) {
-        perr(ps, ERR_UNSUPPORTED, "the Ellipsis literal");
-        return NULL;
-    }
-    if (t->kind == T_INDENT) {
-        perr(ps, ERR_SYNTAX, "unexpected indent");
-        if (ps->err->kind == ERR_SYNTAX)
-            ps->err->exc = "IndentationError";
-        return NULL;
-    }
-    perr(ps, ERR_SYNTAX, "invalid syntax");
-    return NULL;
+    Expr *s = new_expr(ps, E_SLICE, ps->t->line);
+    PUSH(ps, s->items, s->nitems, x);
+    for (int i = 1; i < 3 && accept_op(ps, ":"); i++)
+        PUSH(ps, s->items, s->nitems, is_op(ps, ":") || is_op(ps, "]") ? NULL : parse_expr(ps));
+    while (s->nitems < 3 && !FAILED(ps))
+        PUSH(ps, s->items, s->nitems, NULL);
+    return s;
 }
 
 static Expr *parse_primary(Parser *ps)
 {
     Expr *e = parse_atom(ps);
-    while (e != NULL) {
+    for (;;) {
         Expr *n;
         if (accept_op(ps, ".")) {
-            if (ps->t->kind != T_NAME || is_keyword(ps->t->text)) {
-                perr(ps, ERR_SYNTAX, "invalid syntax");
-                free_expr(e);
-                return NULL;
-            }
             n = new_expr(ps, E_ATTR, e->line);
-            if (n == NULL || (n->name = xstrdup(ps, ps->t->text)) == NULL) {
-                free_expr(n);
-                free_expr(e);
-                return NULL;
-            }
-            ps->t++;
-            n->left = e;
-            e = n;
+            n->name = expect_name(ps);
         } else if (accept_op(ps, "(")) {
             n = new_expr(ps, E_CALL, e->line);
-            if (n == NULL) {
-                free_expr(e);
-                return NULL;
-            }
-            n->left = e;
-            e = n;
-            if (!parse_call_args(ps, n)) {
-                free_expr(e);
-                return NULL;
-            }
+            parse_items(ps, n, ")");
         } else if (accept_op(ps, "[")) {
             n = new_expr(ps, E_SUBSCR, e->line);
-            if (n == NULL) {
-                free_expr(e);
-                return NULL;
-            }
-            n->left = e;
-            e = n;
-            if (is_op(ps, ":")) {
-                perr(ps, ERR_UNSUPPORTED, "slices");
-                free_expr(e);
-                return NULL;
-            }
-            n->right = parse_expr(ps);
-            if (n->right != NULL && (is_op(ps, ":") || is_op(ps, ","))) {
-                perr(ps, ERR_UNSUPPORTED, is_op(ps, ":") ? "slices" : "subscripts with several indices");
-            }
-            if (FAILED(ps) || !expect_op(ps, "]")) {
-                free_expr(e);
-                return NULL;
-            }
+            n->right = parse_subscript(ps);
+            expect_op(ps, "]");
         } else {
-            break;
+            return e;
         }
+        n->left = e;
+        e = n;
     }
-    return e;
 }
-
-static Expr *parse_unary_inner(Parser *ps);
 
 static Expr *parse_unary(Parser *ps)
 {
-    Expr *e = NULL;
-    if (++ps->depth > MAX_NESTING)
-        perr(ps, ERR_SYNTAX, "too many nested parentheses");
-    else
-        e = parse_unary_inner(ps);
+    int line = ps->t->line;
+    Expr *e;
+    if (++ps->depth > MAX_NESTING) {
+        e = SYNTAX(ps, "too many nested parentheses");
+    } else if (is_op(ps, "-") || is_op(ps, "+")) {
+        e = new_expr(ps, E_UNARY, line);
+        e->op = (ps->t++)->text[0];
+        e->left = parse_unary(ps);
+        if (e->op == '-' && is_const(e->left, C_INT) && e->left->ival != LLONG_MIN) {
+            Expr *c = new_expr(ps, E_CONST, line);
+            c->ival = -e->left->ival;
+            e = c;
+        }
+    } else if (is_op(ps, "~") || is_kw(ps, "await")) {
+        e = UNSUPPORTED(ps, is_op(ps, "~") ? "the '~' operator" : "'await' expressions");
+    } else {
+        e = parse_primary(ps);
+    }
     ps->depth--;
     return e;
 }
 
-static Expr *parse_unary_inner(Parser *ps)
+/* Binary operators, tightest first: * // % then + -.  Also rejects the
+ * operators outside the subset where they would appear. */
+static Expr *parse_binary(Parser *ps, int level)
 {
-    int line = ps->t->line;
-    if (is_op(ps, "-") || is_op(ps, "+")) {
-        int op = ps->t->text[0];
-        ps->t++;
-        Expr *x = parse_unary(ps);
-        if (x == NULL)
-            return NULL;
-        Expr *e = new_expr(ps, E_UNARY, line);
-        if (e == NULL) {
-            free_expr(x);
-            return NULL;
-        }
-        e->op = op;
-        e->left = x;
-        return op == '-' ? fold_unary_minus(e) : e;
-    }
-    if (is_op(ps, "~")) {
-        perr(ps, ERR_UNSUPPORTED, "the '~' operator");
-        return NULL;
-    }
-    if (is_kw(ps, "await")) {
-        perr(ps, ERR_UNSUPPORTED, "'await' expressions");
-        return NULL;
-    }
-    return parse_primary(ps);
-}
-
-static const char *const unsupported_binops[] = {"*", "/", "//", "%", "@", "|", "&", "^", "<<", ">>", "**", NULL};
-
-/* Longest chain a + b + ... (or a and b and ...) kept as a tree: the
- * evaluator walks it recursively. */
-#define MAX_CHAIN 1000
-
-static Expr *parse_arith(Parser *ps)
-{
-    Expr *e = parse_unary(ps);
-    for (int chain = 0; e != NULL; chain++) {
-        if (chain > MAX_CHAIN) {
-            perr(ps, ERR_UNSUPPORTED, "expressions with more than %d operators in a row", MAX_CHAIN);
-            free_expr(e);
-            return NULL;
-        }
-        for (const char *const *op = unsupported_binops; *op != NULL; op++) {
-            if (is_op(ps, *op)) {
-                perr(ps, ERR_UNSUPPORTED, "the '%s' operator", *op);
-                free_expr(e);
-                return NULL;
-            }
-        }
-        if (!is_op(ps, "+") && !is_op(ps, "-"))
+    static const char *const unsupported[] = {"/", "@", "|", "&", "^", "<<", ">>", "**", NULL};
+    static const char *const ops[2][4] = {{"*", "//", "%", NULL}, {"+", "-", NULL}};
+    Expr *e = level == 0 ? parse_unary(ps) : parse_binary(ps, level - 1);
+    for (int chain = 0; !FAILED(ps); chain++) {
+        if (chain > MAX_CHAIN)
+            return UNSUPPORTED(ps, "expressions with more than %d operators in a row", MAX_CHAIN);
+        if (ps->t->kind == T_OP && in_list(ps->t->text, unsupported))
+            return UNSUPPORTED(ps, "the '%s' operator", ps->t->text);
+        if (ps->t->kind != T_OP || !in_list(ps->t->text, ops[level]))
             break;
-        int op = ps->t->text[0], line = ps->t->line;
-        ps->t++;
-        Expr *r = parse_unary(ps);
-        Expr *n = r == NULL ? NULL : new_expr(ps, E_BINOP, line);
-        if (n == NULL) {
-            free_expr(r);
-            free_expr(e);
-            return NULL;
-        }
-        n->line = e->line;
-        n->op = op;
+        Expr *n = new_expr(ps, E_BINOP, e->line);
+        n->op = (ps->t++)->text[0];
         n->left = e;
-        n->right = r;
-        e = fold_binop(n);
+        n->right = level == 0 ? parse_unary(ps) : parse_binary(ps, level - 1);
+        e = fold_binop(ps, n);
     }
     return e;
 }
@@ -557,11 +430,11 @@ static Expr *parse_arith(Parser *ps)
 /* Reads a comparison operator, or returns -1. */
 static int parse_cmp_op(Parser *ps)
 {
-    static const struct { const char *s; int op; } ops[] = {
-        {"<", Pm_LT}, {"<=", Pm_LE}, {"==", Pm_EQ}, {"!=", Pm_NE}, {">", Pm_GT}, {">=", Pm_GE}};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (accept_op(ps, ops[i].s))
-            return ops[i].op;
+    static const char *const ops[] = {"<", "<=", "==", "!=", ">", ">=", NULL};
+    static const int codes[] = {Pm_LT, Pm_LE, Pm_EQ, Pm_NE, Pm_GT, Pm_GE};
+    for (int i = 0; ops[i] != NULL; i++)
+        if (accept_op(ps, ops[i]))
+            return codes[i];
     if (accept_kw(ps, "in"))
         return CMP_IN;
     if (is_kw(ps, "not") && ps->t[1].kind == T_NAME && strcmp(ps->t[1].text, "in") == 0) {
@@ -577,7 +450,7 @@ static int parse_cmp_op(Parser *ps)
  * a tuple, which the folding may then turn into a constant. */
 static Expr *list_to_tuple(Expr *e)
 {
-    if (e != NULL && e->kind == E_LIST) {
+    if (e->kind == E_LIST) {
         e->kind = E_TUPLE;
         return fold_tuple(e);
     }
@@ -586,81 +459,41 @@ static Expr *list_to_tuple(Expr *e)
 
 static Expr *parse_comparison(Parser *ps)
 {
-    Expr *e = parse_arith(ps);
-    if (e == NULL)
-        return NULL;
+    Expr *e = parse_binary(ps, 1);
     int op = parse_cmp_op(ps);
     if (op < 0)
         return e;
     Expr *c = new_expr(ps, E_COMPARE, e->line);
-    if (c == NULL || !push_ptr(ps, &c->items, &c->nitems, e)) {
-        free(c);
-        free_expr(e);
-        return NULL;
-    }
-    do {
-        int *ops = realloc(c->ops, (size_t)c->nitems * sizeof *ops);
-        if (ops == NULL) {
-            perr(ps, ERR_SYNTAX, "out of memory");
-            break;
-        }
-        c->ops = ops;
-        ops[c->nitems - 1] = op;
-        Expr *r = parse_arith(ps);
-        if (r != NULL && (op == CMP_IN || op == CMP_NOT_IN))
-            r = list_to_tuple(r);
-        if (r == NULL || !push_ptr(ps, &c->items, &c->nitems, r)) {
-            free_expr(r);
-            break;
-        }
-    } while ((op = parse_cmp_op(ps)) >= 0);
-    if (FAILED(ps)) {
-        free_expr(c);
-        return NULL;
+    PUSH(ps, c->items, c->nitems, e);
+    for (; op >= 0 && !FAILED(ps); op = parse_cmp_op(ps)) {
+        int n = c->nitems - 1;
+        PUSH(ps, c->ops, n, op);
+        Expr *r = parse_binary(ps, 1);
+        PUSH(ps, c->items, c->nitems, op == CMP_IN || op == CMP_NOT_IN ? list_to_tuple(r) : r);
     }
     return c;
 }
 
 static Expr *parse_not(Parser *ps)
 {
-    int line = ps->t->line;
-    if (accept_kw(ps, "not")) {
-        Expr *x = NULL;
-        if (++ps->depth > MAX_NESTING)
-            perr(ps, ERR_SYNTAX, "too many nested parentheses");
-        else
-            x = parse_not(ps);
-        ps->depth--;
-        Expr *e = x == NULL ? NULL : new_expr(ps, E_UNARY, line);
-        if (e == NULL) {
-            free_expr(x);
-            return NULL;
-        }
-        e->op = 'n';
-        e->left = x;
-        return e;
-    }
-    return parse_comparison(ps);
+    if (!is_kw(ps, "not"))
+        return parse_comparison(ps);
+    Expr *e = new_expr(ps, E_UNARY, (ps->t++)->line);
+    e->op = 'n';
+    e->left = ++ps->depth > MAX_NESTING ? SYNTAX(ps, "too many nested parentheses") : parse_not(ps);
+    ps->depth--;
+    return e;
 }
 
 static Expr *parse_boolop(Parser *ps, int is_or)
 {
     Expr *e = is_or ? parse_boolop(ps, 0) : parse_not(ps);
-    for (int chain = 0; e != NULL && accept_kw(ps, is_or ? "or" : "and"); chain++) {
-        if (chain > MAX_CHAIN) {
-            perr(ps, ERR_UNSUPPORTED, "expressions with more than %d operators in a row", MAX_CHAIN);
-            free_expr(e);
-            return NULL;
-        }
-        Expr *r = is_or ? parse_boolop(ps, 0) : parse_not(ps);
-        Expr *n = r == NULL ? NULL : new_expr(ps, is_or ? E_OR : E_AND, e->line);
-        if (n == NULL) {
-            free_expr(r);
-            free_expr(e);
-            return NULL;
-        }
+    for (int chain = 0; accept_kw(ps, is_or ? "or" : "and"); chain++) {
+        if (chain > MAX_CHAIN)
+            return UNSUPPORTED(ps, "expressions with more than %d operators in a row", MAX_CHAIN);
+        Expr *n = new_expr(ps, is_or ? E_OR : E_AND, e->line);
         n->left = e;
-        n->right = r;
+        n->right = is_or ? parse_boolop(ps, 0) : parse_not(ps);
         e = n;
     }
     return e;
@@ -669,16 +502,10 @@ static Expr *parse_boolop(Parser *ps, int is_or)
 static Expr *parse_expr(Parser *ps)
 {
     Expr *e = parse_boolop(ps, 1);
-    if (e != NULL && is_kw(ps, "if")) {
-        perr(ps, ERR_UNSUPPORTED, "conditional expressions (x if c else y)");
-        free_expr(e);
-        return NULL;
-    }
-    if (e != NULL && is_op(ps, ":=")) {
-        perr(ps, ERR_UNSUPPORTED, "assignment expressions (:=)");
-        free_expr(e);
-        return NULL;
-    }
+    if (is_kw(ps, "if"))
+        return UNSUPPORTED(ps, "conditional expressions (x if c else y)");
+    if (is_op(ps, ":="))
+        return UNSUPPORTED(ps, "assignment expressions (:=)");
     return e;
 }
 
@@ -686,303 +513,198 @@ static Expr *parse_expr(Parser *ps)
 static Expr *parse_exprlist(Parser *ps)
 {
     Expr *e = parse_expr(ps);
-    if (e == NULL || !is_op(ps, ","))
+    if (!is_op(ps, ","))
         return e;
     Expr *t = new_expr(ps, E_TUPLE, e->line);
-    if (t == NULL || !push_ptr(ps, &t->items, &t->nitems, e)) {
-        free(t);
-        free_expr(e);
-        return NULL;
-    }
-    while (accept_op(ps, ",")) {
+    PUSH(ps, t->items, t->nitems, e);
+    while (accept_op(ps, ",") && !FAILED(ps)) {
         if (ps->t->kind == T_NEWLINE || is_op(ps, "=") || is_op(ps, ";") || is_op(ps, ":") || is_op(ps, ")"))
             break;
-        Expr *x = parse_expr(ps);
-        if (x == NULL || !push_ptr(ps, &t->items, &t->nitems, x)) {
-            free_expr(x);
-            free_expr(t);
-            return NULL;
-        }
+        PUSH(ps, t->items, t->nitems, parse_expr(ps));
     }
     return fold_tuple(t);
 }
 
 /* ---- statements ---- */
 
-static Stmt *new_stmt(Parser *ps, StmtKind kind, int line)
-{
-    Stmt *s = calloc(1, sizeof *s);
-    if (s == NULL) {
-        perr(ps, ERR_SYNTAX, "out of memory");
-        return NULL;
-    }
-    s->kind = kind;
-    s->line = line;
-    return s;
-}
-
-void interp_free_stmts(Stmt *s)
-{
-    while (s != NULL) {
-        Stmt *next = s->next;
-        for (int i = 0; i < s->ntargets; i++)
-            free_expr(s->targets[i]);
-        free(s->targets);
-        free_expr(s->value);
-        for (int i = 0; i < s->nnames; i++)
-            free(s->names[i]);
-        free(s->names);
-        interp_free_stmts(s->body);
-        interp_free_stmts(s->orelse);
-        free(s);
-        s = next;
-    }
-}
-
 /* Is e something one can assign to (del_ = 0) or delete (del_ = 1)? */
-static int check_target(Parser *ps, Expr *e, int del_, int line)
+static void check_target(Parser *ps, Expr *e, int del_, int line)
 {
     switch (e->kind) {
     case E_NAME:
     case E_ATTR:
+        return;
     case E_SUBSCR:
-        return 1;
+        if (e->right->kind == E_SLICE)
+            fail(ps, ERR_UNSUPPORTED, NULL, line, "assigning to or deleting a slice");
+        return;
     case E_TUPLE:
     case E_LIST:
-        if (!del_) {
-            for (int i = 0; i < e->nitems; i++) {
-                if (e->items[i]->kind != E_NAME) {
-                    perr(ps, ERR_UNSUPPORTED, "unpacking into targets other than plain names");
-                    ps->err->line = line;
-                    return 0;
-                }
-            }
-            return 1;
+        for (int i = 0; i < e->nitems; i++) {
+            if (!del_ && e->items[i]->kind != E_NAME)
+                fail(ps, ERR_UNSUPPORTED, NULL, line, "unpacking into targets other than plain names");
+            check_target(ps, e->items[i], del_, line);
         }
-        for (int i = 0; i < e->nitems; i++)
-            if (!check_target(ps, e->items[i], del_, line))
-                return 0;
-        return 1;
-    case E_CONST:
-        if (e->ckind == C_TUPLE && e->nitems > 0)
-            break;
-        /* fall through */
+        return;
     default:
-        break;
+        fail(ps, ERR_SYNTAX, NULL, line, del_ ? "cannot delete this expression" : "cannot assign to this expression");
     }
-    perr(ps, ERR_SYNTAX, del_ ? "cannot delete this expression" : "cannot assign to this expression");
-    if (ps->err->kind == ERR_SYNTAX)
-        ps->err->line = line;
-    return 0;
 }
 
 static Stmt *parse_block(Parser *ps);
-static Stmt *parse_statement(Parser *ps);
 
 static Stmt *parse_simple(Parser *ps)
 {
+    static const char *const unsupported_stmts[] = {"def", "return", "finally", "raise", "with", "global",
+                                                    "nonlocal", "from", "async", "yield", NULL};
+    static const char *const augops[] = {"+=", "-=", "*=", "//=", "%=", "/=", "**=", "@=",
+                                         "&=", "|=", "^=", "<<=", ">>=", NULL};
+    static const char *const augops_supported[] = {"+=", "-=", "*=", "//=", "%=", NULL};
     Token *t = ps->t;
     int line = t->line;
     Stmt *s;
-    if (t->kind == T_NAME) {
-        static const char *const unsupported_stmts[] = {
-            "def", "return", "try", "except", "finally", "raise", "with", "global", "nonlocal",
-            "assert", "from", "async", "yield", NULL};
-        for (const char *const *k = unsupported_stmts; *k != NULL; k++) {
-            if (strcmp(t->text, *k) == 0) {
-                perr(ps, ERR_UNSUPPORTED, "'%s' statements", *k);
-                return NULL;
-            }
-        }
-        if (accept_kw(ps, "pass"))
-            return new_stmt(ps, S_PASS, line);
-        if (is_kw(ps, "break") || is_kw(ps, "continue")) {
-            if (ps->loops == 0) {
-                perr(ps, ERR_SYNTAX, "'%s' outside loop", t->text);
-                return NULL;
-            }
-            ps->t++;
-            return new_stmt(ps, t->text[0] == 'b' ? S_BREAK : S_CONTINUE, line);
-        }
-        if (accept_kw(ps, "import")) {
-            s = new_stmt(ps, S_IMPORT, line);
-            while (s != NULL) {
-                if (ps->t->kind != T_NAME || is_keyword(ps->t->text)) {
-                    perr(ps, ERR_SYNTAX, "invalid syntax");
-                    break;
-                }
-                char *name = xstrdup(ps, ps->t->text);
-                if (name == NULL || !push_ptr(ps, &s->names, &s->nnames, name)) {
-                    free(name);
-                    break;
-                }
-                ps->t++;
-                if (is_op(ps, ".")) {
-                    perr(ps, ERR_UNSUPPORTED, "importing submodules");
-                    break;
-                }
-                if (is_kw(ps, "as")) {
-                    perr(ps, ERR_UNSUPPORTED, "'import ... as ...'");
-                    break;
-                }
-                if (!accept_op(ps, ","))
-                    return s;
-            }
-            interp_free_stmts(s);
-            return NULL;
-        }
-        if (accept_kw(ps, "del")) {
-            s = new_stmt(ps, S_DEL, line);
-            while (s != NULL) {
-                Expr *x = parse_expr(ps);
-                if (x == NULL || !push_ptr(ps, &s->targets, &s->ntargets, x)) {
-                    free_expr(x);
-                    break;
-                }
-                if (!check_target(ps, x, 1, line))
-                    break;
-                if (!accept_op(ps, ",") || ps->t->kind == T_NEWLINE || is_op(ps, ";"))
-                    return s;
-            }
-            interp_free_stmts(s);
-            return NULL;
-        }
+    if (t->kind == T_NAME && in_list(t->text, unsupported_stmts)) {
+        UNSUPPORTED(ps, "'%s' statements", t->text);
+        return &ps->junk_stmt;
+    }
+    if (accept_kw(ps, "pass"))
+        return new_stmt(ps, S_PASS, line);
+    if (is_kw(ps, "break") || is_kw(ps, "continue")) {
+        if (ps->loops == 0)
+            SYNTAX(ps, "'%s' outside loop", t->text);
+        ps->t++;
+        return new_stmt(ps, t->text[0] == 'b' ? S_BREAK : S_CONTINUE, line);
+    }
+    if (accept_kw(ps, "import")) {
+        s = new_stmt(ps, S_IMPORT, line);
+        do {
+            PUSH(ps, s->names, s->nnames, (char *)expect_name(ps));
+            if (is_op(ps, ".") || is_kw(ps, "as"))
+                UNSUPPORTED(ps, is_kw(ps, "as") ? "'import ... as ...'" : "importing submodules");
+        } while (accept_op(ps, ","));
+        return s;
+    }
+    if (accept_kw(ps, "del")) {
+        s = new_stmt(ps, S_DEL, line);
+        do {
+            Expr *x = parse_expr(ps);
+            check_target(ps, x, 1, line);
+            PUSH(ps, s->targets, s->ntargets, x);
+        } while (accept_op(ps, ",") && ps->t->kind != T_NEWLINE && !is_op(ps, ";"));
+        return s;
+    }
+    if (accept_kw(ps, "assert")) {
+        s = new_stmt(ps, S_ASSERT, line);
+        s->value = parse_expr(ps);
+        if (accept_op(ps, ","))
+            PUSH(ps, s->targets, s->ntargets, parse_expr(ps));
+        return s;
     }
     Expr *e = parse_exprlist(ps);
-    if (e == NULL)
-        return NULL;
-    static const char *const augops[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=",
-                                         "&=", "|=", "^=", "<<=", ">>=", NULL};
-    for (const char *const *op = augops; *op != NULL; op++) {
-        if (!is_op(ps, *op))
-            continue;
-        if (strcmp(*op, "+=") != 0 && strcmp(*op, "-=") != 0) {
-            perr(ps, ERR_UNSUPPORTED, "the '%s' operator", *op);
-            free_expr(e);
-            return NULL;
-        }
-        int op_ch = ps->t->text[0];
-        ps->t++;
-        if (e->kind != E_NAME && e->kind != E_ATTR && e->kind != E_SUBSCR) {
-            perr(ps, ERR_SYNTAX, "illegal expression for augmented assignment");
-            free_expr(e);
-            return NULL;
-        }
-        s = new_stmt(ps, S_AUGASSIGN, line);
-        if (s == NULL || !push_ptr(ps, &s->targets, &s->ntargets, e)) {
-            free_expr(e);
-            interp_free_stmts(s);
-            return NULL;
-        }
-        s->op = op_ch;
-        s->value = parse_exprlist(ps);
-        if (s->value == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
-        return s;
-    }
-    if (is_op(ps, ":")) {
-        perr(ps, ERR_UNSUPPORTED, "annotations");
-        free_expr(e);
-        return NULL;
-    }
-    if (!is_op(ps, "=")) {
-        s = new_stmt(ps, S_EXPR, line);
-        if (s == NULL)
-            free_expr(e);
+    if (ps->t->kind == T_OP && in_list(ps->t->text, augops)) {
+        const char *op = (ps->t++)->text;
+        if (!in_list(op, augops_supported))
+            UNSUPPORTED(ps, "the '%s' operator", op);
+        if (e->kind != E_NAME && e->kind != E_ATTR && e->kind != E_SUBSCR)
+            SYNTAX(ps, "illegal expression for augmented assignment");
         else
-            s->value = e;
+            check_target(ps, e, 0, line);
+        s = new_stmt(ps, S_AUGASSIGN, line);
+        s->op = op[0];
+        PUSH(ps, s->targets, s->ntargets, e);
+        s->value = parse_exprlist(ps);
         return s;
     }
-    s = new_stmt(ps, S_ASSIGN, line);
-    if (s == NULL) {
-        free_expr(e);
-        return NULL;
-    }
+    if (is_op(ps, ":"))
+        UNSUPPORTED(ps, "annotations");
+    s = new_stmt(ps, is_op(ps, "=") ? S_ASSIGN : S_EXPR, line);
     while (accept_op(ps, "=")) {
-        if (!push_ptr(ps, &s->targets, &s->ntargets, e)) {
-            free_expr(e);
-            interp_free_stmts(s);
-            return NULL;
-        }
-        if (!check_target(ps, e, 0, line)) {
-            interp_free_stmts(s);
-            return NULL;
-        }
+        check_target(ps, e, 0, line);
+        PUSH(ps, s->targets, s->ntargets, e);
         e = parse_exprlist(ps);
-        if (e == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
     }
     s->value = e;
     return s;
+}
+
+/* Append the chain s to the block whose last `next` is *tail. */
+static Stmt **append(Stmt **tail, Stmt *s)
+{
+    *tail = s;
+    while (s->next != NULL)
+        s = s->next;
+    return &s->next;
 }
 
 /* simple_stmt (';' simple_stmt)* NEWLINE, as a chain of statements. */
 static Stmt *parse_simple_line(Parser *ps)
 {
     Stmt *first = NULL, **tail = &first;
-    for (;;) {
-        Stmt *s = parse_simple(ps);
-        if (s == NULL) {
-            interp_free_stmts(first);
-            return NULL;
-        }
-        *tail = s;
-        tail = &s->next;
-        if (!accept_op(ps, ";") || ps->t->kind == T_NEWLINE)
-            break;
-    }
-    if (ps->t->kind != T_NEWLINE) {
-        perr(ps, ERR_SYNTAX, "invalid syntax");
-        interp_free_stmts(first);
-        return NULL;
-    }
-    ps->t++;
+    do
+        tail = append(tail, parse_simple(ps));
+    while (accept_op(ps, ";") && ps->t->kind != T_NEWLINE && !FAILED(ps));
+    if (ps->t->kind == T_NEWLINE)
+        ps->t++;
+    else
+        SYNTAX(ps, "invalid syntax");
     return first;
 }
 
 /* ':' then either statements on the same line or an indented block. */
-static Stmt *parse_suite(Parser *ps)
+static Stmt *parse_suite(Parser *ps, int loop)
 {
-    if (!expect_op(ps, ":"))
-        return NULL;
-    if (ps->t->kind != T_NEWLINE)
-        return parse_simple_line(ps);
-    ps->t++;
-    if (ps->t->kind != T_INDENT) {
-        perr(ps, ERR_SYNTAX, "expected an indented block");
-        if (ps->err->kind == ERR_SYNTAX)
-            ps->err->exc = "IndentationError";
-        return NULL;
+    Stmt *s;
+    expect_op(ps, ":");
+    ps->loops += loop;
+    if (ps->t->kind != T_NEWLINE) {
+        s = parse_simple_line(ps);
+    } else if ((++ps->t)->kind != T_INDENT) {
+        fail(ps, ERR_SYNTAX, "IndentationError", 0, "expected an indented block");
+        s = NULL;
+    } else {
+        ps->t++;
+        s = parse_block(ps);
     }
-    ps->t++;
-    return parse_block(ps);
+    ps->loops -= loop;
+    if (loop && is_kw(ps, "else"))
+        UNSUPPORTED(ps, "'else' after a loop");
+    return s;
 }
 
 static Stmt *parse_if(Parser *ps, int line)
 {
     Stmt *s = new_stmt(ps, S_IF, line);
-    if (s == NULL)
-        return NULL;
-    if ((s->value = parse_expr(ps)) == NULL || (s->body = parse_suite(ps)) == NULL) {
-        interp_free_stmts(s);
-        return NULL;
-    }
-    int eline = ps->t->line;
-    if (accept_kw(ps, "elif")) {
-        if ((s->orelse = parse_if(ps, eline)) == NULL) {
-            interp_free_stmts(s);
-            return NULL;
+    s->value = parse_expr(ps);
+    s->body = parse_suite(ps, 0);
+    line = ps->t->line;
+    if (accept_kw(ps, "elif"))
+        s->orelse = parse_if(ps, line);
+    else if (accept_kw(ps, "else"))
+        s->orelse = parse_suite(ps, 0);
+    return s;
+}
+
+/* try: ... except [E [as name]]: ... [else: ...] */
+static Stmt *parse_try(Parser *ps, int line)
+{
+    Stmt *s = new_stmt(ps, S_TRY, line);
+    s->body = parse_suite(ps, 0);
+    while (is_kw(ps, "except") && !FAILED(ps)) {
+        Stmt *h = new_stmt(ps, S_PASS, (ps->t++)->line);
+        if (!is_op(ps, ":")) {
+            PUSH(ps, h->targets, h->ntargets, parse_expr(ps));
+            if (accept_kw(ps, "as"))
+                PUSH(ps, h->names, h->nnames, (char *)expect_name(ps));
         }
-    } else if (accept_kw(ps, "else")) {
-        if ((s->orelse = parse_suite(ps)) == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
+        h->body = parse_suite(ps, 0);
+        PUSH(ps, s->handlers, s->nhandlers, h);
     }
+    if (is_kw(ps, "finally"))
+        UNSUPPORTED(ps, "'finally' clauses");
+    if (s->nhandlers == 0)
+        SYNTAX(ps, "expected 'except' or 'finally' block");
+    if (accept_kw(ps, "else"))
+        s->orelse = parse_suite(ps, 0);
     return s;
 }
 
@@ -992,165 +714,68 @@ static Stmt *parse_statement(Parser *ps)
     Stmt *s;
     if (accept_kw(ps, "if"))
         return parse_if(ps, line);
+    if (accept_kw(ps, "try"))
+        return parse_try(ps, line);
     if (accept_kw(ps, "while")) {
         s = new_stmt(ps, S_WHILE, line);
-        if (s == NULL)
-            return NULL;
-        if ((s->value = parse_expr(ps)) == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
-        ps->loops++;
-        s->body = parse_suite(ps);
-        ps->loops--;
-        if (s->body == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
-        if (is_kw(ps, "else")) {
-            perr(ps, ERR_UNSUPPORTED, "'else' after a loop");
-            interp_free_stmts(s);
-            return NULL;
-        }
+        s->value = parse_expr(ps);
+        s->body = parse_suite(ps, 1);
         return s;
     }
     if (accept_kw(ps, "for")) {
         s = new_stmt(ps, S_FOR, line);
-        if (s == NULL)
-            return NULL;
         Expr *target = parse_primary(ps);
-        if (target != NULL && is_op(ps, ",")) {
+        if (is_op(ps, ",")) {
             Expr *t = new_expr(ps, E_TUPLE, line);
-            if (t == NULL || !push_ptr(ps, &t->items, &t->nitems, target)) {
-                free(t);
-                free_expr(target);
-                interp_free_stmts(s);
-                return NULL;
-            }
+            PUSH(ps, t->items, t->nitems, target);
+            while (accept_op(ps, ",") && !is_kw(ps, "in") && !FAILED(ps))
+                PUSH(ps, t->items, t->nitems, parse_primary(ps));
             target = t;
-            while (accept_op(ps, ",") && !is_kw(ps, "in")) {
-                Expr *x = parse_primary(ps);
-                if (x == NULL || !push_ptr(ps, &t->items, &t->nitems, x)) {
-                    free_expr(x);
-                    break;
-                }
-            }
         }
-        if (target == NULL || !push_ptr(ps, &s->targets, &s->ntargets, target)) {
-            free_expr(target);
-            interp_free_stmts(s);
-            return NULL;
-        }
-        if (FAILED(ps) || !check_target(ps, target, 0, line)) {
-            interp_free_stmts(s);
-            return NULL;
-        }
-        if (!accept_kw(ps, "in")) {
-            perr(ps, ERR_SYNTAX, "invalid syntax (expected 'in')");
-            interp_free_stmts(s);
-            return NULL;
-        }
-        s->value = parse_exprlist(ps);
-        if (s->value != NULL)
-            s->value = list_to_tuple(s->value);
-        if (s->value != NULL) {
-            ps->loops++;
-            s->body = parse_suite(ps);
-            ps->loops--;
-        }
-        if (s->body == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
-        if (is_kw(ps, "else")) {
-            perr(ps, ERR_UNSUPPORTED, "'else' after a loop");
-            interp_free_stmts(s);
-            return NULL;
-        }
+        check_target(ps, target, 0, line);
+        PUSH(ps, s->targets, s->ntargets, target);
+        if (!accept_kw(ps, "in"))
+            SYNTAX(ps, "invalid syntax (expected 'in')");
+        s->value = list_to_tuple(parse_exprlist(ps));
+        s->body = parse_suite(ps, 1);
         return s;
     }
     if (accept_kw(ps, "class")) {
         s = new_stmt(ps, S_CLASS, line);
-        if (s == NULL)
-            return NULL;
-        if (ps->t->kind != T_NAME || is_keyword(ps->t->text)) {
-            perr(ps, ERR_SYNTAX, "invalid syntax");
-            interp_free_stmts(s);
-            return NULL;
-        }
-        char *name = xstrdup(ps, ps->t->text);
-        if (name == NULL || !push_ptr(ps, &s->names, &s->nnames, name)) {
-            free(name);
-            interp_free_stmts(s);
-            return NULL;
-        }
-        ps->t++;
-        if (accept_op(ps, "(")) {
-            if (!accept_op(ps, ")")) {
-                perr(ps, ERR_UNSUPPORTED, "base classes");
-                interp_free_stmts(s);
-                return NULL;
-            }
-        }
-        if ((s->body = parse_suite(ps)) == NULL) {
-            interp_free_stmts(s);
-            return NULL;
-        }
-        for (Stmt *b = s->body; b != NULL; b = b->next) {
-            int docstring = b == s->body && b->kind == S_EXPR && is_const(b->value) && b->value->ckind == C_STR;
-            if (b->kind != S_PASS && !docstring) {
-                perr(ps, ERR_UNSUPPORTED, "class bodies other than 'pass' or a docstring");
-                ps->err->line = b->line;
-                interp_free_stmts(s);
-                return NULL;
-            }
-        }
+        PUSH(ps, s->names, s->nnames, (char *)expect_name(ps));
+        if (accept_op(ps, "(") && !accept_op(ps, ")"))
+            UNSUPPORTED(ps, "base classes");
+        s->body = parse_suite(ps, 0);
+        for (Stmt *b = s->body; b != NULL && !FAILED(ps); b = b->next)
+            if (b->kind != S_PASS && !(b == s->body && b->kind == S_EXPR && is_const(b->value, C_STR)))
+                fail(ps, ERR_UNSUPPORTED, NULL, b->line, "class bodies other than 'pass' or a docstring");
         return s;
     }
-    if (is_kw(ps, "else") || is_kw(ps, "elif")) {
-        perr(ps, ERR_SYNTAX, "invalid syntax");
-        return NULL;
-    }
-    if (is_op(ps, "@")) {
-        perr(ps, ERR_UNSUPPORTED, "decorators");
-        return NULL;
-    }
-    if (is_kw(ps, "match") && ps->t[1].kind != T_OP && ps->t[1].kind != T_NEWLINE) {
-        perr(ps, ERR_UNSUPPORTED, "'match' statements");
-        return NULL;
-    }
-    if (ps->t->kind == T_INDENT) {
-        perr(ps, ERR_SYNTAX, "unexpected indent");
-        if (ps->err->kind == ERR_SYNTAX)
-            ps->err->exc = "IndentationError";
-        return NULL;
-    }
-    return parse_simple_line(ps);
+    if (is_kw(ps, "else") || is_kw(ps, "elif") || is_kw(ps, "except"))
+        SYNTAX(ps, "invalid syntax");
+    else if (is_op(ps, "@"))
+        UNSUPPORTED(ps, "decorators");
+    else if (is_kw(ps, "match") && ps->t[1].kind != T_OP && ps->t[1].kind != T_NEWLINE)
+        UNSUPPORTED(ps, "'match' statements");
+    else if (ps->t->kind == T_INDENT)
+        fail(ps, ERR_SYNTAX, "IndentationError", 0, "unexpected indent");
+    return FAILED(ps) ? &ps->junk_stmt : parse_simple_line(ps);
 }
 
 /* Statements up to the DEDENT that closes the block (consumed). */
 static Stmt *parse_block(Parser *ps)
 {
     Stmt *first = NULL, **tail = &first;
-    while (ps->t->kind != T_DEDENT && ps->t->kind != T_EOF) {
-        Stmt *s = parse_statement(ps);
-        if (s == NULL) {
-            interp_free_stmts(first);
-            return NULL;
-        }
-        *tail = s;
-        while (s->next != NULL)
-            s = s->next;
-        tail = &s->next;
-    }
+    while (ps->t->kind != T_DEDENT && ps->t->kind != T_EOF)
+        tail = append(tail, parse_statement(ps));
     if (ps->t->kind == T_DEDENT)
         ps->t++;
     return first;
 }
 
-Stmt *interp_parse(const char *source, InterpError *err)
+Stmt *interp_parse(const char *source, Arena *arena, InterpError *err)
 {
-    Token *toks = interp_tokenize(source, err);
+    Token *toks = interp_tokenize(source, arena, err);
     if (toks == NULL) {
         if (err->kind == ERR_NONE) {
             err->kind = ERR_SYNTAX;
@@ -1160,25 +785,18 @@ Stmt *interp_parse(const char *source, InterpError *err)
         }
         return NULL;
     }
-    Parser ps = {.t = toks, .err = err, .lexerr = *err};
+    Parser ps = {.t = toks, .arena = arena, .err = err, .lexerr = *err};
+    ps.eof.kind = T_EOF;
+    ps.junk_stmt.kind = S_PASS;
     err->kind = ERR_NONE;
     Stmt *first = NULL, **tail = &first;
     while (ps.t->kind != T_EOF) {
-        if (ps.t->kind == T_NEWLINE) {
+        if (ps.t->kind == T_NEWLINE)
             ps.t++;
-            continue;
-        }
-        Stmt *s = parse_statement(&ps);
-        if (s == NULL) {
-            interp_free_stmts(first);
-            first = NULL;
-            break;
-        }
-        *tail = s;
-        while (s->next != NULL)
-            s = s->next;
-        tail = &s->next;
+        else
+            tail = append(tail, parse_statement(&ps));
     }
-    interp_free_tokens(toks);
-    return first;
+    if (arena->failed)
+        fail(&ps, ERR_SYNTAX, "MemoryError", 1, "out of memory");
+    return FAILED(&ps) ? NULL : first;
 }

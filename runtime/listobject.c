@@ -218,4 +218,247 @@ PmTypeObject PmList_Type = {
     .tp_clear = _PmList_Clear,
     .tp_iter = _PmListIter_New,
     .tp_free = PmObject_GC_Del,
+    .tp_methods = _PmList_Methods,
+};
+
+/* ---- the methods a scenario calls (CPython's list_methods) ------------------ */
+
+int _PmList_Extend(PmObject *list, PmObject *iterable)
+{
+    PmObject *it, *x;
+    if (PmList_Check(iterable) || PmTuple_Check(iterable)) {
+        /* read by index up to the size at the start: a.extend(a) doubles a */
+        Pm_ssize_t n = Pm_SIZE(iterable);
+        for (Pm_ssize_t i = 0; i < n; i++) {
+            x = PmList_Check(iterable) ? PmList_GET_ITEM(iterable, i) : PmTuple_GET_ITEM(iterable, i);
+            if (PmList_Append(list, x) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if ((it = PmObject_GetIter(iterable)) == NULL)
+        return -1;
+    while ((x = PmIter_Next(it)) != NULL) {
+        int r = PmList_Append(list, x);
+        Pm_DECREF(x);
+        if (r < 0)
+            break;
+    }
+    Pm_DECREF(it);
+    return PmErr_Occurred() ? -1 : 0;
+}
+
+PmObject *_PmList_AsTuple(PmObject *list)
+{
+    PmObject *t = PmTuple_New(Pm_SIZE(list));
+    for (Pm_ssize_t i = 0; t != NULL && i < Pm_SIZE(list); i++)
+        PmTuple_SET_ITEM(t, i, Pm_NewRef(PmList_GET_ITEM(list, i)));
+    return t;
+}
+
+static void reverse_items(PmObject **v, Pm_ssize_t n)
+{
+    for (Pm_ssize_t i = 0; v != NULL && i < n / 2; i++) {
+        PmObject *t = v[i];
+        v[i] = v[n - 1 - i];
+        v[n - 1 - i] = t;
+    }
+}
+
+/* CPython's list.sort on fewer than 64 items, which are all a scenario
+ * sorts: count_run finds the leading ascending (or strictly descending,
+ * then reversed) run, binary insertion adds the rest.  Only `<` is used,
+ * in the same order, so the same pair fails when items cannot be compared.
+ * Longer lists take the same path: stable and correct, but not CPython's
+ * merges.  keys[i] decides the place of values[i] (values NULL: keys are
+ * the values). */
+static int sort_items(PmObject **keys, PmObject **values, Pm_ssize_t n)
+{
+    Pm_ssize_t run = 1;
+    int lt = 0, descending = n > 1 ? PmObject_RichCompareBool(keys[1], keys[0], Pm_LT) : 0;
+    if (descending < 0)
+        return -1;
+    if (n > 1)
+        for (run = 2; run < n && (lt = PmObject_RichCompareBool(keys[run], keys[run - 1], Pm_LT)) == descending;)
+            run++;
+    if (lt < 0)
+        return -1;
+    if (descending) {
+        reverse_items(keys, run);
+        reverse_items(values, run);
+    }
+    for (Pm_ssize_t start = run; start < n; start++) {
+        PmObject *pivot = keys[start], *value = values ? values[start] : NULL;
+        Pm_ssize_t l = 0, r = start;
+        while (l < r) {
+            Pm_ssize_t p = l + ((r - l) >> 1);
+            if ((lt = PmObject_RichCompareBool(pivot, keys[p], Pm_LT)) < 0)
+                return -1;
+            if (lt)
+                r = p;
+            else
+                l = p + 1;
+        }
+        memmove(&keys[l + 1], &keys[l], (size_t)(start - l) * sizeof *keys);
+        keys[l] = pivot;
+        if (values != NULL) {
+            memmove(&values[l + 1], &values[l], (size_t)(start - l) * sizeof *values);
+            values[l] = value;
+        }
+    }
+    return 0;
+}
+
+int _PmList_Sort(PmObject *list, PmObject *key, int reverse)
+{
+    Pm_ssize_t n = Pm_SIZE(list), done = 0;
+    PmObject **items = ((PmListObject *)list)->ob_item, **keys = items;
+    int r = -1;
+    if (key != NULL && n > 0) {
+        if ((keys = PmMem_Malloc((size_t)n * sizeof *keys)) == NULL) {
+            PmErr_NoMemory();
+            return -1;
+        }
+        for (; done < n; done++)
+            if ((keys[done] = _PmObject_CallOne(key, items[done])) == NULL)
+                goto fail;
+    }
+    /* reversing before and after keeps equal items in their order */
+    if (reverse) {
+        reverse_items(keys, n);
+        reverse_items(key ? items : NULL, n);
+    }
+    r = sort_items(keys, key ? items : NULL, n);
+    if (reverse) {
+        reverse_items(keys, n);
+        reverse_items(key ? items : NULL, n);
+    }
+fail:
+    if (keys != items) {
+        while (done-- > 0)
+            Pm_DECREF(keys[done]);
+        PmMem_Free(keys);
+    }
+    return r;
+}
+
+static PmObject *none_or_null(int r)
+{
+    return r < 0 ? NULL : Pm_NewRef(Pm_None);
+}
+
+static PmObject *list_append(PmObject *self, const PmCallArgs *a)
+{
+    return none_or_null(PmList_Append(self, a->args[0]));
+}
+
+static PmObject *list_extend(PmObject *self, const PmCallArgs *a)
+{
+    return none_or_null(_PmList_Extend(self, a->args[0]));
+}
+
+static PmObject *list_clear(PmObject *self, const PmCallArgs *a)
+{
+    (void)a;
+    return none_or_null(_PmList_Clear(self));
+}
+
+static PmObject *list_copy(PmObject *self, const PmCallArgs *a)
+{
+    PmObject *l = PmList_New(0);
+    (void)a;
+    if (l != NULL && _PmList_Extend(l, self) < 0)
+        Pm_CLEAR(l);
+    return l;
+}
+
+static PmObject *list_reverse(PmObject *self, const PmCallArgs *a)
+{
+    (void)a;
+    reverse_items(((PmListObject *)self)->ob_item, Pm_SIZE(self));
+    Pm_RETURN_NONE;
+}
+
+static PmObject *list_sort(PmObject *self, const PmCallArgs *a)
+{
+    int reverse = a->kw[1] != NULL ? PmObject_IsTrue(a->kw[1]) : 0;
+    return none_or_null(reverse < 0 ? -1 : _PmList_Sort(self, a->kw[0] == Pm_None ? NULL : a->kw[0], reverse));
+}
+
+static PmObject *list_count(PmObject *self, const PmCallArgs *a)
+{
+    Pm_ssize_t n;
+    if (_PmSequence_Find(((PmListObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0, Pm_SIZE(self), &n) == -2)
+        return NULL;
+    return PmLong_FromLongLong(n);
+}
+
+static PmObject *list_index(PmObject *self, const PmCallArgs *a)
+{
+    Pm_ssize_t i = _PmSequence_Index(((PmListObject *)self)->ob_item, Pm_SIZE(self), a);
+    PmObject *r = i == -1 ? PmObject_Repr(a->args[0]) : NULL;
+    if (r != NULL)
+        PmErr_Format(PmExc_ValueError, "%s is not in list", PmUnicode_AsUTF8(r));
+    Pm_XDECREF(r);
+    return i < 0 ? NULL : PmLong_FromLongLong(i);
+}
+
+/* The index argument of insert and pop. */
+static int index_arg(PmObject *op, long long *i)
+{
+    if (PmLong_Check(op)) {
+        *i = PmLong_AsLongLong(op);
+        return 0;
+    }
+    PmErr_Format(PmExc_TypeError, "'%s' object cannot be interpreted as an integer", Pm_TYPE(op)->tp_name);
+    return -1;
+}
+
+static PmObject *list_insert(PmObject *self, const PmCallArgs *a)
+{
+    long long i, n = Pm_SIZE(self);
+    if (index_arg(a->args[0], &i) < 0)
+        return NULL;
+    if (i < 0)
+        i = i + n < 0 ? 0 : i + n;
+    return none_or_null(PmList_Insert(self, (Pm_ssize_t)(i > n ? n : i), a->args[1]));
+}
+
+static PmObject *list_pop(PmObject *self, const PmCallArgs *a)
+{
+    long long i = -1, n = Pm_SIZE(self);
+    if (a->nargs == 1 && index_arg(a->args[0], &i) < 0)
+        return NULL;
+    if (i < 0)
+        i += n;
+    if (n == 0 || i < 0 || i >= n) {
+        PmErr_SetString(PmExc_IndexError, n == 0 ? "pop from empty list" : "pop index out of range");
+        return NULL;
+    }
+    return _PmList_Pop(self, (Pm_ssize_t)i);
+}
+
+static PmObject *list_remove(PmObject *self, const PmCallArgs *a)
+{
+    Pm_ssize_t i = _PmSequence_Find(((PmListObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0, Pm_SIZE(self), NULL);
+    PmObject *removed = i >= 0 ? _PmList_Pop(self, i) : NULL;
+    if (i == -1)
+        PmErr_SetString(PmExc_ValueError, "list.remove(x): x not in list");
+    Pm_XDECREF(removed);
+    return removed == NULL ? NULL : Pm_NewRef(Pm_None);
+}
+
+const PmMethodDef _PmList_Methods[] = {
+    {"append", list_append, 1, 1, NULL},
+    {"clear", list_clear, 0, 0, NULL},
+    {"copy", list_copy, 0, 0, NULL},
+    {"count", list_count, 1, 1, NULL},
+    {"extend", list_extend, 1, 1, NULL},
+    {"index", list_index, 1, 3, NULL},
+    {"insert", list_insert, 2, 2, NULL},
+    {"pop", list_pop, 0, 1, NULL},
+    {"remove", list_remove, 1, 1, NULL},
+    {"reverse", list_reverse, 0, 0, NULL},
+    {"sort", list_sort, 0, 0, "key reverse"},
+    {NULL},
 };

@@ -306,7 +306,7 @@ PmObject *PmObject_Str(PmObject *op)
 {
     if (PmUnicode_Check(op))
         return Pm_NewRef(op);
-    return PmObject_Repr(op);
+    return Pm_TYPE(op)->tp_str != NULL ? Pm_TYPE(op)->tp_str(op) : PmObject_Repr(op);
 }
 
 int _PmObject_AppendRepr(PmBuf *b, PmObject *op)
@@ -405,6 +405,8 @@ int PmObject_IsTrue(PmObject *op)
         return Pm_SIZE(op) != 0;
     if (PmDict_Check(op))
         return ((PmDictObject *)op)->ma_used != 0;
+    if (_PmDictView_Check(op))
+        return PmObject_Length(op) != 0;
     if (Pm_IS_TYPE(op, &PmRange_Type)) {
         long long n;
         _PmRange_Length(op, &n);

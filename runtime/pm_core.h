@@ -114,4 +114,60 @@ int _PmObject_GC_MayBeTracked(PmObject *op);
 struct Agraph_s;
 int _PmGraphviz_Render(struct Agraph_s *g, const char *format, const char *path);
 
+/* ---- methods a scenario calls (CPython's PyMethodDef and tp_methods) ---- */
+
+/* The arguments of one call: positional, then keywords.  kw[i] is the
+ * value of the i-th keyword the method's ml_keywords names (NULL if not
+ * given); the raw keyword lists are for methods that take any keyword. */
+typedef struct {
+    PmObject *const *args;
+    int nargs;
+    char *const *kwnames;
+    PmObject *const *kwvalues;
+    int nkw;
+    PmObject *kw[4];
+} PmCallArgs;
+
+typedef PmObject *(*PmCFunction)(PmObject *self, const PmCallArgs *a);
+
+/* One method or built-in function.  The caller checks the number of
+ * positional arguments (ml_min..ml_max, -1: no limit) and the keywords
+ * (ml_keywords: NULL for none, "*" for any, else the names allowed,
+ * space-separated), raising CPython's TypeError, before ml_meth runs.
+ * Tables end with a {NULL} entry. */
+typedef struct PmMethodDef {
+    const char *ml_name;
+    PmCFunction ml_meth;
+    signed char ml_min, ml_max;
+    const char *ml_keywords;
+} PmMethodDef;
+
+/* Call callable(arg) (the interpreter's, for sort's and min's key=). */
+PmObject *_PmObject_CallOne(PmObject *callable, PmObject *arg);
+/* `a + b` on the subset's types (sum() uses it). */
+PmObject *_PmNumber_Add(PmObject *a, PmObject *b);
+/* Append every item of iterable to list; 0 or -1. */
+int _PmList_Extend(PmObject *list, PmObject *iterable);
+/* Sort list in place, stably, comparing with < as CPython's list.sort;
+ * key may be NULL. 0 or -1. */
+int _PmList_Sort(PmObject *list, PmObject *key, int reverse);
+/* A new tuple holding the items of list. */
+PmObject *_PmList_AsTuple(PmObject *list);
+/* d.update(other, **kw): other a dict, pairs, or NULL; 0 or -1. */
+int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject *const *kwvalues, int nkw);
+/* list.index / tuple.index / .count over n items: the index of the first
+ * item == x in [start, stop) (-1 if none) or, with count != NULL, how many;
+ * -2 on error. */
+Pm_ssize_t _PmSequence_Find(PmObject *const *items, Pm_ssize_t n, PmObject *x, Pm_ssize_t start,
+                            Pm_ssize_t stop, Pm_ssize_t *count);
+Pm_ssize_t _PmSequence_Index(PmObject *const *items, Pm_ssize_t n, const PmCallArgs *a);
+/* Clamp a slice bound as CPython's PySlice_AdjustIndices does. */
+Pm_ssize_t _PmSlice_Adjust(Pm_ssize_t n, long long *start, long long *stop, long long step);
+/* Dict views (dictobject.c): is op one?  its dict (borrowed). */
+int _PmDictView_Check(PmObject *op);
+extern PmTypeObject PmDictKeys_Type, PmDictValues_Type, PmDictItems_Type;
+PmObject *_PmDictView_Dict(PmObject *op);
+
+extern const PmMethodDef _PmList_Methods[], _PmTuple_Methods[], _PmDict_Methods[];
+
 #endif /* PM_CORE_H */

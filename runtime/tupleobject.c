@@ -170,4 +170,80 @@ PmTypeObject PmTuple_Type = {
     .tp_traverse = tuple_traverse,
     .tp_iter = _PmTupleIter_New,
     .tp_free = PmObject_GC_Del,
+    .tp_methods = _PmTuple_Methods,
+};
+
+/* ---- the methods a scenario calls (CPython's tuple_methods) ----------------- */
+
+Pm_ssize_t _PmSlice_Adjust(Pm_ssize_t n, long long *start, long long *stop, long long step)
+{
+    long long *bound[2] = {start, stop};
+    for (int i = 0; i < 2; i++) {
+        if (*bound[i] < 0 && (*bound[i] += n) < 0)
+            *bound[i] = step < 0 ? -1 : 0;
+        else if (*bound[i] >= n)
+            *bound[i] = step < 0 ? n - 1 : n;
+    }
+    if (step < 0)
+        return *stop < *start ? (Pm_ssize_t)((*start - *stop - 1) / -step + 1) : 0;
+    return *start < *stop ? (Pm_ssize_t)((*stop - *start - 1) / step + 1) : 0;
+}
+
+Pm_ssize_t _PmSequence_Find(PmObject *const *items, Pm_ssize_t n, PmObject *x, Pm_ssize_t start,
+                            Pm_ssize_t stop, Pm_ssize_t *count)
+{
+    Pm_ssize_t found = 0;
+    for (Pm_ssize_t i = start; i < stop && i < n; i++) {
+        PmObject *item = Pm_NewRef(items[i]); /* the comparison must not lose it */
+        int r = PmObject_RichCompareBool(item, x, Pm_EQ);
+        Pm_DECREF(item);
+        if (r < 0)
+            return -2;
+        if (r > 0 && count == NULL)
+            return i;
+        found += r;
+    }
+    if (count != NULL)
+        *count = found;
+    return -1;
+}
+
+/* seq.index(x[, start[, stop]]) for lists and tuples: -1 if absent, -2 on
+ * error (the caller raises its own ValueError). */
+Pm_ssize_t _PmSequence_Index(PmObject *const *items, Pm_ssize_t n, const PmCallArgs *a)
+{
+    long long bound[2] = {0, n};
+    for (int i = 1; i < a->nargs; i++) {
+        if (!PmLong_Check(a->args[i])) {
+            PmErr_SetString(PmExc_TypeError, "slice indices must be integers or have an __index__ method");
+            return -2;
+        }
+        bound[i - 1] = PmLong_AsLongLong(a->args[i]);
+        if (bound[i - 1] < 0 && (bound[i - 1] += n) < 0)
+            bound[i - 1] = 0;
+    }
+    return _PmSequence_Find(items, n, a->args[0], (Pm_ssize_t)bound[0],
+                            bound[1] < n ? (Pm_ssize_t)bound[1] : n, NULL);
+}
+
+static PmObject *tuple_index(PmObject *self, const PmCallArgs *a)
+{
+    Pm_ssize_t i = _PmSequence_Index(((PmTupleObject *)self)->ob_item, Pm_SIZE(self), a);
+    if (i == -1)
+        PmErr_SetString(PmExc_ValueError, "tuple.index(x): x not in tuple");
+    return i < 0 ? NULL : PmLong_FromLongLong(i);
+}
+
+static PmObject *tuple_count(PmObject *self, const PmCallArgs *a)
+{
+    Pm_ssize_t n;
+    if (_PmSequence_Find(((PmTupleObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0, Pm_SIZE(self), &n) == -2)
+        return NULL;
+    return PmLong_FromLongLong(n);
+}
+
+const PmMethodDef _PmTuple_Methods[] = {
+    {"count", tuple_count, 1, 1, NULL},
+    {"index", tuple_index, 1, 3, NULL},
+    {NULL},
 };
