@@ -5,7 +5,8 @@
 # usage: grader/scenarios/check.sh PMRUN [DIR...]
 #   PMRUN  the pmrun program to test (e.g. build/rel/ref/bin/pmrun)
 #   DIR    folders holding NAME.py + NAME.out pairs
-#          (default: every grader/scenarios/*/ folder and examples/)
+#          (default: every grader/scenarios/*/ folder, examples/ and
+#          tests/subset/, the Python subset's own scenarios, not graded)
 #
 # A scenario passes when `PMRUN FILE` exits with status 0 (pmrun fails when
 # the run raised an error or left objects or references behind), prints
@@ -52,7 +53,7 @@ done
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo" || exit 2
 if [ ${#dirs[@]} -eq 0 ]; then
-    for d in grader/scenarios/*/ examples/; do
+    for d in grader/scenarios/*/ examples/ tests/subset/; do
         [ -d "$d" ] && dirs+=("$repo/${d%/}")
     done
 fi
