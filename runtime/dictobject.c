@@ -623,36 +623,31 @@ int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject 
 
 /* ---- the methods a scenario calls (CPython's dict_methods) ------------------ */
 
-static PmObject *dict_keys(PmObject *self, const PmCallArgs *a)
+static PmObject *dict_keys(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
-    (void)a;
     return view_new(self, VIEW_KEYS);
 }
 
-static PmObject *dict_values(PmObject *self, const PmCallArgs *a)
+static PmObject *dict_values(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
-    (void)a;
     return view_new(self, VIEW_VALUES);
 }
 
-static PmObject *dict_items(PmObject *self, const PmCallArgs *a)
+static PmObject *dict_items(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
-    (void)a;
     return view_new(self, VIEW_ITEMS);
 }
 
-static PmObject *dict_clear(PmObject *self, const PmCallArgs *a)
+static PmObject *dict_clear(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
-    (void)a;
     if (PmDict_Clear(self) < 0)
         return NULL;
     Pm_RETURN_NONE;
 }
 
-static PmObject *dict_copy(PmObject *self, const PmCallArgs *a)
+static PmObject *dict_copy(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
     PmObject *d = PmDict_New();
-    (void)a;
     if (d != NULL && _PmDict_Update(d, self, NULL, NULL, 0) < 0)
         Pm_CLEAR(d);
     return d;

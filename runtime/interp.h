@@ -18,6 +18,10 @@ typedef struct {
  * of memory. */
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strdup(Arena *a, const char *s, size_t n);
+/* Room for one more item in *arr, an array of n items of this size from
+ * the arena (moved to twice the room when n is 0 or a power of two).  0 if
+ * out of memory. */
+int arena_grow(Arena *a, void *arr, int n, size_t size);
 void arena_free(Arena *a);
 
 /* ---- tokens (interp_lexer.c) ---- */
@@ -155,8 +159,9 @@ typedef struct {
     const char *source;
     FILE *out, *err;
     PmObject *globals;        /* the module's namespace, a dict */
+    Arena *arena;             /* the tree's, also holding the array consts */
     PmObject **consts;        /* the module's constants, each held once */
-    int nconsts, aconsts;
+    int nconsts;
     long lines_printed;
     long stop_after;
     int stop_requested;       /* print() reached stop_after lines */
@@ -181,11 +186,6 @@ PmObject *interp_call(PmObject *callable, const PmCallArgs *a);
 PmObject *interp_call_method(PmObject *self, const char *name, const PmCallArgs *a, int *handled);
 PmObject *interp_getattr(PmObject *obj, const char *name);
 int interp_contains(PmObject *container, PmObject *item); /* 1/0, -1 on error */
-/* Does an exception of this kind match `except cls` (a class or a tuple of
- * classes)?  1/0, -1 (with TypeError) if cls is not an exception class. */
-int interp_exception_matches(PmObject *cls, int kind);
-/* An exception object (for `except ... as e`). */
-PmObject *interp_exception_new(int kind, const char *message);
 /* Raise NotImplementedError, which the evaluator reports as "not supported
  * in pymemlab's Python subset: <what>"; returns NULL. */
 PmObject *interp_unsupported(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -78,7 +78,10 @@ static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *sel
                          m->ml_name, n < min ? min : max, (n < min ? min : max) == 1 ? "" : "s", n);
         return NULL;
     }
-    for (int i = 0; kws != NULL && strcmp(kws, "*") != 0 && i < a.nkw; i++) {
+    int nwords = kws != NULL && strcmp(kws, "*") != 0;
+    for (const char *p = kws; nwords && *p; p++)
+        nwords += *p == ' ';
+    for (int i = 0; nwords && i < a.nkw; i++) {
         size_t len = strlen(a.kwnames[i]);
         int k = 0, found = 0;
         for (const char *p = kws; *p && !found; k += !found) {
@@ -86,9 +89,6 @@ static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *sel
             found = w == len && strncmp(p, a.kwnames[i], len) == 0;
             p += w + (p[w] == ' ');
         }
-        int nwords = 1;
-        for (const char *p = kws; *p; p++)
-            nwords += *p == ' ';
         if (!found) {
             PmErr_Format(PmExc_TypeError, "'%s' is an invalid keyword argument for %s()", a.kwnames[i], m->ml_name);
             return NULL;
@@ -101,117 +101,6 @@ static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *sel
         a.kw[k] = a.kwvalues[i];
     }
     return m->ml_meth(self, &a);
-}
-
-/* ---- exceptions: the classes of the runtime's errors, and their objects ------- */
-
-/* The classes: one per PmExcKind, then the bases a scenario can name. */
-enum { X_LOOKUP = PmExc_AssertionError + 1, X_ARITHMETIC, X_EXCEPTION, X_BASE, X_COUNT };
-
-static const struct {
-    const char *name;
-    int base;
-} exc_classes[X_COUNT] = {
-    [PmExc_TypeError] = {"TypeError", X_EXCEPTION},
-    [PmExc_ValueError] = {"ValueError", X_EXCEPTION},
-    [PmExc_IndexError] = {"IndexError", X_LOOKUP},
-    [PmExc_KeyError] = {"KeyError", X_LOOKUP},
-    [PmExc_NameError] = {"NameError", X_EXCEPTION},
-    [PmExc_AttributeError] = {"AttributeError", X_EXCEPTION},
-    [PmExc_ZeroDivisionError] = {"ZeroDivisionError", X_ARITHMETIC},
-    [PmExc_OverflowError] = {"OverflowError", X_ARITHMETIC},
-    [PmExc_MemoryError] = {"MemoryError", X_EXCEPTION},
-    [PmExc_RuntimeError] = {"RuntimeError", X_EXCEPTION},
-    [PmExc_RecursionError] = {"RecursionError", PmExc_RuntimeError},
-    [PmExc_AssertionError] = {"AssertionError", X_EXCEPTION},
-    [X_LOOKUP] = {"LookupError", X_EXCEPTION},
-    [X_ARITHMETIC] = {"ArithmeticError", X_EXCEPTION},
-    [X_EXCEPTION] = {"Exception", X_BASE},
-    [X_BASE] = {"BaseException", 0},
-};
-
-static PmTypeObject exc_types[X_COUNT];
-
-typedef struct {
-    PmObject_HEAD
-    PmObject *message; /* str(e) */
-} PmExceptionObject;
-
-static void exc_dealloc(PmObject *op)
-{
-    PmObject_GC_UnTrack(op);
-    Pm_CLEAR(((PmExceptionObject *)op)->message);
-    Pm_TYPE(op)->tp_free(op);
-}
-
-static int exc_traverse(PmObject *op, visitproc visit, void *arg)
-{
-    return visit(((PmExceptionObject *)op)->message, arg);
-}
-
-static PmObject *exc_str(PmObject *op)
-{
-    return Pm_NewRef(((PmExceptionObject *)op)->message);
-}
-
-/* KeyError('a'): a KeyError's message is already the repr of its key. */
-static PmObject *exc_repr(PmObject *op)
-{
-    PmObject *msg = ((PmExceptionObject *)op)->message;
-    PmBuf b;
-    _PmBuf_Init(&b);
-    _PmBuf_Printf(&b, "%s(", type_name(op));
-    if (Pm_IS_TYPE(op, &exc_types[PmExc_KeyError]))
-        _PmBuf_Append(&b, PmUnicode_AsUTF8(msg), (size_t)Pm_SIZE(msg));
-    else if (Pm_SIZE(msg) > 0)
-        _PmUnicode_AppendRepr(&b, PmUnicode_AsUTF8(msg), Pm_SIZE(msg));
-    _PmBuf_Puts(&b, ")");
-    return _PmBuf_Finish(&b);
-}
-
-static PmTypeObject *exc_type(int i)
-{
-    PmTypeObject *tp = &exc_types[i];
-    if (tp->tp_name == NULL)
-        *tp = (PmTypeObject){_PmType_HEAD_INIT, .tp_name = exc_classes[i].name,
-                             .tp_basicsize = sizeof(PmExceptionObject), .tp_dealloc = exc_dealloc,
-                             .tp_repr = exc_repr, .tp_str = exc_str, .tp_hash = _Pm_HashPointer,
-                             .tp_flags = Pm_TPFLAGS_HAVE_GC, .tp_traverse = exc_traverse,
-                             .tp_free = PmObject_GC_Del};
-    return tp;
-}
-
-PmObject *interp_exception_new(int kind, const char *message)
-{
-    PmExceptionObject *e = PmObject_GC_New(PmExceptionObject, exc_type(kind));
-    if (e == NULL)
-        return NULL;
-    if ((e->message = PmUnicode_FromString(message)) == NULL) {
-        Pm_TYPE(e)->tp_free(e);
-        return NULL;
-    }
-    PmObject_GC_Track(e);
-    return (PmObject *)e;
-}
-
-int interp_exception_matches(PmObject *cls, int kind)
-{
-    if (PmTuple_Check(cls)) {
-        for (Pm_ssize_t i = 0; i < Pm_SIZE(cls); i++) {
-            int r = interp_exception_matches(PmTuple_GET_ITEM(cls, i), kind);
-            if (r != 0)
-                return r;
-        }
-        return 0;
-    }
-    if (!PmType_Check(cls) || (PmTypeObject *)cls < exc_types || (PmTypeObject *)cls >= exc_types + X_COUNT) {
-        PmErr_SetString(PmExc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
-        return -1;
-    }
-    for (int k = kind; k != 0; k = exc_classes[k].base)
-        if ((PmTypeObject *)cls == &exc_types[k])
-            return 1;
-    return cls == (PmObject *)&exc_types[X_BASE];
 }
 
 /* ---- built-in function and module objects ------------------------------------ */
@@ -268,10 +157,9 @@ static void write_out(const char *s, size_t n)
         st->stop_requested = 1;
 }
 
-static PmObject *builtin_print(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_print(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     static const char *const names[] = {"sep", "end"};
-    (void)self;
     if (a->kw[2] != NULL && a->kw[2] != Pm_None)
         return interp_unsupported("print(file=...)");
     for (int i = 0; i < 2; i++) {
@@ -308,29 +196,25 @@ static PmObject *builtin_print(PmObject *self, const PmCallArgs *a)
     Pm_RETURN_NONE;
 }
 
-static PmObject *builtin_len(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_len(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     Pm_ssize_t n = PmObject_Length(a->args[0]);
     return n < 0 ? NULL : PmLong_FromLongLong(n);
 }
 
-static PmObject *builtin_repr(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_repr(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     return PmObject_Repr(a->args[0]);
 }
 
-static PmObject *builtin_id(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_id(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     return PmLong_FromLongLong((long long)(uintptr_t)a->args[0]);
 }
 
 /* sorted(iterable, /, *, key=None, reverse=False) */
-static PmObject *builtin_sorted(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_sorted(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     if (check_positional("sorted", a->nargs, 1, 1) < 0)
         return NULL;
     PmObject *list = PmList_New(0);
@@ -385,22 +269,19 @@ static PmObject *min_max(const PmCallArgs *a, int op, const char *name)
     return best;
 }
 
-static PmObject *builtin_min(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_min(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     return min_max(a, Pm_LT, "min");
 }
 
-static PmObject *builtin_max(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_max(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     return min_max(a, Pm_GT, "max");
 }
 
 /* sum(iterable, /, start=0) */
-static PmObject *builtin_sum(PmObject *self, const PmCallArgs *a)
+static PmObject *builtin_sum(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     PmObject *start = a->nargs > 1 ? a->args[1] : a->kw[0], *it, *x;
     if (start != NULL && PmUnicode_Check(start)) {
         PmErr_SetString(PmExc_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
@@ -443,10 +324,9 @@ static PmObject *generation_arg(const PmCallArgs *a, long long *gen)
     return Pm_None;
 }
 
-static PmObject *gc_collect(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_collect(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     long long gen = 2;
-    (void)self;
     if (generation_arg(a, &gen) == NULL)
         return NULL;
     if (gen < 0 || gen > 2) {
@@ -456,10 +336,9 @@ static PmObject *gc_collect(PmObject *self, const PmCallArgs *a)
     return PmLong_FromLongLong(PmGC_CollectGeneration((int)gen));
 }
 
-static PmObject *gc_get_objects(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_get_objects(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     long long gen = -1;
-    (void)self;
     if (generation_arg(a, &gen) == NULL)
         return NULL;
     if (gen >= PmGC_NUM_GENERATIONS) {
@@ -484,27 +363,24 @@ static PmObject *tuple_of_3(long long a, long long b, long long c)
     return t;
 }
 
-static PmObject *gc_get_count(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_get_count(PmObject *Pm_UNUSED(self), const PmCallArgs *Pm_UNUSED(a))
 {
     Pm_ssize_t c[PmGC_NUM_GENERATIONS];
-    (void)self, (void)a;
     PmGC_GetCount(c);
     return tuple_of_3(c[0], c[1], c[2]);
 }
 
-static PmObject *gc_get_threshold(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_get_threshold(PmObject *Pm_UNUSED(self), const PmCallArgs *Pm_UNUSED(a))
 {
     int t[PmGC_NUM_GENERATIONS];
-    (void)self, (void)a;
     PmGC_GetThreshold(t);
     return tuple_of_3(t[0], t[1], t[2]);
 }
 
-static PmObject *gc_set_threshold(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_set_threshold(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     int t[PmGC_NUM_GENERATIONS];
     long long v;
-    (void)self;
     for (int i = 0; i < a->nargs; i++) {
         if (as_int(a->args[i], &v) < 0)
             return NULL;
@@ -514,30 +390,19 @@ static PmObject *gc_set_threshold(PmObject *self, const PmCallArgs *a)
     Pm_RETURN_NONE;
 }
 
-/* enable, disable, freeze, unfreeze: no arguments, no result. */
-#define GC_ACTION(name, call)                                          \
-    static PmObject *name(PmObject *self, const PmCallArgs *a)         \
-    {                                                                  \
-        (void)self, (void)a;                                           \
-        call;                                                          \
-        Pm_RETURN_NONE;                                                \
+/* The functions without arguments that only call pm_gc.h. */
+#define GC_FUNCTION(name, result)                                                 \
+    static PmObject *name(PmObject *Pm_UNUSED(self), const PmCallArgs *Pm_UNUSED(a)) \
+    {                                                                             \
+        return result;                                                            \
     }
-GC_ACTION(gc_enable, PmGC_Enable())
-GC_ACTION(gc_disable, PmGC_Disable())
-GC_ACTION(gc_freeze, PmGC_Freeze())
-GC_ACTION(gc_unfreeze, PmGC_Unfreeze())
-
-static PmObject *gc_isenabled(PmObject *self, const PmCallArgs *a)
-{
-    (void)self, (void)a;
-    return PmBool_FromLong(PmGC_IsEnabled());
-}
-
-static PmObject *gc_get_freeze_count(PmObject *self, const PmCallArgs *a)
-{
-    (void)self, (void)a;
-    return PmLong_FromLongLong(PmGC_GetFreezeCount());
-}
+GC_FUNCTION(gc_enable, (PmGC_Enable(), Pm_NewRef(Pm_None)))
+GC_FUNCTION(gc_disable, (PmGC_Disable(), Pm_NewRef(Pm_None)))
+GC_FUNCTION(gc_freeze, (PmGC_Freeze(), Pm_NewRef(Pm_None)))
+GC_FUNCTION(gc_unfreeze, (PmGC_Unfreeze(), Pm_NewRef(Pm_None)))
+GC_FUNCTION(gc_isenabled, PmBool_FromLong(PmGC_IsEnabled()))
+GC_FUNCTION(gc_get_freeze_count, PmLong_FromLongLong(PmGC_GetFreezeCount()))
+GC_FUNCTION(gc_get_debug, PmLong_FromLongLong(interp_current->gc_debug))
 
 /* Static types have no GC header; heap types do. */
 static int is_gc(PmObject *o)
@@ -545,18 +410,16 @@ static int is_gc(PmObject *o)
     return PmType_Check(o) ? PmType_HasFeature((PmTypeObject *)o, Pm_TPFLAGS_HEAPTYPE) : _PmObject_IS_GC(o);
 }
 
-static PmObject *gc_is_tracked(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_is_tracked(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     return PmBool_FromLong(is_gc(a->args[0]) && PmObject_GC_IsTracked(a->args[0]));
 }
 
-static PmObject *gc_get_stats(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_get_stats(PmObject *Pm_UNUSED(self), const PmCallArgs *Pm_UNUSED(a))
 {
     static const char *const keys[3] = {"collections", "collected", "uncollectable"};
     PmGC_GenerationStats stats[PmGC_NUM_GENERATIONS];
     PmObject *list = PmList_New(0);
-    (void)self, (void)a;
     PmGC_GetStats(stats);
     for (int g = 0; list != NULL && g < PmGC_NUM_GENERATIONS; g++) {
         const Pm_ssize_t values[3] = {stats[g].collections, stats[g].collected, stats[g].uncollectable};
@@ -580,10 +443,9 @@ static int append_referent(PmObject *op, void *list)
 }
 
 /* gc.get_referents(*objs): what the tp_traverse of each GC object visits. */
-static PmObject *gc_get_referents(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_get_referents(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     PmObject *list = PmList_New(0);
-    (void)self;
     for (int i = 0; list != NULL && i < a->nargs; i++) {
         traverseproc traverse = Pm_TYPE(a->args[i])->tp_traverse;
         if (is_gc(a->args[i]) && traverse != NULL && traverse(a->args[i], append_referent, list) != 0)
@@ -603,10 +465,9 @@ static int refers_to(PmObject *op, void *args)
 
 /* gc.get_referrers(*objs): every tracked object whose tp_traverse visits
  * one of objs, generation 0 first, as CPython walks its lists. */
-static PmObject *gc_get_referrers(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_get_referrers(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     PmObject *result = PmList_New(0), *all = NULL;
-    (void)self;
     for (int g = 0; result != NULL && g < PmGC_NUM_GENERATIONS; g++) {
         if ((all = PmGC_GetObjects(g)) == NULL) {
             Pm_CLEAR(result);
@@ -624,21 +485,14 @@ static PmObject *gc_get_referrers(PmObject *self, const PmCallArgs *a)
     return result;
 }
 
-static PmObject *gc_get_debug(PmObject *self, const PmCallArgs *a)
-{
-    (void)self, (void)a;
-    return PmLong_FromLongLong(interp_current->gc_debug);
-}
-
 enum { DEBUG_STATS = 1, DEBUG_COLLECTABLE = 2, DEBUG_UNCOLLECTABLE = 4, DEBUG_SAVEALL = 32 };
 
 /* The flags are kept for get_debug; what they ask CPython's collector to
  * print goes to stderr, which scenarios do not compare, and SAVEALL (keep
  * garbage in gc.garbage) has no counterpart in the collector here. */
-static PmObject *gc_set_debug(PmObject *self, const PmCallArgs *a)
+static PmObject *gc_set_debug(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     long long flags;
-    (void)self;
     if (as_int(a->args[0], &flags) < 0)
         return NULL;
     if (flags & DEBUG_SAVEALL)
@@ -647,9 +501,8 @@ static PmObject *gc_set_debug(PmObject *self, const PmCallArgs *a)
     Pm_RETURN_NONE;
 }
 
-static PmObject *sys_getrefcount(PmObject *self, const PmCallArgs *a)
+static PmObject *sys_getrefcount(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
-    (void)self;
     /* The argument is one of the references counted: the caller holds it. */
     return PmLong_FromLongLong(Pm_REFCNT(a->args[0]));
 }
@@ -773,9 +626,8 @@ PmObject *interp_builtin_lookup(const char *name)
     for (PmTypeObject *const *t = builtin_types; *t != NULL; t++)
         if (strcmp(name, (*t)->tp_name) == 0)
             return Pm_NewRef((PmObject *)*t);
-    for (int i = 1; i < X_COUNT; i++)
-        if (exc_classes[i].name != NULL && strcmp(name, exc_classes[i].name) == 0)
-            return Pm_NewRef((PmObject *)exc_type(i));
+    if (_PmExc_Lookup(name) != NULL)
+        return Pm_NewRef(_PmExc_Lookup(name));
     return def != NULL ? get_function(def, NULL) : NULL;
 }
 

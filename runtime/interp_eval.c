@@ -38,6 +38,7 @@
  *   - tracebacks show the source line but not CPython 3.11's ^^^ markers,
  *     and compile-time SyntaxWarnings are not printed.
  */
+#define _POSIX_C_SOURCE 200809L /* getdelim */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -78,11 +79,9 @@ static int same_constant(PmObject *a, Expr *e)
  * a new one that the module holds.  0 or -1. */
 static int bind_constant(InterpState *st, Expr *e)
 {
-    switch (e->ckind) {
-    case C_NONE: e->constant = Pm_None; return 0;
-    case C_TRUE: e->constant = Pm_True; return 0;
-    case C_FALSE: e->constant = Pm_False; return 0;
-    default: break;
+    if (e->ckind == C_NONE || e->ckind == C_TRUE || e->ckind == C_FALSE) {
+        e->constant = e->ckind == C_NONE ? Pm_None : e->ckind == C_TRUE ? Pm_True : Pm_False;
+        return 0;
     }
     if (e->ckind == C_TUPLE)
         for (int i = 0; i < e->nitems; i++)
@@ -106,19 +105,12 @@ static int bind_constant(InterpState *st, Expr *e)
         for (int i = 0; obj != NULL && i < e->nitems; i++)
             PmTuple_SET_ITEM(obj, i, Pm_NewRef(e->items[i]->constant));
     }
+    if (obj != NULL && !arena_grow(st->arena, &st->consts, st->nconsts, sizeof *st->consts)) {
+        Pm_DECREF(obj);
+        obj = PmErr_NoMemory();
+    }
     if (obj == NULL)
         return -1;
-    if (st->nconsts == st->aconsts) {
-        int n = st->aconsts ? st->aconsts * 2 : 16;
-        PmObject **c = realloc(st->consts, (size_t)n * sizeof *c);
-        if (c == NULL) {
-            Pm_DECREF(obj);
-            PmErr_NoMemory();
-            return -1;
-        }
-        st->consts = c;
-        st->aconsts = n;
-    }
     st->consts[st->nconsts++] = obj;
     e->constant = obj;
     return 0;
@@ -703,7 +695,7 @@ static int exec_try(InterpState *st, Stmt *s, int *last_line)
     for (int i = 0; i < s->nhandlers; i++) {
         Stmt *h = s->handlers[i];
         PmObject *cls = h->ntargets ? eval(st, h->targets[0]) : NULL, *e;
-        int m = cls != NULL ? interp_exception_matches(cls, kind) : !h->ntargets;
+        int m = cls != NULL ? _PmErr_GivenExceptionMatches(cls, kind) : !h->ntargets;
         Pm_XDECREF(cls);
         if (m < 0 || (cls == NULL && h->ntargets))
             return X_ERROR;
@@ -713,7 +705,7 @@ static int exec_try(InterpState *st, Stmt *s, int *last_line)
         if (h->nnames == 0)
             return exec_block(st, h->body, last_line);
         PmObject *name = PmUnicode_InternFromString(h->names[0]);
-        if (name == NULL || (e = interp_exception_new(kind, msg)) == NULL)
+        if (name == NULL || (e = _PmErr_NewException(kind, msg)) == NULL)
             return X_ERROR;
         rc = PmDict_SetItem(st->globals, name, e) < 0 ? X_ERROR : exec_block(st, h->body, last_line);
         Pm_DECREF(e);
@@ -777,15 +769,12 @@ static int exec_stmt(InterpState *st, Stmt *s, int *last_line)
     case S_ASSERT:
         if ((t = truth_of(st, s->value)) != 0)
             return t < 0 ? X_ERROR : X_OK;
-        if (s->ntargets > 0 && (v = eval(st, s->targets[0])) != NULL) {
-            PmObject *m = PmObject_Str(v);
-            if (m != NULL)
-                PmErr_SetString(PmExc_AssertionError, PmUnicode_AsUTF8(m));
-            Pm_XDECREF(m);
-            Pm_DECREF(v);
-        } else if (s->ntargets == 0) {
-            PmErr_SetString(PmExc_AssertionError, "");
-        }
+        v = s->ntargets > 0 ? eval(st, s->targets[0]) : PmUnicode_FromString("");
+        PmObject *m = v != NULL ? PmObject_Str(v) : NULL;
+        if (m != NULL)
+            PmErr_SetString(PmExc_AssertionError, PmUnicode_AsUTF8(m));
+        Pm_XDECREF(m);
+        Pm_XDECREF(v);
         return X_ERROR;
     case S_TRY:
         return exec_try(st, s, last_line);
@@ -892,8 +881,8 @@ PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOp
         .heap_svg = opt->heap_svg,
         .heap_dot = opt->heap_dot,
     };
-
     Arena arena = {0};
+    st.arena = &arena;
     Stmt *code = interp_parse(source, &arena, &perr);
     if (perr.kind != ERR_NONE) {
         arena_free(&arena);
@@ -933,10 +922,9 @@ PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOp
     res->lines_printed = st.lines_printed;
     res->last_line = rc == X_ERROR ? st.error_line : last_line;
 
-    arena_free(&arena);
     for (int i = 0; i < st.nconsts; i++)
         Pm_DECREF(st.consts[i]);
-    free(st.consts);
+    arena_free(&arena);
     interp_builtins_fini();
     if (st.globals != NULL) {
         if (opt->keep_globals)
@@ -953,38 +941,24 @@ PmRunStatus PmRun_File(const char *path, const PmRunOptions *opt, PmRunResult *r
     PmRunResult dummy;
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
+    /* up to the first NUL byte, which a source file must not contain */
+    ssize_t n = f != NULL ? getdelim(&buf, &cap, '\0', f) : -1;
+    const char *why = f == NULL ? strerror(errno) : ferror(f) ? "read error"
+                    : n > 0 && buf[n - 1] == '\0' ? "it contains NUL bytes" : NULL;
+    PmRunStatus status = PmRun_IOError;
     if (res == NULL)
         res = &dummy;
     memset(res, 0, sizeof *res);
-    if (f != NULL) {
-        for (;;) {
-            if (n + 4096 + 1 > cap) {
-                char *nb = realloc(buf, cap = cap ? cap * 2 : 8192);
-                if (nb == NULL)
-                    break;
-                buf = nb;
-            }
-            size_t got = fread(buf + n, 1, cap - n - 1, f);
-            n += got;
-            if (got == 0)
-                break;
-        }
+    if (why == NULL) {
+        status = PmRun_String(path, n > 0 ? buf : "", opt, res);
+    } else {
+        snprintf(res->message, sizeof res->message, "%s: cannot read the file (%s)", path, why);
+        fprintf(opt && opt->err ? opt->err : stderr, "pmlab: %s\n", res->message);
+        res->status = status;
     }
-    if (f == NULL || ferror(f) || buf == NULL || memchr(buf, '\0', n) != NULL) {
-        FILE *err = opt && opt->err ? opt->err : stderr;
-        snprintf(res->message, sizeof res->message, "%s: cannot read the file (%s)", path,
-                 f == NULL ? strerror(errno) : buf && memchr(buf, '\0', n) ? "it contains NUL bytes" : "read error");
-        fprintf(err, "pmlab: %s\n", res->message);
-        if (f != NULL)
-            fclose(f);
-        free(buf);
-        res->status = PmRun_IOError;
-        return PmRun_IOError;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    PmRunStatus status = PmRun_String(path, buf, opt, res);
+    if (f != NULL)
+        fclose(f);
     free(buf);
     return status;
 }

@@ -47,6 +47,18 @@ char *arena_strdup(Arena *a, const char *s, size_t n)
     return d;
 }
 
+int arena_grow(Arena *a, void *arr, int n, size_t size)
+{
+    if (n & (n - 1))
+        return 1;
+    void *na = arena_alloc(a, (size_t)(n ? 2 * n : 1) * size);
+    if (na != NULL && n > 0)
+        memcpy(na, *(void **)arr, (size_t)n * size);
+    if (na != NULL)
+        *(void **)arr = na;
+    return na != NULL;
+}
+
 void arena_free(Arena *a)
 {
     while (a->head != NULL) {
@@ -67,20 +79,22 @@ typedef struct {
     InterpError *err;
 } Lexer;
 
-static void lex_error(Lexer *lx, InterpErrKind kind, const char *exc, const char *fmt, ...)
+/* Record the first error (exc: the exception CPython raises); returns -1. */
+static int lex_error(Lexer *lx, InterpErrKind kind, const char *exc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void lex_error(Lexer *lx, InterpErrKind kind, const char *exc, const char *fmt, ...)
+static int lex_error(Lexer *lx, InterpErrKind kind, const char *exc, const char *fmt, ...)
 {
     va_list ap;
     if (lx->err->kind != ERR_NONE)
-        return;
+        return -1;
     lx->err->kind = kind;
     lx->err->line = lx->line;
     lx->err->exc = exc;
     va_start(ap, fmt);
     vsnprintf(lx->err->what, sizeof lx->err->what, fmt, ap);
     va_end(ap);
+    return -1;
 }
 
 static Token *push(Lexer *lx, TokKind kind)
@@ -105,82 +119,51 @@ static Token *push(Lexer *lx, TokKind kind)
 /* Append the UTF-8 encoding of code point cp to buf. */
 static size_t put_utf8(char *buf, unsigned long cp)
 {
-    if (cp < 0x80) {
-        buf[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        buf[0] = (char)(0xC0 | (cp >> 6));
-        buf[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        buf[0] = (char)(0xE0 | (cp >> 12));
-        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (cp >> 18));
-    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    static const unsigned char lead[] = {0, 0, 0xC0, 0xE0, 0xF0};
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (size_t i = n; i-- > 1; cp >>= 6)
+        buf[i] = (char)(0x80 | (cp & 0x3F));
+    buf[0] = (char)(lead[n] | cp);
+    return n;
 }
 
 static int hexval(int c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    static const char digits[] = "0123456789abcdef";
+    const char *d = c != 0 ? strchr(digits, tolower(c)) : NULL;
+    return d != NULL ? (int)(d - digits) : -1;
 }
 
 /* Read a string literal whose opening quote is at lx->p; raw strings keep
- * their backslashes.  Decodes escapes into a new STRING token. */
+ * their backslashes.  Decodes escapes into a new STRING token (never
+ * longer than the literal, so the rest of the source bounds it). */
 static int lex_string(Lexer *lx, int raw)
 {
-    char q = *lx->p;
-    int triple = lx->p[1] == q && lx->p[2] == q;
-    int start_line = lx->line;
-    lx->p += triple ? 3 : 1;
-    size_t cap = 64, n = 0;
-    char *buf = malloc(cap);
+    static const char simple[] = "\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
+    char q = *lx->p, *buf = malloc(strlen(lx->p) + 1);
+    int triple = lx->p[1] == q && lx->p[2] == q, start_line = lx->line, r = 0;
+    size_t n = 0;
     if (buf == NULL)
-        return -1;
-    for (;;) {
+        return lex_error(lx, ERR_SYNTAX, "MemoryError", "out of memory");
+    for (lx->p += triple ? 3 : 1; r == 0;) {
         char c = *lx->p;
-        if (n + 8 >= cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (nb == NULL) {
-                free(buf);
-                return -1;
-            }
-            buf = nb;
-        }
         if (c == '\0' || (c == '\n' && !triple)) {
             lx->line = start_line;
-            lex_error(lx, ERR_SYNTAX, "SyntaxError", triple ? "unterminated triple-quoted string literal"
-                                                            : "unterminated string literal");
-            free(buf);
-            return -1;
+            r = lex_error(lx, ERR_SYNTAX, "SyntaxError", triple ? "unterminated triple-quoted string literal"
+                                                                : "unterminated string literal");
+            break;
         }
         if (c == q && (!triple || (lx->p[1] == q && lx->p[2] == q))) {
             lx->p += triple ? 3 : 1;
             break;
         }
-        if (c == '\n')
-            lx->line++;
+        lx->line += c == '\n';
         if (c != '\\' || raw) {
             if (c == '\\' && lx->p[1] != '\0') {
                 /* a raw string still cannot end in an escaped quote */
                 buf[n++] = c;
-                lx->p++;
-                c = *lx->p;
-                if (c == '\n')
-                    lx->line++;
+                c = *++lx->p;
+                lx->line += c == '\n';
             }
             buf[n++] = c;
             lx->p++;
@@ -188,62 +171,46 @@ static int lex_string(Lexer *lx, int raw)
         }
         c = lx->p[1];
         lx->p += 2;
-        static const char simple[] = "\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
         const char *esc = c != '\0' ? strchr(simple, c) : NULL;
         if (esc != NULL && (esc - simple) % 2 == 0) {
             buf[n++] = esc[1];
-            continue;
-        }
-        switch (c) {
-        case '\n': lx->line++; break;
-        case 'x': case 'u': case 'U': {
+        } else if (c == 'x' || c == 'u' || c == 'U') {
             int digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
             unsigned long cp = 0;
-            for (int i = 0; i < digits; i++) {
-                int h = hexval(lx->p[i]);
-                if (h < 0) {
-                    lex_error(lx, ERR_SYNTAX, "SyntaxError", "truncated \\%c escape in a string literal", c);
-                    free(buf);
-                    return -1;
-                }
-                cp = cp * 16 + (unsigned long)h;
-            }
+            for (int i = 0; i < digits && r == 0; i++)
+                if (hexval(lx->p[i]) < 0)
+                    r = lex_error(lx, ERR_SYNTAX, "SyntaxError", "truncated \\%c escape in a string literal", c);
+                else
+                    cp = cp * 16 + (unsigned long)hexval(lx->p[i]);
+            if (r == 0 && cp > 0x10FFFF)
+                r = lex_error(lx, ERR_SYNTAX, "SyntaxError", "illegal Unicode character in a string literal");
             lx->p += digits;
-            if (cp > 0x10FFFF) {
-                lex_error(lx, ERR_SYNTAX, "SyntaxError", "illegal Unicode character in a string literal");
-                free(buf);
-                return -1;
-            }
+            n += r == 0 ? put_utf8(buf + n, cp) : 0;
+        } else if (c == 'N') {
+            r = lex_error(lx, ERR_UNSUPPORTED, NULL, "\\N{...} escapes in strings");
+        } else if (c >= '0' && c <= '7') {
+            unsigned long cp = (unsigned long)(c - '0');
+            for (int i = 0; i < 2 && *lx->p >= '0' && *lx->p <= '7'; i++)
+                cp = cp * 8 + (unsigned long)(*lx->p++ - '0');
             n += put_utf8(buf + n, cp);
-            break;
-        }
-        case 'N':
-            lex_error(lx, ERR_UNSUPPORTED, NULL, "\\N{...} escapes in strings");
-            free(buf);
-            return -1;
-        default:
-            if (c >= '0' && c <= '7') {
-                unsigned long cp = (unsigned long)(c - '0');
-                for (int i = 0; i < 2 && *lx->p >= '0' && *lx->p <= '7'; i++)
-                    cp = cp * 8 + (unsigned long)(*lx->p++ - '0');
-                n += put_utf8(buf + n, cp);
-            } else if (c == '\0') {
-                lx->p--;
-            } else {
-                /* unknown escapes keep their backslash, as in CPython */
-                buf[n++] = '\\';
-                buf[n++] = c;
-            }
+        } else if (c == '\n') {
+            lx->line++;
+        } else if (c == '\0') {
+            lx->p--;
+        } else {
+            /* unknown escapes keep their backslash, as in CPython */
+            buf[n++] = '\\';
+            buf[n++] = c;
         }
     }
-    Token *t = push(lx, T_STRING);
+    Token *t = r == 0 ? push(lx, T_STRING) : NULL;
     if (t != NULL) {
         t->line = start_line;
         t->text = arena_strdup(lx->arena, buf, n);
         t->len = n;
     }
     free(buf);
-    return 0;
+    return r;
 }
 
 /* Read an int literal: decimal, 0x, 0o, 0b, with underscores. */
@@ -251,12 +218,10 @@ static int lex_number(Lexer *lx)
 {
     const char *s = lx->p;
     int base = 10;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        base = 16, s += 2;
-    else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
-        base = 8, s += 2;
-    else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
-        base = 2, s += 2;
+    static const char prefixes[] = "xXoObB";
+    const char *prefix = s[0] == '0' && s[1] != '\0' ? strchr(prefixes, s[1]) : NULL;
+    if (prefix != NULL)
+        base = (int[]){16, 16, 8, 8, 2, 2}[prefix - prefixes], s += 2;
     unsigned long long v = 0;
     int overflow = 0, digits = 0;
     for (;; s++) {
@@ -272,18 +237,12 @@ static int lex_number(Lexer *lx)
         else
             v = v * (unsigned long long)base + (unsigned long long)d;
     }
-    if (*s == '.' || *s == 'e' || *s == 'E' || *s == 'j' || *s == 'J') {
-        lex_error(lx, ERR_UNSUPPORTED, NULL, "float and complex literals");
-        return -1;
-    }
-    if (isalnum((unsigned char)*s) || digits == 0) {
-        lex_error(lx, ERR_SYNTAX, "SyntaxError", "invalid decimal literal");
-        return -1;
-    }
-    if (overflow || v > (unsigned long long)LLONG_MAX) {
-        lex_error(lx, ERR_UNSUPPORTED, NULL, "int literals beyond 64 bits");
-        return -1;
-    }
+    if (*s != '\0' && strchr(".eEjJ", *s))
+        return lex_error(lx, ERR_UNSUPPORTED, NULL, "float and complex literals");
+    if (isalnum((unsigned char)*s) || digits == 0)
+        return lex_error(lx, ERR_SYNTAX, "SyntaxError", "invalid decimal literal");
+    if (overflow || v > (unsigned long long)LLONG_MAX)
+        return lex_error(lx, ERR_UNSUPPORTED, NULL, "int literals beyond 64 bits");
     Token *t = push(lx, T_INT);
     if (t == NULL)
         return -1;
@@ -413,25 +372,15 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
                 int raw = 0, bad = 0;
                 for (size_t i = 0; i < n; i++) {
                     char pc = (char)tolower((unsigned char)s[i]);
-                    if (pc == 'r')
-                        raw = 1;
-                    else if (pc == 'b' || pc == 'f')
-                        bad = pc;
-                    else if (pc != 'u')
-                        bad = '?';
+                    raw |= pc == 'r';
+                    bad = pc == 'b' || pc == 'f' ? pc : pc == 'r' || pc == 'u' ? bad : '?';
                 }
-                if (bad == 'b') {
-                    lex_error(&lx, ERR_UNSUPPORTED, NULL, "bytes literals");
-                    break;
-                }
-                if (bad == 'f') {
-                    lex_error(&lx, ERR_UNSUPPORTED, NULL, "f-strings");
-                    break;
-                }
-                if (!bad) {
+                if (bad == 'b' || bad == 'f')
+                    lex_error(&lx, ERR_UNSUPPORTED, NULL, bad == 'b' ? "bytes literals" : "f-strings");
+                else if (!bad)
                     lex_string(&lx, raw);
+                if (bad != '?')
                     continue;
-                }
             }
             Token *t = push(&lx, T_NAME);
             if (t != NULL)

@@ -146,21 +146,13 @@ static Stmt *new_stmt(Parser *ps, StmtKind kind, int line)
     return s;
 }
 
-/* Room for one more item in an arena array of n items (doubled when n is
- * 0 or a power of two).  0 after an error. */
+/* Room for one more item in an arena array of n items; 0 after an error. */
 static int grow(Parser *ps, void *arr, int n, size_t size)
 {
-    if (n & (n - 1))
+    if (arena_grow(ps->arena, arr, n, size))
         return 1;
-    void *na = arena_alloc(ps->arena, (size_t)(n ? 2 * n : 1) * size);
-    if (na == NULL) {
-        fail(ps, ERR_SYNTAX, "MemoryError", 0, "out of memory");
-        return 0;
-    }
-    if (n > 0)
-        memcpy(na, *(void **)arr, (size_t)n * size);
-    *(void **)arr = na;
-    return 1;
+    fail(ps, ERR_SYNTAX, "MemoryError", 0, "out of memory");
+    return 0;
 }
 
 #define PUSH(ps, arr, n, x)                              \

@@ -357,24 +357,21 @@ static PmObject *list_extend(PmObject *self, const PmCallArgs *a)
     return none_or_null(_PmList_Extend(self, a->args[0]));
 }
 
-static PmObject *list_clear(PmObject *self, const PmCallArgs *a)
+static PmObject *list_clear(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
-    (void)a;
     return none_or_null(_PmList_Clear(self));
 }
 
-static PmObject *list_copy(PmObject *self, const PmCallArgs *a)
+static PmObject *list_copy(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
     PmObject *l = PmList_New(0);
-    (void)a;
     if (l != NULL && _PmList_Extend(l, self) < 0)
         Pm_CLEAR(l);
     return l;
 }
 
-static PmObject *list_reverse(PmObject *self, const PmCallArgs *a)
+static PmObject *list_reverse(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 {
-    (void)a;
     reverse_items(((PmListObject *)self)->ob_item, Pm_SIZE(self));
     Pm_RETURN_NONE;
 }

@@ -168,6 +168,18 @@ int _PmDictView_Check(PmObject *op);
 extern PmTypeObject PmDictKeys_Type, PmDictValues_Type, PmDictItems_Type;
 PmObject *_PmDictView_Dict(PmObject *op);
 
+/* Exceptions as objects (exceptions.c): the class named name (a kind's,
+ * or a base: LookupError, ArithmeticError, Exception, BaseException;
+ * borrowed, NULL if none); does an exception of this kind match `except
+ * cls` (a class or a tuple of them; -1 with TypeError if cls is neither);
+ * a new exception object holding str(e). */
+PmObject *_PmExc_Lookup(const char *name);
+int _PmErr_GivenExceptionMatches(PmObject *cls, PmExcKind kind);
+PmObject *_PmErr_NewException(PmExcKind kind, const char *message);
+
+/* Mark a parameter a function must take but does not use (CPython's Py_UNUSED). */
+#define Pm_UNUSED(name) _unused_##name __attribute__((unused))
+
 extern const PmMethodDef _PmList_Methods[], _PmTuple_Methods[], _PmDict_Methods[];
 
 #endif /* PM_CORE_H */
