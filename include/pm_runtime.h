@@ -44,7 +44,9 @@ typedef enum {
 } PmExcKind;
 
 void PmErr_SetString(PmExcKind kind, const char *message);
-void PmErr_Format(PmExcKind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* PmErr_Format returns NULL, as CPython's PyErr_Format, so that a caller can
+ * `return PmErr_Format(...);`. */
+PmObject *PmErr_Format(PmExcKind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 PmObject *PmErr_NoMemory(void); /* sets MemoryError, returns NULL */
 int PmErr_Occurred(void);       /* the pending kind, 0 if none */
 const char *PmErr_Message(void); /* the pending message ("" if none) */

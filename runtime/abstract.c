@@ -122,7 +122,7 @@ int PmObject_DelItem(PmObject *op, PmObject *key)
         Pm_DECREF(item);
         return 0;
     }
-    PmErr_Format(PmExc_TypeError, "'%s' object doesn't support item deletion",
+    PmErr_Format(PmExc_TypeError, "'%s' object does not support item deletion",
                  Pm_TYPE(op)->tp_name);
     return -1;
 }

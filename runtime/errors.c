@@ -16,13 +16,14 @@ void PmErr_SetString(PmExcKind kind, const char *message)
     snprintf(pending_message, sizeof pending_message, "%s", message ? message : "");
 }
 
-void PmErr_Format(PmExcKind kind, const char *fmt, ...)
+PmObject *PmErr_Format(PmExcKind kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     pending_kind = kind;
     vsnprintf(pending_message, sizeof pending_message, fmt, ap);
     va_end(ap);
+    return NULL;
 }
 
 PmObject *PmErr_NoMemory(void)

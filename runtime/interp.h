@@ -24,6 +24,9 @@ char *arena_strdup(Arena *a, const char *s, size_t n);
 int arena_grow(Arena *a, void *arr, int n, size_t size);
 void arena_free(Arena *a);
 
+/* The position of name among the space-separated words ("sep end"), or -1. */
+int interp_word_index(const char *words, const char *name);
+
 /* ---- tokens (interp_lexer.c) ---- */
 typedef enum {
     T_EOF,

@@ -50,54 +50,48 @@ static int check_positional(const char *name, int n, int min, int max)
 
 /* ---- calling a PmMethodDef: CPython's argument checks and messages ---------- */
 
-static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *self, const PmCallArgs *in)
+/* Call m after CPython's checks of its arguments, with CPython's messages:
+ * METH_NOARGS and METH_O functions are named with their owner
+ * ("list.append() takes exactly one argument"), positional-only ones are
+ * not ("pop expected at most 1 argument"), and those taking keywords count
+ * them too ("collect() takes at most 1 argument (2 given)"). */
+static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *self,
+                          const PmCallArgs *in)
 {
     PmCallArgs a = *in;
     char fname[64];
-    int n = a.nargs, min = m->ml_min, max = m->ml_max;
-    const char *kws = m->ml_keywords;
-    snprintf(fname, sizeof fname, "%s%s%s", owner ? owner : "", owner ? "." : "", m->ml_name);
-    memset(a.kw, 0, sizeof a.kw);
-    if (kws == NULL && a.nkw > 0) {
-        PmErr_Format(PmExc_TypeError, "%s() takes no keyword arguments", fname);
-        return NULL;
-    }
-    if (kws == NULL && min == max && max <= 1 && n != max) { /* METH_NOARGS, METH_O */
-        PmErr_Format(PmExc_TypeError, max ? "%s() takes exactly one argument (%d given)"
-                                          : "%s() takes no arguments (%d given)", fname, n);
-        return NULL;
-    }
-    if ((kws == NULL || strcmp(kws, "*") == 0) && check_positional(m->ml_name, n, min, max) < 0)
-        return NULL;
-    if (kws != NULL && strcmp(kws, "*") != 0 && (n < min || (max >= 0 && n > max))) {
-        if (max == 0)
-            PmErr_Format(PmExc_TypeError, "%s() takes no positional arguments", m->ml_name);
-        else
-            PmErr_Format(PmExc_TypeError, n < min ? "%s() takes at least %d positional argument%s (%d given)"
-                                                  : "%s() takes at most %d argument%s (%d given)",
-                         m->ml_name, n < min ? min : max, (n < min ? min : max) == 1 ? "" : "s", n);
-        return NULL;
-    }
-    int nwords = kws != NULL && strcmp(kws, "*") != 0;
-    for (const char *p = kws; nwords && *p; p++)
+    const char *kws = m->ml_keywords, *name = m->ml_name;
+    int n = a.nargs, min = m->ml_min, max = m->ml_max, named = kws && strcmp(kws, "*") != 0;
+    int nwords = named, maxargs, k;
+    for (const char *p = kws; named && *p; p++)
         nwords += *p == ' ';
-    for (int i = 0; nwords && i < a.nkw; i++) {
-        size_t len = strlen(a.kwnames[i]);
-        int k = 0, found = 0;
-        for (const char *p = kws; *p && !found; k += !found) {
-            size_t w = strcspn(p, " ");
-            found = w == len && strncmp(p, a.kwnames[i], len) == 0;
-            p += w + (p[w] == ' ');
-        }
-        if (!found) {
-            PmErr_Format(PmExc_TypeError, "'%s' is an invalid keyword argument for %s()", a.kwnames[i], m->ml_name);
-            return NULL;
-        }
-        if (max >= 0 && max - nwords + k >= 0 && max - nwords + k < n) {
-            PmErr_Format(PmExc_TypeError, "argument for %s() given by name ('%s') and position (%d)", m->ml_name,
-                         a.kwnames[i], max - nwords + k + 1);
-            return NULL;
-        }
+    maxargs = max > nwords ? max : nwords;
+    snprintf(fname, sizeof fname, "%s%s%s", owner ? owner : "", owner ? "." : "", name);
+    memset(a.kw, 0, sizeof a.kw);
+    if (kws == NULL && a.nkw > 0)
+        return PmErr_Format(PmExc_TypeError, "%s() takes no keyword arguments", fname);
+    if (kws == NULL && min == max && max <= 1 && n != max)
+        return PmErr_Format(PmExc_TypeError, "%s() takes %s (%d given)", fname,
+                            max ? "exactly one argument" : "no arguments", n);
+    if (!named && check_positional(name, n, min, max) < 0)
+        return NULL;
+    if (named && max >= 0 && n + a.nkw > maxargs)
+        return PmErr_Format(PmExc_TypeError, "%s() takes at most %d %sargument%s (%d given)", name,
+                            maxargs, n ? "" : "keyword ", maxargs == 1 ? "" : "s", n + a.nkw);
+    if (named && max == 0 && n > 0)
+        return PmErr_Format(PmExc_TypeError, "%s() takes no positional arguments", name);
+    if (named && (n < min || (max >= 0 && n > max)))
+        return PmErr_Format(PmExc_TypeError, "%s() takes %s %d positional argument%s (%d given)",
+                            name, min == max ? "exactly" : n < min ? "at least" : "at most",
+                            n < min ? min : max, (n < min ? min : max) == 1 ? "" : "s", n);
+    for (int i = 0; named && i < a.nkw; i++) {
+        if ((k = interp_word_index(kws, a.kwnames[i])) < 0)
+            return PmErr_Format(PmExc_TypeError, "'%s' is an invalid keyword argument for %s()",
+                                a.kwnames[i], name);
+        if (max - nwords + k >= 0 && max - nwords + k < n)
+            return PmErr_Format(PmExc_TypeError,
+                                "argument for %s() given by name ('%s') and position (%d)", name,
+                                a.kwnames[i], max - nwords + k + 1);
         a.kw[k] = a.kwvalues[i];
     }
     return m->ml_meth(self, &a);
@@ -163,10 +157,8 @@ static PmObject *builtin_print(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
     if (a->kw[2] != NULL && a->kw[2] != Pm_None)
         return interp_unsupported("print(file=...)");
     for (int i = 0; i < 2; i++) {
-        if (a->kw[i] != NULL && a->kw[i] != Pm_None && !PmUnicode_Check(a->kw[i])) {
-            PmErr_Format(PmExc_TypeError, "%s must be None or a string, not %s", names[i], type_name(a->kw[i]));
-            return NULL;
-        }
+        if (a->kw[i] != NULL && a->kw[i] != Pm_None && !PmUnicode_Check(a->kw[i]))
+            return PmErr_Format(PmExc_TypeError, "%s must be None or a string, not %s", names[i], type_name(a->kw[i]));
     }
     PmBuf b;
     _PmBuf_Init(&b);
@@ -212,16 +204,20 @@ static PmObject *builtin_id(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
     return PmLong_FromLongLong((long long)(uintptr_t)a->args[0]);
 }
 
-/* sorted(iterable, /, *, key=None, reverse=False) */
+static const PmMethodDef *find_def(const PmMethodDef *table, const char *name);
+
+/* sorted(iterable, /, **kw): list(iterable).sort(**kw), as in CPython. */
 static PmObject *builtin_sorted(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 {
     if (check_positional("sorted", a->nargs, 1, 1) < 0)
         return NULL;
-    PmObject *list = PmList_New(0);
-    int reverse = a->kw[1] != NULL ? PmObject_IsTrue(a->kw[1]) : 0;
-    if (list != NULL && (reverse < 0 || _PmList_Extend(list, a->args[0]) < 0 ||
-                         _PmList_Sort(list, a->kw[0] == Pm_None ? NULL : a->kw[0], reverse) < 0))
+    PmCallArgs kw = {NULL, 0, a->kwnames, a->kwvalues, a->nkw, {0}};
+    PmObject *list = PmList_New(0), *r = NULL;
+    if (list != NULL && _PmList_Extend(list, a->args[0]) == 0)
+        r = call_def(find_def(_PmList_Methods, "sort"), "list", list, &kw);
+    if (r == NULL)
         Pm_CLEAR(list);
+    Pm_XDECREF(r);
     return list;
 }
 
@@ -230,14 +226,10 @@ static PmObject *builtin_sorted(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
 static PmObject *min_max(const PmCallArgs *a, int op, const char *name)
 {
     PmObject *it, *x, *best = NULL, *bestkey = NULL, *key = a->kw[0] == Pm_None ? NULL : a->kw[0];
-    if (a->nargs == 0) {
-        PmErr_Format(PmExc_TypeError, "%s expected at least 1 argument, got 0", name);
-        return NULL;
-    }
-    if (a->nargs > 1 && a->kw[1] != NULL) {
-        PmErr_Format(PmExc_TypeError, "Cannot specify a default for %s() with multiple positional arguments", name);
-        return NULL;
-    }
+    if (a->nargs == 0)
+        return PmErr_Format(PmExc_TypeError, "%s expected at least 1 argument, got 0", name);
+    if (a->nargs > 1 && a->kw[1] != NULL)
+        return PmErr_Format(PmExc_TypeError, "Cannot specify a default for %s() with multiple positional arguments", name);
     PmObject *args = a->nargs > 1 ? PmTuple_New(a->nargs) : NULL;
     for (int i = 0; args != NULL && i < a->nargs; i++)
         PmTuple_SET_ITEM(args, i, Pm_NewRef(a->args[i]));
@@ -310,7 +302,7 @@ static const PmMethodDef builtin_functions[] = {
     {"min", builtin_min, 0, -1, "key default"},
     {"max", builtin_max, 0, -1, "key default"},
     {"sum", builtin_sum, 1, 2, "start"},
-    {"sorted", builtin_sorted, 0, -1, "key reverse"},
+    {"sorted", builtin_sorted, 0, -1, "*"},
     {NULL},
 };
 
@@ -341,15 +333,10 @@ static PmObject *gc_get_objects(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
     long long gen = -1;
     if (generation_arg(a, &gen) == NULL)
         return NULL;
-    if (gen >= PmGC_NUM_GENERATIONS) {
-        PmErr_Format(PmExc_ValueError, "generation parameter must be less than the number of "
-                     "available generations (%i)", PmGC_NUM_GENERATIONS);
-        return NULL;
-    }
-    if (gen < -1 || (gen == -1 && a->nargs + a->nkw > 0 && (a->nargs ? a->args[0] : a->kw[0]) != Pm_None)) {
-        PmErr_SetString(PmExc_ValueError, "generation parameter cannot be negative");
-        return NULL;
-    }
+    if (gen >= PmGC_NUM_GENERATIONS)
+        return PmErr_Format(PmExc_ValueError, "generation parameter must be less than the number of " "available generations (%i)", PmGC_NUM_GENERATIONS);
+    if (gen < -1) /* -1, like None, means every generation */
+        return PmErr_Format(PmExc_ValueError, "generation parameter cannot be negative");
     return PmGC_GetObjects((int)gen);
 }
 
@@ -631,30 +618,19 @@ PmObject *interp_builtin_lookup(const char *name)
     return def != NULL ? get_function(def, NULL) : NULL;
 }
 
-static int in_list(const char *name, const char *const *list)
-{
-    for (; *list != NULL; list++)
-        if (strcmp(name, *list) == 0)
-            return 1;
-    return 0;
-}
-
 /* CPython's other builtins: naming one is outside the subset, not a NameError. */
-static const char *const cpython_builtins[] = {
-    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "breakpoint", "bytearray", "bytes",
-    "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr",
-    "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format",
-    "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "input", "isinstance",
-    "issubclass", "iter", "license", "locals", "map", "memoryview", "next",
-    "oct", "open", "ord", "pow", "property", "quit", "reversed", "round", "set", "setattr",
-    "slice", "staticmethod", "super", "vars", "zip", "__import__",
-    "__build_class__", "__debug__", "__doc__", "__loader__", "__spec__", "__package__",
-    "NotImplemented", "Ellipsis", "StopIteration", "SyntaxError", "NotImplementedError",
-    "ImportError", "OSError", "UnicodeError", "SystemExit", "KeyboardInterrupt", "Warning", NULL};
+static const char cpython_builtins[] =
+    "abs aiter all anext any ascii bin breakpoint bytearray bytes callable chr classmethod "
+    "compile complex copyright credits delattr dir divmod enumerate eval exec exit filter float "
+    "format frozenset getattr globals hasattr hash help hex input isinstance issubclass iter "
+    "license locals map memoryview next oct open ord pow property quit reversed round set "
+    "setattr slice staticmethod super vars zip __import__ __build_class__ __debug__ __doc__ "
+    "__loader__ __spec__ __package__ NotImplemented Ellipsis StopIteration SyntaxError "
+    "NotImplementedError ImportError OSError UnicodeError SystemExit KeyboardInterrupt Warning";
 
 int interp_is_cpython_builtin(const char *name)
 {
-    return in_list(name, cpython_builtins);
+    return interp_word_index(cpython_builtins, name) >= 0;
 }
 
 /* ---- calling types ------------------------------------------------------------ */
@@ -667,10 +643,8 @@ static PmObject *call_type(PmTypeObject *tp, const PmCallArgs *a)
     int n = a->nargs;
     PmObject *x = n > 0 ? a->args[0] : NULL, *r;
     if (PmType_HasFeature(tp, Pm_TPFLAGS_HEAPTYPE) || tp == &PmBaseObject_Type) {
-        if (n > 0 || a->nkw > 0) {
-            PmErr_Format(PmExc_TypeError, "%s() takes no arguments", name);
-            return NULL;
-        }
+        if (n > 0 || a->nkw > 0)
+            return PmErr_Format(PmExc_TypeError, "%s() takes no arguments", name);
         return tp == &PmBaseObject_Type ? _PmObject_New(tp) : PmType_GenericAlloc(tp);
     }
     if (tp == &PmDict_Type) {
@@ -680,10 +654,8 @@ static PmObject *call_type(PmTypeObject *tp, const PmCallArgs *a)
             Pm_CLEAR(r);
         return r;
     }
-    if (a->nkw > 0) {
-        PmErr_Format(PmExc_TypeError, "%s() takes no keyword arguments", name);
-        return NULL;
-    }
+    if (a->nkw > 0)
+        return PmErr_Format(PmExc_TypeError, "%s() takes no keyword arguments", name);
     if (check_positional(name, n, tp == &PmRange_Type, tp == &PmRange_Type ? 3 : tp == &PmType_Type ? 3 : 1) < 0)
         return NULL;
     if (tp == &PmList_Type || tp == &PmTuple_Type) {
@@ -720,9 +692,7 @@ static PmObject *call_type(PmTypeObject *tp, const PmCallArgs *a)
         return PmLong_FromLongLong(x ? PmLong_AsLongLong(x) : 0);
     if (PmUnicode_Check(x))
         return parse_int(x);
-    PmErr_Format(PmExc_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'",
-                 type_name(x));
-    return NULL;
+    return PmErr_Format(PmExc_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", type_name(x));
 }
 
 static PmObject *parse_int(PmObject *s)
@@ -755,8 +725,7 @@ PmObject *interp_call(PmObject *callable, const PmCallArgs *a)
     }
     if (PmType_Check(callable))
         return call_type((PmTypeObject *)callable, a);
-    PmErr_Format(PmExc_TypeError, "'%s' object is not callable", type_name(callable));
-    return NULL;
+    return PmErr_Format(PmExc_TypeError, "'%s' object is not callable", type_name(callable));
 }
 
 PmObject *_PmObject_CallOne(PmObject *callable, PmObject *arg)
@@ -767,30 +736,25 @@ PmObject *_PmObject_CallOne(PmObject *callable, PmObject *arg)
 
 /* ---- attributes and methods --------------------------------------------------- */
 
-/* Methods CPython's str and int have; the subset has none of them. */
-static const char *const str_methods[] = {
-    "capitalize", "casefold", "center", "count", "encode", "endswith", "expandtabs", "find",
-    "format", "format_map", "index", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit",
-    "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper",
-    "join", "ljust", "lower", "lstrip", "maketrans", "partition", "removeprefix",
-    "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip",
-    "split", "splitlines", "startswith", "strip", "swapcase", "title", "translate", "upper",
-    "zfill", NULL};
-static const char *const int_methods[] = {"as_integer_ratio", "bit_count", "bit_length", "conjugate",
-                                          "denominator", "from_bytes", "imag", "numerator", "real",
-                                          "to_bytes", NULL};
-static const char *const dict_methods[] = {"fromkeys", "popitem", NULL};
+/* Methods CPython's str, int and dict have that the subset lacks. */
+static const char str_methods[] =
+    "capitalize casefold center count encode endswith expandtabs find format format_map index "
+    "isalnum isalpha isascii isdecimal isdigit isidentifier islower isnumeric isprintable "
+    "isspace istitle isupper join ljust lower lstrip maketrans partition removeprefix "
+    "removesuffix replace rfind rindex rjust rpartition rsplit rstrip split splitlines "
+    "startswith strip swapcase title translate upper zfill";
+static const char int_methods[] = "as_integer_ratio bit_count bit_length conjugate denominator "
+                                  "from_bytes imag numerator real to_bytes";
 
 /* For an attribute the subset lacks: NotImplementedError if CPython has it,
  * else CPython's AttributeError. */
 static PmObject *missing_attribute(PmObject *obj, const char *name)
 {
-    const char *const *known = PmDict_Check(obj) ? dict_methods : PmUnicode_Check(obj) ? str_methods
-                             : PmLong_Check(obj) ? int_methods : NULL;
-    if ((known != NULL && in_list(name, known)) || (name[0] == '_' && name[1] == '_'))
+    const char *known = PmDict_Check(obj) ? "fromkeys popitem" : PmUnicode_Check(obj) ? str_methods
+                      : PmLong_Check(obj) ? int_methods : "";
+    if (interp_word_index(known, name) >= 0 || (name[0] == '_' && name[1] == '_'))
         return interp_unsupported("'%s.%s'", type_name(obj), name);
-    PmErr_Format(PmExc_AttributeError, "'%s' object has no attribute '%s'", type_name(obj), name);
-    return NULL;
+    return PmErr_Format(PmExc_AttributeError, "'%s' object has no attribute '%s'", type_name(obj), name);
 }
 
 PmObject *interp_call_method(PmObject *self, const char *name, const PmCallArgs *a, int *handled)

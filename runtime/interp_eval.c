@@ -168,8 +168,7 @@ static PmObject *load_name(InterpState *st, Expr *e)
         return v;
     if (interp_is_cpython_builtin(e->name))
         return interp_unsupported("the builtin '%s'", e->name);
-    PmErr_Format(PmExc_NameError, "name '%s' is not defined", e->name);
-    return NULL;
+    return PmErr_Format(PmExc_NameError, "name '%s' is not defined", e->name);
 }
 
 static PmObject *int_result(long long v, int overflow)
@@ -263,9 +262,7 @@ static PmObject *binary_op(PmObject *a, PmObject *b, int op)
     if (op == '+' && is_seq(a)) {
         if (Pm_TYPE(a) == Pm_TYPE(b))
             return gather(a, 0, 1, seq_length(a), b);
-        PmErr_Format(PmExc_TypeError, "can only concatenate %s (not \"%s\") to %s", Pm_TYPE(a)->tp_name,
-                     Pm_TYPE(b)->tp_name, Pm_TYPE(a)->tp_name);
-        return NULL;
+        return PmErr_Format(PmExc_TypeError, "can only concatenate %s (not \"%s\") to %s", Pm_TYPE(a)->tp_name, Pm_TYPE(b)->tp_name, Pm_TYPE(a)->tp_name);
     }
     if (op == '%' && PmUnicode_Check(a))
         return interp_unsupported("printf-style formatting ('%%' on a str)");
@@ -273,12 +270,9 @@ static PmObject *binary_op(PmObject *a, PmObject *b, int op)
         PmObject *seq = is_seq(a) ? a : b, *n = seq == a ? b : a;
         if (PmLong_Check(n))
             return repeat(seq, PmLong_AsLongLong(n));
-        PmErr_Format(PmExc_TypeError, "can't multiply sequence by non-int of type '%s'", Pm_TYPE(n)->tp_name);
-        return NULL;
+        return PmErr_Format(PmExc_TypeError, "can't multiply sequence by non-int of type '%s'", Pm_TYPE(n)->tp_name);
     }
-    PmErr_Format(PmExc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'", opname, Pm_TYPE(a)->tp_name,
-                 Pm_TYPE(b)->tp_name);
-    return NULL;
+    return PmErr_Format(PmExc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'", opname, Pm_TYPE(a)->tp_name, Pm_TYPE(b)->tp_name);
 }
 
 PmObject *_PmNumber_Add(PmObject *a, PmObject *b)
@@ -310,8 +304,7 @@ static PmObject *get_slice(PmObject *obj, PmObject *const bounds[3])
         else if (Pm_IS_TYPE(obj, &PmRange_Type))
             return interp_unsupported("slicing a range");
         else
-            PmErr_Format(PmExc_TypeError, "'%s' object is not subscriptable", Pm_TYPE(obj)->tp_name);
-        return NULL;
+            return PmErr_Format(PmExc_TypeError, "'%s' object is not subscriptable", Pm_TYPE(obj)->tp_name);
     }
     Pm_ssize_t len = seq_length(obj);
     long long start = given[0] ? v[0] : v[2] < 0 ? LLONG_MAX : 0;
@@ -508,10 +501,8 @@ static int unpack(InterpState *st, Expr *target, PmObject *value)
     int n = target->nitems, got = 0;
     PmObject *stack[16], **items = n + 1 <= 16 ? stack : malloc((size_t)(n + 1) * sizeof *items), *it, *x;
     int rc = -1;
-    if (items == NULL) {
-        PmErr_NoMemory();
-        return -1;
-    }
+    if (items == NULL)
+        return PmErr_NoMemory(), -1;
     if ((it = PmObject_GetIter(value)) == NULL) {
         if (PmErr_Occurred() == PmExc_TypeError)
             PmErr_Format(PmExc_TypeError, "cannot unpack non-iterable %s object", Pm_TYPE(value)->tp_name);
@@ -525,12 +516,11 @@ static int unpack(InterpState *st, Expr *target, PmObject *value)
     else if (!PmErr_Occurred() && got > n)
         PmErr_Format(PmExc_ValueError, "too many values to unpack (expected %d)", n);
     for (int i = 0; i < got; i++) {
-        if (!PmErr_Occurred() && PmDict_SetItem(st->globals, target->items[i]->constant, items[i]) == 0 && i == n - 1)
-            rc = 0;
+        if (!PmErr_Occurred())
+            PmDict_SetItem(st->globals, target->items[i]->constant, items[i]);
         Pm_DECREF(items[i]);
     }
-    if (n == 0 && got == 0 && !PmErr_Occurred())
-        rc = 0;
+    rc = PmErr_Occurred() ? -1 : 0;
 done:
     if (items != stack)
         free(items);

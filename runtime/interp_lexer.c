@@ -59,6 +59,18 @@ int arena_grow(Arena *a, void *arr, int n, size_t size)
     return na != NULL;
 }
 
+int interp_word_index(const char *words, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; n > 0 && *words != '\0'; i++) {
+        size_t w = strcspn(words, " ");
+        if (w == n && strncmp(words, name, n) == 0)
+            return i;
+        words += w + (words[w] == ' ');
+    }
+    return -1;
+}
+
 void arena_free(Arena *a)
 {
     while (a->head != NULL) {
@@ -262,19 +274,9 @@ static const char *const operators[] = {
  * of 8, as in CPython. */
 static int measure_indent(const char **pp)
 {
-    const char *p = *pp;
     int col = 0;
-    for (;; p++) {
-        if (*p == ' ')
-            col++;
-        else if (*p == '\t')
-            col = (col / 8 + 1) * 8;
-        else if (*p == '\f')
-            col = 0;
-        else
-            break;
-    }
-    *pp = p;
+    for (; **pp == ' ' || **pp == '\t' || **pp == '\f'; (*pp)++)
+        col = **pp == ' ' ? col + 1 : **pp == '\t' ? (col / 8 + 1) * 8 : 0;
     return col;
 }
 

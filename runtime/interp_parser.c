@@ -38,19 +38,13 @@ typedef struct {
 #define MAX_COLLECTION_SIZE 256
 #define MAX_STR_SIZE 4096
 
-static const char *const keywords[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield", NULL,
-};
+static const char keywords[] = "False None True and as assert async await break class continue "
+                               "def del elif else except finally for from global if import in is "
+                               "lambda nonlocal not or pass raise return try while with yield";
 
-static int in_list(const char *s, const char *const *list)
+static int in_list(const char *s, const char *words)
 {
-    for (; *list != NULL; list++)
-        if (strcmp(*list, s) == 0)
-            return 1;
-    return 0;
+    return interp_word_index(words, s) >= 0;
 }
 
 /* Record the first error: at `line` (0: the current token's), as exception
@@ -400,13 +394,12 @@ static Expr *parse_unary(Parser *ps)
  * operators outside the subset where they would appear. */
 static Expr *parse_binary(Parser *ps, int level)
 {
-    static const char *const unsupported[] = {"/", "@", "|", "&", "^", "<<", ">>", "**", NULL};
-    static const char *const ops[2][4] = {{"*", "//", "%", NULL}, {"+", "-", NULL}};
+    static const char *const ops[2] = {"* // %", "+ -"};
     Expr *e = level == 0 ? parse_unary(ps) : parse_binary(ps, level - 1);
     for (int chain = 0; !FAILED(ps); chain++) {
         if (chain > MAX_CHAIN)
             return UNSUPPORTED(ps, "expressions with more than %d operators in a row", MAX_CHAIN);
-        if (ps->t->kind == T_OP && in_list(ps->t->text, unsupported))
+        if (ps->t->kind == T_OP && in_list(ps->t->text, "/ @ | & ^ << >> **"))
             return UNSUPPORTED(ps, "the '%s' operator", ps->t->text);
         if (ps->t->kind != T_OP || !in_list(ps->t->text, ops[level]))
             break;
@@ -422,11 +415,12 @@ static Expr *parse_binary(Parser *ps, int level)
 /* Reads a comparison operator, or returns -1. */
 static int parse_cmp_op(Parser *ps)
 {
-    static const char *const ops[] = {"<", "<=", "==", "!=", ">", ">=", NULL};
     static const int codes[] = {Pm_LT, Pm_LE, Pm_EQ, Pm_NE, Pm_GT, Pm_GE};
-    for (int i = 0; ops[i] != NULL; i++)
-        if (accept_op(ps, ops[i]))
-            return codes[i];
+    int i = ps->t->kind == T_OP ? interp_word_index("< <= == != > >=", ps->t->text) : -1;
+    if (i >= 0) {
+        ps->t++;
+        return codes[i];
+    }
     if (accept_kw(ps, "in"))
         return CMP_IN;
     if (is_kw(ps, "not") && ps->t[1].kind == T_NAME && strcmp(ps->t[1].text, "in") == 0) {
@@ -547,11 +541,8 @@ static Stmt *parse_block(Parser *ps);
 
 static Stmt *parse_simple(Parser *ps)
 {
-    static const char *const unsupported_stmts[] = {"def", "return", "finally", "raise", "with", "global",
-                                                    "nonlocal", "from", "async", "yield", NULL};
-    static const char *const augops[] = {"+=", "-=", "*=", "//=", "%=", "/=", "**=", "@=",
-                                         "&=", "|=", "^=", "<<=", ">>=", NULL};
-    static const char *const augops_supported[] = {"+=", "-=", "*=", "//=", "%=", NULL};
+    static const char unsupported_stmts[] = "def return finally raise with global nonlocal from async yield";
+    static const char augops[] = "+= -= *= //= %= /= **= @= &= |= ^= <<= >>=";
     Token *t = ps->t;
     int line = t->line;
     Stmt *s;
@@ -595,7 +586,7 @@ static Stmt *parse_simple(Parser *ps)
     Expr *e = parse_exprlist(ps);
     if (ps->t->kind == T_OP && in_list(ps->t->text, augops)) {
         const char *op = (ps->t++)->text;
-        if (!in_list(op, augops_supported))
+        if (!in_list(op, "+= -= *= //= %="))
             UNSUPPORTED(ps, "the '%s' operator", op);
         if (e->kind != E_NAME && e->kind != E_ATTR && e->kind != E_SUBSCR)
             SYNTAX(ps, "illegal expression for augmented assignment");
