@@ -26,6 +26,19 @@ CFLAGS_asan   := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefine
 LDFLAGS_rel   :=
 LDFLAGS_debug :=
 LDFLAGS_asan  := -fsanitize=address,undefined
+# The free-threaded header (chapter 5, PEP 703), and the same under
+# ThreadSanitizer.
+CFLAGS_ft     := -O2 -DPm_GIL_DISABLED -pthread
+CFLAGS_tsan   := -O1 -DPm_GIL_DISABLED -pthread -fsanitize=thread
+LDFLAGS_ft    := -pthread
+LDFLAGS_tsan  := -pthread -fsanitize=thread
+# Chapters that exist only in the free-threaded build, and the variant that
+# stands for rel / asan / debug when one of them is graded.
+FT_CHAPTERS   := 05-biased
+FT_VARIANTS   := ft tsan
+FT_FOR_rel    := ft
+FT_FOR_asan   := tsan
+FT_FOR_debug  := ft
 
 # pkg-config is asked only when a recipe needs it, so that `make help` and
 # `make deps` work on a machine that has none of the libraries yet.
@@ -48,6 +61,9 @@ SUITE_HDRS   := $(wildcard grader/suites/*/*.h)
 # Resolve CH=01 (or CH=01-refcount) to the chapter's slug.
 ifneq ($(CH),)
 CH_SLUG := $(firstword $(filter $(CH)%,$(CHAPTERS)))
+endif
+ifneq ($(filter $(FT_CHAPTERS),$(CH_SLUG)),)
+override VARIANT := $(or $(FT_FOR_$(VARIANT)),$(VARIANT))
 endif
 
 # ---------------------------------------------------------------- help ---
@@ -79,13 +95,18 @@ deps-ensure:
 	@bash tools/deps.sh ensure
 
 # ------------------------------------------------- layer object lists ---
-REF_OBJ = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)))
-REF_OBJ_EXCEPT = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(filter-out $(2),$(CHAPTERS)),solutions/$(c)/*.c)))
+# The chapters of variant $(1): the free-threaded ones only in ft and tsan.
+CHAPTERS_OF = $(if $(filter $(FT_VARIANTS),$(1)),$(CHAPTERS),$(filter-out $(FT_CHAPTERS),$(CHAPTERS)))
+REF_OBJ = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(call CHAPTERS_OF,$(1)),solutions/$(c)/*.c)))
+REF_OBJ_EXCEPT = $(patsubst solutions/%.c,$(BUILD)/$(1)/ref/%.o,$(wildcard $(foreach c,$(filter-out $(2),$(call CHAPTERS_OF,$(1))),solutions/$(c)/*.c)))
 # Under AddressSanitizer the other chapters run on the C library's malloc
 # instead of the reference pymalloc: ASan sees a use-after-free only in
-# memory it hands out itself, not inside a pool.
+# memory it hands out itself, not inside a pool.  ThreadSanitizer too; and
+# the reference pymalloc is not thread-safe (CPython's free-threaded build
+# replaces it with mimalloc).
 ASAN_KEEPS_MALLOC := 02-pymalloc
-SUITE_REF_EXCLUDE = $(CH_SLUG) $(if $(filter asan,$(VARIANT)),$(filter-out $(CH_SLUG),$(ASAN_KEEPS_MALLOC)))
+SAN_VARIANTS := asan tsan
+SUITE_REF_EXCLUDE = $(CH_SLUG) $(if $(filter $(SAN_VARIANTS),$(VARIANT)),$(filter-out $(CH_SLUG),$(ASAN_KEEPS_MALLOC)))
 SUITE_OBJ = $(patsubst grader/suites/%.c,$(BUILD)/$(1)/suites/%.o,$(wildcard grader/suites/$(2)/*.c))
 
 # ------------------------------------------------------- object rules ---
@@ -120,12 +141,12 @@ $(BUILD)/$(1)/main/%.o: runtime/main/%.c $$(HEADERS)
 
 # The reference stack: every layer from solutions/ (under ASan, without
 # the reference pymalloc; see ASAN_KEEPS_MALLOC).
-REF_STACK_$(1) := $$(call REF_OBJ_EXCEPT,$(1),$$(if $$(filter asan,$(1)),$$(ASAN_KEEPS_MALLOC)))
+REF_STACK_$(1) := $$(call REF_OBJ_EXCEPT,$(1),$$(if $$(filter $(SAN_VARIANTS),$(1)),$$(ASAN_KEEPS_MALLOC)))
 $(BUILD)/$(1)/ref/bin/%: $(BUILD)/$(1)/main/%.o $$(REF_STACK_$(1)) $(BUILD)/$(1)/libpmruntime.a
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$< $$(REF_STACK_$(1)) $(BUILD)/$(1)/libpmruntime.a $$(GVC_LIBS) -lm
 endef
-$(foreach v,rel asan debug,$(eval $(call VARIANT_RULES,$(v))))
+$(foreach v,rel asan debug ft tsan,$(eval $(call VARIANT_RULES,$(v))))
 
 # ------------------------------------------------------ reference pmrun ---
 .PHONY: pmrun-ref
@@ -161,7 +182,7 @@ suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o
 
 # STACK=mine is the final exam: every layer from the submission.  Otherwise
 # the submission's chapter CH and the reference for the others.
-SUITE_MINE = $(if $(filter mine,$(STACK)),$(CHAPTERS),$(CH_SLUG))
+SUITE_MINE = $(if $(filter mine,$(STACK)),$(call CHAPTERS_OF,$(VARIANT)),$(CH_SLUG))
 SUITE_REF  = $(if $(filter mine,$(STACK)),,$(call REF_OBJ_EXCEPT,$(VARIANT),$(SUITE_REF_EXCLUDE)))
 
 # ------------------------------------------------------- trace tools ---
@@ -206,7 +227,7 @@ run: deps-ensure
 .PHONY: mine-pmrun mine-pmreplay
 mine-pmrun mine-pmreplay: mine-%: $(BUILD)/rel/main/%.o $(BUILD)/rel/libpmruntime.a
 	@mine="$(MINE_LAYERS)"; [ -n "$$mine" ] || mine=$$(bash tools/stack.sh "$(SUBMISSION)"); \
-	 ref=$$(for c in $(CHAPTERS); do grep -qx "$$c" <<<"$$mine" || echo "$$c"; done); \
+	 ref=$$(for c in $(call CHAPTERS_OF,rel); do grep -qx "$$c" <<<"$$mine" || echo "$$c"; done); \
 	 echo "make: your layers: $$(echo $$mine)$${ref:+; the reference: $$(echo $$ref)}" >&2; \
 	 $(MAKE) -s --no-print-directory ref-objs; \
 	 objs=(); mkdir -p $(MINE_OBJ_DIR)/bin; \
@@ -243,7 +264,7 @@ bench: deps-ensure
 	  -o $(BUILD)/bench/alloc_bench
 	@$(BUILD)/bench/alloc_bench
 	@echo
-	@$(CC) $(CFLAGS_COMMON) -O2 bench/gc_bench.c $(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)) \
+	@$(CC) $(CFLAGS_COMMON) -O2 bench/gc_bench.c $(wildcard $(foreach c,$(call CHAPTERS_OF,rel),solutions/$(c)/*.c)) \
 	  $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm -o $(BUILD)/bench/gc_bench
 	@$(BUILD)/bench/gc_bench bench/gc_bench.py
 

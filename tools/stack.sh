@@ -10,6 +10,8 @@ sub=${1:-skeletons}
 for dir in solutions/[0-9][0-9]-*/; do
   ch=$(basename "$dir")
   [ -d "$sub/$ch" ] || break
+  # The free-threaded layer is not part of the default build make run uses.
+  [ "$ch" = 05-biased ] && break
   echo "$ch"
   if grep -q '_Pm_Unimplemented(' "$sub/$ch"/*.c 2>/dev/null; then
     break

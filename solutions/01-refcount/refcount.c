@@ -8,6 +8,8 @@
 
 /* ---- Step 1: Counting (CPython: Include/refcount.h, Objects/object.c) ---- */
 
+/* In the free-threaded build, chapter 5 counts (skeletons/05-biased). */
+#ifndef Pm_GIL_DISABLED
 /* Add one strong reference.  Immortal objects are left alone (see Step 2):
  * their count is not a count, so neither is their share of _Pm_RefTotal. */
 void Pm_IncRef(PmObject *op)
@@ -40,6 +42,7 @@ void Pm_DecRef(PmObject *op)
         _Pm_Dealloc(op);
     }
 }
+#endif
 
 /* The count reached zero: take the object out of the registry of live
  * objects, then let its type release what it owns and free its memory. */
@@ -52,6 +55,8 @@ void _Pm_Dealloc(PmObject *op)
 
 /* ---- Step 2: Immortal objects (PEP 683; CPython 3.12 Include/refcount.h) ---- */
 
+/* In the free-threaded build, chapter 5 counts (skeletons/05-biased). */
+#ifndef Pm_GIL_DISABLED
 /* An object is immortal when the low 32 bits of its count, read as signed,
  * are negative: 0xFFFFFFFF is, and no real count ever gets that high. */
 int _Pm_IsImmortal(PmObject *op)
@@ -65,6 +70,7 @@ void _Pm_SetImmortal(PmObject *op)
 {
     op->ob_refcnt = _Pm_IMMORTAL_REFCNT;
 }
+#endif
 
 /* ---- Step 3: Ownership in lists (CPython: Objects/listobject.c) ---- */
 
