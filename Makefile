@@ -133,7 +133,7 @@ $(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
 
 $(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(SUITE_HDRS) $$(HEADERS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) $$(GVC_CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/main/%.o: runtime/main/%.c $$(HEADERS)
 	@mkdir -p $$(@D)

@@ -41,7 +41,10 @@
 #define _Pm_REF_MAYBE_WEAKREF 0x1  /* (CPython: weakrefs may try-incref it) */
 #define _Pm_REF_QUEUED 0x2         /* queued to its owner, who will merge it */
 #define _Pm_REF_MERGED 0x3         /* merged: unowned, the shared field is the count */
-#define _Pm_REF_SHARED(refcnt, flags) (((refcnt) << _Pm_REF_SHARED_SHIFT) + (flags))
+/* (refcnt << 2) + flags, written as a product: the count may be negative,
+ * and shifting a negative value left is undefined in C. */
+#define _Pm_REF_SHARED(refcnt, flags) \
+    ((Pm_ssize_t)(refcnt) * ((Pm_ssize_t)1 << _Pm_REF_SHARED_SHIFT) + (flags))
 #define _Pm_IMMORTAL_REFCNT_LOCAL UINT32_MAX
 #define _Pm_UNOWNED_TID 0
 
