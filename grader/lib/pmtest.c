@@ -33,6 +33,10 @@
 #if defined(__SANITIZE_ADDRESS__) && !defined(PM_UNDER_ASAN)
 #define PM_UNDER_ASAN 1
 #endif
+/* ThreadSanitizer (chapter 5) maps its shadow memory the same way. */
+#if defined(__SANITIZE_THREAD__) && !defined(PM_UNDER_ASAN)
+#define PM_UNDER_ASAN 1
+#endif
 
 /* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it. */
 #define PM_TEST_TIMEOUT 5.0

@@ -43,7 +43,7 @@ END_TEST
 
 static void two_ids(int i, void *arg)
 {
-    ((uintptr_t *)arg)[i] = _Pm_ThreadId();
+    __atomic_store_n(&((uintptr_t *)arg)[i], _Pm_ThreadId(), __ATOMIC_SEQ_CST);
     /* stay alive until both have asked */
     for (int spin = 0; spin < 1000000 && __atomic_load_n(&((uintptr_t *)arg)[1 - i], __ATOMIC_SEQ_CST) == 0; spin++)
         ;
