@@ -362,6 +362,84 @@ static char *memory_error(const char *err, const char *learner_dir)
     return msg;
 }
 
+/* One stack of a ThreadSanitizer report: the access line ("  Write of size
+ * 4 at 0x7b04 by thread T1:") and the frames under it ("    #0 Pm_IncRef
+ * /x/biased.c:88:5 (suite+0x1234)"), as "a write of size 4 by thread T1:
+ * Pm_IncRef (biased.c:88) < Pm_INCREF (...)", the first four frames. */
+static char *tsan_stack(const char *access)
+{
+    size_t n = strcspn(access, "\n");
+    char head[256];
+    snprintf(head, sizeof head, "%.*s", (int)(n < 255 ? n : 255), access);
+    char *at = strstr(head, " at 0x");
+    char *by = strstr(head, " by ");
+    char who[64] = "";
+    if (by != NULL) {
+        snprintf(who, sizeof who, "%s", by);
+        char *colon = strchr(who, ':');
+        if (colon != NULL)
+            *colon = '\0';
+    }
+    if (at != NULL)
+        *at = '\0';
+    char *h = head;
+    while (*h == ' ')
+        h++;
+    char *out = pg_printf("%s%s:", h, who);
+    const char *line = access[n] ? access + n + 1 : access + n;
+    for (int frames = 0; frames < 4 && strncmp(line, "    #", 5) == 0;) {
+        size_t m = strcspn(line, "\n");
+        char buf[512];
+        snprintf(buf, sizeof buf, "%.*s", (int)(m < 511 ? m : 511), line);
+        char *fn = strchr(buf, ' ' ) ? strchr(buf + 5, ' ') : NULL;
+        char *path = fn ? strchr(fn + 1, ' ') : NULL;
+        if (fn != NULL && path != NULL) {
+            *path = '\0';
+            char *file = strrchr(path + 1, '/');
+            file = file ? file + 1 : path + 1;
+            char *c1 = strchr(file, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+            if (c2 != NULL)
+                *c2 = '\0';
+            char *sp = strchr(file, ' ');
+            if (sp != NULL)
+                *sp = '\0';
+            if (strstr(file, ".c") != NULL) {
+                char *more = pg_printf("%s %s %s (%s)", out, frames ? "<" : "", fn + 1, file);
+                free(out);
+                out = more;
+                frames++;
+            }
+        }
+        line += m + (line[m] ? 1 : 0);
+    }
+    return out;
+}
+
+/* ThreadSanitizer's report, in a few lines: what it found and its two
+ * stacks, the access that raced and the one before it. */
+static char *thread_error(const char *err)
+{
+    const char *w = strstr(err, "WARNING: ThreadSanitizer:");
+    if (w == NULL)
+        return NULL;
+    const char *kind = w + strlen("WARNING: ThreadSanitizer:");
+    while (*kind == ' ')
+        kind++;
+    size_t kn = strcspn(kind, "(\n");
+    while (kn > 0 && kind[kn - 1] == ' ')
+        kn--;
+    const char *first = strstr(kind, "\n  ");
+    const char *second = first ? strstr(first + 1, "\n  Previous ") : NULL;
+    char *one = first ? tsan_stack(first + 1) : pg_strdup("");
+    char *two = second ? tsan_stack(second + 1) : pg_strdup("");
+    char *msg = pg_printf("ThreadSanitizer found a %.*s: two threads touched the same memory, "
+                          "at least one writing, with nothing ordering them.\n  %s\n  %s",
+                          (int)kn, kind, one, two);
+    free(one);
+    free(two);
+    return msg;
+}
+
 void pg_classify(const PgRunInput *in, const char **status, char **message, double *duration)
 {
     const PgProc *p = in->proc;
@@ -428,6 +506,10 @@ void pg_classify(const PgRunInput *in, const char **status, char **message, doub
         *status = "out-of-memory";
         *message = pg_strdup("ran out of memory (2 GiB of address space): an allocation "
                              "that never stops, or a size computed wrong");
+        goto done;
+    }
+    if (err != NULL && (*message = thread_error(err)) != NULL) {
+        *status = "memory-error";
         goto done;
     }
     if ((*message = memory_error(err, in->learner_dir)) != NULL) {
