@@ -64,6 +64,11 @@ static struct {
     int aborting;     /* threads must leave at their next switch point */
     ProbeObject *objs[X_MAX_OBJECTS];
     uintptr_t tids[X_MAX_THREADS];
+    /* the fields of each object when it was deallocated */
+    int freed_seen[X_MAX_OBJECTS];
+    uintptr_t freed_tid[X_MAX_OBJECTS];
+    uint32_t freed_local[X_MAX_OBJECTS];
+    Pm_ssize_t freed_shared[X_MAX_OBJECTS];
     /* this run */
     XStep steps[X_MAX_STEPS];
     int nsteps;
@@ -165,6 +170,28 @@ static void x_on_dealloc(ProbeObject *p)
     op->ob_ref_shared = shared;
     _Pm_DEC_REFTOTAL();
     X.interleaving = was;
+    X.freed_seen[k] = 1;
+    X.freed_tid[k] = tid;
+    X.freed_local[k] = local;
+    X.freed_shared[k] = shared;
+}
+
+/* Nothing may write to an object once it is deallocated. */
+static void check_freed_untouched(void)
+{
+    for (int k = 0; k < X.prog->nobjects; k++) {
+        PmObject *op = x_obj(k);
+        if (op == NULL || !X.freed_seen[k])
+            continue;
+        if (op->ob_tid != X.freed_tid[k] || op->ob_ref_local != X.freed_local[k] ||
+            op->ob_ref_shared != X.freed_shared[k]) {
+            x_violation("object %d was written to after it was deallocated (a use after free)",
+                        k);
+            X.freed_tid[k] = op->ob_tid;
+            X.freed_local[k] = op->ob_ref_local;
+            X.freed_shared[k] = op->ob_ref_shared;
+        }
+    }
 }
 
 static const char *thread_name(uintptr_t tid)
@@ -268,6 +295,7 @@ static int run_once(void)
     memset(&_Pm_brc, 0, sizeof _Pm_brc);
     memset(X.objs, 0, sizeof X.objs);
     memset(X.tids, 0, sizeof X.tids);
+    memset(X.freed_seen, 0, sizeof X.freed_seen);
     X.nsteps = 0;
     X.violation[0] = '\0';
     X.violation_step = -1;
@@ -298,6 +326,7 @@ static int run_once(void)
     for (;;) {
         if (X.nsteps > 0)
             snapshot(X.steps[X.nsteps - 1].fields);
+        check_freed_untouched();
         /* the alternatives, in order: the thread that ran last, then the others */
         int order[X_MAX_THREADS], n = 0;
         if (prev >= 0 && enabled(&X.threads[prev]))
@@ -467,6 +496,9 @@ void explore(const char *test, const XProgram *prog)
     X.prog = prog;
     X.prefix_len = 0;
     int bound = prog->preemptions;
+    /* PMLAB_EXPLORER_BOUND=K explores further (or less), for measuring. */
+    if (getenv("PMLAB_EXPLORER_BOUND") != NULL)
+        bound = atoi(getenv("PMLAB_EXPLORER_BOUND"));
 #if defined(__SANITIZE_THREAD__)
     /* ThreadSanitizer makes each schedule ten times slower, and it does not
      * need them all: it checks the memory orders, the explorer the steps. */
