@@ -43,6 +43,7 @@ typedef struct {
     int thread;
     _Pm_AtomicKind kind;
     const void *addr;
+    char what[48];                  /* the field or lock, by name */
     char fields[X_MAX_OBJECTS][96]; /* after the step */
 } XStep;
 
@@ -360,6 +361,7 @@ static int run_once(void)
         X.steps[s].thread = t;
         X.steps[s].kind = X.threads[t].kind;
         X.steps[s].addr = X.threads[t].addr;
+        where(X.steps[s].addr, X.steps[s].what, sizeof X.steps[s].what);
         X.nsteps++;
         prev = t;
         sem_post(&X.threads[t].go);
@@ -428,9 +430,7 @@ static void html_escape(char *out, size_t n, const char *s)
 
 static void step_text(const XFailure *f, int i, char *buf, size_t n)
 {
-    char at[64];
-    where(f->steps[i].addr, at, sizeof at);
-    snprintf(buf, n, "%s %s", kind_name(f->steps[i].kind), at);
+    snprintf(buf, n, "%s %s", kind_name(f->steps[i].kind), f->steps[i].what);
 }
 
 /* Threads as columns, steps as rows, the objects' fields beside them. */
@@ -580,7 +580,7 @@ void explore(const char *test, const XProgram *prog)
     for (int i = 0; i < best.nsteps && o + 400 < cap; i++) {
         char op[128];
         step_text(&best, i, op, sizeof op);
-        o += (size_t)snprintf(msg + o, cap - o, "  %2d. T%d %-34s ->", i + 1,
+        o += (size_t)snprintf(msg + o, cap - o, "  %2d. T%d %-36s ->", i + 1,
                               best.steps[i].thread + 1, op);
         for (int k = 0; k < prog->nobjects; k++)
             o += (size_t)snprintf(msg + o, cap - o, " obj%d: %s", k, best.steps[i].fields[k]);
