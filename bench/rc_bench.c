@@ -49,7 +49,8 @@
 #define RUNS 7
 #define NOBJ 512                 /* objects each thread counts on */
 #define ROUNDS_1 4000            /* table 1: passes over NOBJ objects */
-#define PAIRS_2 (1L << 21)       /* table 2: pairs per thread per run */
+#define PAIRS_2 (1L << 17)       /* table 2: pairs per thread per run */
+#define MAX_TRIES_2 200          /* table 2: runs tried to get RUNS good ones */
 #define NPOOL 64                 /* table 2: the shared pool */
 
 static const int shared_percent[] = {0, 1, 10, 50};
@@ -363,13 +364,14 @@ typedef struct {
     PmObject *own;            /* biased: made (and owned) by this thread */
     plain_object *own_plain;  /* all-atomic: this thread's objects */
     uint32_t *order;          /* this run's PAIRS_2 indices */
-    double ns;                /* this run's time */
+    double ns;                /* this run's wall time */
+    double cpu;               /* this run's CPU time */
 } worker;
 
 static void run_pairs(worker *w, int biased)
 {
     pthread_barrier_wait(&start_line);
-    double t0 = now_ns();
+    double t0 = now_ns(), c0 = cpu_ns();
     if (biased) {
         for (long k = 0; k < PAIRS_2; k++) {
             uint32_t i = w->order[k];
@@ -387,6 +389,7 @@ static void run_pairs(worker *w, int biased)
         }
     }
     w->ns = now_ns() - t0;
+    w->cpu = cpu_ns() - c0;
 }
 
 static void *worker_main(void *arg)
@@ -424,6 +427,7 @@ static void *worker_main(void *arg)
 }
 
 static double table2[NSHARES][2];
+static int table2_good[NSHARES][2];
 
 static void run_table2(void)
 {
@@ -452,8 +456,13 @@ static void run_table2(void)
 
     for (int s = 0; s < NSHARES; s++) {
         for (int b = 0; b < 2; b++) {
-            double best = 1e30;
-            for (int run = 0; run < RUNS; run++) {
+            /* A run counts only if both threads were on a CPU for at least
+             * 90% of its wall time: then they ran at the same time, and
+             * their cost includes contending for the pool's cache lines.
+             * On a machine shared with other work many runs are not. */
+            double best = 1e30, best_any = 1e30;
+            int good = 0;
+            for (int run = 0; run < MAX_TRIES_2 && good < RUNS; run++) {
                 pthread_mutex_lock(&d.lock);
                 for (int j = 0; j < 2; j++)
                     w[j].order = orders[s][j];
@@ -466,10 +475,16 @@ static void run_table2(void)
                 pthread_mutex_unlock(&d.lock);
                 double slower = w[0].ns > w[1].ns ? w[0].ns : w[1].ns;
                 double ns = slower / (double)PAIRS_2;
+                if (ns < best_any)
+                    best_any = ns;
+                if (w[0].cpu < 0.9 * slower || w[1].cpu < 0.9 * slower)
+                    continue;
+                good++;
                 if (ns < best)
                     best = ns;
             }
-            table2[s][b] = best;
+            table2[s][b] = good > 0 ? best : best_any;
+            table2_good[s][b] = good;
         }
     }
     pthread_mutex_lock(&d.lock);
@@ -527,13 +542,21 @@ int main(void)
            owner / plain, owner / plain <= 1.3 ? "met" : "NOT MET", atomic / owner,
            atomic / owner >= 4.0 ? "met" : "NOT MET");
     printf("\nTwo threads at once, each %ld pairs on %d objects of its own and a pool of %d "
-           "(half made by each): nanoseconds per pair per thread (best of %d)\n\n",
-           PAIRS_2, NOBJ, NPOOL, RUNS);
+           "(half made by each): nanoseconds per pair per thread, the best of the first %d runs "
+           "in which both threads were on a CPU 90%% of the time (at most %d tries)\n\n",
+           PAIRS_2, NOBJ, NPOOL, RUNS, MAX_TRIES_2);
     printf("| pairs on the shared pool | biased | all-atomic | atomic / biased |\n");
     printf("|-------------------------:|-------:|-----------:|----------------:|\n");
     for (int s = 0; s < NSHARES; s++)
-        printf("| %23d%% | %6.2f | %10.2f | %15.2f |\n", shared_percent[s], table2[s][1],
-               table2[s][0], table2[s][0] / table2[s][1]);
+        printf("| %23d%% | %6.2f%s | %10.2f%s | %15.2f |\n", shared_percent[s], table2[s][1],
+               table2_good[s][1] ? "" : "*", table2[s][0], table2_good[s][0] ? "" : "*",
+               table2[s][0] / table2[s][1]);
+    for (int s = 0; s < NSHARES; s++)
+        if (!table2_good[s][0] || !table2_good[s][1]) {
+            printf("\n* no run had both threads on a CPU: the best of all runs, which "
+                   "includes time the threads waited for a CPU.\n");
+            break;
+        }
     printf("\nEvery object freed exactly once, reference totals back to 0: %s\n",
            ok ? "yes" : "NO");
     if (!ok)
