@@ -260,9 +260,10 @@ replay: deps-ensure
 	  $$flags $(REPLAYFLAGS) "$(TRACE)"
 
 # -------------------------------------------------------- make bench ---
-# One run, two tables: the reference allocator against CPython's own
+# One run, three tables: the reference allocator against CPython's own
 # obmalloc (libpython, interpreter not started), glibc and mimalloc; and the
-# reference collector against CPython's gc.collect() on the same graphs.
+# reference collector against CPython's gc.collect() on the same graphs;
+# plain, atomic and biased reference counting (chapter 5).
 .PHONY: bench
 bench: deps-ensure
 	@$(MAKE) -s --no-print-directory $(BUILD)/rel/libpmruntime.a
@@ -272,9 +273,13 @@ bench: deps-ensure
 	  -o $(BUILD)/bench/alloc_bench
 	@$(BUILD)/bench/alloc_bench
 	@echo
-	@$(CC) $(CFLAGS_COMMON) -O2 bench/gc_bench.c $(wildcard $(foreach c,$(CHAPTERS),solutions/$(c)/*.c)) \
+	@$(CC) $(CFLAGS_COMMON) -O2 bench/gc_bench.c $(wildcard $(foreach c,$(filter-out 05-biased,$(CHAPTERS)),solutions/$(c)/*.c)) \
 	  $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm -o $(BUILD)/bench/gc_bench
 	@$(BUILD)/bench/gc_bench bench/gc_bench.py
+	@echo
+	@$(CC) $(CFLAGS_COMMON) -O2 -DPm_GIL_DISABLED -pthread bench/rc_bench.c \
+	  solutions/05-biased/*.c runtime/brc.c -o $(BUILD)/bench/rc_bench
+	@$(BUILD)/bench/rc_bench
 
 # ------------------------------------------------------- make debug ---
 .PHONY: debug
