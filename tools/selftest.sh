@@ -45,6 +45,14 @@ else
   exit 1
 fi
 
+section "the grader explains how a test ended"
+if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&1 &&
+   build/bin/classify_test grader/pmgrade/tests/classify >>"$OUT/classify.log" 2>&1; then
+  ok "pg_classify: $(tail -1 "$OUT/classify.log")"
+else
+  fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
+fi
+
 section "solutions grade 100%"
 grade solutions solutions
 score=$(report .score solutions); max=$(report .max_score solutions)
@@ -76,6 +84,11 @@ for ch in $CHAPTERS; do
     fail "$ch: chapter and suite disagree" "$( [ -n "$gone" ] && echo "named in $md but not in the suite: $(echo $gone)"; [ -n "$unnamed" ] && echo "in the suite but not named in $md: $(echo $unnamed)")"
   fi
 done
+
+section "the learner's commands: second hints, make run's layers"
+while IFS= read -r line; do
+  case $line in ok\ *) ok "${line#ok }" ;; FAIL\ *) fail "${line#FAIL }" ;; esac
+done < <(bash tools/check-learner.sh "$OUT/solutions/report.json" 2>&1)
 
 section "pristine skeletons grade 0"
 grade skeletons skeletons
