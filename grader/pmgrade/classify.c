@@ -239,7 +239,7 @@ static char *tsan_stack(const char *access)
             if (sp != NULL)
                 *sp = '\0';
             if (strstr(file, ".c") != NULL) {
-                char *more = pg_printf("%s %s %s (%s)", out, frames ? "<" : "", fn + 1, file);
+                char *more = pg_printf("%s%s %s (%s)", out, frames ? " <" : "", fn + 1, file);
                 free(out);
                 out = more;
                 frames++;

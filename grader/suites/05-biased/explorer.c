@@ -566,25 +566,36 @@ void explore(const char *test, const XProgram *prog)
     best.nobjects = prog->nobjects;
     best.name = prog->name;
     pm_draw_failure(test, draw_failure, &best);
-    /* the message: the schedule, step by step */
-    size_t cap = 16384;
-    char *msg = malloc(cap);
-    if (msg == NULL)
-        ck_abort_msg("%s", best.violation);
-    size_t o = 0;
-    o += (size_t)snprintf(msg + o, cap - o,
-                          "%s: %s.\nOf %ld schedules tried (every one with at most %d "
-                          "preemption%s), %ld fail; the shortest, %d steps:\n",
-                          prog->name, best.violation, schedules, bound,
-                          bound == 1 ? "" : "s", failures, best.nsteps);
-    for (int i = 0; i < best.nsteps && o + 400 < cap; i++) {
+    /* the message: the schedule, step by step.  Check carries at most a
+     * few kilobytes of message: past that, the earliest steps are left to
+     * the picture. */
+    enum { MSG_MAX = 3600 };
+    char lines[X_MAX_STEPS][320];
+    size_t total = 0;
+    for (int i = 0; i < best.nsteps; i++) {
         char op[128];
         step_text(&best, i, op, sizeof op);
-        o += (size_t)snprintf(msg + o, cap - o, "  %2d. T%d %-36s ->", i + 1,
-                              best.steps[i].thread + 1, op);
-        for (int k = 0; k < prog->nobjects; k++)
-            o += (size_t)snprintf(msg + o, cap - o, " obj%d: %s", k, best.steps[i].fields[k]);
-        o += (size_t)snprintf(msg + o, cap - o, "\n");
+        int n = snprintf(lines[i], sizeof lines[i], "  %2d. T%d %-36s ->", i + 1,
+                         best.steps[i].thread + 1, op);
+        for (int k = 0; k < prog->nobjects && n < (int)sizeof lines[i]; k++)
+            n += snprintf(lines[i] + n, sizeof lines[i] - (size_t)n, " obj%d: %s", k,
+                          best.steps[i].fields[k]);
+        total += strlen(lines[i]) + 1;
     }
+    char *msg = malloc(MSG_MAX + 1024);
+    if (msg == NULL)
+        ck_abort_msg("%s", best.violation);
+    size_t o = (size_t)snprintf(msg, MSG_MAX, "%s: %s.\nOf %ld schedules tried (every one with at most %d "
+                                "preemption%s), %ld fail; the shortest, %d steps:\n",
+                                prog->name, best.violation, schedules, bound,
+                                bound == 1 ? "" : "s", failures, best.nsteps);
+    int first = 0;
+    while (first < best.nsteps && o + total + 80 > MSG_MAX)
+        total -= strlen(lines[first++]) + 1;
+    if (first > 0)
+        o += (size_t)snprintf(msg + o, MSG_MAX + 1024 - o,
+                              "  (steps 1-%d are in the picture of this schedule)\n", first);
+    for (int i = first; i < best.nsteps; i++)
+        o += (size_t)snprintf(msg + o, MSG_MAX + 1024 - o, "%s\n", lines[i]);
     ck_abort_msg("%s", msg);
 }
