@@ -98,6 +98,8 @@ void Pm_DecRef(PmObject *op)
     _Pm_DEC_REFTOTAL();
     if (_Pm_IsOwnedByCurrentThread(op)) {
         if (local == 0) {
+            /* An owner never counts below 0: at 0 it gives up ownership.
+             * (A debugging check; CPython's Py_DECREF has none here.) */
             _Pm_NegativeRefcount(op);
         }
         local--;

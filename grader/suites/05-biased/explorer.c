@@ -478,7 +478,7 @@ static int draw_failure(const char *path, void *arg)
     agattr(g, AGNODE, "shape", "plaintext");
     agattr(g, AGNODE, "fontname", "Helvetica");
     Agnode_t *node = agnode(g, "schedule", 1);
-    agset(node, "label", agstrdup_html(g, html));
+    agsafeset(node, "label", agstrdup_html(g, html), "");
     free(html);
     return _PmGraphviz_Render(g, "svg", path);
 }
