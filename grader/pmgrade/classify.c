@@ -257,6 +257,11 @@ static char *tsan_stack(const char *access)
         out = more;
         frames++;
     }
+    if (frames == 0 && strncmp(unindent(next_line(access)), "[failed to restore", 18) == 0) {
+        char *more = pg_printf("%s (ThreadSanitizer could not recover this stack)", out);
+        free(out);
+        out = more;
+    }
     return out;
 }
 

@@ -12,11 +12,12 @@ void register_queue(PmSuite *s);
 void register_explore(PmSuite *s);
 
 /* Under ThreadSanitizer, the first data race ends the test, so that it
- * fails with TSan's report (both stacks) as its message. */
+ * fails with TSan's report (both stacks) as its message; a longer history
+ * than the default keeps the earlier access's stack restorable. */
 const char *__tsan_default_options(void);
 const char *__tsan_default_options(void)
 {
-    return "halt_on_error=1:abort_on_error=0:exitcode=66:report_signal_unsafe=0";
+    return "halt_on_error=1:abort_on_error=0:exitcode=66:report_signal_unsafe=0:history_size=4";
 }
 
 void pm_register(PmSuite *s)
