@@ -276,7 +276,7 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
     const char *build;
     char *blog = NULL, *bmsg = NULL, *why = NULL;
     pg_mkdirs(work);
-    if (pg_build_suite(&g->opt, c->slug, solutions, "rel", work, log, &build, &blog, &bmsg) != 0 ||
+    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog, &bmsg) != 0 ||
         load_manifest(suite, work, &c->tests, &c->ntests, &why) != 0) {
         /* Not even the reference builds: one placeholder test, worth nothing. */
         c->tests = calloc(1, sizeof *c->tests);
@@ -330,7 +330,7 @@ static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
     if (!a->g->opt.color || a->g->opt.quiet)
         return;
     printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
-           strcmp(a->variant, "asan") == 0 ? " (sanitizers)" : "", t->name);
+           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
     fflush(stdout);
 }
 
@@ -363,16 +363,16 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     char *dir = pg_printf("%s/builds/%s/runs/%s", g->opt.out, c->slug, variant);
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, variant);
     char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
-    char *artifacts = strcmp(variant, "rel") == 0
+    char *artifacts = strcmp(variant, c->conf.variants[0]) == 0
                           ? pg_printf("%s/artifacts/%s", g->opt.out, c->slug)
                           : pg_printf("%s/artifacts/%s/%s", g->opt.out, c->slug, variant);
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0; /* a sanitizer re-run */
     /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER. */
     const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
     double multiplier = m != NULL && atof(m) > 0 ? atof(m) : 1;
     if (asan)
         multiplier *= PG_ASAN_SLOWDOWN;
-    double timeout = PG_CHECK_TIMEOUT * multiplier;
+    double timeout = c->conf.unit_timeout * multiplier;
     pg_mkdirs(dir);
     pg_mkdirs(artifacts);
     TestRun *runs = calloc(n, sizeof *runs);
@@ -412,15 +412,15 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
             r->env[e++] = pg_strdup("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
                                     "hard_rss_limit_mb=2048");
             r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
+            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
         r->env[e] = NULL;
         r->proc.argv = r->argv;
         r->proc.env = r->env;
         r->proc.out_path = r->out;
         r->proc.err_path = r->err;
-        r->proc.limit = PG_TEST_LIMIT > 3 * PG_SCENARIO_TIMEOUT / PG_CHECK_TIMEOUT * timeout
-                            ? PG_TEST_LIMIT
-                            : 3 * PG_SCENARIO_TIMEOUT / PG_CHECK_TIMEOUT * timeout;
+        double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
+        r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
         r->proc.user = t;
         procs[i] = &r->proc;
     }
@@ -433,7 +433,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     for (size_t i = 0; i < n; i++) {
         double check_timeout = timeout;
         if (chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "scenario") == 0)
-            check_timeout = timeout * PG_SCENARIO_TIMEOUT / PG_CHECK_TIMEOUT;
+            check_timeout = timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
         PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
                          &runs[i].proc};
         const char *status;
@@ -491,7 +491,7 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         PgTest *t = &c->tests[i];
         if (strcmp(t->status, "timeout") != 0)
             continue;
-        if (strcmp(variant, "asan") == 0) {
+        if (strcmp(variant, c->conf.variants[0]) != 0) {
             /* only the tests that passed without the sanitizers */
             if (t->message == NULL || strncmp(t->message, "passes, but", 11) != 0)
                 continue;
@@ -560,12 +560,16 @@ static void grade_chapter(PgGrade *g, PgChapter *c)
     double started = pg_now();
     char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
     char *artifacts = pg_printf("%s/artifacts/%s", g->opt.out, c->slug);
-    char *asan_artifacts = pg_printf("%s/asan", artifacts);
     char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
+    pg_chapter_conf(g->opt.root, c->slug, &c->conf);
     pg_mkdirs(work);
     pg_mkdirs(artifacts);
     remove_files(artifacts);
-    remove_files(asan_artifacts);
+    for (int v = 1; v < c->conf.nvariants; v++) {
+        char *dir = pg_printf("%s/%s", artifacts, c->conf.variants[v]);
+        remove_files(dir);
+        free(dir);
+    }
     c->build = "ok";
 
     if (!g->opt.quiet && g->opt.color) {
@@ -581,12 +585,13 @@ static void grade_chapter(PgGrade *g, PgChapter *c)
         goto score;
     }
 
-    char *rel = pg_printf("%s/rel", work);
-    char *rel_log = pg_printf("%s/build-rel.log", work);
+    const char *rel_variant = c->conf.variants[0];
+    char *rel = pg_printf("%s/%s", work, rel_variant);
+    char *rel_log = pg_printf("%s/build-%s.log", work, rel_variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    int built = pg_build_suite(&g->opt, c->slug, g->opt.submission, "rel", rel, rel_log, &build,
-                               &log, &message);
+    int built = pg_build_suite(&g->opt, c->slug, g->opt.submission, rel_variant, rel, rel_log,
+                               &build, &log, &message);
     free(rel_log);
     if (built != 0) {
         c->build = build;
@@ -620,25 +625,26 @@ static void grade_chapter(PgGrade *g, PgChapter *c)
         goto score;
     for (size_t i = 0; i < c->ntests; i++)
         chosen[i] = &c->tests[i];
-    run_tests(g, c, "rel", chosen, c->ntests, store_rel);
-    retry_timeouts(g, c, "rel", chosen, store_rel);
+    run_tests(g, c, rel_variant, chosen, c->ntests, store_rel);
+    retry_timeouts(g, c, rel_variant, chosen, store_rel);
 
-    if (g->opt.sanitizers) {
+    for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++) {
+        const char *variant = c->conf.variants[v];
         size_t n = 0;
         for (size_t i = 0; i < c->ntests; i++)
             if (strcmp(c->tests[i].status, "passed") == 0)
                 chosen[n++] = &c->tests[i];
         if (n > 0) {
-            char *asan = pg_printf("%s/asan", work);
-            char *asan_log = pg_printf("%s/build-asan.log", work);
+            char *asan = pg_printf("%s/%s", work, variant);
+            char *asan_log = pg_printf("%s/build-%s.log", work, variant);
             if (!g->opt.quiet && g->opt.color) {
                 printf("\r\033[Kbuilding %s with the sanitizers...", c->slug);
                 fflush(stdout);
             }
-            if (pg_build_suite(&g->opt, c->slug, g->opt.submission, "asan", asan, asan_log,
+            if (pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, asan, asan_log,
                                &build, &log, &message) == 0) {
-                run_tests(g, c, "asan", chosen, n, store_asan);
-                retry_timeouts(g, c, "asan", chosen, store_asan);
+                run_tests(g, c, variant, chosen, n, store_asan);
+                retry_timeouts(g, c, variant, chosen, store_asan);
             } else {
                 c->note = pg_printf("the sanitizer build failed (%s), so the tests ran "
                                     "without AddressSanitizer",
@@ -671,7 +677,6 @@ score:
     c->time = pg_now() - started;
     free(work);
     free(artifacts);
-    free(asan_artifacts);
     free(learner);
 }
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "chapter_conf.h"
+
 /* Limits, in seconds. */
 #define PG_BUILD_LIMIT 300.0
 #define PG_LIST_LIMIT 10.0
@@ -52,6 +54,7 @@ typedef struct {
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
+    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
     double time;
 } PgChapter;
 
