@@ -34,11 +34,16 @@
 #define PM_UNDER_ASAN 1
 #endif
 
-/* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it. */
+/* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it.  The
+ * Makefile passes each chapter's values from its chapter.conf. */
+#ifndef PM_TEST_TIMEOUT
 #define PM_TEST_TIMEOUT 5.0
+#endif
 /* Scenarios run whole programs (some drop million-deep structures): more
  * room, still short enough to name an endless loop quickly. */
+#ifndef PM_SCENARIO_TIMEOUT
 #define PM_SCENARIO_TIMEOUT 10.0
+#endif
 #define PM_CPU_SECONDS 10
 #define PM_FSIZE_BYTES (4L << 20)
 #define PM_AS_BYTES (2L << 30)
