@@ -80,24 +80,26 @@ deps-ensure:
 # ----------------------------------------------------------- variants ---
 # One line per build variant: the flags its objects are compiled with.  A
 # variant's -fsanitize= flags are also its link flags and make it a
-# sanitizer variant; -DPm_GIL_DISABLED gives it the free-threaded object
-# header.  Objects live in build/<variant>/.
+# sanitizer variant (they and -pthread are its link flags too);
+# -DPm_GIL_DISABLED gives it the free-threaded object header.  Objects live
+# in build/<variant>/.
 VARIANT_FLAGS.rel     := -O2
 VARIANT_FLAGS.debug   := -O0
 VARIANT_FLAGS.asan    := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
-VARIANT_FLAGS.ft      := -O2 -DPm_GIL_DISABLED
-VARIANT_FLAGS.tsan    := -O1 -fsanitize=thread -DPm_GIL_DISABLED
+VARIANT_FLAGS.ft      := -O2 -DPm_GIL_DISABLED -pthread
+VARIANT_FLAGS.ftdebug := -O0 -DPm_GIL_DISABLED -pthread
+VARIANT_FLAGS.tsan    := -O1 -DPm_GIL_DISABLED -pthread -fsanitize=thread
 VARIANT_FLAGS.oldgeom := -O2 -Werror -DPm_PYMALLOC_OLD_GEOMETRY
 
 ALL_VARIANTS := $(sort $(patsubst VARIANT_FLAGS.%,%,$(filter VARIANT_FLAGS.%,$(.VARIABLES))))
-LDFLAGS_OF    = $(filter -fsanitize=%,$(VARIANT_FLAGS.$(1)))
-IS_SANITIZER  = $(call LDFLAGS_OF,$(1))
+LDFLAGS_OF    = $(filter -fsanitize=% -pthread,$(VARIANT_FLAGS.$(1)))
+IS_SANITIZER  = $(filter -fsanitize=%,$(VARIANT_FLAGS.$(1)))
 HEADER_OF     = $(if $(filter -DPm_GIL_DISABLED,$(VARIANT_FLAGS.$(1))),free-threaded,default)
 
 # ------------------------------------------------------ chapter.conf ---
 # Each chapter's settings live in grader/suites/NN-slug/chapter.conf
 # (KEY = value lines, also read by pmgrade); they become CONF_<slug>_<KEY>.
-CONF_KEYS := VARIANTS OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT
+CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT
 define LOAD_CONF
 $(foreach k,$(CONF_KEYS),$(k) :=
 )
@@ -122,18 +124,21 @@ LEARNER_INCLUDES ?= -Iinclude
 LEARNER_CFLAGS   ?= $(CFLAGS_BASE) $(LEARNER_INCLUDES)
 LEARNER_DEPS     ?= $(HEADERS)
 
-# $(call LAYER_OBJS,variant,chapter[,mine]): one chapter's objects, the
+# $(call CHAPTER_OBJS,variant,chapter[,mine]): one chapter's objects, the
 # learner's if the third argument is given, else the reference's.
 LAYER_SRC  = $(wildcard $(if $(2),$(SUBMISSION),solutions)/$(1)/*.c)
-LAYER_OBJS = $(patsubst $(if $(3),$(SUBMISSION),solutions)/%.c,$(BUILD)/$(1)/$(if $(3),$(SUB_KEY),ref)/%.o,$(call LAYER_SRC,$(2),$(3)))
+CHAPTER_OBJS = $(patsubst $(if $(3),$(SUBMISSION),solutions)/%.c,$(BUILD)/$(1)/$(if $(3),$(SUB_KEY),ref)/%.o,$(call LAYER_SRC,$(2),$(3)))
 # A layer is in a variant's stack if it is written for the variant's object
 # header; under a sanitizer, a SANITIZER_MALLOC layer that is not the
 # learner's is left out and the C library's malloc takes its place
 # (AddressSanitizer sees a use-after-free only in memory it hands out).
 IN_VARIANT = $(filter $(call HEADER_OF,$(1)),$(or $(CONF_$(2)_OBJECT_HEADERS),default))
 LEFT_TO_MALLOC = $(and $(call IS_SANITIZER,$(1)),$(filter yes,$(CONF_$(2)_SANITIZER_MALLOC)))
-# $(call STACK_OBJS,variant,mine-chapters): every object of a stack.
-STACK_OBJS = $(foreach c,$(CHAPTERS),$(if $(call IN_VARIANT,$(1),$(c)),$(if $(filter $(c),$(2)),$(call LAYER_OBJS,$(1),$(c),mine),$(if $(call LEFT_TO_MALLOC,$(1),$(c)),,$(call LAYER_OBJS,$(1),$(c))))))
+# $(call STACK_OBJS,variant,mine-chapters): every object of a stack, the
+# learner's part (MINE_OBJS) and the reference's (REF_OBJS).
+MINE_OBJS  = $(foreach c,$(filter $(2),$(CHAPTERS)),$(if $(call IN_VARIANT,$(1),$(c)),$(call CHAPTER_OBJS,$(1),$(c),mine)))
+REF_OBJS   = $(foreach c,$(filter-out $(2),$(CHAPTERS)),$(if $(call IN_VARIANT,$(1),$(c)),$(if $(call LEFT_TO_MALLOC,$(1),$(c)),,$(call CHAPTER_OBJS,$(1),$(c)))))
+STACK_OBJS = $(call MINE_OBJS,$(1),$(2)) $(call REF_OBJS,$(1),$(2))
 # Where a stack's programs go: build/<variant>/ref/bin for the reference,
 # a folder per submission and choice of chapters otherwise.
 STACK_BIN = $(BUILD)/$(1)/$(if $(2),$(SUB_KEY)/bin-$(subst $(space),+,$(foreach c,$(2),$(firstword $(subst -, ,$(c))))),ref/bin)
@@ -201,6 +206,9 @@ ref-objs: $(call STACK_OBJS,$(VARIANT),)
 # layer from the submission).  This is what the grader runs; a compile or
 # link error here costs the chapter.
 SUITE_MINE = $(if $(filter mine,$(STACK)),$(CHAPTERS),$(CH_SLUG))
+# A grader that compiles the learner's files itself (with `make
+# layer-cflags`) passes their objects as LAYER_OBJS.
+SUITE_STACK = $(if $(LAYER_OBJS),$(LAYER_OBJS) $(call REF_OBJS,$(VARIANT),$(SUITE_MINE)),$(call STACK_OBJS,$(VARIANT),$(SUITE_MINE)))
 
 ifneq ($(filter suite,$(MAKECMDGOALS)),)
 ifeq ($(CH_SLUG),)
@@ -212,13 +220,18 @@ endif
 .PHONY: suite
 suite: $(OUT)/suite
 
-$(OUT)/suite: $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) $(call STACK_OBJS,$(VARIANT),$(SUITE_MINE)) $(BUILD)/$(VARIANT)/libpmruntime.a FORCE
-	@$(foreach c,$(SUITE_MINE),$(if $(call LAYER_SRC,$(c),mine),,echo "no .c files in $(SUBMISSION)/$(c)" >&2; exit 1;))
+$(OUT)/suite: $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a FORCE
+	@$(if $(LAYER_OBJS),,$(foreach c,$(SUITE_MINE),$(if $(call LAYER_SRC,$(c),mine),,echo "no .c files in $(SUBMISSION)/$(c)" >&2; exit 1;)))
 	@mkdir -p $(@D)
 	$(CC) $(call LDFLAGS_OF,$(VARIANT)) -o $@ $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) \
-	  $(call STACK_OBJS,$(VARIANT),$(SUITE_MINE)) $(BUILD)/$(VARIANT)/libpmruntime.a \
+	  $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a \
 	  $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) -lm
 endif
+
+# The compiler and flags of a learner's file in VARIANT.
+.PHONY: layer-cflags
+layer-cflags:
+	@echo $(CC) $(LEARNER_CFLAGS) $(VARIANT_FLAGS.$(VARIANT))
 
 # ------------------------------------------------------- trace tools ---
 # pmtracegen prints chapter 2's synthetic traces (grader/traces/README.md).
@@ -295,7 +308,7 @@ bench: deps-ensure
 	@$(BUILD)/rel/bench/gc_bench bench/gc_bench.py
 
 # The allocator benchmark links chapter 2's reference alone.
-$(BUILD)/rel/bench/alloc_bench: bench/alloc_bench.c $(call LAYER_OBJS,rel,$(filter %-pymalloc,$(CHAPTERS))) $(BUILD)/rel/libpmruntime.a
+$(BUILD)/rel/bench/alloc_bench: bench/alloc_bench.c $(call CHAPTER_OBJS,rel,$(filter %-pymalloc,$(CHAPTERS))) $(BUILD)/rel/libpmruntime.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -Igrader/traces -o $@ $^ \
 	  $(GVC_LIBS) $(call pc,--libs,python3-embed) -lmimalloc -lm
@@ -305,19 +318,24 @@ $(BUILD)/rel/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,rel,) $(BUILD)/r
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $^ $(GVC_LIBS) -lm
 
 # ------------------------------------------------------- make debug ---
+# The chapter's own variants: its chapter.conf's DEBUG_VARIANT (-O0) and the
+# first of its VARIANTS.
+DEBUG_VARIANT = $(or $(CONF_$(CH_SLUG)_DEBUG_VARIANT),debug)
+LIST_VARIANT  = $(or $(firstword $(CONF_$(CH_SLUG)_VARIANTS)),rel)
+
 .PHONY: debug
 debug: deps-ensure
 	@test -n "$(CH_SLUG)" || { echo "usage: make debug CH=01 TEST=test_name" >&2; exit 2; }
 	@test -n "$(TEST)" || { echo "usage: make debug CH=01 TEST=test_name (names: make list CH=01)" >&2; exit 2; }
-	@$(MAKE) -s --no-print-directory suite VARIANT=debug OUT=$(BUILD)/debug/$(CH_SLUG)
-	CK_FORK=no PMLAB_ROOT=. PMLAB_ARTIFACTS=$(BUILD)/debug/$(CH_SLUG)/artifacts \
-	  gdb -q -ex run --args $(BUILD)/debug/$(CH_SLUG)/suite --run $(TEST)
+	@$(MAKE) -s --no-print-directory suite VARIANT=$(DEBUG_VARIANT) OUT=$(BUILD)/$(DEBUG_VARIANT)/$(CH_SLUG)
+	CK_FORK=no PMLAB_ROOT=. PMLAB_ARTIFACTS=$(BUILD)/$(DEBUG_VARIANT)/$(CH_SLUG)/artifacts \
+	  gdb -q -ex run --args $(BUILD)/$(DEBUG_VARIANT)/$(CH_SLUG)/suite --run $(TEST)
 
 .PHONY: list
 list: deps-ensure
 	@test -n "$(CH_SLUG)" || { echo "usage: make list CH=01" >&2; exit 2; }
-	@$(MAKE) -s --no-print-directory suite VARIANT=rel OUT=$(BUILD)/rel/list/$(CH_SLUG) SUBMISSION=solutions
-	@$(BUILD)/rel/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pts\t\(.step)"'
+	@$(MAKE) -s --no-print-directory suite VARIANT=$(LIST_VARIANT) OUT=$(BUILD)/$(LIST_VARIANT)/list/$(CH_SLUG) SUBMISSION=solutions
+	@$(BUILD)/$(LIST_VARIANT)/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pts\t\(.step)"'
 
 # ------------------------------------------------------- make watch ---
 .PHONY: watch
