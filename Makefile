@@ -78,11 +78,10 @@ deps-ensure:
 	@bash tools/deps.sh ensure
 
 # ----------------------------------------------------------- variants ---
-# One line per build variant: the flags its objects are compiled with.  A
-# variant's -fsanitize= flags are also its link flags and make it a
-# sanitizer variant (they and -pthread are its link flags too);
-# -DPm_GIL_DISABLED gives it the free-threaded object header.  Objects live
-# in build/<variant>/.
+# One line per build variant: the flags its objects are compiled with.
+# -fsanitize= flags make it a sanitizer variant; they and -pthread are its
+# link flags too; -DPm_GIL_DISABLED gives it the free-threaded object
+# header.  Its objects live in build/<variant>/.
 VARIANT_FLAGS.rel     := -O2
 VARIANT_FLAGS.debug   := -O0
 VARIANT_FLAGS.asan    := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -156,7 +155,7 @@ $(BUILD)/$(1)/libpmruntime.a: $$(patsubst runtime/%.c,$(BUILD)/$(1)/runtime/%.o,
 	ar rcs $$@ $$^
 
 # The test library, once per chapter: its timeouts come from chapter.conf.
-$(BUILD)/$(1)/pmtest/%.o: grader/lib/pmtest.c grader/lib/pmtest.h $$(HEADERS) $$(wildcard grader/suites/%/chapter.conf)
+$(BUILD)/$(1)/pmtest/%.o: grader/lib/pmtest.c grader/lib/pmtest.h $$(HEADERS) $$(wildcard grader/suites/*/chapter.conf)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) $$(CHECK_CFLAGS) $$(JSON_CFLAGS) \
 	  $$(addprefix -DPM_TEST_TIMEOUT=,$$(CONF_$$*_UNIT_TIMEOUT)) \
