@@ -238,6 +238,18 @@ $(BUILD)/bin/pmtracegen: grader/traces/pmtracegen.c grader/traces/pmsynth.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -O2 -o $@ $<
 
+# tools/cpython-obmalloc/compare.sh: chapter 2's layer (the reference; with
+# STACK=mine the submission's) in the replay harness that CPython's own
+# obmalloc runs too, linked to OUT.
+PYMALLOC_CH := $(filter %-pymalloc,$(CHAPTERS))
+CMP_OBJS = $(if $(filter mine,$(STACK)),$(call MINE_OBJS,rel,$(PYMALLOC_CH)),$(call CHAPTER_OBJS,rel,$(PYMALLOC_CH)))
+.PHONY: pm-replay-harness
+pm-replay-harness: $(CMP_OBJS) $(BUILD)/rel/libpmruntime.a
+	@test -n "$(OUT)" || { echo "make pm-replay-harness: OUT= is required" >&2; exit 2; }
+	@mkdir -p $(dir $(OUT))
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -Igrader/traces -DREPLAY_PMLAB -o $(OUT) \
+	  tools/cpython-obmalloc/replay.c $(CMP_OBJS) $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm
+
 # ------------------------------------------------------------- grader ---
 $(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h)
 	@mkdir -p $(@D)
