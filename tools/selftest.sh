@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build solutions chapters skeletons generated mutants fixtures scenarios traces asan book)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants fixtures scenarios traces asan book)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -66,6 +66,16 @@ else
   exit 1
 fi
 
+sec_classify() {
+section "the grader explains how a test ended"
+if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&1 &&
+   build/bin/classify_test grader/pmgrade/tests/classify >>"$OUT/classify.log" 2>&1; then
+  ok "pg_classify: $(tail -1 "$OUT/classify.log")"
+else
+  fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
+fi
+}
+
 sec_solutions() {
 section "solutions grade 100%"
 need_solutions
@@ -102,6 +112,14 @@ for ch in $CHAPTERS; do
     fail "$ch: chapter and suite disagree" "$( [ -n "$gone" ] && echo "named in $md but not in the suite: $(echo $gone)"; [ -n "$unnamed" ] && echo "in the suite but not named in $md: $(echo $unnamed)")"
   fi
 done
+}
+
+sec_learner() {
+section "the learner's commands: second hints, make run's layers"
+need_solutions
+while IFS= read -r line; do
+  case $line in ok\ *) ok "${line#ok }" ;; FAIL\ *) fail "${line#FAIL }" ;; esac
+done < <(bash tools/check-learner.sh "$OUT/solutions/report.json" 2>&1)
 }
 
 sec_skeletons() {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "chapter_conf.h"
+#include "pmlimits.h"
 
 /* s without leading and trailing blanks, in place. */
 static char *trim(char *s)
@@ -51,8 +52,8 @@ int pg_chapter_conf(const char *root, const char *slug, PgChapterConf *conf)
     strcpy(conf->variants[0], "rel");
     strcpy(conf->variants[1], "asan");
     conf->nvariants = 2;
-    conf->unit_timeout = 5.0;
-    conf->scenario_timeout = 10.0;
+    conf->unit_timeout = PM_TEST_TIMEOUT;
+    conf->scenario_timeout = PM_SCENARIO_TIMEOUT;
 
     char path[4096];
     snprintf(path, sizeof path, "%s/grader/suites/%s/chapter.conf", root, slug);

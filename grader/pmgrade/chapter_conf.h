@@ -16,7 +16,8 @@ typedef struct {
 } PgChapterConf;
 
 /* Read root/grader/suites/<slug>/chapter.conf into conf.  Keys the file
- * does not set keep their defaults (rel then asan; 5 s and 10 s).  Returns
+ * does not set keep their defaults (rel then asan; the timeouts of
+ * pmlimits.h).  Returns
  * 0, or -1 when the file is unreadable or has a line it does not
  * understand (conf then holds the defaults and what was read). */
 int pg_chapter_conf(const char *root, const char *slug, PgChapterConf *conf);
