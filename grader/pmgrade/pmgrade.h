@@ -3,6 +3,7 @@
  *
  * Who calls whom, from the bottom up:
  *   util.c      helpers (memory, strings, files); calls nothing here
+ *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
  *   proc.c      starts, limits and reaps processes
  *   classify.c  explains how one test run ended (status and message)
  *   build.c     builds a chapter's suite with make (uses proc.c)
