@@ -199,6 +199,7 @@ run: deps-ensure
 	@mkdir -p $(BUILD)/run
 	@$(if $(filter ref,$(STACK)),$(BUILD)/rel/ref/bin/pmrun,$(MINE_OBJ_DIR)/bin/pmrun) \
 	  --heap-svg $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).svg \
+	  --teardown-svg $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).teardown.svg \
 	  $(RUNFLAGS) "$(SCRIPT)"
 
 # mine-pmrun, mine-pmreplay: a program of runtime/main/ linked with your
@@ -260,7 +261,7 @@ debug: deps-ensure
 list: deps-ensure
 	@test -n "$(CH_SLUG)" || { echo "usage: make list CH=01" >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory suite VARIANT=rel OUT=$(BUILD)/rel/list/$(CH_SLUG) SUBMISSION=solutions
-	@$(BUILD)/rel/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pts\t\(.step)"'
+	@$(BUILD)/rel/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pt\(if .points == 1 then "" else "s" end)\t\(.step)"'
 
 # ------------------------------------------------------- make watch ---
 .PHONY: watch
