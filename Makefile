@@ -102,7 +102,7 @@ $(BUILD)/$(1)/libpmruntime.a: $$(RT_OBJ_$(1))
 	@rm -f $$@
 	ar rcs $$@ $$^
 
-$(BUILD)/$(1)/pmtest.o: grader/lib/pmtest.c grader/lib/pmtest.h $$(HEADERS)
+$(BUILD)/$(1)/pmtest.o: grader/lib/pmtest.c grader/lib/pmtest.h grader/lib/pmlimits.h $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) $$(JSON_CFLAGS) -c $$< -o $$@
 
@@ -171,9 +171,14 @@ $(BUILD)/bin/pmtracegen: grader/traces/pmtracegen.c grader/traces/pmsynth.h
 	$(CC) $(CFLAGS_COMMON) -O2 -o $@ $<
 
 # ------------------------------------------------------------- grader ---
-$(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h)
+$(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS)
+
+# pg_classify over stored cases of how a test can end (make test runs it).
+$(BUILD)/bin/classify_test: grader/pmgrade/tests/classify_test.c grader/pmgrade/classify.c grader/pmgrade/util.c $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O2 $(XML_CFLAGS) -o $@ $(filter %.c,$^) $(XML_LIBS)
 
 GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(STACK),--stack $(STACK))
 

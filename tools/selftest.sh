@@ -45,6 +45,14 @@ else
   exit 1
 fi
 
+section "the grader explains how a test ended"
+if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&1 &&
+   build/bin/classify_test grader/pmgrade/tests/classify >>"$OUT/classify.log" 2>&1; then
+  ok "pg_classify: $(tail -1 "$OUT/classify.log")"
+else
+  fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
+fi
+
 section "solutions grade 100%"
 grade solutions solutions
 score=$(report .score solutions); max=$(report .max_score solutions)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "pmlab.h"
+#include "pmlimits.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -34,16 +35,6 @@
 #define PM_UNDER_ASAN 1
 #endif
 
-/* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it. */
-#define PM_TEST_TIMEOUT 5.0
-/* Scenarios run whole programs (some drop million-deep structures): more
- * room, still short enough to name an endless loop quickly. */
-#define PM_SCENARIO_TIMEOUT 10.0
-#define PM_CPU_SECONDS 10
-#define PM_FSIZE_BYTES (4L << 20)
-#define PM_AS_BYTES (2L << 30)
-#define PM_STACK_BYTES (8L << 20)
-#define PM_EXTRA_PROCS 64
 
 typedef enum { PM_KIND_UNIT, PM_KIND_SIGNAL, PM_KIND_SCENARIO } PmKind;
 

@@ -86,8 +86,8 @@ static void chapter_table(FILE *f, const PgChapter *c)
             esc(f, step);
             fputs("</td></tr>\n", f);
         }
-        int passed = strcmp(t->status, "passed") == 0;
-        const char *cls = passed ? "passed" : strcmp(t->status, "not-written") == 0 ? "todo" : "failed";
+        int passed = t->status == PG_PASSED;
+        const char *cls = passed ? "passed" : t->status == PG_NOT_WRITTEN ? "todo" : "failed";
         fputs("<tr><td><b>", f);
         esc(f, t->title ? t->title : t->name);
         fputs("</b><br><code>", f);
@@ -125,7 +125,7 @@ static void chapter_table(FILE *f, const PgChapter *c)
             }
         }
         fprintf(f, "</td><td class=\"%s\">", cls);
-        esc(f, t->status);
+        esc(f, pg_status_name(t->status));
         fprintf(f, "</td><td class=\"pts\">%d/%d</td></tr>\n", t->points, t->max_points);
     }
     fputs("</table>\n", f);

@@ -1,190 +1,43 @@
-/* run.c - starting, limiting and reaping the processes the grader runs, and
- * explaining in plain words how a test ended (from Check's XML, the exit
- * status and what the test printed on stderr).
+/* classify.c - how a test ended, in plain words: from Check's XML, the exit
+ * status and what the test printed on stderr, one status (PgStatus) and a
+ * message that says what happened and where.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "pmgrade.h"
 
-double pg_now(void)
+static const char *const status_names[PG_STATUS_COUNT] = {
+    [PG_PASSED] = "passed",
+    [PG_FAILED] = "failed",
+    [PG_NOT_WRITTEN] = "not-written",
+    [PG_BUILD_ERROR] = "build-error",
+    [PG_CRASHED] = "crashed",
+    [PG_TIMEOUT] = "timeout",
+    [PG_STACK_OVERFLOW] = "stack-overflow",
+    [PG_OUT_OF_MEMORY] = "out-of-memory",
+    [PG_MEMORY_ERROR] = "memory-error",
+    [PG_NEGATIVE_REFCOUNT] = "negative-refcount",
+    [PG_EARLY_EXIT] = "early-exit",
+    [PG_OUTPUT_FLOOD] = "output-flood",
+    [PG_ABORTED] = "aborted",
+};
+
+const char *pg_status_name(PgStatus status)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return status < PG_STATUS_COUNT && status_names[status] ? status_names[status] : "unknown";
 }
 
-static void redirect(int fd, const char *path)
+int pg_status_is_crash(PgStatus status)
 {
-    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (f >= 0) {
-        dup2(f, fd);
-        close(f);
-    }
+    return status != PG_PASSED && status != PG_FAILED && status != PG_NOT_WRITTEN &&
+           status != PG_BUILD_ERROR;
 }
-
-/* Child side of a spawn: own process group (so a kill takes everything it
- * started), stdin from /dev/null, output to files, environment adjusted. */
-static void exec_child(const PgProc *p)
-{
-    setpgid(0, 0);
-    signal(SIGPIPE, SIG_DFL);
-    int in = open("/dev/null", O_RDONLY);
-    if (in >= 0) {
-        dup2(in, STDIN_FILENO);
-        close(in);
-    }
-    redirect(STDOUT_FILENO, p->out_path);
-    if (p->err_path != NULL)
-        redirect(STDERR_FILENO, p->err_path);
-    else
-        dup2(STDOUT_FILENO, STDERR_FILENO);
-    for (char **e = p->env; e != NULL && *e != NULL; e++) {
-        char *eq = strchr(*e, '=');
-        if (eq == NULL) {
-            unsetenv(*e);
-        } else {
-            *eq = '\0';
-            setenv(*e, eq + 1, 1);
-            *eq = '=';
-        }
-    }
-    execvp(p->argv[0], p->argv);
-    fprintf(stderr, "pmgrade: cannot run %s: %s\n", p->argv[0], strerror(errno));
-    _exit(127);
-}
-
-static int start(PgProc *p)
-{
-    p->started = pg_now();
-    p->running = 0;
-    p->done = 0;
-    p->exited = p->signaled = p->timed_out = p->spawn_failed = 0;
-    pid_t pid = fork();
-    if (pid < 0) {
-        p->spawn_failed = 1;
-        p->done = 1;
-        return -1;
-    }
-    if (pid == 0)
-        exec_child(p);
-    setpgid(pid, pid);
-    p->pid = pid;
-    p->running = 1;
-    return 0;
-}
-
-/* Reap p if it ended; kill its group if it is over its limit.  1 if done. */
-static int poll_proc(PgProc *p)
-{
-    int status;
-    pid_t r = waitpid(p->pid, &status, WNOHANG);
-    if (r == p->pid) {
-        p->running = 0;
-        p->done = 1;
-        p->elapsed = pg_now() - p->started;
-        if (WIFEXITED(status)) {
-            p->exited = 1;
-            p->code = WEXITSTATUS(status);
-        } else if (WIFSIGNALED(status)) {
-            p->signaled = 1;
-            p->sig = WTERMSIG(status);
-        }
-        /* Whatever it left behind in its group goes with it. */
-        kill(-p->pid, SIGKILL);
-        return 1;
-    }
-    if (r < 0 && errno == ECHILD) {
-        p->running = 0;
-        p->done = 1;
-        p->elapsed = pg_now() - p->started;
-        return 1;
-    }
-    if (!p->timed_out && pg_now() - p->started > p->limit) {
-        p->timed_out = 1;
-        kill(-p->pid, SIGKILL);
-        kill(p->pid, SIGKILL);
-    }
-    return 0;
-}
-
-/* The processes now running, so that a grader stopped by SIGTERM or ^C
- * takes its tests down with it. */
-static PgProc **volatile current_procs;
-static volatile size_t current_count;
-
-static void on_terminate(int sig)
-{
-    PgProc **procs = current_procs;
-    for (size_t i = 0; procs != NULL && i < current_count; i++)
-        if (procs[i]->running)
-            kill(-procs[i]->pid, SIGKILL);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-void pg_run_procs(PgProc **procs, size_t n, int jobs,
-                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
-                  void *arg)
-{
-    size_t next = 0, finished = 0;
-    int active = 0;
-    if (jobs < 1)
-        jobs = 1;
-    current_count = n;
-    current_procs = procs;
-    signal(SIGTERM, on_terminate);
-    signal(SIGINT, on_terminate);
-    signal(SIGHUP, on_terminate);
-    while (finished < n) {
-        while (active < jobs && next < n) {
-            PgProc *p = procs[next++];
-            if (start(p) == 0) {
-                active++;
-            } else {
-                finished++;
-                if (on_done)
-                    on_done(p, finished, n, arg);
-            }
-        }
-        int any = 0;
-        for (size_t i = 0; i < next; i++) {
-            PgProc *p = procs[i];
-            if (p->running && poll_proc(p)) {
-                active--;
-                finished++;
-                any = 1;
-                if (on_done)
-                    on_done(p, finished, n, arg);
-            }
-        }
-        if (!any && finished < n) {
-            struct timespec ts = {0, 5 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    current_procs = NULL;
-}
-
-void pg_run_proc(PgProc *p)
-{
-    PgProc *one[1] = {p};
-    pg_run_procs(one, 1, 1, NULL, NULL);
-}
-
-/* ------------------------------------------------------------------------
- * Classification.
- * ------------------------------------------------------------------------ */
 
 /* Check's XML for a single test: result, message, duration. */
 static int read_check_xml(const char *path, char **result, char **message, double *duration)
@@ -233,24 +86,6 @@ static int read_check_xml(const char *path, char **result, char **message, doubl
     }
     xmlFreeDoc(doc);
     return test != NULL && *result != NULL ? 0 : -1;
-}
-
-/* The line of text containing needle, copied (without newline), or NULL. */
-static char *line_with(const char *text, const char *needle)
-{
-    if (text == NULL)
-        return NULL;
-    const char *hit = strstr(text, needle);
-    if (hit == NULL)
-        return NULL;
-    const char *start = hit;
-    while (start > text && start[-1] != '\n')
-        start--;
-    size_t n = strcspn(start, "\n");
-    char *line = pg_malloc(n + 1);
-    memcpy(line, start, n);
-    line[n] = '\0';
-    return line;
 }
 
 static const char *signal_words(int sig)
@@ -324,15 +159,15 @@ static char *learner_frame(const char *report, const char *learner_dir)
 /* A sanitizer's report, in a line: "use-after-free in list_dealloc (refcount.c:123)". */
 static char *memory_error(const char *err, const char *learner_dir)
 {
-    char *line = line_with(err, "ERROR: AddressSanitizer:");
+    char *line = pg_line_with(err, "ERROR: AddressSanitizer:");
     const char *tool = "AddressSanitizer";
     const char *what_start;
     if (line != NULL) {
         what_start = strstr(line, "AddressSanitizer:") + strlen("AddressSanitizer:");
-    } else if ((line = line_with(err, "ERROR: LeakSanitizer:")) != NULL) {
+    } else if ((line = pg_line_with(err, "ERROR: LeakSanitizer:")) != NULL) {
         tool = "LeakSanitizer";
         what_start = strstr(line, "LeakSanitizer:") + strlen("LeakSanitizer:");
-    } else if ((line = line_with(err, "runtime error:")) != NULL) {
+    } else if ((line = pg_line_with(err, "runtime error:")) != NULL) {
         tool = "UndefinedBehaviorSanitizer";
         what_start = strstr(line, "runtime error:") + strlen("runtime error:");
     } else {
@@ -362,7 +197,7 @@ static char *memory_error(const char *err, const char *learner_dir)
     return msg;
 }
 
-void pg_classify(const PgRunInput *in, const char **status, char **message, double *duration)
+void pg_classify(const PgRunInput *in, PgVerdict *v)
 {
     const PgProc *p = in->proc;
     char *result = NULL, *xmsg = NULL;
@@ -370,133 +205,136 @@ void pg_classify(const PgRunInput *in, const char **status, char **message, doub
     int have_xml = read_check_xml(in->xml_path, &result, &xmsg, &xdur) == 0;
     char *err = pg_read_file(in->err_path, 256 * 1024);
     char *line = NULL;
-    *duration = xdur >= 0 ? xdur : p->elapsed;
-    *message = NULL;
+    v->duration = xdur >= 0 ? xdur : p->elapsed;
+    v->message = NULL;
+    v->todo_function = v->todo_section = NULL;
 
     if (have_xml && strcmp(result, "success") == 0) {
-        *status = "passed";
+        v->status = PG_PASSED;
         goto done;
     }
     /* Code not written yet stops any test that reaches it, whatever the
      * test expected (even a test that expects a signal). */
-    if ((line = line_with(err, "pmlab: not yet written:")) != NULL) {
-        /* "pmlab: not yet written: X (read Y)" */
+    if ((line = pg_line_with(err, "pmlab: not yet written:")) != NULL) {
+        /* "pmlab: not yet written: X (read Y)", from _Pm_Unimplemented */
         const char *what = strstr(line, "written:") + strlen("written:");
         while (*what == ' ')
             what++;
         char *read = strstr(what, " (read ");
-        *status = "not-written";
+        v->status = PG_NOT_WRITTEN;
         if (read != NULL) {
             *read = '\0';
             char *where = read + strlen(" (read ");
             size_t n = strlen(where);
             if (n > 0 && where[n - 1] == ')')
                 where[n - 1] = '\0';
-            *message = pg_printf("not written yet: %s — read %s", what, where);
+            v->todo_section = pg_strdup(where);
+            v->message = pg_printf("not written yet: %s — read %s", what, where);
         } else {
-            *message = pg_printf("not written yet: %s", what);
+            v->message = pg_printf("not written yet: %s", what);
         }
+        v->todo_function = pg_strdup(what);
         goto done;
     }
     if (have_xml && strcmp(result, "failure") == 0 &&
         (xmsg == NULL || strncmp(xmsg, "Early exit", 10) != 0)) {
-        *status = "failed";
-        *message = pg_strdup(xmsg ? xmsg : "failed");
+        v->status = PG_FAILED;
+        v->message = pg_strdup(xmsg ? xmsg : "failed");
         goto done;
     }
     if (p->spawn_failed) {
-        *status = "crashed";
-        *message = pg_strdup("the grader could not start the test program");
+        v->status = PG_CRASHED;
+        v->message = pg_strdup("the grader could not start the test program");
         goto done;
     }
     if (p->timed_out) {
-        *status = "timeout";
-        *message = pg_printf("did not finish within %.0f s: an endless loop?", p->elapsed);
+        v->status = PG_TIMEOUT;
+        v->message = pg_printf("did not finish within %.0f s: an endless loop?", p->elapsed);
         goto done;
     }
     /* From here on the test ended in an error: look for the cause. */
     if (strstr(err ? err : "", "pmlab: stack overflow") ||
         strstr(err ? err : "", "AddressSanitizer: stack-overflow")) {
-        *status = "stack-overflow";
-        *message = pg_strdup("the stack overflowed: a recursion that never ends, or one too deep "
+        v->status = PG_STACK_OVERFLOW;
+        v->message = pg_strdup("the stack overflowed: a recursion that never ends, or one too deep "
                              "(a deallocator calling itself through its items?)");
         goto done;
     }
     if (err && (strstr(err, "pmlab: out of memory") || strstr(err, "allocation-size-too-big") ||
                 strstr(err, "AddressSanitizer: out of memory") ||
                 strstr(err, "requested allocation size") || strstr(err, "rss limit exhausted"))) {
-        *status = "out-of-memory";
-        *message = pg_strdup("ran out of memory (2 GiB of address space): an allocation "
+        v->status = PG_OUT_OF_MEMORY;
+        v->message = pg_strdup("ran out of memory (" PM_AS_WORDS " of address space): an allocation "
                              "that never stops, or a size computed wrong");
         goto done;
     }
-    if ((*message = memory_error(err, in->learner_dir)) != NULL) {
-        *status = "memory-error";
+    if ((v->message = memory_error(err, in->learner_dir)) != NULL) {
+        v->status = PG_MEMORY_ERROR;
         goto done;
     }
-    if ((line = line_with(err, "negative ref count")) != NULL) {
-        *status = "negative-refcount";
-        *message = pg_printf("a reference count went below zero: a decref too many (%s)", line);
+    if ((line = pg_line_with(err, "negative ref count")) != NULL) {
+        v->status = PG_NEGATIVE_REFCOUNT;
+        v->message = pg_printf("a reference count went below zero: a decref too many (%s)", line);
         goto done;
     }
     if (strstr(err ? err : "", "pmlab: early exit")) {
-        *status = "early-exit";
-        *message = pg_strdup("the code under test called exit(0) in the middle of the test");
+        v->status = PG_EARLY_EXIT;
+        v->message = pg_strdup("the code under test called exit(0) in the middle of the test");
         goto done;
     }
     const char *m = xmsg ? xmsg : "";
     int sig = 0;
     if (sscanf(m, "Received signal %d", &sig) == 1 || (p->signaled && (sig = p->sig))) {
         if (sig == SIGXCPU) {
-            *status = "timeout";
-            *message = pg_printf("used more than %d s of CPU time: an endless loop?", PG_CPU_LIMIT);
+            v->status = PG_TIMEOUT;
+            v->message = pg_printf("used more than %d s of CPU time: an endless loop?", PM_CPU_SECONDS);
         } else if (sig == SIGXFSZ) {
-            *status = "output-flood";
-            *message = pg_strdup("printed more than 4 MiB: an output flood");
+            v->status = PG_OUTPUT_FLOOD;
+            v->message = pg_strdup("printed more than " PM_FSIZE_WORDS ": an output flood");
         } else if (sig == SIGABRT) {
-            *status = "aborted";
-            if ((line = line_with(err, "Fatal Python error:")) != NULL)
-                *message = pg_strdup(strstr(line, "Fatal Python error:"));
+            v->status = PG_ABORTED;
+            if ((line = pg_line_with(err, "Fatal Python error:")) != NULL)
+                v->message = pg_strdup(strstr(line, "Fatal Python error:"));
             else
-                *message = pg_strdup("aborted (SIGABRT): an assertion or a fatal error stopped it");
+                v->message = pg_strdup("aborted (SIGABRT): an assertion or a fatal error stopped it");
         } else if (sig == SIGKILL) {
-            *status = "timeout";
-            *message = pg_strdup("was killed (SIGKILL): an endless loop, or too much memory?");
+            v->status = PG_TIMEOUT;
+            v->message = pg_strdup("was killed (SIGKILL): an endless loop, or too much memory?");
         } else {
-            *status = "crashed";
+            v->status = PG_CRASHED;
             const char *words = signal_words(sig);
-            *message = words ? pg_strdup(words) : pg_printf("crashed with signal %d (%s)", sig, strsignal(sig));
+            v->message = words ? pg_strdup(words) : pg_printf("crashed with signal %d (%s)", sig, strsignal(sig));
         }
         goto done;
     }
     if (strstr(m, "Test timeout expired")) {
-        *status = "timeout";
-        *message = pg_printf("did not finish within %g s: an endless loop?", in->check_timeout);
+        v->status = PG_TIMEOUT;
+        v->message = pg_printf("did not finish within %g s: an endless loop?", in->check_timeout);
         goto done;
     }
     int code = 0;
     if (sscanf(m, "Early exit with return value %d", &code) == 1 &&
-        (line = line_with(err, "Fatal Python error:")) != NULL) {
+        (line = pg_line_with(err, "Fatal Python error:")) != NULL) {
         /* The test caught the abort and left with its own exit value. */
-        *status = "aborted";
-        *message = pg_strdup(strstr(line, "Fatal Python error:"));
+        v->status = PG_ABORTED;
+        v->message = pg_strdup(strstr(line, "Fatal Python error:"));
         goto done;
     }
     if (sscanf(m, "Early exit with return value %d", &code) == 1) {
-        *status = "early-exit";
-        *message = pg_printf("the code under test called exit(%d) in the middle of the test", code);
+        v->status = PG_EARLY_EXIT;
+        v->message = pg_printf("the code under test called exit(%d) in the middle of the test", code);
         goto done;
     }
     if (!have_xml) {
-        *status = "crashed";
+        v->status = PG_CRASHED;
         if (p->exited)
-            *message = pg_printf("the test program ended (exit status %d) without a result", p->code);
+            v->message = pg_printf("the test program ended (exit status %d) without a result", p->code);
         else
-            *message = pg_strdup("the test program ended without a result");
+            v->message = pg_strdup("the test program ended without a result");
         goto done;
     }
-    *status = "crashed";
-    *message = pg_strdup(xmsg && *xmsg ? xmsg : "the test ended with an error");
+    v->status = PG_CRASHED;
+    v->message = pg_strdup(xmsg && *xmsg ? xmsg : "the test ended with an error");
 done:
     free(line);
     free(result);
