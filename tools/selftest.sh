@@ -85,6 +85,11 @@ for ch in $CHAPTERS; do
   fi
 done
 
+section "the learner's commands: second hints, make run's layers"
+while IFS= read -r line; do
+  case $line in ok\ *) ok "${line#ok }" ;; FAIL\ *) fail "${line#FAIL }" ;; esac
+done < <(bash tools/check-learner.sh "$OUT/solutions/report.json" 2>&1)
+
 section "pristine skeletons grade 0"
 grade skeletons skeletons
 score=$(report .score skeletons); max=$(report .max_score skeletons)
