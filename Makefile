@@ -314,6 +314,7 @@ run: deps-ensure
 	@$(if $(LOG),bash tools/gclog.sh "$(SCRIPT)" $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).gclog) \
 	  $(RUN_BIN)/pmrun \
 	  --heap-svg $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).svg \
+	  --teardown-svg $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).teardown.svg \
 	  $(if $(LOG),--log) $(RUNFLAGS) "$(SCRIPT)"
 
 # ------------------------------------------------------- make replay ---
@@ -393,7 +394,7 @@ hint:
 list: deps-ensure
 	@test -n "$(CH_SLUG)" || { echo "usage: make list CH=01" >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory suite VARIANT=$(LIST_VARIANT) OUT=$(BUILD)/$(LIST_VARIANT)/list/$(CH_SLUG) SUBMISSION=solutions
-	@$(BUILD)/$(LIST_VARIANT)/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pts\t\(.step)"'
+	@$(BUILD)/$(LIST_VARIANT)/list/$(CH_SLUG)/suite --list | jq -r '.tests[] | "\(.name)\t\(.points) pt\(if .points == 1 then "" else "s" end)\t\(.step)"'
 
 # ------------------------------------------------------- make watch ---
 .PHONY: watch

@@ -5,7 +5,8 @@
  *   2. ask the suite for its tests (the manifest);
  *   3. run every test alone, in parallel, and classify how each ended;
  *   4. run again, alone, the tests that timed out beside others;
- *   5. run the tests that passed again under the sanitizers;
+ *   5. run the tests that passed again under the sanitizers (and those that
+ *      crashed, to learn where);
  *   6. draw the heap pictures of the tests that failed;
  *   7. score: a test's points if it passed, nothing otherwise.
  */
@@ -356,8 +357,12 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->env[e++] = pg_strdup("CK_EXCLUDE_TAGS");
         r->env[e++] = pg_printf("CK_TIMEOUT_MULTIPLIER=%g", multiplier);
         if (asan) {
-            r->env[e++] = pg_strdup("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
-                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB));
+            /* A test that crashed without the sanitizers runs again to show
+             * where: an abort() then prints its stack too.  (Not for the
+             * others: a test may expect SIGABRT itself.) */
+            r->env[e++] = pg_printf("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
+                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB) "%s",
+                                    t->status != PG_PASSED ? ":handle_abort=1" : "");
             r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
             r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
@@ -409,17 +414,43 @@ static void store_rel(PgTest *t, PgVerdict *v)
     t->todo_function = v->todo_function;
     t->todo_section = v->todo_section;
     t->under_sanitizers = 0;
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
     t->duration = v->duration;
+}
+
+/* A crash, run again under the sanitizers: its verdict stays, and the
+ * sanitizer's stack says where it happened. */
+static int crashed_before(const PgTest *t)
+{
+    return t->status == PG_CRASHED || t->status == PG_ABORTED ||
+           t->status == PG_STACK_OVERFLOW || t->status == PG_NEGATIVE_REFCOUNT;
 }
 
 static void store_asan(PgTest *t, PgVerdict *v)
 {
     free(v->todo_function);
     free(v->todo_section);
-    if (v->status == PG_PASSED) {
+    if (v->status == PG_PASSED || crashed_before(t)) {
+        if (t->frame == NULL) {
+            t->frame = v->frame;
+            v->frame = NULL;
+        }
+        if (t->sanitizer_report == NULL) {
+            t->sanitizer_report = v->sanitizer_report;
+            v->sanitizer_report = NULL;
+        }
+        free(v->frame);
+        free(v->sanitizer_report);
         free(v->message);
         return;
     }
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
     /* Passing in the plain build but not under the sanitizers is still a
      * bug: the plain build was lucky. */
     t->status = v->status == PG_FAILED ? PG_MEMORY_ERROR : v->status;
@@ -462,12 +493,13 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
 }
 
 /* The tests that passed, again in a sanitizer variant (asan:
- * AddressSanitizer and UBSan; tsan: ThreadSanitizer). */
+ * AddressSanitizer and UBSan; tsan: ThreadSanitizer); and those that
+ * crashed, for the stack of the crash. */
 static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++)
-        if (c->tests[i].status == PG_PASSED)
+        if (c->tests[i].status == PG_PASSED || crashed_before(&c->tests[i]))
             chosen[n++] = &c->tests[i];
     if (n == 0)
         return;

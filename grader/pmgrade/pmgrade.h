@@ -72,6 +72,9 @@ typedef struct {
      * section that explains it ("chapters/01-refcount.md, Step 1"). */
     char *todo_function, *todo_section;
     int under_sanitizers; /* the status comes from the sanitizer build */
+    /* A crash or a sanitizer's report: the frame it points to ("list_dealloc
+     * (refcount.c:214)") and the report itself, or NULL. */
+    char *frame, *sanitizer_report;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
 } PgTest;
@@ -139,6 +142,8 @@ typedef struct {
     char *message;          /* malloc'd; NULL if passed */
     char *todo_function;    /* PG_NOT_WRITTEN only, malloc'd */
     char *todo_section;
+    char *frame;            /* where a sanitizer's stack points, malloc'd or NULL */
+    char *sanitizer_report; /* that report (its first lines), malloc'd or NULL */
     double duration;
 } PgVerdict;
 
