@@ -330,8 +330,8 @@ replay: deps-ensure
 	@# --check and --stats call your heap checker and statistics (Step 7):
 	@# until they are written, replay without them, and say so.
 	@flags="--fill --check --stats"; \
-	 if [ "$(STACK)" != ref ] && grep -q '_Pm_Unimplemented("_PmObject_\(CheckHeap\|GetMallocStats\|DebugMallocStats\)"' \
-	      "$(SUBMISSION)"/02-pymalloc/*.c 2>/dev/null; then \
+	 if [ "$(STACK)" != ref ] && for f in CheckHeap GetMallocStats DebugMallocStats; do \
+	      bash tools/unwritten.sh -f _PmObject_$$f "$(SUBMISSION)"/02-pymalloc/*.c && break; done; then \
 	   flags="--fill"; \
 	   echo "make replay: your heap checker and statistics (Step 7) are not written yet: replaying with --fill only" >&2; \
 	 fi; \
