@@ -60,7 +60,7 @@ help:
 	@echo "                          LOG=1: only its collection log, as the .gclog files have it)"
 	@echo "  make replay TRACE=f     replay an allocation trace through your allocator (chapter 2;"
 	@echo "                          REPLAYFLAGS=\"--heap-svg f.svg\" also draws the arenas)"
-	@echo "  make bench              the reference allocator against CPython's, glibc's and mimalloc"
+	@echo "  make bench              the reference allocator, collector and biased counting, each against its rivals"
 	@echo "  make debug CH=01 TEST=name  one test, no fork, under gdb"
 	@echo "  make hint CH=01 TEST=name   the second hint of a test: the fix, one step further"
 	@echo "  make watch CH=01        re-grade on every save"
