@@ -14,7 +14,7 @@ BUILD      := build
 SUBMISSION ?= skeletons
 STACK      ?=
 CH         ?=
-VARIANT    ?= rel
+# (VARIANT defaults to the first variant of CH's chapter.conf, else rel.)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 CHAPTERS := $(sort $(notdir $(wildcard solutions/[0-9][0-9]-*)))
@@ -111,6 +111,7 @@ $(foreach k,$(CONF_KEYS),CONF_$(1)_$(k) := $$($(k))
 endef
 $(foreach c,$(CHAPTERS),$(eval $(call LOAD_CONF,$(c))))
 $(foreach k,$(CONF_KEYS),$(eval $(k) :=))
+VARIANT ?= $(or $(firstword $(CONF_$(CH_SLUG)_VARIANTS)),rel)
 
 # ------------------------------------------------------------ stacks ---
 # A stack is one program's layers: the learner's for some chapters, the
@@ -174,7 +175,7 @@ $(BUILD)/$(1)/$(SUB_KEY)/%.o: $(SUBMISSION)/%.c $$(LEARNER_DEPS)
 
 $(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(SUITE_HDRS) $$(HEADERS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) $$(CHECK_CFLAGS) $$(GVC_CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/main/%.o: runtime/main/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
