@@ -5,7 +5,8 @@
  *   2. ask the suite for its tests (the manifest);
  *   3. run every test alone, in parallel, and classify how each ended;
  *   4. run again, alone, the tests that timed out beside others;
- *   5. run the tests that passed again under the sanitizers;
+ *   5. run the tests that passed again under the sanitizers (and those that
+ *      crashed, to learn where);
  *   6. draw the heap pictures of the tests that failed;
  *   7. score: a test's points if it passed, nothing otherwise.
  */
@@ -32,7 +33,7 @@ static void store_rel(PgTest *t, PgVerdict *v);
 static void store_asan(PgTest *t, PgVerdict *v);
 static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen,
                            StoreFn store);
-static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen);
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant);
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t);
 static void score(PgChapter *c);
 static void remove_files(const char *dir);
@@ -42,20 +43,23 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
 {
     double started = pg_now();
     char *artifacts = pg_printf("%s/artifacts/%s", g->opt.out, c->slug);
-    char *asan_artifacts = pg_printf("%s/asan", artifacts);
     char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
+    pg_chapter_conf(g->opt.root, c->slug, &c->conf);
     pg_mkdirs(work);
     pg_mkdirs(artifacts);
     remove_files(artifacts);
-    remove_files(asan_artifacts);
+    for (int v = 1; v < c->conf.nvariants; v++) {
+        char *dir = pg_printf("%s/%s", artifacts, c->conf.variants[v]);
+        remove_files(dir);
+        free(dir);
+    }
     free(work);
     free(artifacts);
-    free(asan_artifacts);
     c->build = "ok";
     PgTest **chosen = NULL;
 
     progress_line(g, "building %s", c->slug);
-    if (build_learner_suite(g, c, "rel") != 0)
+    if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
         goto score;
     if (list_tests(g, c) != 0)
         goto score;
@@ -63,11 +67,12 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
     for (size_t i = 0; i < c->ntests; i++)
         chosen[i] = &c->tests[i];
-    run_tests(g, c, "rel", chosen, c->ntests, store_rel);
-    retry_timeouts(g, c, "rel", chosen, store_rel);
+    run_tests(g, c, c->conf.variants[0], chosen, c->ntests, store_rel);
+    retry_timeouts(g, c, c->conf.variants[0], chosen, store_rel);
 
-    if (g->opt.sanitizers)
-        sanitizer_phase(g, c, chosen);
+    /* Each further variant of the chapter.conf: the sanitizer builds. */
+    for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++)
+        sanitizer_phase(g, c, chosen, c->conf.variants[v]);
 
     for (size_t i = 0; i < c->ntests; i++)
         if (c->tests[i].status != PG_PASSED)
@@ -161,7 +166,7 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
     const char *build;
     char *blog = NULL, *bmsg = NULL, *why = NULL;
     pg_mkdirs(work);
-    if (pg_build_suite(&g->opt, c->slug, solutions, "rel", work, log, &build, &blog, &bmsg) != 0 ||
+    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog, &bmsg) != 0 ||
         load_manifest(suite, work, &c->tests, &c->ntests, &why) != 0) {
         /* Not even the reference builds: one placeholder test, worth nothing. */
         c->tests = calloc(1, sizeof *c->tests);
@@ -273,7 +278,7 @@ static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
     if (!a->g->opt.color || a->g->opt.quiet)
         return;
     printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
-           strcmp(a->variant, "asan") == 0 ? " (sanitizers)" : "", t->name);
+           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
     fflush(stdout);
 }
 
@@ -306,16 +311,16 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     char *dir = pg_printf("%s/builds/%s/runs/%s", g->opt.out, c->slug, variant);
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, variant);
     char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
-    char *artifacts = strcmp(variant, "rel") == 0
+    char *artifacts = strcmp(variant, c->conf.variants[0]) == 0
                           ? pg_printf("%s/artifacts/%s", g->opt.out, c->slug)
                           : pg_printf("%s/artifacts/%s/%s", g->opt.out, c->slug, variant);
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0; /* a sanitizer re-run */
     /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER. */
     const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
     double multiplier = m != NULL && atof(m) > 0 ? atof(m) : 1;
     if (asan)
         multiplier *= PM_ASAN_SLOWDOWN;
-    double timeout = PM_TEST_TIMEOUT * multiplier;
+    double timeout = c->conf.unit_timeout * multiplier;
     pg_mkdirs(dir);
     pg_mkdirs(artifacts);
     TestRun *runs = calloc(n, sizeof *runs);
@@ -352,18 +357,22 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->env[e++] = pg_strdup("CK_EXCLUDE_TAGS");
         r->env[e++] = pg_printf("CK_TIMEOUT_MULTIPLIER=%g", multiplier);
         if (asan) {
-            r->env[e++] = pg_strdup("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
-                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB));
+            /* A test that crashed without the sanitizers runs again to show
+             * where: an abort() then prints its stack too.  (Not for the
+             * others: a test may expect SIGABRT itself.) */
+            r->env[e++] = pg_printf("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
+                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB) "%s",
+                                    t->status != PG_PASSED ? ":handle_abort=1" : "");
             r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
+            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
         r->env[e] = NULL;
         r->proc.argv = r->argv;
         r->proc.env = r->env;
         r->proc.out_path = r->out;
         r->proc.err_path = r->err;
-        r->proc.limit = PG_TEST_LIMIT > 3 * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT * timeout
-                            ? PG_TEST_LIMIT
-                            : 3 * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT * timeout;
+        double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
+        r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
         r->proc.user = t;
         procs[i] = &r->proc;
     }
@@ -376,7 +385,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     for (size_t i = 0; i < n; i++) {
         double check_timeout = timeout;
         if (chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "scenario") == 0)
-            check_timeout = timeout * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT;
+            check_timeout = timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
         PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
                          &runs[i].proc};
         PgVerdict v;
@@ -405,17 +414,43 @@ static void store_rel(PgTest *t, PgVerdict *v)
     t->todo_function = v->todo_function;
     t->todo_section = v->todo_section;
     t->under_sanitizers = 0;
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
     t->duration = v->duration;
+}
+
+/* A crash, run again under the sanitizers: its verdict stays, and the
+ * sanitizer's stack says where it happened. */
+static int crashed_before(const PgTest *t)
+{
+    return t->status == PG_CRASHED || t->status == PG_ABORTED ||
+           t->status == PG_STACK_OVERFLOW || t->status == PG_NEGATIVE_REFCOUNT;
 }
 
 static void store_asan(PgTest *t, PgVerdict *v)
 {
     free(v->todo_function);
     free(v->todo_section);
-    if (v->status == PG_PASSED) {
+    if (v->status == PG_PASSED || crashed_before(t)) {
+        if (t->frame == NULL) {
+            t->frame = v->frame;
+            v->frame = NULL;
+        }
+        if (t->sanitizer_report == NULL) {
+            t->sanitizer_report = v->sanitizer_report;
+            v->sanitizer_report = NULL;
+        }
+        free(v->frame);
+        free(v->sanitizer_report);
         free(v->message);
         return;
     }
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
     /* Passing in the plain build but not under the sanitizers is still a
      * bug: the plain build was lucky. */
     t->status = v->status == PG_FAILED ? PG_MEMORY_ERROR : v->status;
@@ -434,7 +469,7 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
 {
     if (g->opt.jobs <= 1)
         return;
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0;
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++) {
         PgTest *t = &c->tests[i];
@@ -457,24 +492,26 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     g->opt.jobs = jobs;
 }
 
-/* The tests that passed, again under AddressSanitizer and UBSan. */
-static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen)
+/* The tests that passed, again in a sanitizer variant (asan:
+ * AddressSanitizer and UBSan; tsan: ThreadSanitizer); and those that
+ * crashed, for the stack of the crash. */
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++)
-        if (c->tests[i].status == PG_PASSED)
+        if (c->tests[i].status == PG_PASSED || crashed_before(&c->tests[i]))
             chosen[n++] = &c->tests[i];
     if (n == 0)
         return;
     progress_line(g, "building %s with the sanitizers", c->slug);
-    char *asan = pg_printf("%s/builds/%s/asan", g->opt.out, c->slug);
-    char *log_path = pg_printf("%s/builds/%s/build-asan.log", g->opt.out, c->slug);
+    char *asan = pg_printf("%s/builds/%s/%s", g->opt.out, c->slug, variant);
+    char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    if (pg_build_suite(&g->opt, c->slug, g->opt.submission, "asan", asan, log_path, &build, &log,
+    if (pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, asan, log_path, &build, &log,
                        &message) == 0) {
-        run_tests(g, c, "asan", chosen, n, store_asan);
-        retry_timeouts(g, c, "asan", chosen, store_asan);
+        run_tests(g, c, variant, chosen, n, store_asan);
+        retry_timeouts(g, c, variant, chosen, store_asan);
     } else {
         c->note = pg_printf("the sanitizer build failed (%s), so the tests ran "
                             "without AddressSanitizer",

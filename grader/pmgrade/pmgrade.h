@@ -3,6 +3,7 @@
  *
  * Who calls whom, from the bottom up:
  *   util.c      helpers (memory, strings, files); calls nothing here
+ *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
  *   proc.c      starts, limits and reaps processes
  *   classify.c  explains how one test run ended (status and message)
  *   build.c     builds a chapter's suite with make (uses proc.c)
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "chapter_conf.h"
 #include "pmlimits.h"
 #include "util.h"
 
@@ -70,6 +72,9 @@ typedef struct {
      * section that explains it ("chapters/01-refcount.md, Step 1"). */
     char *todo_function, *todo_section;
     int under_sanitizers; /* the status comes from the sanitizer build */
+    /* A crash or a sanitizer's report: the frame it points to ("list_dealloc
+     * (refcount.c:214)") and the report itself, or NULL. */
+    char *frame, *sanitizer_report;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
 } PgTest;
@@ -83,6 +88,7 @@ typedef struct {
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
+    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
     double time;
 } PgChapter;
 
@@ -136,6 +142,8 @@ typedef struct {
     char *message;          /* malloc'd; NULL if passed */
     char *todo_function;    /* PG_NOT_WRITTEN only, malloc'd */
     char *todo_section;
+    char *frame;            /* where a sanitizer's stack points, malloc'd or NULL */
+    char *sanitizer_report; /* that report (its first lines), malloc'd or NULL */
     double duration;
 } PgVerdict;
 

@@ -350,7 +350,8 @@ START_TEST(trashcan_keeps_the_nesting_below_the_unwind_level)
     Pm_DECREF(chain);
     ck_assert_msg(witness_deallocs == depth + 1,
                   "the chain held %ld witnesses (one per list, one at the bottom); %ld of "
-                  "them were deallocated", depth + 1, witness_deallocs);
+                  "them %s deallocated", depth + 1, witness_deallocs,
+                  witness_deallocs == 1 ? "was" : "were");
     ck_assert_msg(deepest_nesting <= _PmTrash_UNWIND_LEVEL + 2,
                   "while the chain was dropped, trash_delete_nesting reached %d; the trashcan "
                   "should defer objects once it reaches _PmTrash_UNWIND_LEVEL (%d)",
