@@ -33,7 +33,7 @@ for patch in grader/mutants/$ch/*.patch; do
     if "$dir/ft/suite" --run "$t" >"$dir/$t.log" 2>&1; then
       # passes in the plain build: the grader then runs it under TSan
       if [ ! -x "$dir/tsan/suite" ]; then
-        make -s --no-print-directory suite CH=$ch VARIANT=asan SUBMISSION="$dir/src" OUT="$dir/tsan" \
+        make -s --no-print-directory suite CH=$ch VARIANT=tsan SUBMISSION="$dir/src" OUT="$dir/tsan" \
           >"$dir/build-tsan.log" 2>&1
       fi
       if "$dir/tsan/suite" --run "$t" >"$dir/$t.tsan.log" 2>&1; then
