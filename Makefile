@@ -38,6 +38,7 @@ JSON_CFLAGS  = $(call pc,--cflags,jansson)
 JSON_LIBS    = $(call pc,--libs,jansson)
 XML_CFLAGS   = $(call pc,--cflags,libxml-2.0)
 XML_LIBS     = $(call pc,--libs,libxml-2.0)
+SECCOMP_LIBS = $(call pc,--libs,libseccomp)
 
 HEADERS      := $(wildcard include/*.h)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
@@ -144,8 +145,8 @@ suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o
 	@test -n "$(CH_SLUG)" || { echo "make suite: CH= must name a chapter ($(CHAPTERS))" >&2; exit 2; }
 	@test -n "$(OUT)" || { echo "make suite: OUT= is required" >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory $(SUITE_REF) $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG))
-	@rm -rf "$(OUT)/layer"
-	@objs=(); for ch in $(SUITE_MINE); do \
+	@objs=($(LAYER_OBJS)); [ -n "$(LAYER_OBJS)" ] || rm -rf "$(OUT)/layer"; \
+	 [ -n "$(LAYER_OBJS)" ] || for ch in $(SUITE_MINE); do \
 	   src=( "$(SUBMISSION)/$$ch"/*.c ); \
 	   if [ ! -e "$${src[0]}" ]; then echo "no .c files in $(SUBMISSION)/$$ch" >&2; exit 1; fi; \
 	   mkdir -p "$(OUT)/layer/$$ch"; \
@@ -157,7 +158,14 @@ suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o
 	 done; \
 	 $(CC) $(LDFLAGS_$(VARIANT)) -o "$(OUT)/suite" $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG)) \
 	   $(BUILD)/$(VARIANT)/pmtest.o "$${objs[@]}" $(SUITE_REF) \
-	   $(BUILD)/$(VARIANT)/libpmruntime.a $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) -lm
+	   $(BUILD)/$(VARIANT)/libpmruntime.a $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) $(SECCOMP_LIBS) -lm
+
+# pmgrade compiles the learner's files itself (copied to a fresh folder,
+# sandboxed, inspected) and links them with LAYER_OBJS; it asks here for
+# the compiler and flags of a variant.
+.PHONY: layer-cflags
+layer-cflags:
+	@echo $(CC) $(CFLAGS_COMMON) $(CFLAGS_$(VARIANT))
 
 # STACK=mine is the final exam: every layer from the submission.  Otherwise
 # the submission's chapter CH and the reference for the others.
@@ -173,7 +181,7 @@ $(BUILD)/bin/pmtracegen: grader/traces/pmtracegen.c grader/traces/pmsynth.h
 # ------------------------------------------------------------- grader ---
 $(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS)
+	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS) $(SECCOMP_LIBS)
 
 # pg_classify over stored cases of how a test can end (make test runs it).
 $(BUILD)/bin/classify_test: grader/pmgrade/tests/classify_test.c grader/pmgrade/classify.c grader/pmgrade/util.c $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
