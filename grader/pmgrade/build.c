@@ -350,7 +350,7 @@ static char *foreign_include(const char *deps_path, const char *src_dir)
 
 /* Compile one chapter's files into objects under src/<ch>/; objs gets
  * their paths.  0 on success; otherwise *kind and *why say what failed. */
-static int compile_chapter(const PgOptions *o, const char *ch, const char *variant,
+static int compile_chapter(const PgOptions *o, const char *ch, const char *primary,
                            char **flags, const char *src, const char *rel_src,
                            FILE *log, char **objs, const char **kind, char **why)
 {
@@ -367,7 +367,7 @@ static int compile_chapter(const PgOptions *o, const char *ch, const char *varia
         return -1;
     }
     PgInspectRules rules;
-    pg_inspect_rules(o, ch, src, &rules);
+    pg_inspect_rules(o, ch, primary, src, &rules);
     DIR *d = opendir(dir);
     struct dirent *e;
     int files = 0;
@@ -443,7 +443,7 @@ static int compile_chapter(const PgOptions *o, const char *ch, const char *varia
                 rc = -1;
             }
             if (rc == 0 && (*why = pg_inspect_object(&rules, o_file, e->d_name, src,
-                                                     strcmp(variant, "asan") == 0)) != NULL) {
+                                                     rel_src != NULL)) != NULL) {
                 *kind = "refused";
                 rc = -1;
             }
@@ -478,8 +478,8 @@ static int compile_chapter(const PgOptions *o, const char *ch, const char *varia
 }
 
 int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *variant,
-                           const char *out_dir, const char *log_path, const char **build,
-                           char **log, char **message)
+                           const char *primary, const char *out_dir, const char *log_path,
+                           const char **build, char **log, char **message)
 {
     *build = "ok";
     *log = NULL;
@@ -496,11 +496,28 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     char *objs = NULL;
     FILE *logf = fopen(log_path, "w");
     int rc = copy_files(root_include, include, headers, &why);
+    /* The reference objects the inspection reads its rules from. */
+    char *ref_log = pg_printf("%s/ref-objs.log", out_dir);
+    char *var = pg_printf("VARIANT=%s", primary);
+    char *ref_argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "ref-objs",
+                        var, NULL};
+    char *ref_env[] = {"MAKEFLAGS", "MFLAGS", NULL};
+    PgProc ref;
+    memset(&ref, 0, sizeof ref);
+    ref.argv = ref_argv;
+    ref.env = ref_env;
+    ref.out_path = ref_log;
+    ref.limit = PG_BUILD_LIMIT;
+    pg_run_proc(&ref);
+    free(ref_log);
+    free(var);
     if (rc == 0 && (flags = compile_flags(o, variant, include, out_dir)) == NULL) {
         why = pg_strdup("the Makefile did not say how to compile (make layer-cflags)");
         rc = -1;
     }
-    char *rel_src = strcmp(variant, "rel") == 0 ? NULL : pg_printf("%s/../rel/src", out_dir);
+    /* A sanitizer variant must compile the very text the primary one did. */
+    char *rel_src = strcmp(variant, primary) == 0 ? NULL
+                                                  : pg_printf("%s/../%s/src", out_dir, primary);
     int mine = strcmp(o->stack, "mine") == 0;
     char *chapters_dir = pg_printf("%s/solutions", o->root);
     DIR *d = mine ? opendir(chapters_dir) : NULL;
@@ -514,7 +531,7 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
                 break;
             ch = e->d_name;
         }
-        rc = compile_chapter(o, ch, variant, flags, src, rel_src, logf ? logf : stderr, &objs,
+        rc = compile_chapter(o, ch, primary, flags, src, rel_src, logf ? logf : stderr, &objs,
                              &kind, &why);
         if (d == NULL)
             ch = NULL;

@@ -110,7 +110,7 @@ static const char *signal_words(int sig)
 }
 
 /* One sanitizer stack frame "    #3 0x55d0 in list_dealloc /x/refcount.c:123:5"
- * as " in list_dealloc (refcount.c:123)", if its file starts with prefix
+ * as "list_dealloc (refcount.c:123)", if its file starts with prefix
  * (any source file if prefix is NULL). */
 static char *frame_words(const char *line, const char *prefix)
 {
@@ -142,11 +142,11 @@ static char *frame_words(const char *line, const char *prefix)
         if (colon2 != NULL)
             *colon2 = '\0';
     }
-    return pg_printf(" in %s (%s)", fn, file);
+    return pg_printf("%s (%s)", fn, file);
 }
 
 /* Where the report points: the first frame in the learner's files, else
- * the first frame with a source position, else "". */
+ * the first frame with a source position, else NULL. */
 static char *learner_frame(const char *report, const char *learner_dir)
 {
     char *prefix = pg_printf("%s/", learner_dir);
@@ -156,7 +156,60 @@ static char *learner_frame(const char *report, const char *learner_dir)
              line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
             found = frame_words(line, pass == 0 ? prefix : NULL);
     free(prefix);
-    return found ? found : pg_strdup("");
+    return found;
+}
+
+/* The sanitizer's report in err, from its first line to its SUMMARY (at
+ * most 60 lines), or NULL if there is none. */
+static char *sanitizer_report(const char *err)
+{
+    static const char *const starts[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                         "AddressSanitizer:DEADLYSIGNAL", "runtime error:"};
+    const char *first = NULL;
+    for (size_t i = 0; err != NULL && i < sizeof starts / sizeof *starts; i++) {
+        const char *hit = strstr(err, starts[i]);
+        if (hit != NULL && (first == NULL || hit < first))
+            first = hit;
+    }
+    if (first == NULL)
+        return NULL;
+    while (first > err && first[-1] != '\n')
+        first--;
+    const char *end = first;
+    for (int lines = 0; *end && lines < 60; lines++) {
+        int summary = strncmp(end, "SUMMARY:", 8) == 0;
+        end += strcspn(end, "\n");
+        if (*end == '\n')
+            end++;
+        if (summary)
+            break;
+    }
+    return pg_printf("%.*s", (int)(end - first), first);
+}
+
+/* ASan's kinds of error as a phrase with its article. */
+static const char *error_words(const char *kind)
+{
+    static const struct {
+        const char *kind, *words;
+    } table[] = {
+        {"heap-use-after-free", "a use-after-free"},
+        {"attempting double-free", "a double free"},
+        {"attempting free", "a free of memory that malloc never handed out"},
+        {"bad-free", "a free of memory that malloc never handed out"},
+        {"heap-buffer-overflow", "a heap buffer overflow"},
+        {"stack-buffer-overflow", "a stack buffer overflow"},
+        {"global-buffer-overflow", "a global buffer overflow"},
+        {"stack-use-after-return", "a use of a stack variable after its function returned"},
+        {"alloc-dealloc-mismatch", "memory freed by the wrong function"},
+        {"memcpy-param-overlap", "a memcpy between overlapping buffers"},
+        {"SEGV", "a read or write through a bad pointer (SEGV)"},
+        {"detected memory leaks", "memory leaks"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        if (strncmp(kind, table[i].kind, strlen(table[i].kind)) == 0)
+            return table[i].words;
+    return NULL;
 }
 
 /* A sanitizer's report, in a line: "use-after-free in list_dealloc (refcount.c:123)". */
@@ -184,17 +237,19 @@ static char *memory_error(const char *err, const char *learner_dir)
     char *on = strstr(what, " on ");
     if (on != NULL && strcmp(tool, "UndefinedBehaviorSanitizer") != 0)
         *on = '\0';
-    const char *nice = what;
-    if (strcmp(what, "heap-use-after-free") == 0)
-        nice = "use-after-free";
-    else if (strcmp(what, "attempting double-free") == 0)
-        nice = "double free";
-    else if (strcmp(what, "heap-buffer-overflow") == 0)
-        nice = "heap buffer overflow";
-    else if (strncmp(what, "SEGV", 4) == 0)
-        nice = "read or write through a bad pointer (SEGV)";
+    if (strncmp(what, "ABRT", 4) == 0) {
+        /* An abort, with its stack (handle_abort): explained as one. */
+        free(line);
+        return NULL;
+    }
+    int ubsan = strcmp(tool, "UndefinedBehaviorSanitizer") == 0;
+    const char *nice = ubsan ? NULL : error_words(what);
     char *frame = learner_frame(err, learner_dir);
-    char *msg = pg_printf("%s found a %s%s", tool, nice, frame);
+    char *msg = nice != NULL ? pg_printf("%s found %s%s%s", tool, nice, frame ? " in " : "",
+                                         frame ? frame : "")
+                             : pg_printf("%s found %s: %s%s%s", tool,
+                                         ubsan ? "undefined behaviour" : "an error", what,
+                                         frame ? " in " : "", frame ? frame : "");
     free(frame);
     free(line);
     return msg;
@@ -260,6 +315,7 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     v->duration = xdur >= 0 ? xdur : p->elapsed;
     v->message = NULL;
     v->todo_function = v->todo_section = NULL;
+    v->frame = v->sanitizer_report = NULL;
 
     if (in->require_record) {
         if (trusted_pass(in)) {
@@ -410,6 +466,9 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     v->status = PG_CRASHED;
     v->message = pg_strdup(xmsg && *xmsg ? xmsg : "the test ended with an error");
 done:
+    if (v->status != PG_PASSED && v->status != PG_NOT_WRITTEN &&
+        (v->sanitizer_report = sanitizer_report(err)) != NULL)
+        v->frame = learner_frame(v->sanitizer_report, in->learner_dir);
     free(line);
     free(result);
     free(xmsg);

@@ -11,7 +11,8 @@
  *      normally;
  *   4. run again, alone, the tests that timed out beside others;
  *   5. run the tests that passed again under the sanitizers (a chapter that
- *      does not build with them fails them all);
+ *      does not build with them fails them all), and those that crashed, to
+ *      learn where;
  *   6. draw the heap pictures of the tests that failed;
  *   7. kill whatever the tests left running, check the checkout is as it
  *      was, and score: a test's points if it passed, nothing otherwise.
@@ -40,7 +41,7 @@ static void store_rel(PgTest *t, PgVerdict *v);
 static void store_asan(PgTest *t, PgVerdict *v);
 static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen,
                            StoreFn store);
-static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen);
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant);
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t);
 static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before);
 static void score(PgChapter *c);
@@ -50,14 +51,18 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
 {
     double started = pg_now();
     char *artifacts = pg_printf("%s/artifacts/%s", g->opt.out, c->slug);
-    char *asan_artifacts = pg_printf("%s/asan", artifacts);
     char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
+    pg_chapter_conf(g->opt.root, c->slug, &c->conf);
     pg_mkdirs(work);
+    /* Tests write their pictures here: a fresh folder they may write. */
     pg_sandbox_scratch(artifacts);
-    pg_sandbox_scratch(asan_artifacts);
+    for (int v = 1; v < c->conf.nvariants; v++) {
+        char *dir = pg_printf("%s/%s", artifacts, c->conf.variants[v]);
+        pg_sandbox_scratch(dir);
+        free(dir);
+    }
     free(work);
     free(artifacts);
-    free(asan_artifacts);
     char *checkout = pg_checkout_snapshot(g->opt.root, g->opt.out);
     c->build = "ok";
     PgTest **chosen = NULL;
@@ -65,17 +70,18 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     progress_line(g, "building %s", c->slug);
     if (reference_tests(g, c) != 0)
         goto score;
-    if (build_learner_suite(g, c, "rel") != 0)
+    if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
         goto clean_up;
 
     chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
     for (size_t i = 0; i < c->ntests; i++)
         chosen[i] = &c->tests[i];
-    run_tests(g, c, "rel", chosen, c->ntests, store_rel);
-    retry_timeouts(g, c, "rel", chosen, store_rel);
+    run_tests(g, c, c->conf.variants[0], chosen, c->ntests, store_rel);
+    retry_timeouts(g, c, c->conf.variants[0], chosen, store_rel);
 
-    if (g->opt.sanitizers)
-        sanitizer_phase(g, c, chosen);
+    /* Each further variant of the chapter.conf: the sanitizer builds. */
+    for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++)
+        sanitizer_phase(g, c, chosen, c->conf.variants[v]);
 
     for (size_t i = 0; i < c->ntests; i++)
         if (c->tests[i].status != PG_PASSED)
@@ -174,7 +180,8 @@ static int reference_tests(const PgGrade *g, PgChapter *c)
     char *blog = NULL, *bmsg = NULL, *why = NULL;
     pg_mkdirs(work);
     int rc = 0;
-    if (pg_build_suite(&g->opt, c->slug, solutions, "rel", work, log, &build, &blog, &bmsg) != 0 ||
+    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog,
+                       &bmsg) != 0 ||
         load_manifest(suite, work, &c->tests, &c->ntests, &why) != 0) {
         c->tests = calloc(1, sizeof *c->tests);
         if (c->tests != NULL) {
@@ -231,8 +238,8 @@ static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant)
     char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    int built = pg_build_learner_suite(&g->opt, c->slug, variant, out, log_path, &build, &log,
-                                       &message);
+    int built = pg_build_learner_suite(&g->opt, c->slug, variant, c->conf.variants[0], out,
+                                       log_path, &build, &log, &message);
     free(out);
     free(log_path);
     if (built != 0) {
@@ -265,7 +272,7 @@ static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
     if (!a->g->opt.color || a->g->opt.quiet)
         return;
     printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
-           strcmp(a->variant, "asan") == 0 ? " (sanitizers)" : "", t->name);
+           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
     fflush(stdout);
 }
 
@@ -318,18 +325,18 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, variant);
     /* The learner's files as the compiler saw them (stack frames name these). */
     char *learner = pg_printf("%s/builds/%s/%s/src/%s", g->opt.out, c->slug, variant, c->slug);
-    char *artifacts = strcmp(variant, "rel") == 0
+    char *solutions = pg_printf("%s/solutions", g->opt.root);
+    char *artifacts = strcmp(variant, c->conf.variants[0]) == 0
                           ? pg_printf("%s/artifacts/%s", g->opt.out, c->slug)
                           : pg_printf("%s/artifacts/%s/%s", g->opt.out, c->slug, variant);
-    char *solutions = pg_printf("%s/solutions", g->opt.root);
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0; /* a sanitizer re-run */
     /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER: the grader's
      * own environment may set it (an instructor's choice), the tests' not. */
     const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
     double multiplier = m != NULL && atof(m) > 0 ? atof(m) : 1;
     if (asan)
         multiplier *= PM_ASAN_SLOWDOWN;
-    double timeout = PM_TEST_TIMEOUT * multiplier;
+    double timeout = c->conf.unit_timeout * multiplier;
     pg_remove_tree(dir);
     pg_mkdirs(dir);
     TestRun *runs = calloc(n, sizeof *runs);
@@ -367,11 +374,14 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->env[e++] = pg_strdup("CK_FORK=yes");
         r->env[e++] = pg_printf("CK_TIMEOUT_MULTIPLIER=%g", multiplier);
         if (asan) {
-            r->env[e++] = pg_strdup("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
-                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB)
-                                    ":malloc_limit_mb=" PM_STR(PM_ASAN_RSS_MB)
-                                    ":allocator_may_return_null=0");
+            /* A test that crashed without the sanitizers runs again to show
+             * where: an abort() then prints its stack too.  (Not for the
+             * others: a test may expect SIGABRT itself.) */
+            r->env[e++] = pg_printf("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
+                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB) "%s",
+                                    t->status != PG_PASSED ? ":handle_abort=1" : "");
             r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
+            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
         r->env[e] = NULL;
         r->box.workdir = r->scratch;
@@ -389,14 +399,13 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
             r->record_fd = pipefd[0];
             r->proc.result_fd = pipefd[1];
         }
+        r->proc.sandbox = pg_sandbox()->enabled ? &r->box : NULL;
         r->proc.argv = r->argv;
         r->proc.env = r->env;
         r->proc.out_path = r->out;
         r->proc.err_path = r->err;
-        r->proc.sandbox = pg_sandbox()->enabled ? &r->box : NULL;
-        r->proc.limit = PG_TEST_LIMIT > 3 * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT * timeout
-                            ? PG_TEST_LIMIT
-                            : 3 * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT * timeout;
+        double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
+        r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
         r->proc.user = t;
         procs[i] = &r->proc;
     }
@@ -407,13 +416,11 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         fflush(stdout);
     }
     /* Nothing a test started may still run (or write) while it is judged. */
-    int strays = pg_sandbox_kill_strays();
-    if (strays > 0)
-        c->strays += strays;
+    c->strays += pg_sandbox_kill_strays();
     for (size_t i = 0; i < n; i++) {
         double check_timeout = timeout;
         if (chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "scenario") == 0)
-            check_timeout = timeout * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT;
+            check_timeout = timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
         char *record = read_record(runs[i].record_fd);
         PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
                          &runs[i].proc, record, 1,
@@ -447,17 +454,43 @@ static void store_rel(PgTest *t, PgVerdict *v)
     t->todo_function = v->todo_function;
     t->todo_section = v->todo_section;
     t->under_sanitizers = 0;
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
     t->duration = v->duration;
+}
+
+/* A crash, run again under the sanitizers: its verdict stays, and the
+ * sanitizer's stack says where it happened. */
+static int crashed_before(const PgTest *t)
+{
+    return t->status == PG_CRASHED || t->status == PG_ABORTED ||
+           t->status == PG_STACK_OVERFLOW || t->status == PG_NEGATIVE_REFCOUNT;
 }
 
 static void store_asan(PgTest *t, PgVerdict *v)
 {
     free(v->todo_function);
     free(v->todo_section);
-    if (v->status == PG_PASSED) {
+    if (v->status == PG_PASSED || crashed_before(t)) {
+        if (t->frame == NULL) {
+            t->frame = v->frame;
+            v->frame = NULL;
+        }
+        if (t->sanitizer_report == NULL) {
+            t->sanitizer_report = v->sanitizer_report;
+            v->sanitizer_report = NULL;
+        }
+        free(v->frame);
+        free(v->sanitizer_report);
         free(v->message);
         return;
     }
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
     /* Passing in the plain build but not under the sanitizers is still a
      * bug: the plain build was lucky. */
     t->status = v->status == PG_FAILED ? PG_MEMORY_ERROR : v->status;
@@ -476,7 +509,7 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
 {
     if (g->opt.jobs <= 1)
         return;
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0;
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++) {
         PgTest *t = &c->tests[i];
@@ -499,29 +532,33 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     g->opt.jobs = jobs;
 }
 
-/* The tests that passed, again under AddressSanitizer and UBSan. */
-static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen)
+/* The tests that passed, again in a sanitizer variant (asan:
+ * AddressSanitizer and UBSan; tsan: ThreadSanitizer); and those that
+ * crashed, for the stack of the crash. */
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++)
-        if (c->tests[i].status == PG_PASSED)
+        if (c->tests[i].status == PG_PASSED || crashed_before(&c->tests[i]))
             chosen[n++] = &c->tests[i];
     if (n == 0)
         return;
     progress_line(g, "building %s with the sanitizers", c->slug);
-    char *asan = pg_printf("%s/builds/%s/asan", g->opt.out, c->slug);
-    char *log_path = pg_printf("%s/builds/%s/build-asan.log", g->opt.out, c->slug);
+    char *asan = pg_printf("%s/builds/%s/%s", g->opt.out, c->slug, variant);
+    char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    if (pg_build_learner_suite(&g->opt, c->slug, "asan", asan, log_path, &build, &log,
-                               &message) == 0) {
-        run_tests(g, c, "asan", chosen, n, store_asan);
-        retry_timeouts(g, c, "asan", chosen, store_asan);
+    if (pg_build_learner_suite(&g->opt, c->slug, variant, c->conf.variants[0], asan, log_path,
+                               &build, &log, &message) == 0) {
+        run_tests(g, c, variant, chosen, n, store_asan);
+        retry_timeouts(g, c, variant, chosen, store_asan);
     } else {
         /* Not building with the sanitizers is no way around them: every
          * test they would have run fails. */
         PgStatus status = strcmp(build, "refused") == 0 ? PG_REFUSED : PG_BUILD_ERROR;
         for (size_t i = 0; i < n; i++) {
+            if (chosen[i]->status != PG_PASSED)
+                continue;
             chosen[i]->status = status;
             chosen[i]->under_sanitizers = 1;
             free(chosen[i]->message);
@@ -530,7 +567,7 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen)
         }
         char *note = pg_printf("the sanitizer build failed (%s): every test that passed "
                                "without the sanitizers fails",
-                               message ? message : "see build-asan.log");
+                               message ? message : "see the build log");
         char *more = c->note ? pg_printf("%s; %s", c->note, note) : pg_strdup(note);
         free(c->note);
         free(note);

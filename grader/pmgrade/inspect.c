@@ -136,8 +136,9 @@ static void nm_glob(const char *pattern, const char *work, PgNames *defined)
 
 /* The C library functions graded code may call: memory, strings,
  * formatting and printing to the streams it is given, and what the
- * compiler itself emits calls to. */
+ * compiler itself emits calls to (-fsanitize-coverage's counter included). */
 static const char *const libc_allowed[] = {
+    "__sanitizer_cov_trace_pc",
     "memcpy", "memmove", "memset", "memcmp", "memchr", "strlen", "strnlen", "strcmp",
     "strncmp", "strchr", "strrchr", "strstr", "strcpy", "strncpy", "strcat", "strncat",
     "strdup", "strndup", "strspn", "strcspn", "strtol", "strtoll", "strtoul", "strtoull",
@@ -203,22 +204,24 @@ static int runtime_refused(const char *name)
 
 static int sanitizer_name(const char *name)
 {
-    return strncmp(name, "__asan_", 7) == 0 || strncmp(name, "__ubsan_handle_", 15) == 0;
+    return strncmp(name, "__asan_", 7) == 0 || strncmp(name, "__ubsan_handle_", 15) == 0 ||
+           strncmp(name, "__tsan_", 7) == 0;
 }
 
-void pg_inspect_rules(const PgOptions *o, const char *slug, const char *work, PgInspectRules *r)
+void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant, const char *work,
+                      PgInspectRules *r)
 {
     memset(r, 0, sizeof *r);
     char *pattern;
     /* The chapter's contract: what its reference defines. */
-    pattern = pg_printf("%s/build/rel/ref/%s/*.o", o->root, slug);
+    pattern = pg_printf("%s/build/%s/ref/%s/*.o", o->root, variant, slug);
     nm_glob(pattern, work, &r->contract);
     free(pattern);
     /* The runtime and the other chapters' layers. */
-    char *runtime = pg_printf("%s/build/rel/libpmruntime.a", o->root);
+    char *runtime = pg_printf("%s/build/%s/libpmruntime.a", o->root, variant);
     nm_object(runtime, work, 0, &r->callable, NULL, NULL);
     free(runtime);
-    pattern = pg_printf("%s/build/rel/ref/[0-9][0-9]-*/*.o", o->root);
+    pattern = pg_printf("%s/build/%s/ref/[0-9][0-9]-*/*.o", o->root, variant);
     glob_t g;
     if (glob(pattern, 0, NULL, &g) == 0) {
         char *own = pg_printf("/ref/%s/", slug);
@@ -230,10 +233,13 @@ void pg_inspect_rules(const PgOptions *o, const char *slug, const char *work, Pg
     }
     free(pattern);
     /* What only the suite and the chapter's own reference define. */
-    pattern = pg_printf("%s/build/rel/suites/%s/*.o", o->root, slug);
+    pattern = pg_printf("%s/build/%s/suites/%s/*.o", o->root, variant, slug);
     nm_glob(pattern, work, &r->reference_only);
     free(pattern);
-    pattern = pg_printf("%s/build/rel/pmtest.o", o->root);
+    pattern = pg_printf("%s/build/%s/pm*.o", o->root, variant);
+    nm_glob(pattern, work, &r->reference_only);
+    free(pattern);
+    pattern = pg_printf("%s/build/%s/pmtest/*.o", o->root, variant);
     nm_glob(pattern, work, &r->reference_only);
     free(pattern);
 }

@@ -3,6 +3,7 @@
  *
  * Who calls whom, from the bottom up:
  *   util.c      helpers (memory, strings, files); calls nothing here
+ *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
  *   sandbox.c   confines the learner's processes (user, namespaces,
  *               seccomp, rlimits) and cleans up after them
  *   proc.c      starts, limits and reaps processes
@@ -19,6 +20,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "chapter_conf.h"
 #include "pmlimits.h"
 #include "util.h"
 
@@ -75,6 +77,9 @@ typedef struct {
      * section that explains it ("chapters/01-refcount.md, Step 1"). */
     char *todo_function, *todo_section;
     int under_sanitizers; /* the status comes from the sanitizer build */
+    /* A crash or a sanitizer's report: the frame it points to ("list_dealloc
+     * (refcount.c:214)") and the report itself, or NULL. */
+    char *frame, *sanitizer_report;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
 } PgTest;
@@ -88,6 +93,7 @@ typedef struct {
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
+    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
     int strays;           /* processes the tests left running, killed */
     double time;
 } PgChapter;
@@ -200,6 +206,8 @@ typedef struct {
     char *message;          /* malloc'd; NULL if passed */
     char *todo_function;    /* PG_NOT_WRITTEN only, malloc'd */
     char *todo_section;
+    char *frame;            /* where a sanitizer's stack points, malloc'd or NULL */
+    char *sanitizer_report; /* that report (its first lines), malloc'd or NULL */
     double duration;
 } PgVerdict;
 
@@ -220,8 +228,9 @@ typedef struct {
     PgNames callable;       /* the runtime and the other chapters */
     PgNames reference_only; /* the suite's own names */
 } PgInspectRules;
-/* The rules of a chapter, read from the reference build in build/rel. */
-void pg_inspect_rules(const PgOptions *o, const char *slug, const char *work, PgInspectRules *r);
+/* The rules of a chapter, read from the reference build in build/<variant>. */
+void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant, const char *work,
+                      PgInspectRules *r);
 void pg_inspect_rules_free(PgInspectRules *r);
 /* NULL if obj (compiled from file) keeps the rules; otherwise why not. */
 char *pg_inspect_object(const PgInspectRules *r, const char *obj, const char *file,
@@ -244,8 +253,8 @@ int pg_build_suite(const PgOptions *o, const char *slug, const char *submission,
  * asm, the same text with and without sanitizers) and inspected before
  * make links it.  *build is also "refused" when the rules are broken. */
 int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *variant,
-                           const char *out_dir, const char *log_path, const char **build,
-                           char **log, char **message);
+                           const char *primary, const char *out_dir, const char *log_path,
+                           const char **build, char **log, char **message);
 /* make pmrun-ref, once; 0 when the reference pmrun is there. */
 int pg_build_pmrun_ref(const PgOptions *o);
 

@@ -137,6 +137,9 @@ static void print_failure(const PgChapter *c, const PgTest *t)
         printf("         hint: %s\n", t->hint);
     if (t->section != NULL && *t->section)
         printf("         read: %s\n", t->section);
+    if (t->frame != NULL)
+        printf("         where: %s%s\n", t->frame,
+               t->status == PG_MEMORY_ERROR ? "" : " (from a run under AddressSanitizer)");
     if (t->heap_svg_mine != NULL)
         printf("         heap: %s%s%s%s\n", t->heap_svg_mine, t->heap_svg_ref ? " (reference: " : "",
                t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");
@@ -174,7 +177,7 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
         return;
     }
     const PgTest *next = NULL; /* the first test still to pass */
-    int earlier_failing = 0;   /* a step before this one has a test not passing */
+    const char *blame = NULL;  /* the first step with a test that failed (not a TODO) */
     for (size_t first = 0, end; first < c->ntests; first = end) {
         /* One step at a time: tests [first, end) share a step. */
         const char *step = c->tests[first].step ? c->tests[first].step : "";
@@ -189,7 +192,6 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
         if (todo_count == end - first && todo_count > COLLAPSE_TODOS) {
             if (next == NULL)
                 next = &c->tests[first];
-            earlier_failing = 1;
             int max = 0;
             for (size_t i = first; i < end; i++)
                 max += c->tests[i].max_points;
@@ -202,11 +204,6 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
         size_t failing = 0;
         for (size_t i = first; i < end; i++)
             failing += c->tests[i].status != PG_PASSED;
-        if (earlier_failing && failing > todo_count)
-            printf("    %s(an earlier step still fails; one bug there can fail many tests here, "
-                   "so fix that first)%s\n",
-                   paint(g, YELLOW), paint(g, RESET));
-        earlier_failing = earlier_failing || failing > 0;
         for (size_t i = first; i < end; i++) {
             const PgTest *t = &c->tests[i];
             int passed = t->status == PG_PASSED;
@@ -223,6 +220,17 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
             print_failure(c, t);
         }
         print_step_end(g, c, first, end);
+        if (failing > todo_count && blame != NULL && *step) {
+            /* Named, and under this step's subtotal: said before the
+             * step's tests, it read as a remark about the step above. */
+            int blame_len = (int)strcspn(blame, ":"), step_len = (int)strcspn(step, ":");
+            printf("      %s(%.*s still fails too: one bug there can fail tests of %.*s, so fix "
+                   "%.*s first)%s\n",
+                   paint(g, YELLOW), blame_len, blame, step_len, step, blame_len, blame,
+                   paint(g, RESET));
+        }
+        if (failing > todo_count && blame == NULL)
+            blame = step;
     }
     printf("  %s%s: %d/%d%s\n", paint(g, BOLD), c->slug, c->score, c->max_score, paint(g, RESET));
     if (next != NULL && next->step != NULL && *next->step) {
@@ -296,6 +304,8 @@ int pg_write_report_json(const PgGrade *g, const char *path)
             json_object_set_new(jt, "hint", text(t->hint));
             json_object_set_new(jt, "section", text(t->section));
             json_object_set_new(jt, "duration", json_real(t->duration));
+            json_object_set_new(jt, "frame", text(t->frame));
+            json_object_set_new(jt, "sanitizer_report", text(t->sanitizer_report));
             json_object_set_new(jt, "heap_svg_mine", text(t->heap_svg_mine));
             json_object_set_new(jt, "heap_svg_ref", text(t->heap_svg_ref));
             json_array_append_new(tests, jt);
@@ -321,6 +331,11 @@ static char *test_output(const char *slug, const PgTest *t)
                     : pg_printf("%s: %s", status, t->message ? t->message : "");
     if (t->hint != NULL && *t->hint) {
         char *more = pg_printf("%s\nhint: %s", s, t->hint);
+        free(s);
+        s = more;
+    }
+    if (t->frame != NULL) {
+        char *more = pg_printf("%s\nwhere: %s", s, t->frame);
         free(s);
         s = more;
     }

@@ -72,7 +72,7 @@ static scmp_filter_ctx process_filter(void)
         SCMP_SYS(adjtimex), SCMP_SYS(acct), SCMP_SYS(iopl), SCMP_SYS(ioperm),
         SCMP_SYS(mount), SCMP_SYS(umount2), SCMP_SYS(pivot_root), SCMP_SYS(chroot),
         SCMP_SYS(setns), SCMP_SYS(unshare), SCMP_SYS(open_by_handle_at),
-        SCMP_SYS(name_to_handle_at), SCMP_SYS(personality),
+        SCMP_SYS(name_to_handle_at),
     };
     for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++)
         if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), denied[i], 0) != 0) {

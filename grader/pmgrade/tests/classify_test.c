@@ -189,6 +189,8 @@ static int run_case(const char *dir, const char *name, const char *tmp)
     free(v.message);
     free(v.todo_function);
     free(v.todo_section);
+    free(v.frame);
+    free(v.sanitizer_report);
     free(c.stderr_text);
     free(c.record);
     unlink(out);
