@@ -43,7 +43,7 @@ HEADERS      := $(wildcard include/*.h)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
 RUNTIME_HDRS := $(wildcard runtime/*.h)
 GRADER_SRC   := $(wildcard grader/pmgrade/*.c)
-SUITE_HDRS   := $(wildcard grader/suites/*/*.h)
+SUITE_HDRS   := $(wildcard grader/suites/*/*.h grader/suites/*/*.inc grader/traces/*.h grader/lib/*.h)
 
 # Resolve CH=01 (or CH=01-refcount) to the chapter's slug.
 ifneq ($(CH),)
@@ -106,6 +106,10 @@ $(BUILD)/$(1)/pmtest.o: grader/lib/pmtest.c grader/lib/pmtest.h $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) $$(JSON_CFLAGS) -c $$< -o $$@
 
+$(BUILD)/$(1)/pmcount.o: grader/lib/pmcount.c grader/lib/pmcount.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
+
 $(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
@@ -134,29 +138,58 @@ pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
 .PHONY: ref-objs
 ref-objs: $(call REF_OBJ,$(VARIANT))
 
+# ------------------------------------------ counting basic blocks ---
+# Chapter 2's performance points are paid from the basic blocks your
+# allocator runs on the synthetic traces (grader/lib/pmcount.h), a count that
+# is the same on every run: in the graded (rel) build the chapters of
+# COUNTED are compiled with COUNT_CFLAGS, and pmcountref, a separate
+# program, counts the reference compiled the same way.  The suite links only
+# the numbers it printed, never the reference's code.
+COUNT_CFLAGS := -fsanitize-coverage=trace-pc
+COUNTED      := 02-pymalloc
+COUNTED_REF  := $(patsubst solutions/%.c,$(BUILD)/rel/count/%.o,$(wildcard $(foreach c,$(COUNTED),solutions/$(c)/*.c)))
+
+$(BUILD)/rel/count/%.o: solutions/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS_rel) $(COUNT_CFLAGS) -c $< -o $@
+
+$(BUILD)/rel/count/pmcountref: grader/traces/pmcountref.c $(wildcard grader/traces/*.h) $(COUNTED_REF) \
+    $(BUILD)/rel/pmcount.o $(call REF_OBJ_EXCEPT,rel,$(COUNTED)) $(BUILD)/rel/libpmruntime.a
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS_rel) -o $@ $< $(COUNTED_REF) $(BUILD)/rel/pmcount.o \
+	  $(call REF_OBJ_EXCEPT,rel,$(COUNTED)) $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm
+
+$(BUILD)/rel/count/reference_counts.c: $(BUILD)/rel/count/pmcountref
+	$< > $@
+
+$(BUILD)/rel/count/reference_counts.o: $(BUILD)/rel/count/reference_counts.c
+	$(CC) $(CFLAGS_COMMON) -c $< -o $@
+
+SUITE_EXTRA_02-pymalloc = $(BUILD)/rel/count/reference_counts.o
+
 # ------------------------------------------- one chapter's test suite ---
 # make suite CH=01-refcount SUBMISSION=dir OUT=dir [VARIANT=rel|asan|debug]
 # builds OUT/suite: the suite of chapter CH, linked with the submission's
 # CH layer and the reference for every other chapter.  This is what the
 # grader runs; a compile or link error here costs the chapter.
 .PHONY: suite
-suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o
+suite: $(BUILD)/$(VARIANT)/libpmruntime.a $(BUILD)/$(VARIANT)/pmtest.o $(BUILD)/$(VARIANT)/pmcount.o
 	@test -n "$(CH_SLUG)" || { echo "make suite: CH= must name a chapter ($(CHAPTERS))" >&2; exit 2; }
 	@test -n "$(OUT)" || { echo "make suite: OUT= is required" >&2; exit 2; }
-	@$(MAKE) -s --no-print-directory $(SUITE_REF) $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG))
+	@$(MAKE) -s --no-print-directory $(SUITE_REF) $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG)) $(SUITE_EXTRA_$(CH_SLUG))
 	@rm -rf "$(OUT)/layer"
 	@objs=(); for ch in $(SUITE_MINE); do \
 	   src=( "$(SUBMISSION)/$$ch"/*.c ); \
 	   if [ ! -e "$${src[0]}" ]; then echo "no .c files in $(SUBMISSION)/$$ch" >&2; exit 1; fi; \
-	   mkdir -p "$(OUT)/layer/$$ch"; \
+	   mkdir -p "$(OUT)/layer/$$ch"; count=; \
+	   if [ "$(VARIANT)" = rel ] && [[ " $(COUNTED) " == *" $$ch "* ]]; then count="$(COUNT_CFLAGS)"; fi; \
 	   for f in "$${src[@]}"; do \
 	     o="$(OUT)/layer/$$ch/$$(basename "$${f%.c}").o"; \
-	     $(CC) $(CFLAGS_COMMON) $(CFLAGS_$(VARIANT)) -c "$$f" -o "$$o" || exit 1; \
+	     $(CC) $(CFLAGS_COMMON) $(CFLAGS_$(VARIANT)) $$count -c "$$f" -o "$$o" || exit 1; \
 	     objs+=("$$o"); \
 	   done; \
 	 done; \
 	 $(CC) $(LDFLAGS_$(VARIANT)) -o "$(OUT)/suite" $(call SUITE_OBJ,$(VARIANT),$(CH_SLUG)) \
-	   $(BUILD)/$(VARIANT)/pmtest.o "$${objs[@]}" $(SUITE_REF) \
+	   $(BUILD)/$(VARIANT)/pmtest.o $(BUILD)/$(VARIANT)/pmcount.o $(SUITE_EXTRA_$(CH_SLUG)) "$${objs[@]}" $(SUITE_REF) \
 	   $(BUILD)/$(VARIANT)/libpmruntime.a $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) -lm
 
 # STACK=mine is the final exam: every layer from the submission.  Otherwise
