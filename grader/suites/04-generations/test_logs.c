@@ -167,6 +167,56 @@ static void compare_with_reference(const char *stem)
     free(got.items);
 }
 
+/* _PmGC_LogStart prints the size of every generation as the collection
+ * finds them: called after the merge, it would print the younger ones
+ * empty.  The .gclog files keep only the collection lines, so this test
+ * checks the sizes. */
+START_TEST(collection_logs_the_generations_before_merging)
+{
+    settle();
+    PmObject *older[3], *young[2];
+    for (int i = 0; i < 3; i++)
+        older[i] = new_list();
+    gc_list_merge(GEN_HEAD(0), GEN_HEAD(1));
+    for (int i = 0; i < 2; i++)
+        young[i] = new_list();
+    Pm_ssize_t want0 = gen_size(0), want1 = gen_size(1), want2 = gen_size(2);
+
+    FILE *capture = tmpfile();
+    ck_assert_msg(capture != NULL, "cannot make a temporary file: %s", strerror(errno));
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    ck_assert_msg(saved >= 0 && dup2(fileno(capture), STDERR_FILENO) >= 0,
+                  "cannot capture stderr: %s", strerror(errno));
+    _PmGC_log = 1;
+    gc_collect_main(1);
+    _PmGC_log = 0;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+
+    rewind(capture);
+    char line[512];
+    long got[3] = {-1, -1, -1};
+    int found = 0;
+    while (!found && fgets(line, sizeof line, capture) != NULL)
+        found = sscanf(line, "gc: objects in each generation: %ld %ld %ld", &got[0], &got[1],
+                       &got[2]) == 3;
+    fclose(capture);
+    ck_assert_msg(found, "gc_collect_main(1) with the log on printed no line \"gc: objects in "
+                  "each generation: ...\": does it call _PmGC_LogStart(generation)?");
+    ck_assert_msg(got[0] == want0 && got[1] == want1 && got[2] == want2,
+                  "before collecting generation 1 the generations held %zd, %zd and %zd "
+                  "objects, and the log should say so; it says %ld %ld %ld. Call "
+                  "_PmGC_LogStart first, before any list moves", want0, want1, want2, got[0],
+                  got[1], got[2]);
+    for (int i = 0; i < 3; i++)
+        Pm_DECREF(older[i]);
+    for (int i = 0; i < 2; i++)
+        Pm_DECREF(young[i]);
+}
+END_TEST
+
 START_TEST(log_long_cycles_every_k) { compare_with_reference("long_cycles_every_k"); }
 END_TEST
 
@@ -178,6 +228,10 @@ END_TEST
 
 void register_log_tests(PmSuite *s)
 {
+    PM_ADD(s, collection_logs_the_generations_before_merging, 1, STEP2,
+           "the log shows the generations as the collection found them",
+           "_PmGC_LogStart(generation) comes first in gc_collect_main, before the counts "
+           "and the merge, as CPython logs before it touches any list.", SECTION2);
     PM_ADD(s, log_long_cycles_every_k, 3, STEP6,
            "long_cycles_every_k.py: every collection matches the reference's log",
            "Run it with pmrun --log (make run SCRIPT=grader/scenarios/04-generations/"
