@@ -343,6 +343,31 @@ START_TEST(dict_delitem_of_a_missing_key_raises_key_error)
 }
 END_TEST
 
+START_TEST(dict_setitem_tracks_the_dict_when_a_container_replaces_a_value)
+{
+    PmObject *d = PmDict_New();
+    PmObject *key = PmUnicode_FromString("k");
+    PmObject *one = PmLong_FromLongLong(1);
+    ck_assert_msg(d != NULL && key != NULL && one != NULL, "setting up failed: %s",
+                  PmErr_Message());
+    ck_assert_msg(PmDict_SetItem(d, key, one) == 0, "d['k'] = 1 failed: %s", PmErr_Message());
+    ck_assert_msg(!PmObject_GC_IsTracked(d),
+                  "a dict holding only a string and an int should not be tracked (it starts "
+                  "untracked, and neither can be part of a cycle)");
+    PmObject *list = PmList_New(0);
+    ck_assert_msg(PmDict_SetItem(d, key, list) == 0, "d['k'] = [] failed: %s",
+                  PmErr_Message());
+    ck_assert_msg(PmObject_GC_IsTracked(d),
+                  "after d['k'] = [] replaced the value of an existing key, the dict holds a "
+                  "list and could be part of a cycle: it must be tracked. On the existing-key "
+                  "path, call _PmDict_MaintainTracking(dict, key, value) too");
+    Pm_DECREF(list);
+    Pm_DECREF(one);
+    Pm_DECREF(key);
+    Pm_DECREF(d);
+}
+END_TEST
+
 void register_ownership_tests(PmSuite *s)
 {
     PM_ADD(s, append_takes_a_new_reference, 3, STEP3,
@@ -386,6 +411,10 @@ void register_ownership_tests(PmSuite *s)
            "Replacing a value keeps the entry's original key and its one reference.",
            "For an existing key only the value changes: no new reference to the key.",
            SECTION4);
+    PM_ADD(s, dict_setitem_tracks_the_dict_when_a_container_replaces_a_value, 1, STEP4,
+           "Replacing a value with a container tracks an untracked dict.",
+           "A dict starts untracked; whenever it stores a value that may be part of a cycle, "
+           "new key or not, _PmDict_MaintainTracking tracks it.", SECTION4);
     PM_ADD(s, dict_delitem_releases_key_and_value, 2, STEP4,
            "Deleting an entry releases the dict's references to its key and its value.",
            "_PmDict_RemoveEntry hands both back to you: release each.", SECTION4);
