@@ -110,6 +110,14 @@ $(BUILD)/$(1)/pmcount.o: grader/lib/pmcount.c grader/lib/pmcount.h
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
 
+$(BUILD)/$(1)/pmscenarios.o: grader/lib/pmscenarios.c grader/lib/pmscenarios.h grader/lib/pmtest.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/scenarios/%.o: $(BUILD)/scenarios/%.c grader/lib/pmscenarios.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
+
 $(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(CFLAGS_$(1)) -c $$< -o $$@
@@ -165,6 +173,19 @@ $(BUILD)/rel/count/reference_counts.o: $(BUILD)/rel/count/reference_counts.c
 	$(CC) $(CFLAGS_COMMON) -c $< -o $@
 
 SUITE_EXTRA_02-pymalloc = $(BUILD)/rel/count/reference_counts.o
+
+# ------------------------------------------------------- scenarios ---
+# A chapter's scenarios register themselves: grader/scenarios/register.sh
+# turns the folder into a table for its suite (grader/lib/pmscenarios.h),
+# made again whenever a scenario is added, removed or edited.
+SCENARIO_CHAPTERS := $(notdir $(wildcard grader/scenarios/[0-9][0-9]-*))
+define SCENARIO_RULES
+$(BUILD)/scenarios/$(1).c: grader/scenarios/register.sh grader/scenarios/$(1) $(wildcard grader/scenarios/$(1)/*.py)
+	@mkdir -p $$(@D)
+	bash grader/scenarios/register.sh $(1) > $$@
+SUITE_EXTRA_$(1) += $$(BUILD)/$$(VARIANT)/pmscenarios.o $$(BUILD)/$$(VARIANT)/scenarios/$(1).o
+endef
+$(foreach c,$(SCENARIO_CHAPTERS),$(eval $(call SCENARIO_RULES,$(c))))
 
 # ------------------------------------------- one chapter's test suite ---
 # make suite CH=01-refcount SUBMISSION=dir OUT=dir [VARIANT=rel|asan|debug]
