@@ -5,6 +5,7 @@
  * "gc: done, N unreachable, 0 uncollectable" for every collection).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +50,31 @@ static void parse_log(FILE *f, CollectionLog *log)
     }
 }
 
+/* While stderr goes to the capture file, a function not yet written
+ * aborts with its "not yet written" line in that file, where the grader
+ * would never see it: on SIGABRT, give stderr back, copy the file's last
+ * lines there, and abort as before. */
+static int capture_fd = -1, saved_stderr = -1;
+
+static void give_stderr_back(int sig)
+{
+    if (saved_stderr >= 0 && capture_fd >= 0) {
+        dup2(saved_stderr, STDERR_FILENO);
+        char tail[2048];
+        off_t end = lseek(capture_fd, 0, SEEK_END);
+        off_t from = end > (off_t)sizeof tail ? end - (off_t)sizeof tail : 0;
+        ssize_t n = pread(capture_fd, tail, sizeof tail, from);
+        ssize_t start = 0;
+        for (ssize_t i = 0; i + 6 < n; i++)
+            if (memcmp(tail + i, "pmlab:", 6) == 0 && (i == 0 || tail[i - 1] == '\n'))
+                start = i;
+        if (n > start)
+            (void)!write(STDERR_FILENO, tail + start, (size_t)(n - start));
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Run the scenario as pmrun --log does (a full collection before it, one
  * after it, and the collection of PmRuntime_Fini), with stderr sent to a
  * temporary file, and parse what the collector logged there. */
@@ -60,6 +86,9 @@ static void run_logged(const char *path, CollectionLog *log)
     int saved = dup(STDERR_FILENO);
     ck_assert_msg(saved >= 0 && dup2(fileno(capture), STDERR_FILENO) >= 0,
                   "cannot capture stderr: %s", strerror(errno));
+    capture_fd = fileno(capture);
+    saved_stderr = saved;
+    void (*was)(int) = signal(SIGABRT, give_stderr_back);
 
     char *out = NULL, *err = NULL;
     size_t out_len = 0, err_len = 0;
@@ -81,6 +110,8 @@ static void run_logged(const char *path, CollectionLog *log)
     PmRuntime_Init();
 
     fflush(stderr);
+    signal(SIGABRT, was);
+    capture_fd = saved_stderr = -1;
     dup2(saved, STDERR_FILENO);
     close(saved);
     fclose(out_stream);
