@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "pm_obmalloc.h"
 
@@ -170,15 +171,28 @@ static int hc_check_usable_arenas(size_t with_free, char *why, size_t whylen)
     return 0;
 }
 
+/* The allocated arenas' addresses, sorted, for hc_in_an_arena. */
+static uintptr_t *hc_bases;
+static size_t hc_nbases;
+
+static int hc_cmp_address(const void *x, const void *y)
+{
+    uintptr_t a = *(const uintptr_t *)x, b = *(const uintptr_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 /* Is p inside an allocated arena?  (By the table, not by your arena map.) */
 static int hc_in_an_arena(const void *p)
 {
-    for (pymem_uint i = 0; i < HC_ST.maxarenas; ++i) {
-        uintptr_t a = HC_ST.arenas[i].address;
-        if (a != 0 && (uintptr_t)p >= a && (uintptr_t)p < a + ARENA_SIZE)
-            return 1;
+    size_t lo = 0, hi = hc_nbases;
+    while (lo < hi) { /* the first base above p */
+        size_t mid = lo + (hi - lo) / 2;
+        if (hc_bases[mid] <= (uintptr_t)p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return 0;
+    return lo > 0 && (uintptr_t)p - hc_bases[lo - 1] < ARENA_SIZE;
 }
 
 /* usedpools[2*i]: a circular doubly linked list of exactly the used pools
@@ -269,8 +283,18 @@ static int pm_grader_check_heap(char *why, size_t whylen)
     if (unused != HC_ST.maxarenas - allocated)
         return hc_broken(why, whylen, "unused_arena_objects has %zu entries, expected %zu",
                          unused, HC_ST.maxarenas - allocated);
-    if (hc_check_usable_arenas(with_free, why, whylen) < 0 ||
-        hc_check_usedpools(used, why, whylen) < 0)
+    if (hc_check_usable_arenas(with_free, why, whylen) < 0)
+        return -1;
+    free(hc_bases);
+    hc_bases = malloc((allocated + 1) * sizeof *hc_bases);
+    if (hc_bases == NULL)
+        return hc_broken(why, whylen, "the grader's heap checker ran out of memory");
+    hc_nbases = 0;
+    for (pymem_uint i = 0; i < HC_ST.maxarenas; ++i)
+        if (HC_ST.arenas[i].address != 0)
+            hc_bases[hc_nbases++] = HC_ST.arenas[i].address;
+    qsort(hc_bases, hc_nbases, sizeof *hc_bases, hc_cmp_address);
+    if (hc_check_usedpools(used, why, whylen) < 0)
         return -1;
     if (HC_ST.raw_allocated_blocks < 0)
         return hc_broken(why, whylen, "raw_allocated_blocks is %zd: more malloc'd blocks were "
