@@ -122,6 +122,62 @@ static void table_free(objtable *t)
     free(t->slots);
 }
 
+/* ---- a baseline: the objects alive at some earlier moment ----------------- */
+
+struct PmHeapBaseline {
+    PmObject **items; /* sorted by address */
+    size_t count, cap;
+};
+
+static int baseline_add(PmObject *op, void *arg)
+{
+    PmHeapBaseline *b = arg;
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 1024;
+        PmObject **items = realloc(b->items, cap * sizeof *items);
+        if (items == NULL)
+            return 1;
+        b->items = items;
+        b->cap = cap;
+    }
+    b->items[b->count++] = op;
+    return 0;
+}
+
+static int compare_addresses(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(PmObject *const *)a, y = (uintptr_t)*(PmObject *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+PmHeapBaseline *PmHeap_TakeBaseline(void)
+{
+    PmHeapBaseline *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    if (_Pm_ForEachLive(baseline_add, b) != 0) {
+        PmHeap_FreeBaseline(b);
+        return NULL;
+    }
+    if (b->count > 0)
+        qsort(b->items, b->count, sizeof *b->items, compare_addresses);
+    return b;
+}
+
+void PmHeap_FreeBaseline(PmHeapBaseline *b)
+{
+    if (b == NULL)
+        return;
+    free(b->items);
+    free(b);
+}
+
+static int in_baseline(const PmHeapBaseline *b, PmObject *op)
+{
+    return b->count > 0 &&
+           bsearch(&op, b->items, b->count, sizeof *b->items, compare_addresses) != NULL;
+}
+
 /* ---- classifying a pointer ------------------------------------------------ */
 
 /* Immortal: the low 32 bits of the count have their sign bit set
@@ -208,6 +264,7 @@ typedef struct {
     objtable table;
     const PmHeapDrawOptions *opt;
     PmObject *roots;
+    objtable owned; /* with opt.since: the attribute tables of the instances met */
     int failed;
 } heapwalk;
 
@@ -251,6 +308,51 @@ static int meet_unreachable(PmObject *op, void *arg)
         return 0;
     meet(w, op, 1);
     return w->failed;
+}
+
+/* _Pm_ForEachLive's visitor with opt.since: every object born since the
+ * baseline, of any type (a leaked int matters as much as a leaked list).
+ * An instance's attribute table is drawn with its instance; see
+ * meet_orphan_dict for one whose instance is gone. */
+static int meet_newborn(PmObject *op, void *arg)
+{
+    heapwalk *w = arg;
+    if (op == w->roots || is_immortal(op) || is_managed_dict(op) ||
+        in_baseline(w->opt->since, op))
+        return 0;
+    meet(w, op, 1);
+    return w->failed;
+}
+
+/* An instance's attribute table outlived by its table: the leak is the
+ * table itself, drawn as a dict of its own. */
+static int meet_orphan_dict(PmObject *op, void *arg)
+{
+    heapwalk *w = arg;
+    if (!is_managed_dict(op) || is_immortal(op) || in_baseline(w->opt->since, op) ||
+        table_find(&w->owned, op) != NULL || table_find(&w->table, op) != NULL)
+        return 0;
+    if (table_add(&w->table, op, OBJ_LIVE, 1) == NULL)
+        w->failed = 1;
+    return w->failed;
+}
+
+/* The attribute tables of the live instances met so far, into w->owned. */
+static void note_owned_dicts(heapwalk *w)
+{
+    if (table_init(&w->owned) < 0) {
+        w->failed = 1;
+        return;
+    }
+    for (size_t k = 0; k < w->table.count && !w->failed; k++) {
+        objinfo *info = w->table.order[k];
+        if (info->kind != OBJ_LIVE || !PmInstance_Check(info->op))
+            continue;
+        PmObject *attrs = ((PmInstanceObject *)info->op)->ob_dict;
+        if (attrs != NULL && table_find(&w->owned, attrs) == NULL &&
+            table_add(&w->owned, attrs, OBJ_LIVE, 0) == NULL)
+            w->failed = 1;
+    }
 }
 
 /* ---- the collector's view --------------------------------------------------- */
@@ -312,7 +414,15 @@ static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf,
         else
             snprintf(line, sizeof line, "\\ngeneration %d", gen);
         strncat(buf, line, size - strlen(buf) - 1);
-        if (refs >= 0) {
+        if (refs > Pm_REFCNT(op)) {
+            /* gc_refs starts as the count and only goes down: this is the
+             * address _gc_prev holds between collections, read as a count
+             * because the COLLECTING flag was left set. */
+            snprintf(line, sizeof line,
+                     "\\ngc_refs: none (COLLECTING is still set,\\nbut _gc_prev holds an address)");
+            strncat(buf, line, size - strlen(buf) - 1);
+        }
+        else if (refs >= 0) {
             snprintf(line, sizeof line, "\\ngc_refs: %zd", refs);
             strncat(buf, line, size - strlen(buf) - 1);
         }
@@ -499,6 +609,16 @@ static void draw_object(drawing *d, objinfo *info)
         agsafeset(n, "color", "red", "");
         agsafeset(n, "penwidth", "2", "");
     }
+    if (d->opt->show_gc && info->kind == OBJ_LIVE && _PmObject_IS_GC(info->op) &&
+        !in_unreachable_list(info->op)) {
+        /* Each generation its colour; an untracked container stays white. */
+        static const char *fill[] = {"#fff4c2", "#ffdcb8", "#d6e6ff", "#e4e4e4"};
+        int gen = _PmGC_GenerationOf(info->op);
+        if (gen >= 0 && gen <= PmGC_NUM_GENERATIONS) {
+            agsafeset(n, "style", "rounded,filled", "");
+            agsafeset(n, "fillcolor", (char *)fill[gen], "");
+        }
+    }
 }
 
 /* A small grey leaf for one reference to an immortal object. */
@@ -592,16 +712,18 @@ static Agnode_t *draw_roots_dict(drawing *d, PmObject *roots)
     return n;
 }
 
-static void draw_roots(drawing *d, objtable *t, PmObject *roots)
+/* The names drawn (the interpreter's own are left out). */
+static int draw_roots(drawing *d, objtable *t, PmObject *roots)
 {
     Pm_ssize_t pos = 0;
     PmObject *key, *value;
-    int k = 0;
+    int k = 0, shown = 0;
     Agnode_t *dict = draw_roots_dict(d, roots);
     char name[32], label[96];
     while (PmDict_Next(roots, &pos, &key, &value)) {
         if (hidden_root(key, value))
             continue;
+        shown++;
         label[0] = '\0';
         label_append(label, sizeof label, PmUnicode_Check(key) ? PmUnicode_AsUTF8(key) : "?");
         Agnode_t *n = dict;
@@ -620,6 +742,7 @@ static void draw_roots(drawing *d, objtable *t, PmObject *roots)
         if (to != NULL)
             draw_edge(d, n, to, dict != NULL ? label : NULL);
     }
+    return shown;
 }
 
 static void set_defaults(Agraph_t *g, const PmHeapDrawOptions *opt)
@@ -692,8 +815,16 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         walk_from(&w, 0, 0);
     }
     size_t reachable = w.table.count;
-    if (!w.failed)
+    if (!w.failed && opt.since != NULL) {
+        _Pm_ForEachLive(meet_newborn, &w);
+        note_owned_dicts(&w);
+        if (!w.failed)
+            _Pm_ForEachLive(meet_orphan_dict, &w);
+        table_free(&w.owned);
+    }
+    else if (!w.failed) {
         _Pm_ForEachLive(meet_unreachable, &w);
+    }
     if (opt.roots == NULL) /* nothing to be unreachable from */
         for (size_t k = 0; k < w.table.count; k++)
             w.table.order[k]->unreachable = 0;
@@ -725,6 +856,13 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
             more++;
         }
     }
+    if (drawn > 60) {
+        /* Bound dot's network simplex and crossing minimisation: on a long
+         * chain (a leaked nested list) they take minutes otherwise. */
+        agsafeset(d.g, "nslimit", "2", "");
+        agsafeset(d.g, "nslimit1", "2", "");
+        agsafeset(d.g, "mclimit", "0.5", "");
+    }
     if (more > 0) {
         char label[64];
         snprintf(label, sizeof label, "... %d more objects", more);
@@ -740,8 +878,15 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         draw_edges_of(&d, &w.table, w.table.order[k], &v, &ls);
     free(v.items);
     free(ls.items);
-    if (opt.roots != NULL)
-        draw_roots(&d, &w.table, opt.roots);
+    int names = opt.roots != NULL ? draw_roots(&d, &w.table, opt.roots) : 0;
+    if (w.table.count == 0 && names == 0) {
+        /* Say so: a picture with a title only looks like a failed drawing. */
+        Agnode_t *n = agnode(d.g, "empty", 1);
+        agsafeset(n, "label", "no objects", "");
+        agsafeset(n, "shape", "plaintext", "");
+        agsafeset(n, "style", "", "");
+        agsafeset(n, "fontcolor", "grey40", "");
+    }
     table_free(&w.table);
 
     /* 3. Lay out and render. */

@@ -636,7 +636,7 @@ static void draw_heap(InterpState *st, int line)
     if (st->heap_svg == NULL && st->heap_dot == NULL)
         return;
     snprintf(title, sizeof title, "%s, after line %d", base ? base + 1 : st->filename, line);
-    PmHeapDrawOptions opts = {.title = title, .roots = st->globals};
+    PmHeapDrawOptions opts = {.title = title, .roots = st->globals, .show_gc = 1};
     if (st->heap_svg != NULL && PmHeap_Render(st->heap_svg, "svg", &opts) != 0)
         fprintf(st->err, "pmlab: could not draw the heap into %s\n", st->heap_svg);
     if (st->heap_dot != NULL && PmHeap_Render(st->heap_dot, "dot", &opts) != 0)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "pmlab.h"
+#include "pmlimits.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -34,16 +35,6 @@
 #define PM_UNDER_ASAN 1
 #endif
 
-/* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it. */
-#define PM_TEST_TIMEOUT 5.0
-/* Scenarios run whole programs (some drop million-deep structures): more
- * room, still short enough to name an endless loop quickly. */
-#define PM_SCENARIO_TIMEOUT 10.0
-#define PM_CPU_SECONDS 10
-#define PM_FSIZE_BYTES (4L << 20)
-#define PM_AS_BYTES (2L << 30)
-#define PM_STACK_BYTES (8L << 20)
-#define PM_EXTRA_PROCS 64
 
 typedef enum { PM_KIND_UNIT, PM_KIND_SIGNAL, PM_KIND_SCENARIO } PmKind;
 
@@ -521,6 +512,31 @@ static int explain_divergence(const PmTestEntry *t, const char *path, const char
     return line;
 }
 
+/* "1 object", "3 objects". */
+static const char *plural(long n, const char *one, const char *many)
+{
+    return n == 1 || n == -1 ? one : many;
+}
+
+typedef struct {
+    const char *scenario;
+    const PmHeapBaseline *baseline;
+} LeakPicture;
+
+/* What the scenario left alive after its module was torn down: the leak. */
+static int draw_leak(const char *path, void *arg)
+{
+    const LeakPicture *leak = arg;
+    char title[512];
+    const char *base = strrchr(leak->scenario, '/');
+    snprintf(title, sizeof title,
+             "%s: left alive after the module was torn down (every object here is a leak)",
+             base != NULL ? base + 1 : leak->scenario);
+    /* Few nodes: the picture is drawn inside the test's time limit. */
+    PmHeapDrawOptions opt = {.title = title, .since = leak->baseline, .show_gc = 1, .max_nodes = 80};
+    return PmHeap_Render(path, "svg", &opt);
+}
+
 START_TEST(pm_scenario_test)
 {
     const PmTestEntry *t = &the_suite.tests[_i];
@@ -539,6 +555,7 @@ START_TEST(pm_scenario_test)
 
     long live_before, refs_before;
     pm_heap_counts(&live_before, &refs_before);
+    PmHeapBaseline *baseline = PmHeap_TakeBaseline();
 
     char *got = NULL, *err = NULL;
     size_t got_len = 0, err_len = 0;
@@ -588,14 +605,23 @@ START_TEST(pm_scenario_test)
     long live_after, refs_after;
     pm_heap_counts(&live_after, &refs_after);
     long objects = live_after - live_before, refs = refs_after - refs_before;
+    if (objects > 0 && baseline != NULL) {
+        LeakPicture leak = {rel, baseline};
+        pm_draw_failure(t->name, draw_leak, &leak);
+    }
+    PmHeap_FreeBaseline(baseline);
     ck_assert_msg(objects <= 0 && refs <= 0,
-                  "after the scenario, %ld objects and %ld references are still alive: "
+                  "after the scenario, %ld %s and %ld %s are still alive: "
                   "a leak (a missing decref); see %s",
-                  objects, refs, t->section ? t->section : "the chapter");
+                  objects, plural(objects, "object", "objects"), refs,
+                  plural(refs, "reference", "references"),
+                  t->section ? t->section : "the chapter");
     ck_assert_msg(objects == 0 && refs == 0,
-                  "after the scenario, %ld objects and %ld references fewer exist than "
+                  "after the scenario, %ld %s and %ld %s fewer exist than "
                   "before it: a decref too many; see %s",
-                  -objects, -refs, t->section ? t->section : "the chapter");
+                  -objects, plural(objects, "object", "objects"), -refs,
+                  plural(refs, "reference", "references"),
+                  t->section ? t->section : "the chapter");
 }
 END_TEST
 

@@ -1,10 +1,15 @@
-/* pmgrade.h - the grader's shared types: options, chapters, tests, and the
- * functions each part of the grader offers the others.
+/* pmgrade.h - the grader's types (options, chapters, tests, how a test
+ * ended) and what each part of the grader offers the others.
  *
- * pmgrade.c runs the show; build.c builds suites with make; run.c controls
- * processes and explains how a test ended; report.c writes the terminal
- * table, report.json and Gradescope's results.json; junit.c and html.c the
- * other two reports.
+ * Who calls whom, from the bottom up:
+ *   util.c      helpers (memory, strings, files); calls nothing here
+ *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
+ *   proc.c      starts, limits and reaps processes
+ *   classify.c  explains how one test run ended (status and message)
+ *   build.c     builds a chapter's suite with make (uses proc.c)
+ *   report.c, junit.c, html.c   write the reports from a finished PgGrade
+ *   grade.c     grades one chapter, step by step (uses all of the above)
+ *   pmgrade.c   main(): options, the chapters, the reports after each one
  */
 #ifndef PMGRADE_H
 #define PMGRADE_H
@@ -12,14 +17,38 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Limits, in seconds. */
+#include "chapter_conf.h"
+#include "pmlimits.h"
+#include "util.h"
+
+/* Limits of the grader's own steps, in seconds. */
 #define PG_BUILD_LIMIT 300.0
 #define PG_LIST_LIMIT 10.0
 #define PG_TEST_LIMIT 30.0
-#define PG_CHECK_TIMEOUT 5.0     /* what pmtest.c gives each unit test */
-#define PG_SCENARIO_TIMEOUT 10.0 /* ... and each scenario test */
-#define PG_ASAN_SLOWDOWN 2   /* the sanitizer build gets this many times longer */
-#define PG_CPU_LIMIT 10      /* RLIMIT_CPU set by pmtest.c */
+
+/* How a test ended.  The names (pg_status_name) appear in every report. */
+typedef enum {
+    PG_PASSED,
+    PG_FAILED,            /* a check did not hold */
+    PG_NOT_WRITTEN,       /* it reached a function the learner has not written */
+    PG_BUILD_ERROR,       /* the chapter did not build: nothing ran */
+    PG_CRASHED,           /* a signal, or the test program ended without a result */
+    PG_TIMEOUT,
+    PG_STACK_OVERFLOW,
+    PG_OUT_OF_MEMORY,
+    PG_MEMORY_ERROR,      /* a sanitizer's report */
+    PG_NEGATIVE_REFCOUNT,
+    PG_EARLY_EXIT,        /* the code under test ended the process */
+    PG_OUTPUT_FLOOD,
+    PG_ABORTED,
+    PG_STATUS_COUNT
+} PgStatus;
+
+/* "passed", "failed", "not-written", ... */
+const char *pg_status_name(PgStatus status);
+/* Statuses other than a result: the test died (crash, timeout, ...); the
+ * reports call these errors and suggest make debug. */
+int pg_status_is_crash(PgStatus status);
 
 typedef struct {
     const char *root;       /* absolute */
@@ -37,8 +66,15 @@ typedef struct {
     char *name, *title, *step, *hint, *section, *kind;
     int max_points;
     int points;
-    const char *status; /* "passed", "failed", "crashed", ... (static strings) */
+    PgStatus status;
     char *message;      /* why it failed, NULL if passed */
+    /* PG_NOT_WRITTEN: the function the test stopped in and the book
+     * section that explains it ("chapters/01-refcount.md, Step 1"). */
+    char *todo_function, *todo_section;
+    int under_sanitizers; /* the status comes from the sanitizer build */
+    /* A crash or a sanitizer's report: the frame it points to ("list_dealloc
+     * (refcount.c:214)") and the report itself, or NULL. */
+    char *frame, *sanitizer_report;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
 } PgTest;
@@ -52,6 +88,7 @@ typedef struct {
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
+    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
     double time;
 } PgChapter;
 
@@ -64,7 +101,7 @@ typedef struct {
     int finished;
 } PgGrade;
 
-/* ---- run.c: processes ---- */
+/* ---- proc.c: processes ---- */
 typedef struct {
     char **argv;           /* argv[0] is searched in PATH */
     char **env;            /* "NAME=value" to set, "NAME" to unset; NULL-terminated or NULL */
@@ -89,8 +126,8 @@ void pg_run_procs(PgProc **procs, size_t n, int jobs,
                   void *arg);
 /* Run one process to its end. */
 void pg_run_proc(PgProc *p);
-double pg_now(void);
 
+/* ---- classify.c: how a test ended ---- */
 /* What a finished test run looked like, as read from its files. */
 typedef struct {
     const char *test_name;
@@ -100,9 +137,18 @@ typedef struct {
     const PgProc *proc;
 } PgRunInput;
 
-/* Classify one run: the status word, the message (malloc'd, NULL if passed)
- * and the duration. */
-void pg_classify(const PgRunInput *in, const char **status, char **message, double *duration);
+typedef struct {
+    PgStatus status;
+    char *message;          /* malloc'd; NULL if passed */
+    char *todo_function;    /* PG_NOT_WRITTEN only, malloc'd */
+    char *todo_section;
+    char *frame;            /* where a sanitizer's stack points, malloc'd or NULL */
+    char *sanitizer_report; /* that report (its first lines), malloc'd or NULL */
+    double duration;
+} PgVerdict;
+
+/* Classify one run into *v (whose strings the caller frees). */
+void pg_classify(const PgRunInput *in, PgVerdict *v);
 
 /* ---- build.c ---- */
 /* Build the suite of one chapter (variant "rel" or "asan") into out_dir,
@@ -115,6 +161,11 @@ int pg_build_suite(const PgOptions *o, const char *slug, const char *submission,
 /* make pmrun-ref, once; 0 when the reference pmrun is there. */
 int pg_build_pmrun_ref(const PgOptions *o);
 
+/* ---- grade.c ---- */
+/* Grade one chapter: build, list, run, run again under the sanitizers,
+ * explain, score.  Always fills in every test of the chapter. */
+void pg_grade_chapter(PgGrade *g, PgChapter *c);
+
 /* ---- report.c ---- */
 void pg_print_chapter(const PgGrade *g, const PgChapter *c);
 void pg_print_total(const PgGrade *g);
@@ -123,20 +174,5 @@ int pg_write_results_json(const PgGrade *g, const char *path);
 /* ---- junit.c, html.c ---- */
 int pg_write_junit(const PgGrade *g, const char *path);
 int pg_write_html(const PgGrade *g, const char *path);
-
-/* ---- shared helpers (pmgrade.c) ---- */
-void *pg_malloc(size_t size);
-char *pg_strdup(const char *s);     /* NULL stays NULL */
-char *pg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A copy that is valid UTF-8 with no control characters except \n and \t,
- * so that JSON and XML writers accept it. */
-char *pg_clean_text(const char *s);
-/* The first max_bytes of a file (NUL-terminated), NULL if unreadable. */
-char *pg_read_file(const char *path, size_t max_bytes);
-int pg_mkdirs(const char *path);
-int pg_is_crash_status(const char *status);
-/* The anchor of a section ("chapters/01-refcount.md#step-1" -> "step-1";
- * "Step 1: counting" -> "step-1-counting"), malloc'd. */
-char *pg_section_anchor(const char *section);
 
 #endif /* PMGRADE_H */

@@ -305,8 +305,10 @@ void register_trace_tests(PmSuite *s)
         snprintf(title, sizeof title, "%s.trace replays correctly and ends with the "
                  "reference's statistics", traces[i].name);
         snprintf(hint, sizeof hint, "%s Replay it yourself: make replay "
-                 "TRACE=grader/traces/02-pymalloc/%s.trace (add --check, --stats; STACK=ref "
-                 "for the reference).", traces[i].hint, traces[i].name);
+                 "TRACE=grader/traces/02-pymalloc/%s.trace checks the heap after every "
+                 "operation and prints the statistics; add REPLAYFLAGS=\"--heap-svg "
+                 "build/replay.svg\" for a picture, STACK=ref for the reference.",
+                 traces[i].hint, traces[i].name);
         /* The registry keeps the pointers: give it copies that live on. */
         pm_add_test(s, strdup(name), traces[i].test, 1, "Traces", strdup(title), strdup(hint),
                     traces[i].section);

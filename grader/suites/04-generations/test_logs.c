@@ -261,18 +261,22 @@ void register_log_tests(PmSuite *s)
 {
     PM_ADD(s, collection_logs_the_generations_before_merging, 1, STEP2,
            "the log shows the generations as the collection found them",
-           "_PmGC_LogStart(generation) comes first in gc_collect_main, before the counts "
-           "and the merge, as CPython logs before it touches any list.", SECTION2);
+           "The log showed the generations as they were after the collection had begun "
+           "moving them: when does CPython log?", SECTION2);
     PM_ADD(s, log_long_cycles_every_k, 3, STEP6,
            "long_cycles_every_k.py: every collection matches the reference's log",
-           "Run it with pmrun --log (make run SCRIPT=grader/scenarios/04-generations/"
-           "long_cycles_every_k.py) and compare with long_cycles_every_k.gclog.", SECTION6);
+           "Your collections differ from the reference's. make run "
+           "SCRIPT=grader/scenarios/04-generations/long_cycles_every_k.py LOG=1 prints yours "
+           "in the .gclog format and shows the first difference.", SECTION6);
     PM_ADD(s, log_long_growing_structure, 3, STEP6,
            "long_growing_structure.py: every collection matches the reference's log",
            "A structure that only grows: the long-lived heuristic decides which collections "
-           "are full.  Compare pmrun --log with long_growing_structure.gclog.", SECTION6);
+           "are full. make run "
+           "SCRIPT=grader/scenarios/04-generations/long_growing_structure.py LOG=1 shows the "
+           "first difference.", SECTION6);
     PM_ADD(s, log_long_dicts_tuples_churn, 3, STEP6,
            "long_dicts_tuples_churn.py: every collection matches the reference's log",
-           "Thresholds (100, 5, 5), dict cycles and untracking: compare pmrun --log with "
-           "long_dicts_tuples_churn.gclog.", SECTION6);
+           "Thresholds (100, 5, 5), dict cycles and untracking. make run "
+           "SCRIPT=grader/scenarios/04-generations/long_dicts_tuples_churn.py LOG=1 shows the "
+           "first difference.", SECTION6);
 }

@@ -1,0 +1,617 @@
+/* grade.c - grading one chapter, in the order it happens:
+ *
+ *   1. build the suite with the learner's chapter (a build error costs the
+ *      chapter; the reference suite still says which tests there were);
+ *   2. ask the suite for its tests (the manifest);
+ *   3. run every test alone, in parallel, and classify how each ended;
+ *   4. run again, alone, the tests that timed out beside others;
+ *   5. run the tests that passed again under the sanitizers (and those that
+ *      crashed, to learn where);
+ *   6. draw the heap pictures of the tests that failed;
+ *   7. score: a test's points if it passed, nothing otherwise.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pmgrade.h"
+
+#define PM_STR_(x) #x
+#define PM_STR(x) PM_STR_(x)
+
+typedef void (*StoreFn)(PgTest *t, PgVerdict *v);
+
+static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant);
+static int list_tests(PgGrade *g, PgChapter *c);
+static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen, size_t n,
+                      StoreFn store);
+static void store_rel(PgTest *t, PgVerdict *v);
+static void store_asan(PgTest *t, PgVerdict *v);
+static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen,
+                           StoreFn store);
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant);
+static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t);
+static void score(PgChapter *c);
+static void remove_files(const char *dir);
+static void progress_line(const PgGrade *g, const char *format, const char *slug);
+
+void pg_grade_chapter(PgGrade *g, PgChapter *c)
+{
+    double started = pg_now();
+    char *artifacts = pg_printf("%s/artifacts/%s", g->opt.out, c->slug);
+    char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
+    pg_chapter_conf(g->opt.root, c->slug, &c->conf);
+    pg_mkdirs(work);
+    pg_mkdirs(artifacts);
+    remove_files(artifacts);
+    for (int v = 1; v < c->conf.nvariants; v++) {
+        char *dir = pg_printf("%s/%s", artifacts, c->conf.variants[v]);
+        remove_files(dir);
+        free(dir);
+    }
+    free(work);
+    free(artifacts);
+    c->build = "ok";
+    PgTest **chosen = NULL;
+
+    progress_line(g, "building %s", c->slug);
+    if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
+        goto score;
+    if (list_tests(g, c) != 0)
+        goto score;
+
+    chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
+    for (size_t i = 0; i < c->ntests; i++)
+        chosen[i] = &c->tests[i];
+    run_tests(g, c, c->conf.variants[0], chosen, c->ntests, store_rel);
+    retry_timeouts(g, c, c->conf.variants[0], chosen, store_rel);
+
+    /* Each further variant of the chapter.conf: the sanitizer builds. */
+    for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++)
+        sanitizer_phase(g, c, chosen, c->conf.variants[v]);
+
+    for (size_t i = 0; i < c->ntests; i++)
+        if (c->tests[i].status != PG_PASSED)
+            divergence_pictures(g, c, &c->tests[i]);
+
+score:
+    free(chosen);
+    progress_line(g, NULL, c->slug);
+    score(c);
+    c->time = pg_now() - started;
+}
+
+/* ------------------------------------------------------------------------
+ * 1-2. The suite and its tests.
+ * ------------------------------------------------------------------------ */
+
+static const char *json_text(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s;
+}
+
+/* Ask a suite for its tests.  0 on success; otherwise *why says what went wrong. */
+static int load_manifest(const char *suite, const char *work, PgTest **tests, size_t *count,
+                         char **why)
+{
+    *tests = NULL;
+    *count = 0;
+    *why = NULL;
+    char *out = pg_printf("%s/manifest.json", work);
+    char *err = pg_printf("%s/manifest.err", work);
+    char *argv[] = {(char *)suite, "--list", NULL};
+    PgProc p;
+    memset(&p, 0, sizeof p);
+    p.argv = argv;
+    p.out_path = out;
+    p.err_path = err;
+    p.limit = PG_LIST_LIMIT;
+    pg_run_proc(&p);
+    json_error_t jerr;
+    json_t *manifest = NULL;
+    if (p.timed_out)
+        *why = pg_printf("listing the tests did not finish within %.0f s", PG_LIST_LIMIT);
+    else if (!p.exited || p.code != 0)
+        *why = p.signaled ? pg_printf("listing the tests crashed (signal %d)", p.sig)
+                          : pg_printf("listing the tests failed (exit status %d)", p.code);
+    else if ((manifest = json_load_file(out, 0, &jerr)) == NULL)
+        *why = pg_printf("the list of tests is not valid JSON: %s", jerr.text);
+    free(out);
+    free(err);
+    if (manifest == NULL)
+        return -1;
+    json_t *list = json_object_get(manifest, "tests");
+    size_t n = json_array_size(list);
+    PgTest *t = calloc(n ? n : 1, sizeof *t);
+    if (t == NULL) {
+        json_decref(manifest);
+        *why = pg_strdup("out of memory");
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(list, i);
+        const char *name = json_text(item, "name");
+        if (name == NULL)
+            continue;
+        t[k].name = pg_strdup(name);
+        t[k].title = pg_strdup(json_text(item, "title") ? json_text(item, "title") : name);
+        t[k].step = pg_strdup(json_text(item, "step") ? json_text(item, "step") : "");
+        t[k].hint = pg_strdup(json_text(item, "hint"));
+        t[k].section = pg_strdup(json_text(item, "section"));
+        t[k].kind = pg_strdup(json_text(item, "kind") ? json_text(item, "kind") : "unit");
+        t[k].max_points = (int)json_integer_value(json_object_get(item, "points"));
+        t[k].status = PG_FAILED;
+        k++;
+    }
+    json_decref(manifest);
+    *tests = t;
+    *count = k;
+    return 0;
+}
+
+/* When the learner's suite cannot tell us its tests, the reference build of
+ * the same suite can: then every test is listed with its points. */
+static void reference_manifest(const PgGrade *g, PgChapter *c)
+{
+    char *work = pg_printf("%s/builds/%s/reference", g->opt.out, c->slug);
+    char *log = pg_printf("%s/builds/%s/build-reference.log", g->opt.out, c->slug);
+    char *solutions = pg_printf("%s/solutions", g->opt.root);
+    char *suite = pg_printf("%s/suite", work);
+    const char *build;
+    char *blog = NULL, *bmsg = NULL, *why = NULL;
+    pg_mkdirs(work);
+    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog, &bmsg) != 0 ||
+        load_manifest(suite, work, &c->tests, &c->ntests, &why) != 0) {
+        /* Not even the reference builds: one placeholder test, worth nothing. */
+        c->tests = calloc(1, sizeof *c->tests);
+        if (c->tests != NULL) {
+            c->ntests = 1;
+            c->tests[0].name = pg_strdup("build");
+            c->tests[0].title = pg_strdup("the chapter builds");
+            c->tests[0].step = pg_strdup("");
+            c->tests[0].kind = pg_strdup("unit");
+            c->tests[0].status = PG_FAILED;
+        }
+        c->reference_broken = 1;
+        free(c->note);
+        c->note = pg_strdup("the reference build of this chapter failed too: the problem is in "
+                            "the workbook, not in your code, and this chapter's tests and points "
+                            "are unknown");
+    }
+    free(blog);
+    free(bmsg);
+    free(why);
+    free(work);
+    free(log);
+    free(solutions);
+    free(suite);
+}
+
+static void fail_all(PgChapter *c, PgStatus status, const char *message)
+{
+    for (size_t i = 0; i < c->ntests; i++) {
+        c->tests[i].status = status;
+        free(c->tests[i].message);
+        c->tests[i].message = pg_clean_text(message);
+    }
+}
+
+/* Build the suite of variant with the learner's chapter.  On failure every
+ * test of the chapter fails with the build's message (the tests and their
+ * points come from the reference suite), and -1 is returned. */
+static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant)
+{
+    char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
+    int present = pg_is_dir(learner);
+    if (!present) {
+        c->build = "missing";
+        reference_manifest(g, c);
+        char *msg = pg_printf("missing: %s", learner);
+        fail_all(c, PG_BUILD_ERROR, msg);
+        free(msg);
+        free(learner);
+        return -1;
+    }
+    free(learner);
+    char *out = pg_printf("%s/builds/%s/%s", g->opt.out, c->slug, variant);
+    char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
+    const char *build;
+    char *log = NULL, *message = NULL;
+    int built = pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, out, log_path,
+                               &build, &log, &message);
+    free(out);
+    free(log_path);
+    if (built != 0) {
+        c->build = build;
+        c->build_log = log;
+        reference_manifest(g, c);
+        fail_all(c, PG_BUILD_ERROR, message);
+        free(message);
+        return -1;
+    }
+    free(log);
+    free(message);
+    return 0;
+}
+
+/* The chapter's tests, from the suite just built.  -1 (and every test
+ * failed) if it cannot list them. */
+static int list_tests(PgGrade *g, PgChapter *c)
+{
+    char *suite = pg_printf("%s/builds/%s/rel/suite", g->opt.out, c->slug);
+    char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
+    char *why = NULL;
+    int rc = load_manifest(suite, work, &c->tests, &c->ntests, &why);
+    if (rc != 0) {
+        reference_manifest(g, c);
+        char *msg = pg_printf("the test program could not list its tests: %s", why);
+        fail_all(c, PG_FAILED, msg);
+        free(msg);
+        free(why);
+    }
+    free(suite);
+    free(work);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * 3-5. Running the tests.
+ * ------------------------------------------------------------------------ */
+
+typedef struct {
+    PgGrade *g;
+    PgChapter *c;
+    const char *variant;
+    size_t done_before, total;
+} ProgressArg;
+
+static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
+{
+    ProgressArg *a = arg;
+    PgTest *t = p->user;
+    if (!a->g->opt.color || a->g->opt.quiet)
+        return;
+    printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
+           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
+    fflush(stdout);
+}
+
+typedef struct {
+    PgProc proc;
+    char *argv[6];
+    char *env[12];
+    char *xml, *out, *err;
+} TestRun;
+
+static void free_run(TestRun *r)
+{
+    free(r->argv[0]);
+    free(r->argv[2]);
+    free(r->argv[4]);
+    for (int i = 0; r->env[i] != NULL; i++)
+        free(r->env[i]);
+    free(r->xml);
+    free(r->out);
+    free(r->err);
+}
+
+/* Run the chosen tests of a chapter, one process each, in parallel; the
+ * verdict of each is stored through store(). */
+static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen, size_t n,
+                      void (*store)(PgTest *, PgVerdict *))
+{
+    if (n == 0)
+        return;
+    char *dir = pg_printf("%s/builds/%s/runs/%s", g->opt.out, c->slug, variant);
+    char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, variant);
+    char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
+    char *artifacts = strcmp(variant, c->conf.variants[0]) == 0
+                          ? pg_printf("%s/artifacts/%s", g->opt.out, c->slug)
+                          : pg_printf("%s/artifacts/%s/%s", g->opt.out, c->slug, variant);
+    int asan = strcmp(variant, c->conf.variants[0]) != 0; /* a sanitizer re-run */
+    /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER. */
+    const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+    double multiplier = m != NULL && atof(m) > 0 ? atof(m) : 1;
+    if (asan)
+        multiplier *= PM_ASAN_SLOWDOWN;
+    double timeout = c->conf.unit_timeout * multiplier;
+    pg_mkdirs(dir);
+    pg_mkdirs(artifacts);
+    TestRun *runs = calloc(n, sizeof *runs);
+    PgProc **procs = calloc(n, sizeof *procs);
+    if (runs == NULL || procs == NULL) {
+        free(runs);
+        free(procs);
+        free(dir);
+        free(suite);
+        free(artifacts);
+        free(learner);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        TestRun *r = &runs[i];
+        PgTest *t = chosen[i];
+        r->xml = pg_printf("%s/%s.xml", dir, t->name);
+        r->out = pg_printf("%s/%s.out", dir, t->name);
+        r->err = pg_printf("%s/%s.err", dir, t->name);
+        unlink(r->xml);
+        r->argv[0] = pg_strdup(suite);
+        r->argv[1] = "--run";
+        r->argv[2] = pg_strdup(t->name);
+        r->argv[3] = "--xml";
+        r->argv[4] = pg_strdup(r->xml);
+        r->argv[5] = NULL;
+        int e = 0;
+        r->env[e++] = pg_printf("PMLAB_ROOT=%s", g->opt.root);
+        r->env[e++] = pg_printf("PMLAB_ARTIFACTS=%s", artifacts);
+        r->env[e++] = pg_strdup("CK_FORK=yes");
+        r->env[e++] = pg_strdup("CK_RUN_CASE");
+        r->env[e++] = pg_strdup("CK_RUN_SUITE");
+        r->env[e++] = pg_strdup("CK_INCLUDE_TAGS");
+        r->env[e++] = pg_strdup("CK_EXCLUDE_TAGS");
+        r->env[e++] = pg_printf("CK_TIMEOUT_MULTIPLIER=%g", multiplier);
+        if (asan) {
+            /* A test that crashed without the sanitizers runs again to show
+             * where: an abort() then prints its stack too.  (Not for the
+             * others: a test may expect SIGABRT itself.) */
+            r->env[e++] = pg_printf("ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:"
+                                    "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB) "%s",
+                                    t->status != PG_PASSED ? ":handle_abort=1" : "");
+            r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
+            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
+        }
+        r->env[e] = NULL;
+        r->proc.argv = r->argv;
+        r->proc.env = r->env;
+        r->proc.out_path = r->out;
+        r->proc.err_path = r->err;
+        double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
+        r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
+        r->proc.user = t;
+        procs[i] = &r->proc;
+    }
+    ProgressArg arg = {g, c, variant, 0, n};
+    pg_run_procs(procs, n, g->opt.jobs, show_progress, &arg);
+    if (g->opt.color && !g->opt.quiet) {
+        printf("\r\033[K");
+        fflush(stdout);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double check_timeout = timeout;
+        if (chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "scenario") == 0)
+            check_timeout = timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
+        PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
+                         &runs[i].proc};
+        PgVerdict v;
+        pg_classify(&in, &v);
+        char *clean = pg_clean_text(v.message);
+        free(v.message);
+        v.message = clean;
+        store(chosen[i], &v);
+        free_run(&runs[i]);
+    }
+    free(runs);
+    free(procs);
+    free(dir);
+    free(suite);
+    free(artifacts);
+    free(learner);
+}
+
+static void store_rel(PgTest *t, PgVerdict *v)
+{
+    t->status = v->status;
+    free(t->message);
+    t->message = v->message;
+    free(t->todo_function);
+    free(t->todo_section);
+    t->todo_function = v->todo_function;
+    t->todo_section = v->todo_section;
+    t->under_sanitizers = 0;
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
+    t->duration = v->duration;
+}
+
+/* A crash, run again under the sanitizers: its verdict stays, and the
+ * sanitizer's stack says where it happened. */
+static int crashed_before(const PgTest *t)
+{
+    return t->status == PG_CRASHED || t->status == PG_ABORTED ||
+           t->status == PG_STACK_OVERFLOW || t->status == PG_NEGATIVE_REFCOUNT;
+}
+
+static void store_asan(PgTest *t, PgVerdict *v)
+{
+    free(v->todo_function);
+    free(v->todo_section);
+    if (v->status == PG_PASSED || crashed_before(t)) {
+        if (t->frame == NULL) {
+            t->frame = v->frame;
+            v->frame = NULL;
+        }
+        if (t->sanitizer_report == NULL) {
+            t->sanitizer_report = v->sanitizer_report;
+            v->sanitizer_report = NULL;
+        }
+        free(v->frame);
+        free(v->sanitizer_report);
+        free(v->message);
+        return;
+    }
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = v->frame;
+    t->sanitizer_report = v->sanitizer_report;
+    /* Passing in the plain build but not under the sanitizers is still a
+     * bug: the plain build was lucky. */
+    t->status = v->status == PG_FAILED ? PG_MEMORY_ERROR : v->status;
+    t->under_sanitizers = 1;
+    free(t->message);
+    t->message = pg_printf("passes, but under the sanitizers: %s",
+                           v->message ? v->message : pg_status_name(v->status));
+    free(v->message);
+}
+
+/* Tests run side by side share the CPUs, and Check's timeout is wall-clock
+ * time: a slow but correct test can run out of time only because of its
+ * neighbours.  Every test that timed out gets a second run, alone. */
+static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen,
+                           StoreFn store)
+{
+    if (g->opt.jobs <= 1)
+        return;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0;
+    size_t n = 0;
+    for (size_t i = 0; i < c->ntests; i++) {
+        PgTest *t = &c->tests[i];
+        if (t->status != PG_TIMEOUT)
+            continue;
+        if (asan) {
+            /* only the tests that passed without the sanitizers */
+            if (!t->under_sanitizers)
+                continue;
+            t->status = PG_PASSED;
+            t->under_sanitizers = 0;
+            free(t->message);
+            t->message = NULL;
+        }
+        chosen[n++] = t;
+    }
+    int jobs = g->opt.jobs;
+    g->opt.jobs = 1;
+    run_tests(g, c, variant, chosen, n, store);
+    g->opt.jobs = jobs;
+}
+
+/* The tests that passed, again in a sanitizer variant (asan:
+ * AddressSanitizer and UBSan; tsan: ThreadSanitizer); and those that
+ * crashed, for the stack of the crash. */
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->ntests; i++)
+        if (c->tests[i].status == PG_PASSED || crashed_before(&c->tests[i]))
+            chosen[n++] = &c->tests[i];
+    if (n == 0)
+        return;
+    progress_line(g, "building %s with the sanitizers", c->slug);
+    char *asan = pg_printf("%s/builds/%s/%s", g->opt.out, c->slug, variant);
+    char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
+    const char *build;
+    char *log = NULL, *message = NULL;
+    if (pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, asan, log_path, &build, &log,
+                       &message) == 0) {
+        run_tests(g, c, variant, chosen, n, store_asan);
+        retry_timeouts(g, c, variant, chosen, store_asan);
+    } else {
+        c->note = pg_printf("the sanitizer build failed (%s), so the tests ran "
+                            "without AddressSanitizer",
+                            message ? message : "see the build log");
+    }
+    free(log);
+    free(message);
+    free(asan);
+    free(log_path);
+}
+
+/* ------------------------------------------------------------------------
+ * 6-7. Pictures and the score.
+ * ------------------------------------------------------------------------ */
+
+/* A failed test may have left a picture of its heap (unit tests draw one
+ * when a check fails); for a scenario that diverged, also draw the
+ * reference heap at the same point. */
+static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
+{
+    char *json_path = pg_printf("%s/artifacts/%s/%s.json", g->opt.out, c->slug, t->name);
+    char *mine = pg_printf("%s/artifacts/%s/%s.svg", g->opt.out, c->slug, t->name);
+    char *ref = pg_printf("%s/artifacts/%s/%s.ref.svg", g->opt.out, c->slug, t->name);
+    json_t *record = pg_is_file(json_path) ? json_load_file(json_path, 0, NULL) : NULL;
+    if (pg_is_file(mine))
+        t->heap_svg_mine = pg_strdup(mine);
+    if (record != NULL) {
+        const char *scenario = json_text(record, "scenario");
+        json_int_t k = json_integer_value(json_object_get(record, "output_line"));
+        if (scenario != NULL && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
+            char *pmrun = pg_printf("%s/build/rel/ref/bin/pmrun", g->opt.root);
+            char *stop = pg_printf("%lld", (long long)k);
+            char *script = pg_printf("%s/%s", g->opt.root, scenario);
+            char *log = pg_printf("%s/builds/%s/%s.pmrun-ref.log", g->opt.out, c->slug, t->name);
+            char *argv[] = {pmrun, "--quiet-leaks", "--stop-after", stop, "--heap-svg", ref,
+                            script, NULL};
+            char *env[] = {NULL};
+            PgProc p;
+            memset(&p, 0, sizeof p);
+            p.argv = argv;
+            p.env = env;
+            p.out_path = log;
+            p.limit = PG_TEST_LIMIT;
+            unlink(ref);
+            pg_run_proc(&p);
+            if (pg_is_file(ref))
+                t->heap_svg_ref = pg_strdup(ref);
+            free(pmrun);
+            free(stop);
+            free(script);
+            free(log);
+        }
+        json_decref(record);
+    }
+    free(json_path);
+    free(mine);
+    free(ref);
+}
+
+static void score(PgChapter *c)
+{
+    c->score = c->max_score = 0;
+    for (size_t i = 0; i < c->ntests; i++) {
+        PgTest *t = &c->tests[i];
+        t->points = t->status == PG_PASSED ? t->max_points : 0;
+        c->score += t->points;
+        c->max_score += t->max_points;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Helpers.
+ * ------------------------------------------------------------------------ */
+
+/* "building 01-refcount..." on a terminal (format names the chapter with
+ * %s); format == NULL clears the line. */
+static void progress_line(const PgGrade *g, const char *format, const char *slug)
+{
+    if (g->opt.quiet || !g->opt.color)
+        return;
+    printf("\r\033[K");
+    if (format != NULL) {
+        printf(format, slug);
+        printf("...");
+    }
+    fflush(stdout);
+}
+
+static void remove_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *path = pg_printf("%s/%s", dir, e->d_name);
+        if (pg_is_file(path))
+            unlink(path);
+        free(path);
+    }
+    closedir(d);
+}
+

@@ -1,0 +1,174 @@
+/* proc.c - starting, limiting and reaping the processes the grader runs:
+ * each in its own process group, with a wall-clock limit, at most N at a
+ * time, and all of them taken down if the grader itself is stopped.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pmgrade.h"
+
+static void redirect(int fd, const char *path)
+{
+    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (f >= 0) {
+        dup2(f, fd);
+        close(f);
+    }
+}
+
+/* Child side of a spawn: own process group (so a kill takes everything it
+ * started), stdin from /dev/null, output to files, environment adjusted. */
+static void exec_child(const PgProc *p)
+{
+    setpgid(0, 0);
+    signal(SIGPIPE, SIG_DFL);
+    int in = open("/dev/null", O_RDONLY);
+    if (in >= 0) {
+        dup2(in, STDIN_FILENO);
+        close(in);
+    }
+    redirect(STDOUT_FILENO, p->out_path);
+    if (p->err_path != NULL)
+        redirect(STDERR_FILENO, p->err_path);
+    else
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+    for (char **e = p->env; e != NULL && *e != NULL; e++) {
+        char *eq = strchr(*e, '=');
+        if (eq == NULL) {
+            unsetenv(*e);
+        } else {
+            *eq = '\0';
+            setenv(*e, eq + 1, 1);
+            *eq = '=';
+        }
+    }
+    execvp(p->argv[0], p->argv);
+    fprintf(stderr, "pmgrade: cannot run %s: %s\n", p->argv[0], strerror(errno));
+    _exit(127);
+}
+
+static int start(PgProc *p)
+{
+    p->started = pg_now();
+    p->running = 0;
+    p->done = 0;
+    p->exited = p->signaled = p->timed_out = p->spawn_failed = 0;
+    pid_t pid = fork();
+    if (pid < 0) {
+        p->spawn_failed = 1;
+        p->done = 1;
+        return -1;
+    }
+    if (pid == 0)
+        exec_child(p);
+    setpgid(pid, pid);
+    p->pid = pid;
+    p->running = 1;
+    return 0;
+}
+
+/* Reap p if it ended; kill its group if it is over its limit.  1 if done. */
+static int poll_proc(PgProc *p)
+{
+    int status;
+    pid_t r = waitpid(p->pid, &status, WNOHANG);
+    if (r == p->pid) {
+        p->running = 0;
+        p->done = 1;
+        p->elapsed = pg_now() - p->started;
+        if (WIFEXITED(status)) {
+            p->exited = 1;
+            p->code = WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status)) {
+            p->signaled = 1;
+            p->sig = WTERMSIG(status);
+        }
+        /* Whatever it left behind in its group goes with it. */
+        kill(-p->pid, SIGKILL);
+        return 1;
+    }
+    if (r < 0 && errno == ECHILD) {
+        p->running = 0;
+        p->done = 1;
+        p->elapsed = pg_now() - p->started;
+        return 1;
+    }
+    if (!p->timed_out && pg_now() - p->started > p->limit) {
+        p->timed_out = 1;
+        kill(-p->pid, SIGKILL);
+        kill(p->pid, SIGKILL);
+    }
+    return 0;
+}
+
+/* The processes now running, so that a grader stopped by SIGTERM or ^C
+ * takes its tests down with it. */
+static PgProc **volatile current_procs;
+static volatile size_t current_count;
+
+static void on_terminate(int sig)
+{
+    PgProc **procs = current_procs;
+    for (size_t i = 0; procs != NULL && i < current_count; i++)
+        if (procs[i]->running)
+            kill(-procs[i]->pid, SIGKILL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void pg_run_procs(PgProc **procs, size_t n, int jobs,
+                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
+                  void *arg)
+{
+    size_t next = 0, finished = 0;
+    int active = 0;
+    if (jobs < 1)
+        jobs = 1;
+    current_count = n;
+    current_procs = procs;
+    signal(SIGTERM, on_terminate);
+    signal(SIGINT, on_terminate);
+    signal(SIGHUP, on_terminate);
+    while (finished < n) {
+        while (active < jobs && next < n) {
+            PgProc *p = procs[next++];
+            if (start(p) == 0) {
+                active++;
+            } else {
+                finished++;
+                if (on_done)
+                    on_done(p, finished, n, arg);
+            }
+        }
+        int any = 0;
+        for (size_t i = 0; i < next; i++) {
+            PgProc *p = procs[i];
+            if (p->running && poll_proc(p)) {
+                active--;
+                finished++;
+                any = 1;
+                if (on_done)
+                    on_done(p, finished, n, arg);
+            }
+        }
+        if (!any && finished < n) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    current_procs = NULL;
+}
+
+void pg_run_proc(PgProc *p)
+{
+    PgProc *one[1] = {p};
+    pg_run_procs(one, 1, 1, NULL, NULL);
+}
