@@ -14,7 +14,7 @@ BUILD      := build
 SUBMISSION ?= skeletons
 STACK      ?=
 CH         ?=
-VARIANT    ?= rel
+# (VARIANT defaults to the first variant of CH's chapter.conf, else rel.)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 CHAPTERS := $(sort $(notdir $(wildcard solutions/[0-9][0-9]-*)))
@@ -60,7 +60,7 @@ help:
 	@echo "                          LOG=1: only its collection log, as the .gclog files have it)"
 	@echo "  make replay TRACE=f     replay an allocation trace through your allocator (chapter 2;"
 	@echo "                          REPLAYFLAGS=\"--heap-svg f.svg\" also draws the arenas)"
-	@echo "  make bench              the reference allocator against CPython's, glibc's and mimalloc"
+	@echo "  make bench              the reference allocator, collector and biased counting, each against its rivals"
 	@echo "  make debug CH=01 TEST=name  one test, no fork, under gdb"
 	@echo "  make hint CH=01 TEST=name   the second hint of a test: the fix, one step further"
 	@echo "  make watch CH=01        re-grade on every save"
@@ -111,6 +111,7 @@ $(foreach k,$(CONF_KEYS),CONF_$(1)_$(k) := $$($(k))
 endef
 $(foreach c,$(CHAPTERS),$(eval $(call LOAD_CONF,$(c))))
 $(foreach k,$(CONF_KEYS),$(eval $(k) :=))
+VARIANT ?= $(or $(firstword $(CONF_$(CH_SLUG)_VARIANTS)),rel)
 
 # ------------------------------------------------------------ stacks ---
 # A stack is one program's layers: the learner's for some chapters, the
@@ -182,7 +183,7 @@ $(BUILD)/$(1)/scenarios/%.o: $(BUILD)/scenarios/%.c grader/lib/pmscenarios.h
 
 $(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(SUITE_HDRS) $$(HEADERS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) $$(CHECK_CFLAGS) $$(GVC_CFLAGS) -c $$< -o $$@
 
 $(BUILD)/$(1)/main/%.o: runtime/main/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
@@ -384,8 +385,8 @@ replay: deps-ensure
 	@# --check and --stats call your heap checker and statistics (Step 7):
 	@# until they are written, replay without them, and say so.
 	@flags="--fill --check --stats"; \
-	 if [ "$(STACK)" != ref ] && grep -q '_Pm_Unimplemented("_PmObject_\(CheckHeap\|GetMallocStats\|DebugMallocStats\)"' \
-	      "$(SUBMISSION)"/02-pymalloc/*.c 2>/dev/null; then \
+	 if [ "$(STACK)" != ref ] && for f in CheckHeap GetMallocStats DebugMallocStats; do \
+	      bash tools/unwritten.sh -f _PmObject_$$f "$(SUBMISSION)"/02-pymalloc/*.c && break; done; then \
 	   flags="--fill"; \
 	   echo "make replay: your heap checker and statistics (Step 7) are not written yet: replaying with --fill only" >&2; \
 	 fi; \
