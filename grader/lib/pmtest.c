@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -303,6 +305,61 @@ static void watch_exit(int status, void *arg)
     }
 }
 
+/* Where a test that runs on and on is: after PM_SAMPLE_FIRST_MS of CPU time,
+ * and every PM_SAMPLE_EVERY_MS after that, its stack goes to stderr as
+ * offsets into this program,
+ *
+ *     pmlab: running: +0x1a2b +0x1c30 ...
+ *
+ * so that the grader can name the function a test never returned from and
+ * stop other tests stuck in the same one early.  The count of these lines
+ * is the CPU time the test had: a test that timed out with few of them was
+ * starved by its neighbours, not looping. */
+extern char __executable_start;
+
+static void sample_stack(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    void *frames[32];
+    int n = backtrace(frames, 32);
+    char line[32 * 20 + 32] = "pmlab: running:";
+    size_t len = strlen(line);
+    for (int i = 0; i < n; i++) {
+        uintptr_t offset = (uintptr_t)frames[i] - (uintptr_t)&__executable_start;
+        char hex[20];
+        int k = 0;
+        do {
+            hex[k++] = "0123456789abcdef"[offset & 15];
+            offset >>= 4;
+        } while (offset != 0 && k < 16);
+        line[len++] = ' ';
+        line[len++] = '+';
+        line[len++] = '0';
+        line[len++] = 'x';
+        while (k > 0)
+            line[len++] = hex[--k];
+    }
+    line[len++] = '\n';
+    (void)!write(STDERR_FILENO, line, len);
+    errno = saved;
+}
+
+static void start_sampling(void)
+{
+    void *warm[1];
+    backtrace(warm, 1); /* loads the unwinder now, not inside the handler */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sample_stack;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPROF, &sa, NULL);
+    struct itimerval every = {{0, PM_SAMPLE_EVERY_MS * 1000}, {PM_SAMPLE_FIRST_MS / 1000,
+                                                               PM_SAMPLE_FIRST_MS % 1000 * 1000}};
+    setitimer(ITIMER_PROF, &every, NULL);
+}
+
 static int uses_runtime(void)
 {
     return &pm_needs_runtime == NULL || pm_needs_runtime;
@@ -316,6 +373,8 @@ static void test_setup(void)
         /* Check gives each test its own process group, so a grader that
          * kills the runner's group would miss this process: die with it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* Not under make debug (no fork): the signals would stop gdb. */
+        start_sampling();
     }
     /* main() ignores SIGXFSZ so that the runner survives a flooded log;
      * the test itself must die of it. */

@@ -139,7 +139,9 @@ static void print_failure(const PgChapter *c, const PgTest *t)
         printf("         read: %s\n", t->section);
     if (t->frame != NULL)
         printf("         where: %s%s\n", t->frame,
-               t->status == PG_MEMORY_ERROR ? "" : " (from a run under AddressSanitizer)");
+               t->sanitizer_report != NULL && t->status != PG_MEMORY_ERROR
+                   ? " (from a run under AddressSanitizer)"
+                   : "");
     if (t->heap_svg_mine != NULL)
         printf("         heap: %s%s%s%s\n", t->heap_svg_mine, t->heap_svg_ref ? " (reference: " : "",
                t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");
