@@ -262,6 +262,19 @@ if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
 else
   fail "the book does not build" "$(tail -20 "$OUT/book.log")"
 fi
+section "pages as a reader sees them (Chromium, 1280 px)"
+# The book's pages with wide figures, and a report with heap pictures (a
+# mutant's that diverged): every image loads, no figure is shrunk below
+# what can be read, and the screenshot has the window's size.
+pages=("$OUT"/book/01-*.html "$OUT"/book/02-*.html "$OUT"/book/04-*.html)
+report_with_heaps=$(grep -l '<svg' "$OUT"/mutants/*/report.html 2>/dev/null | head -1)
+[ -n "$report_with_heaps" ] && pages+=("$report_with_heaps") || fail "no mutant's report.html has a heap picture"
+if bash tools/pagecheck.sh --shots "$OUT/shots" "${pages[@]}" >"$OUT/pages.log" 2>&1; then
+  ok "pages: $(grep -c '^ok' "$OUT/pages.log") look right at 1280 px (screenshots in $OUT/shots)"
+else
+  fail "pages at 1280 px" "$(grep -v '^ok' "$OUT/pages.log" | head -20)"
+fi
+
 if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
   ok "book: 'see it in real Python' snippets: $(tail -1 "$OUT/snippets.log")"
 else
