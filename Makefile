@@ -132,7 +132,7 @@ $(foreach v,rel asan debug,$(eval $(call VARIANT_RULES,$(v))))
 
 # ------------------------------------------------------ reference pmrun ---
 .PHONY: pmrun-ref
-pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
+pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun $(BUILD)/$(VARIANT)/ref/bin/pmreplay
 
 .PHONY: ref-objs
 ref-objs: $(call REF_OBJ,$(VARIANT))

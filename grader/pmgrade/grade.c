@@ -13,6 +13,7 @@
  *   7. score: a test's points if it passed, nothing otherwise.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -660,9 +661,46 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen)
  * 6-7. Pictures and the score.
  * ------------------------------------------------------------------------ */
 
+/* A chapter 2 test that failed in a trace file ("x.trace after line 12:
+ * ..." or "x.trace line 12: ..."): the reference's arenas at that line,
+ * drawn by the reference pmreplay into ref.  0 if drawn. */
+static int reference_arenas(PgGrade *g, PgChapter *c, PgTest *t, const char *ref)
+{
+    const char *dot = t->message != NULL ? strstr(t->message, ".trace ") : NULL;
+    if (dot == NULL || strncmp(c->slug, "02-", 3) != 0)
+        return -1;
+    const char *name = dot;
+    while (name > t->message && (isalnum((unsigned char)name[-1]) || name[-1] == '_'))
+        name--;
+    const char *line = strstr(dot, "line ");
+    long k = line != NULL ? strtol(line + 5, NULL, 10) : 0;
+    char *trace = pg_printf("%s/grader/traces/%s/%.*s.trace", g->opt.root, c->slug,
+                            (int)(dot - name), name);
+    char *pmreplay = pg_printf("%s/build/rel/ref/bin/pmreplay", g->opt.root);
+    int rc = -1;
+    if (k > 0 && pg_is_file(trace) && pg_build_pmrun_ref(&g->opt) == 0 && pg_is_file(pmreplay)) {
+        char *stop = pg_printf("%ld", k);
+        char *argv[] = {pmreplay, "--stop-after", stop, "--heap-svg", (char *)ref, trace, NULL};
+        char *env[] = {NULL};
+        PgProc p;
+        memset(&p, 0, sizeof p);
+        p.argv = argv;
+        p.env = env;
+        p.limit = PG_TEST_LIMIT;
+        unlink(ref);
+        pg_run_proc(&p);
+        rc = pg_is_file(ref) ? 0 : -1;
+        free(stop);
+    }
+    free(trace);
+    free(pmreplay);
+    return rc;
+}
+
 /* A failed test may have left a picture of its heap (unit tests draw one
  * when a check fails); for a scenario that diverged, also draw the
- * reference heap at the same point. */
+ * reference heap at the same point, and for a trace of chapter 2 the
+ * reference's arenas at the trace's line. */
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
 {
     char *json_path = pg_printf("%s/artifacts/%s/%s.json", g->opt.out, c->slug, t->name);
@@ -671,6 +709,8 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
     json_t *record = pg_is_file(json_path) ? json_load_file(json_path, 0, NULL) : NULL;
     if (pg_is_file(mine))
         t->heap_svg_mine = pg_strdup(mine);
+    if (t->heap_svg_mine != NULL && record == NULL && reference_arenas(g, c, t, ref) == 0)
+        t->heap_svg_ref = pg_strdup(ref);
     if (record != NULL) {
         const char *scenario = json_text(record, "scenario");
         json_int_t k = json_integer_value(json_object_get(record, "output_line"));
