@@ -21,7 +21,7 @@
  * The work is pinned (the sizes below), each cell is the best of RUNS runs,
  * and every call is a real call: the reference is another translation unit
  * (no LTO), and the two baselines are noinline/noipa, so the compiler can
- * neither inline nor drop a pair (`objdump -d build/bench/rc_bench` shows
+ * neither inline nor drop a pair (`objdump -d build/ft/bench/rc_bench` shows
  * the calls in each loop).  No count reaches zero while the clock runs;
  * afterwards every object is released and the bench checks that each one
  * was freed exactly once and that the reference totals came back to zero.

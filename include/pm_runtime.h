@@ -17,7 +17,7 @@ void PmRuntime_Init(void);
 /* Collect, then free what the runtime itself holds. */
 void PmRuntime_Fini(void);
 
-/* Newer CPython defaults where a scenario could see them (BRIEF §10):
+/* Newer CPython defaults where a scenario could see them:
  * 0 = behave as CPython 3.11 (the default), 1 = as 3.13 (gen-0 threshold
  * 2000).  Set before PmRuntime_Init; PMLAB_PYTHON=3.13 in the environment
  * sets it too. */

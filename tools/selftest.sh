@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # tools/selftest.sh - `make test`: the project's own test suite.
 #
-# Checks what must stay true of the workbook (BRIEF §8): the solutions grade
-# 100%, the pristine skeletons grade 0 without breaking the grader, every
-# mutant loses points at the tests meant to catch it, every robustness
-# fixture is graded as it should be, every scenario prints what CPython
-# prints, the reference is clean under ASan/UBSan, and the book builds.
-# Ends with one line "N passed, M failed".
+# Checks what must stay true of the workbook: the solutions grade 100%, the
+# pristine skeletons grade 0 without breaking the grader (and are what the
+# generator makes of the solutions), every mutant loses points at the tests
+# meant to catch it, every robustness fixture is graded as it should be,
+# every scenario prints what CPython prints, the reference is clean under
+# ASan/UBSan, and the book builds.
+#
+# ONLY="mutants fixtures" (make test ONLY=mutants) runs those sections
+# alone, after the build; the names are in SECTIONS below.  Either way the
+# run ends with one line "N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
+
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants fixtures scenarios traces asan book)
+ONLY=${ONLY:-}
+ONLY=${ONLY//,/ }
+for s in $ONLY; do
+  [[ " ${SECTIONS[*]} " == *" $s "* ]] || { echo "make test: no section '$s' (sections: ${SECTIONS[*]})" >&2; exit 2; }
+done
+# wanted SECTION: is it to run?
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 OUT=build/selftest
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -33,10 +46,18 @@ grade() {
   rc=$?
 }
 report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
+# Several sections read the graded solutions: grade them once per run.
+solutions_graded=0
+need_solutions() {
+  [ $solutions_graded = 1 ] && return
+  grade solutions solutions
+  solutions_rc=$rc
+  solutions_graded=1
+}
 
 section "build"
 start=$(date +%s)
-if make -s --no-print-directory build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
+if make -s --no-print-directory -j"$JOBS" build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
      build/rel/ref/bin/pmrun build/rel/ref/bin/pmgcsteps build/rel/ref/bin/pmreplay build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
   ok "the grader, the runtime and the reference pmrun build (rel and asan)"
 else
@@ -45,6 +66,7 @@ else
   exit 1
 fi
 
+sec_classify() {
 section "the grader explains how a test ended"
 if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&1 &&
    build/bin/classify_test grader/pmgrade/tests/classify >>"$OUT/classify.log" 2>&1; then
@@ -52,9 +74,12 @@ if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&
 else
   fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
 fi
+}
 
+sec_solutions() {
 section "solutions grade 100%"
-grade solutions solutions
+need_solutions
+rc=$solutions_rc
 score=$(report .score solutions); max=$(report .max_score solutions)
 if [ "$rc" -eq 0 ] && [ -n "$score" ] && [ "$score" = "$max" ] && [ "$max" != 0 ]; then
   ok "solutions: $score/$max"
@@ -67,8 +92,11 @@ for f in report.json results.json junit.xml report.html; do
 done
 jq -e 'has("score") and (.tests | type == "array") and (.tests | length > 0)' "$OUT/solutions/results.json" >/dev/null 2>&1 \
   && ok "results.json is Gradescope-shaped (score, tests)" || fail "results.json lacks score or tests"
+}
 
+sec_chapters() {
 section "each chapter and its graded suite name the same tests"
+need_solutions
 for ch in $CHAPTERS; do
   md=chapters/$ch.md
   [ -f "$md" ] || { fail "$ch: no chapter $md"; continue; }
@@ -84,13 +112,19 @@ for ch in $CHAPTERS; do
     fail "$ch: chapter and suite disagree" "$( [ -n "$gone" ] && echo "named in $md but not in the suite: $(echo $gone)"; [ -n "$unnamed" ] && echo "in the suite but not named in $md: $(echo $unnamed)")"
   fi
 done
+}
 
+sec_learner() {
 section "the learner's commands: second hints, make run's layers"
+need_solutions
 while IFS= read -r line; do
   case $line in ok\ *) ok "${line#ok }" ;; FAIL\ *) fail "${line#FAIL }" ;; esac
 done < <(bash tools/check-learner.sh "$OUT/solutions/report.json" 2>&1)
+}
 
+sec_skeletons() {
 section "pristine skeletons grade 0"
+need_solutions
 grade skeletons skeletons
 score=$(report .score skeletons); max=$(report .max_score skeletons)
 npass=$(report '[.chapters[].tests[] | select(.status == "passed")] | length' skeletons)
@@ -113,7 +147,19 @@ for ch in $CHAPTERS; do
   b=$(report ".chapters[] | select(.chapter == \"$ch\") | .build" skeletons)
   [ "$b" = ok ] && ok "skeletons/$ch compiles as shipped" || fail "skeletons/$ch does not build: $b"
 done
+}
 
+sec_generated() {
+section "the skeletons are generated from the solutions"
+if python3 tools/skeletons.py --check >"$OUT/generated.log" 2>&1; then
+  ok "every skeleton is what tools/skeletons.py makes of its solution"
+else
+  fail "skeletons differ from their solutions' skeleton text (run make skeletons, or fold a skeleton edit back with tools/skeletons.py --absorb)" \
+    "$(head -30 "$OUT/generated.log")"
+fi
+}
+
+sec_mutants() {
 section "mutants lose points where they should"
 for ch in $CHAPTERS; do
   for patch in grader/mutants/"$ch"/*.patch; do
@@ -143,7 +189,9 @@ for ch in $CHAPTERS; do
     fi
   done
 done
+}
 
+sec_fixtures() {
 section "robustness fixtures"
 for patch in grader/fixtures/*.patch; do
   [ -e "$patch" ] || continue
@@ -174,14 +222,18 @@ for patch in grader/fixtures/*.patch; do
       "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
 done
+}
 
+sec_scenarios() {
 section "scenarios print what CPython prints"
 if bash grader/scenarios/check.sh build/rel/ref/bin/pmrun >"$OUT/scenarios.log" 2>&1; then
   ok "scenarios and examples: $(tail -1 "$OUT/scenarios.log")"
 else
   fail "scenarios: $(tail -1 "$OUT/scenarios.log")" "$(grep -v '^ok' "$OUT/scenarios.log" | head -40)"
 fi
+}
 
+sec_traces() {
 section "allocation traces: the reference and CPython's obmalloc agree"
 if make -s --no-print-directory build/rel/ref/bin/pmreplay build/bin/pmtracegen >"$OUT/replay-build.log" 2>&1; then
   mkdir -p "$OUT/traces"
@@ -207,16 +259,14 @@ else
 fi
 # The pre-3.10 geometry (4 KiB pools, 256 KiB arenas, address_in_range
 # instead of the radix tree) is a build option: it must build and replay
-# every trace with its checks (its statistics differ, by design).
+# every trace with its checks (its statistics differ, by design).  It is
+# the Makefile's oldgeom variant, built warning-free (-Werror).
 mkdir -p "$OUT/old-geometry"
-if cc -std=gnu11 -Wall -Wextra -Werror -O2 -Iinclude -DPm_PYMALLOC_OLD_GEOMETRY \
-     $(pkg-config --cflags libgvc libcgraph) runtime/*.c runtime/main/pmreplay.c \
-     $(ls solutions/[0-9][0-9]-*/*.c) $(pkg-config --libs libgvc libcgraph) -lm \
-     -o "$OUT/old-geometry/pmreplay" >"$OUT/old-geometry/build.log" 2>&1; then
+if make -s --no-print-directory -j"$JOBS" build/oldgeom/ref/bin/pmreplay >"$OUT/old-geometry/build.log" 2>&1; then
   bad=()
   for t in grader/traces/*/*.trace "$OUT"/traces/synth_*.trace; do
     [ -e "$t" ] || continue
-    "$OUT/old-geometry/pmreplay" --fill --check "$t" >/dev/null 2>"$OUT/old-geometry/last.log" || bad+=("$t")
+    build/oldgeom/ref/bin/pmreplay --fill --check "$t" >/dev/null 2>"$OUT/old-geometry/last.log" || bad+=("$t")
   done
   [ ${#bad[@]} -eq 0 ] && ok "the pre-3.10 geometry builds and replays every trace with its checks" \
     || fail "the pre-3.10 geometry fails on: ${bad[*]}"
@@ -228,18 +278,23 @@ if bash tools/cpython-obmalloc/compare.sh >"$OUT/cpython-obmalloc.log" 2>&1; the
 else
   fail "CPython's obmalloc disagrees: $(tail -1 "$OUT/cpython-obmalloc.log")" "$(grep -v '^ok' "$OUT/cpython-obmalloc.log" | head -30)"
 fi
+}
 
+sec_asan() {
 section "the reference is clean under AddressSanitizer and UBSan"
 if ASAN_OPTIONS=detect_leaks=1 bash grader/scenarios/check.sh build/asan/ref/bin/pmrun >"$OUT/scenarios-asan.log" 2>&1; then
   ok "scenarios on the ASan/UBSan reference: $(tail -1 "$OUT/scenarios-asan.log")"
 else
   fail "scenarios under ASan: $(tail -1 "$OUT/scenarios-asan.log")" "$(grep -v '^ok' "$OUT/scenarios-asan.log" | head -40)"
 fi
-# The graded run of the solutions above also ran every test under ASan.
+# The graded run of the solutions also ran every test under ASan.
+need_solutions
 asan_fail=$(report '[.chapters[].tests[] | select(.status == "memory-error")] | length' solutions)
 [ "${asan_fail:-1}" = 0 ] && ok "solutions: no test reports a memory error under ASan" \
   || fail "solutions: $asan_fail tests report memory errors under ASan"
+}
 
+sec_book() {
 section "the book"
 if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
   ok "the book builds (HTML and EPUB)"
@@ -280,6 +335,12 @@ if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
 else
   fail "book snippets: $(tail -1 "$OUT/snippets.log")" "$(head -30 "$OUT/snippets.log")"
 fi
+}
+
+for s in "${SECTIONS[@]}"; do
+  [ "$s" = build ] && continue
+  wanted "$s" && "sec_$s"
+done
 
 end=$(date +%s)
 echo
@@ -287,6 +348,6 @@ if [ "$failed" -gt 0 ]; then
   echo "Failed:"
   printf '  - %s\n' "${failures[@]}"
 fi
-echo "make test took $((end - start)) s"
+echo "make test${ONLY:+ ONLY=\"$ONLY\"} took $((end - start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,11 +6,17 @@
 #define PMLIMITS_H
 
 /* Wall-clock seconds Check gives one unit test; CK_TIMEOUT_MULTIPLIER
- * scales it. */
+ * scales it.  These two are defaults: a chapter's chapter.conf may set its
+ * own (UNIT_TIMEOUT, SCENARIO_TIMEOUT), which the Makefile passes to
+ * pmtest.c and pmgrade reads itself. */
+#ifndef PM_TEST_TIMEOUT
 #define PM_TEST_TIMEOUT 5.0
+#endif
 /* Scenarios run whole programs (some drop million-deep structures): more
  * room, still short enough to name an endless loop quickly. */
+#ifndef PM_SCENARIO_TIMEOUT
 #define PM_SCENARIO_TIMEOUT 10.0
+#endif
 /* The sanitizer build gets this many times longer. */
 #define PM_ASAN_SLOWDOWN 2
 /* CPU seconds per test process (RLIMIT_CPU). */

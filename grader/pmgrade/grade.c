@@ -36,7 +36,7 @@ static void store_rel(PgTest *t, PgVerdict *v);
 static void store_asan(PgTest *t, PgVerdict *v);
 static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen,
                            StoreFn store);
-static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen);
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant);
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t);
 static void score(PgChapter *c);
 static void remove_files(const char *dir);
@@ -50,20 +50,23 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
 {
     double started = pg_now();
     char *artifacts = pg_printf("%s/artifacts/%s", g->opt.out, c->slug);
-    char *asan_artifacts = pg_printf("%s/asan", artifacts);
     char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
+    pg_chapter_conf(g->opt.root, c->slug, &c->conf);
     pg_mkdirs(work);
     pg_mkdirs(artifacts);
     remove_files(artifacts);
-    remove_files(asan_artifacts);
+    for (int v = 1; v < c->conf.nvariants; v++) {
+        char *dir = pg_printf("%s/%s", artifacts, c->conf.variants[v]);
+        remove_files(dir);
+        free(dir);
+    }
     free(work);
     free(artifacts);
-    free(asan_artifacts);
     c->build = "ok";
     PgTest **chosen = NULL;
 
     progress_line(g, "building %s", c->slug);
-    if (build_learner_suite(g, c, "rel") != 0)
+    if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
         goto score;
     if (list_tests(g, c) != 0)
         goto score;
@@ -71,20 +74,21 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
     for (size_t i = 0; i < c->ntests; i++)
         chosen[i] = &c->tests[i];
-    char *suite = pg_printf("%s/builds/%s/rel/suite", g->opt.out, c->slug);
+    char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, c->conf.variants[0]);
     char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
     char *scratch = pg_printf("%s/builds/%s", g->opt.out, c->slug);
     chapter_loops = pg_loops_new(suite, learner, scratch);
     free(suite);
     free(learner);
     free(scratch);
-    run_tests(g, c, "rel", chosen, c->ntests, store_rel);
-    retry_timeouts(g, c, "rel", chosen, store_rel);
+    run_tests(g, c, c->conf.variants[0], chosen, c->ntests, store_rel);
+    retry_timeouts(g, c, c->conf.variants[0], chosen, store_rel);
     pg_loops_free(chapter_loops);
     chapter_loops = NULL;
 
-    if (g->opt.sanitizers)
-        sanitizer_phase(g, c, chosen);
+    /* Each further variant of the chapter.conf: the sanitizer builds. */
+    for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++)
+        sanitizer_phase(g, c, chosen, c->conf.variants[v]);
 
     for (size_t i = 0; i < c->ntests; i++)
         if (c->tests[i].status != PG_PASSED)
@@ -178,7 +182,7 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
     const char *build;
     char *blog = NULL, *bmsg = NULL, *why = NULL;
     pg_mkdirs(work);
-    if (pg_build_suite(&g->opt, c->slug, solutions, "rel", work, log, &build, &blog, &bmsg) != 0 ||
+    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog, &bmsg) != 0 ||
         load_manifest(suite, work, &c->tests, &c->ntests, &why) != 0) {
         /* Not even the reference builds: one placeholder test, worth nothing. */
         c->tests = calloc(1, sizeof *c->tests);
@@ -292,11 +296,11 @@ typedef struct {
     char *xml, *out, *err;
 } TestRun;
 
-/* Check's timeout for test t. */
-static double check_timeout_of(const PgTest *t, double timeout)
+/* Check's timeout for test t of chapter c, whose unit tests get timeout. */
+static double check_timeout_of(const PgChapter *c, const PgTest *t, double timeout)
 {
     if (t->kind != NULL && strcmp(t->kind, "scenario") == 0)
-        return timeout * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT;
+        return timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
     return timeout;
 }
 
@@ -309,7 +313,7 @@ static void note_loop(const ProgressArg *a, PgProc *p)
 {
     const TestRun *r = (const TestRun *)p;
     const PgTest *t = p->user;
-    double limit = check_timeout_of(t, a->timeout);
+    double limit = check_timeout_of(a->c, t, a->timeout);
     if (a->loops == NULL || pg_loops_have(a->loops) || p->stopped_early ||
         p->elapsed < 0.9 * limit)
         return;
@@ -370,12 +374,12 @@ static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
 {
     ProgressArg *a = arg;
     PgTest *t = p->user;
-    if (p->timed_out || p->elapsed >= 0.9 * check_timeout_of(t, a->timeout))
+    if (p->timed_out || p->elapsed >= 0.9 * check_timeout_of(a->c, t, a->timeout))
         note_loop(a, p);
     if (!a->g->opt.color || a->g->opt.quiet)
         return;
     printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
-           strcmp(a->variant, "asan") == 0 ? " (sanitizers)" : "", t->name);
+           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
     fflush(stdout);
 }
 
@@ -401,16 +405,16 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     char *dir = pg_printf("%s/builds/%s/runs/%s", g->opt.out, c->slug, variant);
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, variant);
     char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
-    char *artifacts = strcmp(variant, "rel") == 0
+    char *artifacts = strcmp(variant, c->conf.variants[0]) == 0
                           ? pg_printf("%s/artifacts/%s", g->opt.out, c->slug)
                           : pg_printf("%s/artifacts/%s/%s", g->opt.out, c->slug, variant);
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0; /* a sanitizer re-run */
     /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER. */
     const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
     double multiplier = m != NULL && atof(m) > 0 ? atof(m) : 1;
     if (asan)
         multiplier *= PM_ASAN_SLOWDOWN;
-    double timeout = PM_TEST_TIMEOUT * multiplier;
+    double timeout = c->conf.unit_timeout * multiplier;
     pg_mkdirs(dir);
     pg_mkdirs(artifacts);
     TestRun *runs = calloc(n, sizeof *runs);
@@ -454,15 +458,15 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
                                     "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB) "%s",
                                     t->status != PG_PASSED ? ":handle_abort=1" : "");
             r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
+            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
         r->env[e] = NULL;
         r->proc.argv = r->argv;
         r->proc.env = r->env;
         r->proc.out_path = r->out;
         r->proc.err_path = r->err;
-        r->proc.limit = PG_TEST_LIMIT > 3 * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT * timeout
-                            ? PG_TEST_LIMIT
-                            : 3 * PM_SCENARIO_TIMEOUT / PM_TEST_TIMEOUT * timeout;
+        double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
+        r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
         r->proc.user = t;
         r->proc.watch = watch_test;
         t->looped = 0;
@@ -477,7 +481,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         fflush(stdout);
     }
     for (size_t i = 0; i < n; i++) {
-        double check_timeout = check_timeout_of(chosen[i], timeout);
+        double check_timeout = check_timeout_of(c, chosen[i], timeout);
         PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
                          &runs[i].proc};
         PgVerdict v;
@@ -567,7 +571,7 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
 {
     if (g->opt.jobs <= 1)
         return;
-    int asan = strcmp(variant, "asan") == 0;
+    int asan = strcmp(variant, c->conf.variants[0]) != 0;
     PgLoops *loops = asan ? NULL : chapter_loops;
     const char *proof;
     double seconds;
@@ -627,9 +631,10 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     g->opt.jobs = jobs;
 }
 
-/* The tests that passed, again under AddressSanitizer and UBSan; and those
- * that crashed, for the stack of the crash. */
-static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen)
+/* The tests that passed, again in a sanitizer variant (asan:
+ * AddressSanitizer and UBSan; tsan: ThreadSanitizer); and those that
+ * crashed, for the stack of the crash. */
+static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++)
@@ -638,14 +643,14 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen)
     if (n == 0)
         return;
     progress_line(g, "building %s with the sanitizers", c->slug);
-    char *asan = pg_printf("%s/builds/%s/asan", g->opt.out, c->slug);
-    char *log_path = pg_printf("%s/builds/%s/build-asan.log", g->opt.out, c->slug);
+    char *asan = pg_printf("%s/builds/%s/%s", g->opt.out, c->slug, variant);
+    char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    if (pg_build_suite(&g->opt, c->slug, g->opt.submission, "asan", asan, log_path, &build, &log,
+    if (pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, asan, log_path, &build, &log,
                        &message) == 0) {
-        run_tests(g, c, "asan", chosen, n, store_asan);
-        retry_timeouts(g, c, "asan", chosen, store_asan);
+        run_tests(g, c, variant, chosen, n, store_asan);
+        retry_timeouts(g, c, variant, chosen, store_asan);
     } else {
         c->note = pg_printf("the sanitizer build failed (%s), so the tests ran "
                             "without AddressSanitizer",

@@ -3,6 +3,7 @@
  *
  * Who calls whom, from the bottom up:
  *   util.c      helpers (memory, strings, files); calls nothing here
+ *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
  *   proc.c      starts, limits and reaps processes
  *   classify.c  explains how one test run ended (status and message)
  *   build.c     builds a chapter's suite with make (uses proc.c)
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "chapter_conf.h"
 #include "pmlimits.h"
 #include "util.h"
 
@@ -89,6 +91,7 @@ typedef struct {
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
+    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
     double time;
 } PgChapter;
 
