@@ -84,7 +84,9 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     for (size_t i = 0; i < c->ntests; i++)
         chosen[i] = &c->tests[i];
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, c->conf.variants[0]);
-    char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
+    /* The learner's files as the suite was compiled from them (a copy). */
+    char *learner = pg_printf("%s/builds/%s/%s/src/%s", g->opt.out, c->slug,
+                              c->conf.variants[0], c->slug);
     char *scratch = pg_printf("%s/builds/%s", g->opt.out, c->slug);
     chapter_loops = pg_loops_new(suite, learner, scratch);
     free(suite);
