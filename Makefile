@@ -36,6 +36,7 @@ JSON_CFLAGS  = $(call pc,--cflags,jansson)
 JSON_LIBS    = $(call pc,--libs,jansson)
 XML_CFLAGS   = $(call pc,--cflags,libxml-2.0)
 XML_LIBS     = $(call pc,--libs,libxml-2.0)
+SECCOMP_LIBS = $(call pc,--libs,libseccomp)
 
 HEADERS      := $(wildcard include/*.h)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
@@ -280,7 +281,7 @@ $(OUT)/suite: $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) $(SUITE_EXTRA_$(CH_SLUG))
 	@mkdir -p $(@D)
 	$(CC) $(call LDFLAGS_OF,$(VARIANT)) -o $@ $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) \
 	  $(SUITE_EXTRA_$(CH_SLUG)) $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a \
-	  $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) -lm
+	  $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) $(SECCOMP_LIBS) -lm
 endif
 
 # The compiler and flags of a learner's file in VARIANT (of chapter CH; a
@@ -311,7 +312,7 @@ pm-replay-harness: $(CMP_OBJS) $(BUILD)/rel/libpmruntime.a
 # ------------------------------------------------------------- grader ---
 $(BUILD)/bin/pmgrade: $(GRADER_SRC) $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS)
+	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(GRADER_SRC) $(JSON_LIBS) $(XML_LIBS) $(SECCOMP_LIBS)
 
 # pg_classify over stored cases of how a test can end (make test runs it).
 $(BUILD)/bin/classify_test: grader/pmgrade/tests/classify_test.c grader/pmgrade/classify.c grader/pmgrade/util.c $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
@@ -416,11 +417,13 @@ $(BUILD)/rel/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,rel,) $(BUILD)/r
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $^ $(GVC_LIBS) -lm
 
 # Plain, atomic and biased counting: chapter 5's reference and the merge
-# queue of the runtime, in the free-threaded variant.
+# queue of the runtime, in the free-threaded variant, compiled without the
+# explorer's switch points (-DPm_ATOMIC_NO_HOOK), as CPython's wrappers are.
 BIASED_CH := $(filter %-biased,$(CHAPTERS))
-$(BUILD)/ft/bench/rc_bench: bench/rc_bench.c $(call CHAPTER_OBJS,ft,$(BIASED_CH)) $(BUILD)/ft/runtime/brc.o
+RC_BENCH_SRC = bench/rc_bench.c $(call LAYER_SRC,$(BIASED_CH)) runtime/brc.c
+$(BUILD)/ft/bench/rc_bench: $(RC_BENCH_SRC) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -o $@ $^ $(call LDFLAGS_OF,ft)
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -DPm_ATOMIC_NO_HOOK -o $@ $(RC_BENCH_SRC) $(call LDFLAGS_OF,ft)
 
 # ------------------------------------------------------- make debug ---
 # The chapter's own variants: its chapter.conf's DEBUG_VARIANT (-O0) and the

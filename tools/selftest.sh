@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps fixtures scenarios traces asan book)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps biased fixtures scenarios traces asan book)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -162,6 +162,8 @@ fi
 sec_mutants() {
 section "mutants lose points where they should"
 for ch in $CHAPTERS; do
+  # Chapter 5's mutants run their Must-fail tests directly (next section).
+  [ "$ch" = 05-biased ] && continue
   for patch in grader/mutants/"$ch"/*.patch; do
     [ -e "$patch" ] || continue
     m=$(basename "$patch" .patch)
@@ -203,35 +205,64 @@ else
 fi
 }
 
+sec_biased() {
+section "chapter 5: mutants (plain build, explorer, ThreadSanitizer) and the free-threaded scenarios"
+while IFS= read -r line; do
+  case $line in
+    "ok   "*) ok "${line#ok   }" ;;
+    "FAIL "*) fail "${line#FAIL }" ;;
+    *) printf '%s\n' "$line" ;;
+  esac
+done < <(bash tools/selftest-ch5.sh "$OUT")
+}
+
 sec_fixtures() {
 section "robustness fixtures"
+# The checkout as git sees it (tracked changes and new files outside build/).
+checkout_state() {
+  { git status --porcelain --untracked-files=all 2>/dev/null | grep -v ' build/'; git diff 2>/dev/null; } | md5sum
+}
 for patch in grader/fixtures/*.patch; do
   [ -e "$patch" ] || continue
   fx=$(basename "$patch" .patch)
   want=$(sed -n 's/^Expect: *//p' "$patch")
+  want_msg=$(sed -n 's/^Expect-message: *//p' "$patch")
+  want_score=$(sed -n 's/^Score: *//p' "$patch")
+  base=$(sed -n 's/^Base: *//p' "$patch"); base=${base:-solutions}
+  sanitizers=--no-sanitizers
+  grep -q '^Sanitizers: *yes' "$patch" && sanitizers=
   ch=$(sed -n 's#^+++ b/\([0-9][0-9]-[^/]*\)/.*#\1#p' "$patch" | head -1)
   dir="$OUT/fixtures/$fx/src"
-  mkdir -p "$dir"
-  cp -r solutions/"$ch" "$dir/"
+  mkdir -p "$dir/$ch"
+  [ "$base" = empty ] || cp -r "$base/$ch" "$dir/"
   if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/fixtures/$fx/patch.log" 2>&1; then
     fail "fixture $fx: the patch no longer applies" "$(cat "$OUT/fixtures/$fx/patch.log")"
     continue
   fi
+  before=$(checkout_state)
   # The misbehaviour should cost points quickly: shorten Check's per-test
   # timeout for these runs.
-  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" --no-sanitizers
+  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers
+  after=$(checkout_state)
   files_ok=1
   for f in report.json results.json junit.xml report.html; do
     [ -s "$OUT/fixtures/$fx/$f" ] || files_ok=0
   done
   statuses=$(report '[.chapters[].tests[].status] | unique | join(" ")' "fixtures/$fx")
-  if [ -z "$want" ]; then
-    fail "fixture $fx: no 'Expect:' line"
-  elif [ "$rc" -eq 1 ] && [ $files_ok = 1 ] && [[ " $statuses " == *" $want "* ]]; then
-    ok "fixture $fx: graded, reports written, status '$want' reported"
+  score=$(report '.chapters[0].score' "fixtures/$fx")
+  said=$(report '[.. | strings] | join("\n")' "fixtures/$fx")
+  problems=()
+  [ -n "$want" ] || problems+=("no 'Expect:' line")
+  [ "$rc" -eq 1 ] || problems+=("exit $rc")
+  [ $files_ok = 1 ] || problems+=("reports missing")
+  [[ " $statuses " == *" $want "* ]] || problems+=("statuses: ${statuses:-none} (want $want)")
+  [ -z "$want_msg" ] || grep -qF -- "$want_msg" <<<"$said" || problems+=("the report never says '$want_msg'")
+  [ -z "$want_score" ] || [ "$score" = "$want_score" ] || problems+=("score ${score:-?} (want $want_score)")
+  [ "$before" = "$after" ] || problems+=("the checkout changed")
+  if [ ${#problems[@]} -eq 0 ]; then
+    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}, checkout unchanged"
   else
-    fail "fixture $fx: exit $rc, reports written: $files_ok, statuses: ${statuses:-none} (want $want)" \
-      "$(tail -5 "$OUT/fixtures/$fx.log")"
+    fail "fixture $fx: ${problems[*]}" "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
 done
 }

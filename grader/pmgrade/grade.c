@@ -1,17 +1,25 @@
 /* grade.c - grading one chapter, in the order it happens:
  *
- *   1. build the suite with the learner's chapter (a build error costs the
- *      chapter; the reference suite still says which tests there were);
- *   2. ask the suite for its tests (the manifest);
- *   3. run every test alone, in parallel, and classify how each ended;
+ *   1. list the tests, their points and steps from the reference suite
+ *      (never from a program the learner's code is linked into);
+ *   2. build the suite with the learner's chapter: compiled in a fresh
+ *      folder under the sandbox, inspected, then linked (a build error or a
+ *      broken rule costs the chapter);
+ *   3. run every test alone, sandboxed, in parallel, and classify how each
+ *      ended: a test passes only if the suite's runner said so on the
+ *      grader's own pipe, the test reached its end, and the process ended
+ *      normally;
  *   4. run again, alone, the tests that timed out beside others;
- *   5. run the tests that passed again under the sanitizers (and those that
- *      crashed, to learn where);
+ *   5. run the tests that passed again under the sanitizers (a chapter that
+ *      does not build with them fails them all), and those that crashed, to
+ *      learn where;
  *   6. draw the heap pictures of the tests that failed;
- *   7. score: a test's points if it passed, nothing otherwise.
+ *   7. kill whatever the tests left running, check the checkout is as it
+ *      was, and score: a test's points if it passed, nothing otherwise.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +33,8 @@
 
 typedef void (*StoreFn)(PgTest *t, PgVerdict *v);
 
+static int reference_tests(const PgGrade *g, PgChapter *c);
 static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant);
-static int list_tests(PgGrade *g, PgChapter *c);
 static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen, size_t n,
                       StoreFn store);
 static void store_rel(PgTest *t, PgVerdict *v);
@@ -35,8 +43,8 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
                            StoreFn store);
 static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const char *variant);
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t);
+static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before);
 static void score(PgChapter *c);
-static void remove_files(const char *dir);
 static void progress_line(const PgGrade *g, const char *format, const char *slug);
 
 void pg_grade_chapter(PgGrade *g, PgChapter *c)
@@ -46,23 +54,24 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
     pg_chapter_conf(g->opt.root, c->slug, &c->conf);
     pg_mkdirs(work);
-    pg_mkdirs(artifacts);
-    remove_files(artifacts);
+    /* Tests write their pictures here: a fresh folder they may write. */
+    pg_sandbox_scratch(artifacts);
     for (int v = 1; v < c->conf.nvariants; v++) {
         char *dir = pg_printf("%s/%s", artifacts, c->conf.variants[v]);
-        remove_files(dir);
+        pg_sandbox_scratch(dir);
         free(dir);
     }
     free(work);
     free(artifacts);
+    char *checkout = pg_checkout_snapshot(g->opt.root, g->opt.out);
     c->build = "ok";
     PgTest **chosen = NULL;
 
     progress_line(g, "building %s", c->slug);
+    if (reference_tests(g, c) != 0)
+        goto score;
     if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
-        goto score;
-    if (list_tests(g, c) != 0)
-        goto score;
+        goto clean_up;
 
     chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
     for (size_t i = 0; i < c->ntests; i++)
@@ -78,7 +87,10 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
         if (c->tests[i].status != PG_PASSED)
             divergence_pictures(g, c, &c->tests[i]);
 
+clean_up:
+    clean_up(g, c, checkout);
 score:
+    free(checkout);
     free(chosen);
     progress_line(g, NULL, c->slug);
     score(c);
@@ -155,9 +167,10 @@ static int load_manifest(const char *suite, const char *work, PgTest **tests, si
     return 0;
 }
 
-/* When the learner's suite cannot tell us its tests, the reference build of
- * the same suite can: then every test is listed with its points. */
-static void reference_manifest(const PgGrade *g, PgChapter *c)
+/* The chapter's tests, their points and steps, from the reference build
+ * of its suite (a program with no learner code in it).  If even that
+ * fails, the workbook is broken: one placeholder test, worth nothing. */
+static int reference_tests(const PgGrade *g, PgChapter *c)
 {
     char *work = pg_printf("%s/builds/%s/reference", g->opt.out, c->slug);
     char *log = pg_printf("%s/builds/%s/build-reference.log", g->opt.out, c->slug);
@@ -166,9 +179,10 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
     const char *build;
     char *blog = NULL, *bmsg = NULL, *why = NULL;
     pg_mkdirs(work);
-    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog, &bmsg) != 0 ||
+    int rc = 0;
+    if (pg_build_suite(&g->opt, c->slug, solutions, c->conf.variants[0], work, log, &build, &blog,
+                       &bmsg) != 0 ||
         load_manifest(suite, work, &c->tests, &c->ntests, &why) != 0) {
-        /* Not even the reference builds: one placeholder test, worth nothing. */
         c->tests = calloc(1, sizeof *c->tests);
         if (c->tests != NULL) {
             c->ntests = 1;
@@ -177,12 +191,14 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
             c->tests[0].step = pg_strdup("");
             c->tests[0].kind = pg_strdup("unit");
             c->tests[0].status = PG_FAILED;
+            c->tests[0].message = pg_strdup(bmsg ? bmsg : why);
         }
         c->reference_broken = 1;
         free(c->note);
-        c->note = pg_strdup("the reference build of this chapter failed too: the problem is in "
+        c->note = pg_strdup("the reference build of this chapter failed: the problem is in "
                             "the workbook, not in your code, and this chapter's tests and points "
                             "are unknown");
+        rc = -1;
     }
     free(blog);
     free(bmsg);
@@ -191,6 +207,7 @@ static void reference_manifest(const PgGrade *g, PgChapter *c)
     free(log);
     free(solutions);
     free(suite);
+    return rc;
 }
 
 static void fail_all(PgChapter *c, PgStatus status, const char *message)
@@ -203,15 +220,13 @@ static void fail_all(PgChapter *c, PgStatus status, const char *message)
 }
 
 /* Build the suite of variant with the learner's chapter.  On failure every
- * test of the chapter fails with the build's message (the tests and their
- * points come from the reference suite), and -1 is returned. */
+ * test of the chapter fails with the build's message, and -1 is returned. */
 static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant)
 {
     char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
     int present = pg_is_dir(learner);
     if (!present) {
         c->build = "missing";
-        reference_manifest(g, c);
         char *msg = pg_printf("missing: %s", learner);
         fail_all(c, PG_BUILD_ERROR, msg);
         free(msg);
@@ -223,41 +238,20 @@ static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant)
     char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    int built = pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, out, log_path,
-                               &build, &log, &message);
+    int built = pg_build_learner_suite(&g->opt, c->slug, variant, c->conf.variants[0], out,
+                                       log_path, &build, &log, &message);
     free(out);
     free(log_path);
     if (built != 0) {
         c->build = build;
         c->build_log = log;
-        reference_manifest(g, c);
-        fail_all(c, PG_BUILD_ERROR, message);
+        fail_all(c, strcmp(build, "refused") == 0 ? PG_REFUSED : PG_BUILD_ERROR, message);
         free(message);
         return -1;
     }
     free(log);
     free(message);
     return 0;
-}
-
-/* The chapter's tests, from the suite just built.  -1 (and every test
- * failed) if it cannot list them. */
-static int list_tests(PgGrade *g, PgChapter *c)
-{
-    char *suite = pg_printf("%s/builds/%s/rel/suite", g->opt.out, c->slug);
-    char *work = pg_printf("%s/builds/%s", g->opt.out, c->slug);
-    char *why = NULL;
-    int rc = load_manifest(suite, work, &c->tests, &c->ntests, &why);
-    if (rc != 0) {
-        reference_manifest(g, c);
-        char *msg = pg_printf("the test program could not list its tests: %s", why);
-        fail_all(c, PG_FAILED, msg);
-        free(msg);
-        free(why);
-    }
-    free(suite);
-    free(work);
-    return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -284,9 +278,11 @@ static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
 
 typedef struct {
     PgProc proc;
+    PgSandboxRun box;
     char *argv[6];
     char *env[12];
-    char *xml, *out, *err;
+    char *xml, *out, *err, *scratch;
+    int record_fd; /* read end of the verdict pipe */
 } TestRun;
 
 static void free_run(TestRun *r)
@@ -299,10 +295,27 @@ static void free_run(TestRun *r)
     free(r->xml);
     free(r->out);
     free(r->err);
+    free(r->scratch);
+    if (r->record_fd >= 0)
+        close(r->record_fd);
 }
 
-/* Run the chosen tests of a chapter, one process each, in parallel; the
- * verdict of each is stored through store(). */
+/* What the suite's runner wrote on the verdict pipe (it has ended). */
+static char *read_record(int fd)
+{
+    if (fd < 0)
+        return NULL;
+    char buf[4096];
+    size_t got = 0;
+    ssize_t n;
+    while (got + 1 < sizeof buf && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
+        got += (size_t)n;
+    buf[got] = '\0';
+    return got > 0 ? pg_strdup(buf) : NULL;
+}
+
+/* Run the chosen tests of a chapter, one sandboxed process each, in
+ * parallel; the verdict of each is stored through store(). */
 static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen, size_t n,
                       void (*store)(PgTest *, PgVerdict *))
 {
@@ -310,19 +323,22 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         return;
     char *dir = pg_printf("%s/builds/%s/runs/%s", g->opt.out, c->slug, variant);
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, variant);
-    char *learner = pg_printf("%s/%s", g->opt.submission, c->slug);
+    /* The learner's files as the compiler saw them (stack frames name these). */
+    char *learner = pg_printf("%s/builds/%s/%s/src/%s", g->opt.out, c->slug, variant, c->slug);
+    char *solutions = pg_printf("%s/solutions", g->opt.root);
     char *artifacts = strcmp(variant, c->conf.variants[0]) == 0
                           ? pg_printf("%s/artifacts/%s", g->opt.out, c->slug)
                           : pg_printf("%s/artifacts/%s/%s", g->opt.out, c->slug, variant);
     int asan = strcmp(variant, c->conf.variants[0]) != 0; /* a sanitizer re-run */
-    /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER. */
+    /* Check multiplies its timeout by CK_TIMEOUT_MULTIPLIER: the grader's
+     * own environment may set it (an instructor's choice), the tests' not. */
     const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
     double multiplier = m != NULL && atof(m) > 0 ? atof(m) : 1;
     if (asan)
         multiplier *= PM_ASAN_SLOWDOWN;
     double timeout = c->conf.unit_timeout * multiplier;
+    pg_remove_tree(dir);
     pg_mkdirs(dir);
-    pg_mkdirs(artifacts);
     TestRun *runs = calloc(n, sizeof *runs);
     PgProc **procs = calloc(n, sizeof *procs);
     if (runs == NULL || procs == NULL) {
@@ -332,15 +348,19 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         free(suite);
         free(artifacts);
         free(learner);
+        free(solutions);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         TestRun *r = &runs[i];
         PgTest *t = chosen[i];
-        r->xml = pg_printf("%s/%s.xml", dir, t->name);
+        /* stdout and stderr in the grader's folder; everything the test
+         * itself writes in its own scratch folder. */
+        r->scratch = pg_printf("%s/%s.d", dir, t->name);
+        pg_sandbox_scratch(r->scratch);
+        r->xml = pg_printf("%s/result.xml", r->scratch);
         r->out = pg_printf("%s/%s.out", dir, t->name);
         r->err = pg_printf("%s/%s.err", dir, t->name);
-        unlink(r->xml);
         r->argv[0] = pg_strdup(suite);
         r->argv[1] = "--run";
         r->argv[2] = pg_strdup(t->name);
@@ -350,11 +370,8 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         int e = 0;
         r->env[e++] = pg_printf("PMLAB_ROOT=%s", g->opt.root);
         r->env[e++] = pg_printf("PMLAB_ARTIFACTS=%s", artifacts);
+        r->env[e++] = pg_strdup("PMLAB_RESULT_FD=3");
         r->env[e++] = pg_strdup("CK_FORK=yes");
-        r->env[e++] = pg_strdup("CK_RUN_CASE");
-        r->env[e++] = pg_strdup("CK_RUN_SUITE");
-        r->env[e++] = pg_strdup("CK_INCLUDE_TAGS");
-        r->env[e++] = pg_strdup("CK_EXCLUDE_TAGS");
         r->env[e++] = pg_printf("CK_TIMEOUT_MULTIPLIER=%g", multiplier);
         if (asan) {
             /* A test that crashed without the sanitizers runs again to show
@@ -367,6 +384,22 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
             r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
         r->env[e] = NULL;
+        r->box.workdir = r->scratch;
+        r->box.writable[0] = r->scratch;
+        r->box.writable[1] = artifacts;
+        r->box.hidden[0] = solutions;
+        r->box.readable[0] = suite;
+        r->box.cpu_seconds = PM_CPU_SECONDS + 5;
+        r->box.file_bytes = PM_FSIZE_BYTES;
+        r->box.address_bytes = asan ? 0 : PM_AS_BYTES;
+        r->box.processes = pg_sandbox_process_limit();
+        int pipefd[2];
+        r->record_fd = -1;
+        if (pipe2(pipefd, O_CLOEXEC) == 0) {
+            r->record_fd = pipefd[0];
+            r->proc.result_fd = pipefd[1];
+        }
+        r->proc.sandbox = pg_sandbox()->enabled ? &r->box : NULL;
         r->proc.argv = r->argv;
         r->proc.env = r->env;
         r->proc.out_path = r->out;
@@ -382,14 +415,20 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         printf("\r\033[K");
         fflush(stdout);
     }
+    /* Nothing a test started may still run (or write) while it is judged. */
+    c->strays += pg_sandbox_kill_strays();
     for (size_t i = 0; i < n; i++) {
         double check_timeout = timeout;
         if (chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "scenario") == 0)
             check_timeout = timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
+        char *record = read_record(runs[i].record_fd);
         PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
-                         &runs[i].proc};
+                         &runs[i].proc, record, 1,
+                         chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "signal") == 0,
+                         runs[i].out};
         PgVerdict v;
         pg_classify(&in, &v);
+        free(record);
         char *clean = pg_clean_text(v.message);
         free(v.message);
         v.message = clean;
@@ -402,6 +441,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     free(suite);
     free(artifacts);
     free(learner);
+    free(solutions);
 }
 
 static void store_rel(PgTest *t, PgVerdict *v)
@@ -508,14 +548,32 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const cha
     char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
-    if (pg_build_suite(&g->opt, c->slug, g->opt.submission, variant, asan, log_path, &build, &log,
-                       &message) == 0) {
+    if (pg_build_learner_suite(&g->opt, c->slug, variant, c->conf.variants[0], asan, log_path,
+                               &build, &log, &message) == 0) {
         run_tests(g, c, variant, chosen, n, store_asan);
         retry_timeouts(g, c, variant, chosen, store_asan);
     } else {
-        c->note = pg_printf("the sanitizer build failed (%s), so the tests ran "
-                            "without AddressSanitizer",
-                            message ? message : "see the build log");
+        /* Not building with the sanitizers is no way around them: every
+         * test they would have run fails. */
+        PgStatus status = strcmp(build, "refused") == 0 ? PG_REFUSED : PG_BUILD_ERROR;
+        for (size_t i = 0; i < n; i++) {
+            if (chosen[i]->status != PG_PASSED)
+                continue;
+            chosen[i]->status = status;
+            chosen[i]->under_sanitizers = 1;
+            free(chosen[i]->message);
+            chosen[i]->message = pg_printf("passes, but does not build with the sanitizers: %s",
+                                           message ? message : "see the build log");
+        }
+        char *note = pg_printf("the sanitizer build failed (%s): every test that passed "
+                               "without the sanitizers fails",
+                               message ? message : "see the build log");
+        char *more = c->note ? pg_printf("%s; %s", c->note, note) : pg_strdup(note);
+        free(c->note);
+        free(note);
+        c->note = more;
+        if (c->build_log == NULL && log != NULL)
+            c->build_log = pg_strdup(log);
     }
     free(log);
     free(message);
@@ -571,6 +629,46 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
     free(ref);
 }
 
+/* After the tests: nothing of theirs may still run, and the checkout must
+ * be as it was (where the sandbox cannot make it read-only, this is how a
+ * write is caught).  A changed checkout costs the chapter. */
+static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before)
+{
+    c->strays += pg_sandbox_kill_strays();
+    char *after = pg_checkout_snapshot(g->opt.root, g->opt.out);
+    char *changed = pg_checkout_changes(checkout_before, after);
+    free(after);
+    char *note = NULL;
+    if (changed != NULL) {
+        note = pg_printf("the tests changed the checkout (%s): tests may write only in their "
+                         "own folder, so this chapter scores nothing",
+                         changed);
+        for (size_t i = 0; i < c->ntests; i++) {
+            PgTest *t = &c->tests[i];
+            if (t->status != PG_PASSED)
+                continue;
+            t->status = PG_REFUSED;
+            free(t->message);
+            t->message = pg_printf("passes, but a test of this chapter changed the checkout (%s)",
+                                   changed);
+        }
+        free(changed);
+    }
+    if (c->strays > 0) {
+        char *more = pg_printf("%s%s%d process%s the tests left running %s killed",
+                               note ? note : "", note ? "; " : "", c->strays,
+                               c->strays == 1 ? "" : "es", c->strays == 1 ? "was" : "were");
+        free(note);
+        note = more;
+    }
+    if (note != NULL) {
+        char *more = c->note ? pg_printf("%s; %s", c->note, note) : pg_strdup(note);
+        free(c->note);
+        c->note = more;
+        free(note);
+    }
+}
+
 static void score(PgChapter *c)
 {
     c->score = c->max_score = 0;
@@ -599,19 +697,3 @@ static void progress_line(const PgGrade *g, const char *format, const char *slug
     }
     fflush(stdout);
 }
-
-static void remove_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char *path = pg_printf("%s/%s", dir, e->d_name);
-        if (pg_is_file(path))
-            unlink(path);
-        free(path);
-    }
-    closedir(d);
-}
-

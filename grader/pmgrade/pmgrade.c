@@ -107,7 +107,7 @@ static void write_reports(PgGrade *g)
 static void usage(FILE *f)
 {
     fputs("usage: pmgrade [--root DIR] [--submission DIR] [--chapter NN] [--stack mine|ref]\n"
-          "               [--out DIR] [--no-sanitizers] [--jobs N] [--quiet]\n"
+          "               [--out DIR] [--no-sanitizers] [--no-sandbox] [--jobs N] [--quiet]\n"
           "Builds each chapter with your layer, runs its graded tests and writes\n"
           "report.json, results.json (Gradescope), junit.xml and report.html into --out.\n"
           "Exit status: 0 full marks, 1 otherwise, 2 if grading could not run.\n",
@@ -121,6 +121,7 @@ int main(int argc, char **argv)
         {"chapter", required_argument, NULL, 'c'},   {"stack", required_argument, NULL, 'k'},
         {"out", required_argument, NULL, 'o'},       {"no-sanitizers", no_argument, NULL, 'n'},
         {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
+        {"no-sandbox", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *root = ".", *submission = NULL, *out = NULL;
@@ -132,7 +133,8 @@ int main(int argc, char **argv)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     g.opt.jobs = cpus > 0 ? (int)cpus : 1;
     int c;
-    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qh", longs, NULL)) != -1) {
+    int sandbox = 1;
+    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxh", longs, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
         case 's': submission = optarg; break;
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
         case 'n': g.opt.sanitizers = 0; break;
         case 'j': g.opt.jobs = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
         case 'q': g.opt.quiet = 1; break;
+        case 'x': sandbox = 0; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -176,6 +179,8 @@ int main(int argc, char **argv)
     char *abs_out = absolute(out_path);
     g.opt.out = abs_out ? abs_out : out_path;
 
+    pg_sandbox_init(sandbox);
+    g.sandbox = pg_sandbox()->description;
     if (find_chapters(&g) != 0) {
         fprintf(stderr, "pmgrade: no chapters: %s/solutions is missing\n", g.opt.root);
         g.finished = 1;

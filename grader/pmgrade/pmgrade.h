@@ -4,7 +4,10 @@
  * Who calls whom, from the bottom up:
  *   util.c      helpers (memory, strings, files); calls nothing here
  *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
+ *   sandbox.c   confines the learner's processes (user, namespaces,
+ *               seccomp, rlimits) and cleans up after them
  *   proc.c      starts, limits and reaps processes
+ *   inspect.c   reads the learner's objects before they are linked
  *   classify.c  explains how one test run ended (status and message)
  *   build.c     builds a chapter's suite with make (uses proc.c)
  *   report.c, junit.c, html.c   write the reports from a finished PgGrade
@@ -41,6 +44,8 @@ typedef enum {
     PG_EARLY_EXIT,        /* the code under test ended the process */
     PG_OUTPUT_FLOOD,
     PG_ABORTED,
+    PG_FILE_TOO_LARGE,    /* stopped for writing a file over the size limit */
+    PG_REFUSED,           /* the code broke the grader's rules: nothing ran */
     PG_STATUS_COUNT
 } PgStatus;
 
@@ -89,6 +94,7 @@ typedef struct {
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
     PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
+    int strays;           /* processes the tests left running, killed */
     double time;
 } PgChapter;
 
@@ -99,7 +105,54 @@ typedef struct {
     int score, max_score;
     double started;
     int finished;
+    const char *sandbox; /* what confined the learner's code, in words */
 } PgGrade;
+
+/* ---- sandbox.c ---- */
+/* The user the learner's processes run as when the grader is root: one of
+ * their own per grader (this base plus the grader's PID), so that killing
+ * every process of that user after a chapter touches no other grade.  No
+ * account needs to exist: nothing belongs to it but the scratch folders. */
+#define PG_SANDBOX_UID_BASE 1000000
+#define PG_SANDBOX_PATHS 6
+
+typedef struct {
+    int enabled;
+    int drop;          /* root: switch to uid/gid */
+    uid_t uid;
+    gid_t gid;
+    int use_bwrap;     /* user namespaces work: bubblewrap */
+    char *description; /* what confines the tests here, for the report */
+} PgSandbox;
+
+/* How one sandboxed process runs. */
+typedef struct {
+    const char *workdir;                       /* its working folder (writable) */
+    const char *writable[PG_SANDBOX_PATHS];    /* NULL-terminated: bound writable */
+    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only inside a hidden path */
+    const char *hidden[PG_SANDBOX_PATHS];      /* replaced by an empty folder */
+    long cpu_seconds, file_bytes, address_bytes, processes; /* 0: not limited */
+} PgSandboxRun;
+
+void pg_sandbox_init(int enabled);
+const PgSandbox *pg_sandbox(void);
+/* Child side, after fork: limits, user, environment (only env's
+ * "NAME=value" entries), filter, then exec argv.  Never returns. */
+void pg_sandbox_exec(const PgSandbox *s, const PgSandboxRun *r, char **argv, char **env)
+    __attribute__((noreturn));
+/* Give path and everything under it to the sandbox user (when there is one). */
+void pg_sandbox_give(const char *path);
+/* An empty folder the sandboxed processes may write. */
+int pg_sandbox_scratch(const char *dir);
+/* RLIMIT_NPROC for a test: the processes its user already has, plus
+ * PM_EXTRA_PROCS. */
+long pg_sandbox_process_limit(void);
+/* Kill every process the tests left behind; how many there were. */
+int pg_sandbox_kill_strays(void);
+/* The state of the checkout (files outside build/ and skip), and the first
+ * path that differs between two states (NULL if none). */
+char *pg_checkout_snapshot(const char *root, const char *skip);
+char *pg_checkout_changes(const char *before, const char *after);
 
 /* ---- proc.c: processes ---- */
 typedef struct {
@@ -108,6 +161,8 @@ typedef struct {
     const char *out_path;  /* stdout goes here (NULL: /dev/null) */
     const char *err_path;  /* stderr goes here (NULL: same as stdout) */
     double limit;          /* wall-clock seconds before SIGKILL of the group */
+    const PgSandboxRun *sandbox; /* learner code: run it confined (NULL: trusted) */
+    int result_fd;         /* >0: the write end of a pipe the child gets as fd 3 */
     /* filled in */
     pid_t pid;
     double started, elapsed;
@@ -135,6 +190,15 @@ typedef struct {
     const char *learner_dir; /* the learner's chapter folder, to find their stack frames */
     double check_timeout;    /* Check's timeout for this run, in seconds */
     const PgProc *proc;
+    /* The trusted side's record of the run (what the suite's runner wrote
+     * on fd 3: "test NAME", "result passed|failure|error", "finished 0|1"),
+     * NULL if none came.  With require_record, a test passes only if the
+     * record says it passed and finished (or, for a test that expects a
+     * signal, passed), and the process ended normally. */
+    const char *record;
+    int require_record;
+    int expects_signal;
+    const char *out_path;    /* its stdout, to tell an output flood from a large file */
 } PgRunInput;
 
 typedef struct {
@@ -150,6 +214,32 @@ typedef struct {
 /* Classify one run into *v (whose strings the caller frees). */
 void pg_classify(const PgRunInput *in, PgVerdict *v);
 
+/* ---- inspect.c ---- */
+typedef struct {
+    char **names;
+    size_t n, cap;
+} PgNames;
+void pg_names_add(PgNames *s, const char *name);
+int pg_names_has(const PgNames *s, const char *name);
+void pg_names_free(PgNames *s);
+
+typedef struct {
+    PgNames contract;       /* what the chapter's reference defines */
+    PgNames callable;       /* the runtime and the other chapters */
+    PgNames reference_only; /* the suite's own names */
+} PgInspectRules;
+/* The rules of a chapter, read from the reference build in build/<variant>. */
+void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant, const char *work,
+                      PgInspectRules *r);
+void pg_inspect_rules_free(PgInspectRules *r);
+/* NULL if obj (compiled from file) keeps the rules; otherwise why not. */
+char *pg_inspect_object(const PgInspectRules *r, const char *obj, const char *file,
+                        const char *work, int sanitized);
+/* The lines of preprocessed text that come from files under learner_dir. */
+char *pg_learner_text(const char *preprocessed, const char *learner_dir);
+/* The first asm keyword outside string literals, or NULL. */
+char *pg_find_asm(const char *text);
+
 /* ---- build.c ---- */
 /* Build the suite of one chapter (variant "rel" or "asan") into out_dir,
  * with the learner's chapter taken from submission.  Returns 0 on success;
@@ -158,6 +248,13 @@ void pg_classify(const PgRunInput *in, PgVerdict *v);
 int pg_build_suite(const PgOptions *o, const char *slug, const char *submission,
                    const char *variant, const char *out_dir, const char *log_path,
                    const char **build, char **log, char **message);
+/* The same for the learner's code: copied with include/ to a fresh folder,
+ * compiled there by pmgrade under the sandbox and limits, checked (includes,
+ * asm, the same text with and without sanitizers) and inspected before
+ * make links it.  *build is also "refused" when the rules are broken. */
+int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *variant,
+                           const char *primary, const char *out_dir, const char *log_path,
+                           const char **build, char **log, char **message);
 /* make pmrun-ref, once; 0 when the reference pmrun is there. */
 int pg_build_pmrun_ref(const PgOptions *o);
 

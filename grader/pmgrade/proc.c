@@ -17,7 +17,10 @@
 
 static void redirect(int fd, const char *path)
 {
-    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    /* A learner process may have left a link where the output goes. */
+    if (path != NULL)
+        unlink(path);
+    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     if (f >= 0) {
         dup2(f, fd);
         close(f);
@@ -40,6 +43,14 @@ static void exec_child(const PgProc *p)
         redirect(STDERR_FILENO, p->err_path);
     else
         dup2(STDOUT_FILENO, STDERR_FILENO);
+    /* The verdict's pipe is fd 3; nothing else of the grader's leaks in. */
+    if (p->result_fd > 0 && p->result_fd != 3) {
+        dup2(p->result_fd, 3);
+        close(p->result_fd);
+    }
+    close_range(p->result_fd > 0 ? 4 : 3, ~0U, 0);
+    if (p->sandbox != NULL)
+        pg_sandbox_exec(pg_sandbox(), p->sandbox, p->argv, p->env);
     for (char **e = p->env; e != NULL && *e != NULL; e++) {
         char *eq = strchr(*e, '=');
         if (eq == NULL) {
@@ -69,6 +80,10 @@ static int start(PgProc *p)
     }
     if (pid == 0)
         exec_child(p);
+    if (p->result_fd > 0) {
+        close(p->result_fd); /* the child's end */
+        p->result_fd = -1;
+    }
     setpgid(pid, pid);
     p->pid = pid;
     p->running = 1;
@@ -124,6 +139,23 @@ static void on_terminate(int sig)
     raise(sig);
 }
 
+/* Reap the children that are none of ours: processes the sandboxed ones
+ * left orphaned (the grader is their subreaper) would otherwise stay as
+ * zombies, counted against the sandbox user's process limit. */
+static void reap_orphans(PgProc **procs, size_t n)
+{
+    for (;;) {
+        siginfo_t info;
+        memset(&info, 0, sizeof info);
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0)
+            return;
+        for (size_t i = 0; i < n; i++)
+            if (procs[i]->running && procs[i]->pid == info.si_pid)
+                return; /* one of ours: poll_proc takes it */
+        waitpid(info.si_pid, NULL, 0);
+    }
+}
+
 void pg_run_procs(PgProc **procs, size_t n, int jobs,
                   void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
                   void *arg)
@@ -159,6 +191,7 @@ void pg_run_procs(PgProc **procs, size_t n, int jobs,
                     on_done(p, finished, n, arg);
             }
         }
+        reap_orphans(procs, next);
         if (!any && finished < n) {
             struct timespec ts = {0, 5 * 1000 * 1000};
             nanosleep(&ts, NULL);

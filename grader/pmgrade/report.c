@@ -272,6 +272,7 @@ int pg_write_report_json(const PgGrade *g, const char *path)
     json_object_set_new(root, "submission", text(g->opt.submission));
     json_object_set_new(root, "stack", text(g->opt.stack));
     json_object_set_new(root, "sanitizers", json_boolean(g->opt.sanitizers));
+    json_object_set_new(root, "sandbox", text(g->sandbox));
     json_object_set_new(root, "score", json_integer(g->score));
     json_object_set_new(root, "max_score", json_integer(g->max_score));
     json_t *chapters = json_array();

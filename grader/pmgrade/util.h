@@ -18,6 +18,8 @@ char *pg_clean_text(const char *s);
 /* The first max_bytes of a file (NUL-terminated), NULL if unreadable. */
 char *pg_read_file(const char *path, size_t max_bytes);
 int pg_mkdirs(const char *path);
+/* rm -rf path (never follows a symbolic link). */
+void pg_remove_tree(const char *path);
 int pg_is_dir(const char *path);
 int pg_is_file(const char *path);
 /* Seconds on a monotonic clock. */

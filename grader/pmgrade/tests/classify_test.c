@@ -11,6 +11,9 @@
  *     spawn-failed: yes          it could not be started
  *     elapsed: 30                seconds it ran
  *     stderr: ...                one line of what it printed on stderr
+ *     stdout-bytes: N            the size of what it printed on stdout
+ *     record: ...                one line of the trusted record (fd 3)
+ *     expects-signal: yes        a test that passes by dying of a signal
  *     expect: failed             the status pg_classify must give
  *     expect-message: ...        text its message must contain
  *     expect-todo: F | SECTION   the unwritten function and its section
@@ -34,6 +37,9 @@ typedef struct {
     int nexpect_message;
     char expect_todo[512];
     char *stderr_text;
+    char *record;
+    long stdout_bytes;
+    int expects_signal;
     PgProc proc;
 } Case;
 
@@ -65,6 +71,7 @@ static int read_case(const char *path, Case *c)
         return -1;
     memset(c, 0, sizeof *c);
     c->stderr_text = pg_strdup("");
+    c->record = NULL;
     char line[2048];
     const char *v;
     while (fgets(line, sizeof line, f) != NULL) {
@@ -85,7 +92,15 @@ static int read_case(const char *path, Case *c)
             c->proc.spawn_failed = 1;
         else if (starts(line, "elapsed:", &v))
             c->proc.elapsed = atof(v);
-        else if (starts(line, "stderr:", &v)) {
+        else if (starts(line, "stdout-bytes:", &v))
+            c->stdout_bytes = atol(v);
+        else if (starts(line, "expects-signal:", &v))
+            c->expects_signal = 1;
+        else if (starts(line, "record:", &v)) {
+            char *more = pg_printf("%s%s\n", c->record ? c->record : "", v);
+            free(c->record);
+            c->record = more;
+        } else if (starts(line, "stderr:", &v)) {
             char *more = pg_printf("%s%s\n", c->stderr_text, v);
             free(c->stderr_text);
             c->stderr_text = more;
@@ -142,7 +157,15 @@ static int run_case(const char *dir, const char *name, const char *tmp)
         fputs(c.stderr_text, f);
         fclose(f);
     }
-    PgRunInput in = {"the_test", xml, err, "/sub/01-refcount", PM_TEST_TIMEOUT, &c.proc};
+    char *out = pg_printf("%s/stdout", tmp);
+    f = fopen(out, "w");
+    if (f != NULL) {
+        for (long i = 0; i < c.stdout_bytes; i++)
+            fputc('x', f);
+        fclose(f);
+    }
+    PgRunInput in = {"the_test", xml, err, "/sub/01-refcount", PM_TEST_TIMEOUT, &c.proc,
+                     c.record, 1, c.expects_signal, out};
     PgVerdict v;
     pg_classify(&in, &v);
     const char *got = pg_status_name(v.status);
@@ -169,6 +192,9 @@ static int run_case(const char *dir, const char *name, const char *tmp)
     free(v.frame);
     free(v.sanitizer_report);
     free(c.stderr_text);
+    free(c.record);
+    unlink(out);
+    free(out);
     free(xml);
     free(err);
     free(path);
