@@ -206,7 +206,7 @@ FORCE:
 
 # ------------------------------------------------------ reference pmrun ---
 .PHONY: pmrun-ref
-pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
+pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun $(BUILD)/$(VARIANT)/ref/bin/pmreplay
 
 .PHONY: ref-objs
 ref-objs: $(call STACK_OBJS,$(VARIANT),)
@@ -417,11 +417,13 @@ $(BUILD)/rel/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,rel,) $(BUILD)/r
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $^ $(GVC_LIBS) -lm
 
 # Plain, atomic and biased counting: chapter 5's reference and the merge
-# queue of the runtime, in the free-threaded variant.
+# queue of the runtime, in the free-threaded variant, compiled without the
+# explorer's switch points (-DPm_ATOMIC_NO_HOOK), as CPython's wrappers are.
 BIASED_CH := $(filter %-biased,$(CHAPTERS))
-$(BUILD)/ft/bench/rc_bench: bench/rc_bench.c $(call CHAPTER_OBJS,ft,$(BIASED_CH)) $(BUILD)/ft/runtime/brc.o
+RC_BENCH_SRC = bench/rc_bench.c $(call LAYER_SRC,$(BIASED_CH)) runtime/brc.c
+$(BUILD)/ft/bench/rc_bench: $(RC_BENCH_SRC) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -o $@ $^ $(call LDFLAGS_OF,ft)
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -DPm_ATOMIC_NO_HOOK -o $@ $(RC_BENCH_SRC) $(call LDFLAGS_OF,ft)
 
 # ------------------------------------------------------- make debug ---
 # The chapter's own variants: its chapter.conf's DEBUG_VARIANT (-O0) and the
