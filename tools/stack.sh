@@ -20,7 +20,10 @@ case "$script" in
     wanted=${wanted%%/*}
     ;;
 esac
-for dir in solutions/[0-9][0-9]-*/; do
+# Every chapter: solutions/ has them all (prebuilt/ in a handout).
+ref=solutions
+[ -d solutions ] || ref=prebuilt
+for dir in "$ref"/[0-9][0-9]-*/; do
   ch=$(basename "$dir")
   # The free-threaded layer is not part of the default build make run uses.
   [ "$ch" = 05-biased ] && continue
