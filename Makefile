@@ -220,7 +220,7 @@ FORCE:
 
 # ------------------------------------------------------ reference pmrun ---
 .PHONY: pmrun-ref
-pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
+pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun $(BUILD)/$(VARIANT)/ref/bin/pmreplay
 
 .PHONY: ref-objs
 ref-objs: $(call STACK_OBJS,$(VARIANT),)

@@ -23,6 +23,8 @@ mkdir -p "$1"
 out=$(cd "$1" && pwd)
 pmrun=${PMRUN:-$root/build/rel/ref/bin/pmrun}
 pmgcsteps=${PMGCSTEPS:-$root/build/rel/ref/bin/pmgcsteps}
+# figures.lua reads the drawn figures' sizes from here.
+export PMBOOK_OUT="$out"
 
 # The heap pictures drawn by the reference: figure name, scenario, and the
 # number of output lines after which the run stops and draws the heap.
@@ -119,7 +121,7 @@ while [ "$#" -gt 0 ]; do
     set +f
     # shellcheck disable=SC2086
     run pandoc $common --toc --toc-depth=2 --shift-heading-level-by=-1 \
-        --resource-path="$out:$root" \
+        --resource-path="$out:$root" --lua-filter="$here/figures.lua" \
         ${prev:+-V "prev-title=$(cat "$tmp/$prev.title")"} \
         ${next:+-V "next-title=$(cat "$tmp/$next.title")"} \
         $nav -o "$out/$stem.html" "$md"

@@ -360,6 +360,42 @@ if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
 else
   fail "the book does not build" "$(tail -20 "$OUT/book.log")"
 fi
+section "what the learner sees: pictures and messages"
+# After teardown an empty heap says so; a scenario's leak is drawn and names
+# the deallocator that leaked; a dict left tracked is drawn unlike the
+# reference's (each object's generation is in the picture).
+if build/rel/ref/bin/pmrun --teardown-svg "$OUT/cycle.teardown.svg" examples/cycle.py >/dev/null 2>&1 &&
+   grep -q '>no objects<' "$OUT/cycle.teardown.svg"; then
+  ok "pmrun --teardown-svg: a clean run draws 'no objects'"
+else
+  fail "pmrun --teardown-svg: no 'no objects' picture for a clean run"
+fi
+m=list_dealloc_skips_the_items
+leak=$(report '[.chapters[].tests[] | select(.message // "" | test("list_dealloc freed")) | select(.heap_svg_mine != null)] | length' "mutants/$m")
+[ "${leak:-0}" -gt 0 ] && ok "mutant $m: $leak leaking scenarios name list_dealloc and draw what was left" ||
+  fail "mutant $m: no leaking scenario names list_dealloc with a picture of the leak"
+m=dicts_untracked_at_every_collection
+mine=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_mine' "mutants/$m")
+ref=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_ref' "mutants/$m")
+if [ -f "$mine" ] && [ -f "$ref" ] && grep -q '>untracked<' "$mine" && ! grep -q '>untracked<' "$ref"; then
+  ok "mutant $m: its heap and the reference's differ (untracked vs generation)"
+else
+  fail "mutant $m: the two pictures do not show the dict's tracking"
+fi
+
+section "pages as a reader sees them (Chromium, 1280 px)"
+# The book's pages with wide figures, and a report with heap pictures (a
+# mutant's that diverged): every image loads, no figure is shrunk below
+# what can be read, and the screenshot has the window's size.
+pages=("$OUT"/book/01-*.html "$OUT"/book/02-*.html "$OUT"/book/04-*.html)
+report_with_heaps=$(grep -l '<svg' "$OUT"/mutants/*/report.html 2>/dev/null | head -1)
+[ -n "$report_with_heaps" ] && pages+=("$report_with_heaps") || fail "no mutant's report.html has a heap picture"
+if bash tools/pagecheck.sh --shots "$OUT/shots" "${pages[@]}" >"$OUT/pages.log" 2>&1; then
+  ok "pages: $(grep -c '^ok' "$OUT/pages.log") look right at 1280 px (screenshots in $OUT/shots)"
+else
+  fail "pages at 1280 px" "$(grep -v '^ok' "$OUT/pages.log" | head -20)"
+fi
+
 if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
   ok "book: 'see it in real Python' snippets: $(tail -1 "$OUT/snippets.log")"
 else
