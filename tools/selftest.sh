@@ -436,6 +436,10 @@ if [[ "$h" == *", 0 found"* ]] && [[ "$self" == "$n secret bodies, $n found"* ]]
 else
   fail "handout: solution code in it ($h; on this repository: $self)" "$(head -20 "$OUT/handout-leaks.log")"
 fi
+# The prebuilt objects carry no debugging information naming this tree.
+h=$(cd "$clone" && git ls-files -z | xargs -0 grep -l -F "$PWD" 2>/dev/null | head -3 | xargs)
+[ -z "$h" ] && ok "handout: no file names this tree's folder ($(ls "$clone"/prebuilt/*/*.o | wc -l) prebuilt objects)" \
+  || fail "handout: files name this tree's folder: $h"
 # Reuse what this tree built from the same sources (the runtime, the suite of
 # chapter 1, the programs): the clone compiles only what differs.
 for v in rel asan; do
@@ -492,6 +496,16 @@ if make -s --no-print-directory handout DEST="$part" CHAPTERS=01,03 >"$OUT/hando
   [ "$got" = "$CHAPTERS" ] || [ "$got" = "$(echo $CHAPTERS)" ] || bad+=("prebuilt: $got")
   [ ${#bad[@]} -eq 0 ] && ok "make handout CHAPTERS=01,03: chapters 1 and 3 only, the reference of all $(echo $CHAPTERS | wc -w)" \
     || fail "make handout CHAPTERS=01,03: ${bad[*]}"
+  # Its book: chapters 0, 1 and 3, drawn by the prebuilt reference.
+  for d in runtime libpmruntime.a main; do
+    mkdir -p "$part/build/rel" && cp -r "build/rel/$d" "$part/build/rel/"
+  done
+  if (cd "$part" && make -s --no-print-directory book) >"$OUT/handout-book.log" 2>&1 &&
+     [ "$(cd "$part/build/book" && ls *.html | xargs)" = "00-start.html 01-refcount.html 03-cycles.html index.html" ]; then
+    ok "make handout CHAPTERS=01,03: make book there writes chapters 0, 1 and 3"
+  else
+    fail "make handout CHAPTERS=01,03: make book" "$(tail -10 "$OUT/handout-book.log")"
+  fi
 else
   fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
 fi
