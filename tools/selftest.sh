@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -410,6 +410,115 @@ if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
 else
   fail "book snippets: $(tail -1 "$OUT/snippets.log")" "$(head -30 "$OUT/snippets.log")"
 fi
+}
+
+# make handout: a repository without the solutions, cloned and used as a
+# student would, by its README's commands; no solution body in any of its
+# text files; CHAPTERS= keeps exactly the chapters named.
+sec_handout() {
+section "make handout: a student's repository without the solutions"
+local t0 ho=$OUT/handout clone=$OUT/handout-clone part=$OUT/handout-0103 h
+t0=$(date +%s)
+rm -rf "$ho" "$clone" "$part"
+if ! make -s --no-print-directory handout DEST="$ho" >"$OUT/handout.log" 2>&1; then
+  fail "make handout" "$(tail -20 "$OUT/handout.log")"; return
+fi
+if ! git clone -q "$ho" "$clone" 2>>"$OUT/handout.log"; then
+  fail "git clone of the handout" "$(tail -5 "$OUT/handout.log")"; return
+fi
+ok "make handout DEST=$ho, cloned ($(git -C "$clone" ls-files | wc -l) files)"
+local absent=()
+for p in solutions grader/mutants grader/fixtures CONTRIBUTING.md tools/skeletons.py tools/selftest.sh; do
+  [ -e "$clone/$p" ] && absent+=("$p")
+done
+grep -q '^## For instructors' "$clone/chapters/00-start.md" && absent+=("the instructor section of chapter 0")
+[ ${#absent[@]} -eq 0 ] && ok "handout: no solutions, mutants, fixtures, instructor notes or self-test" \
+  || fail "handout contains: ${absent[*]}"
+if python3 tools/handout-leaks.py "$clone" >"$OUT/handout-leaks.log" 2>&1 &&
+   python3 tools/handout-leaks.py . >"$OUT/handout-leaks-self.log" 2>&1; [ "${PIPESTATUS[0]}" = 0 ]; then :; fi
+h=$(tail -1 "$OUT/handout-leaks.log")
+local self n
+self=$(tail -1 "$OUT/handout-leaks-self.log")
+n=${self%% *}
+if [[ "$h" == *", 0 found"* ]] && [[ "$self" == "$n secret bodies, $n found"* ]] && [ "${n:-0}" -gt 0 ]; then
+  ok "handout: no solution function body in its text files ($h; the check finds all $n in this repository)"
+else
+  fail "handout: solution code in it ($h; on this repository: $self)" "$(head -20 "$OUT/handout-leaks.log")"
+fi
+# The prebuilt objects carry no debugging information naming this tree.
+h=$(cd "$clone" && git ls-files -z | xargs -0 grep -l -F "$PWD" 2>/dev/null | head -3 | xargs)
+[ -z "$h" ] && ok "handout: no file names this tree's folder ($(ls "$clone"/prebuilt/*/*.o | wc -l) prebuilt objects)" \
+  || fail "handout: files name this tree's folder: $h"
+# Reuse what this tree built from the same sources (the runtime, the suite of
+# chapter 1, the programs): the clone compiles only what differs.
+for v in rel asan; do
+  for d in runtime libpmruntime.a main pmtest suites/01-refcount pmscenarios.o scenarios; do
+    [ -e "build/$v/$d" ] && mkdir -p "$clone/build/$v/$(dirname "$d")" && cp -r "build/$v/$d" "$clone/build/$v/$(dirname "$d")/"
+  done
+done
+mkdir -p "$clone/build/bin"
+[ -d build/scenarios ] && cp -r build/scenarios "$clone/build/"
+cp build/bin/pmgrade "$clone/build/bin/"
+# The README's commands, in the clone.
+for cmd in "make grade CH=01" "make run STACK=ref SCRIPT=examples/cycle.py" "make book"; do
+  grep -qF "$cmd" "$clone/README.md" || fail "handout README: no '$cmd'"
+done
+(cd "$clone" && make -s --no-print-directory grade CH=01) >"$OUT/handout-pristine.log" 2>&1
+local prc=$? pscore pmax pn
+pscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
+pmax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
+pn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+mkdir -p "$clone/submission/01-refcount"
+cp solutions/01-refcount/*.c "$clone/submission/01-refcount/"
+(cd "$clone" && make -s --no-print-directory grade CH=01 SUBMISSION=submission) >"$OUT/handout-solution.log" 2>&1
+local src=$? sscore smax sn
+sscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
+smax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
+sn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+if [ "$prc" != 0 ] && [ "$pscore" = 0 ] && [ "${pn:-0}" -gt 1 ] && [ "$pn" = "$sn" ]; then
+  ok "handout: make grade CH=01 on the pristine skeleton: 0/$pmax, all $pn tests reported"
+else
+  fail "handout: pristine skeleton: exit $prc, score $pscore/$pmax, $pn tests (the solution: $sn)" "$(tail -20 "$OUT/handout-pristine.log")"
+fi
+if [ "$src" = 0 ] && [ -n "$sscore" ] && [ "$sscore" = "$smax" ]; then
+  ok "handout: chapter 1's solution handed in: $sscore/$smax"
+else
+  fail "handout: chapter 1's solution: exit $src, score $sscore/$smax" "$(tail -20 "$OUT/handout-solution.log")"
+fi
+if (cd "$clone" && make -s --no-print-directory run STACK=ref SCRIPT=examples/cycle.py) >"$OUT/handout-run.out" 2>"$OUT/handout-run.err" &&
+   diff -q examples/cycle.out "$OUT/handout-run.out" >/dev/null && [ -s "$clone/build/run/cycle.ref.svg" ]; then
+  ok "handout: make run STACK=ref SCRIPT=examples/cycle.py prints what CPython prints, and draws the heap"
+else
+  fail "handout: make run STACK=ref" "$(tail -10 "$OUT/handout-run.err"; diff examples/cycle.out "$OUT/handout-run.out" | head)"
+fi
+# Two chapters only: exactly those, and the reference of every chapter.
+if make -s --no-print-directory handout DEST="$part" CHAPTERS=01,03 >"$OUT/handout-0103.log" 2>&1; then
+  local got want="01-refcount 03-cycles" bad=()
+  for d in skeletons grader/suites grader/scenarios; do
+    got=$(cd "$part/$d" && ls -d [0-9][0-9]-* 2>/dev/null | xargs)
+    [[ "$d" == grader/scenarios ]] && want_d="01-refcount 03-cycles" || want_d=$want
+    [ "$got" = "$want_d" ] || bad+=("$d: $got")
+  done
+  got=$(cd "$part/chapters" && ls *.md | xargs)
+  [ "$got" = "00-start.md 01-refcount.md 03-cycles.md" ] || bad+=("chapters: $got")
+  got=$(cd "$part/prebuilt" && ls -d [0-9][0-9]-* | xargs)
+  [ "$got" = "$CHAPTERS" ] || [ "$got" = "$(echo $CHAPTERS)" ] || bad+=("prebuilt: $got")
+  [ ${#bad[@]} -eq 0 ] && ok "make handout CHAPTERS=01,03: chapters 1 and 3 only, the reference of all $(echo $CHAPTERS | wc -w)" \
+    || fail "make handout CHAPTERS=01,03: ${bad[*]}"
+  # Its book: chapters 0, 1 and 3, drawn by the prebuilt reference.
+  for d in runtime libpmruntime.a main; do
+    mkdir -p "$part/build/rel" && cp -r "build/rel/$d" "$part/build/rel/"
+  done
+  if (cd "$part" && make -s --no-print-directory book) >"$OUT/handout-book.log" 2>&1 &&
+     [ "$(cd "$part/build/book" && ls *.html | xargs)" = "00-start.html 01-refcount.html 03-cycles.html index.html" ]; then
+    ok "make handout CHAPTERS=01,03: make book there writes chapters 0, 1 and 3"
+  else
+    fail "make handout CHAPTERS=01,03: make book" "$(tail -10 "$OUT/handout-book.log")"
+  fi
+else
+  fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
+fi
+echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
 }
 
 for s in "${SECTIONS[@]}"; do

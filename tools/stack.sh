@@ -20,7 +20,10 @@ case "$script" in
     wanted=${wanted%%/*}
     ;;
 esac
-for dir in solutions/[0-9][0-9]-*/; do
+# Every chapter: solutions/ has them all (prebuilt/ in a handout).
+ref=solutions
+[ -d solutions ] || ref=prebuilt
+for dir in "$ref"/[0-9][0-9]-*/; do
   ch=$(basename "$dir")
   # make run uses the default object header: a layer written only for
   # another one (chapter 5's, free-threaded) is not part of it.

@@ -483,7 +483,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->box.workdir = r->scratch;
         r->box.writable[0] = r->scratch;
         r->box.writable[1] = artifacts;
-        r->box.hidden[0] = solutions;
+        r->box.hidden[0] = pg_is_dir(solutions) ? solutions : NULL; /* none in a handout */
         r->box.readable[0] = suite;
         r->box.cpu_seconds = PM_CPU_SECONDS + 5;
         r->box.file_bytes = PM_FSIZE_BYTES;

@@ -286,6 +286,9 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
                            const char **build, char **log, char **message);
 /* make pmrun-ref, once; 0 when the reference pmrun is there. */
 int pg_build_pmrun_ref(const PgOptions *o);
+/* Where the chapters are: the folders NN-slug of solutions/, or in a
+ * handout (no solutions/) those of grader/suites/, the released chapters. */
+char *pg_chapters_dir(const PgOptions *o);
 
 /* ---- grade.c ---- */
 /* Grade one chapter: build, list, run, run again under the sanitizers,
