@@ -11,13 +11,14 @@
 /* ---- lifecycle ---- */
 /* Create the singletons (None, True, False, small ints, interned strings),
  * immortal from the start (their counts are set directly: start-up calls
- * no chapter code, so it works on an unfinished skeleton), and reset the
- * counters and the collector.  Safe to call again after PmRuntime_Fini. */
+ * no chapter code, so it works on an unfinished skeleton; in the
+ * free-threaded build, every new object goes through chapter 5's
+ * _Pm_NewReferenceNoTotal first), and reset the counters and the collector.  Safe to call again after PmRuntime_Fini. */
 void PmRuntime_Init(void);
 /* Collect, then free what the runtime itself holds. */
 void PmRuntime_Fini(void);
 
-/* Newer CPython defaults where a scenario could see them (BRIEF §10):
+/* Newer CPython defaults where a scenario could see them:
  * 0 = behave as CPython 3.11 (the default), 1 = as 3.13 (gen-0 threshold
  * 2000).  Set before PmRuntime_Init; PMLAB_PYTHON=3.13 in the environment
  * sets it too. */
@@ -107,7 +108,16 @@ typedef struct {
     int show_immortal;       /* draw None/True/False/small ints (default: as small leaves) */
     int show_gc;             /* show gc_refs and generation on tracked objects */
     int max_nodes;           /* 0 = default (200); the rest summarised in one node */
+    /* If set: draw only the objects born after this baseline, every one of
+     * them, containers or not (what a scenario left behind: the leak). */
+    const struct PmHeapBaseline *since;
 } PmHeapDrawOptions;
+
+/* The objects alive now, to be left out of a later picture (opt.since).
+ * NULL if memory ran out.  Free it with PmHeap_FreeBaseline. */
+typedef struct PmHeapBaseline PmHeapBaseline;
+PmHeapBaseline *PmHeap_TakeBaseline(void);
+void PmHeap_FreeBaseline(PmHeapBaseline *baseline);
 
 /* Draw the live heap: every registered object reachable from the roots, and
  * every live object that nothing reachable refers to (drawn as "leaked").

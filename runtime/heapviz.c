@@ -122,6 +122,62 @@ static void table_free(objtable *t)
     free(t->slots);
 }
 
+/* ---- a baseline: the objects alive at some earlier moment ----------------- */
+
+struct PmHeapBaseline {
+    PmObject **items; /* sorted by address */
+    size_t count, cap;
+};
+
+static int baseline_add(PmObject *op, void *arg)
+{
+    PmHeapBaseline *b = arg;
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 1024;
+        PmObject **items = realloc(b->items, cap * sizeof *items);
+        if (items == NULL)
+            return 1;
+        b->items = items;
+        b->cap = cap;
+    }
+    b->items[b->count++] = op;
+    return 0;
+}
+
+static int compare_addresses(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(PmObject *const *)a, y = (uintptr_t)*(PmObject *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+PmHeapBaseline *PmHeap_TakeBaseline(void)
+{
+    PmHeapBaseline *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    if (_Pm_ForEachLive(baseline_add, b) != 0) {
+        PmHeap_FreeBaseline(b);
+        return NULL;
+    }
+    if (b->count > 0)
+        qsort(b->items, b->count, sizeof *b->items, compare_addresses);
+    return b;
+}
+
+void PmHeap_FreeBaseline(PmHeapBaseline *b)
+{
+    if (b == NULL)
+        return;
+    free(b->items);
+    free(b);
+}
+
+static int in_baseline(const PmHeapBaseline *b, PmObject *op)
+{
+    return b->count > 0 &&
+           bsearch(&op, b->items, b->count, sizeof *b->items, compare_addresses) != NULL;
+}
+
 /* ---- classifying a pointer ------------------------------------------------ */
 
 /* Immortal: the low 32 bits of the count have their sign bit set
@@ -129,7 +185,11 @@ static void table_free(objtable *t)
  * _Pm_IsImmortal is never called while drawing. */
 static int is_immortal(PmObject *op)
 {
+#ifdef Pm_GIL_DISABLED
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == UINT32_MAX;
+#else
     return (int32_t)(uint32_t)Pm_REFCNT(op) < 0;
+#endif
 }
 
 /* None, True and False are static: live even where the registry does not
@@ -208,6 +268,7 @@ typedef struct {
     objtable table;
     const PmHeapDrawOptions *opt;
     PmObject *roots;
+    objtable owned; /* with opt.since: the attribute tables of the instances met */
     int failed;
 } heapwalk;
 
@@ -253,6 +314,51 @@ static int meet_unreachable(PmObject *op, void *arg)
     return w->failed;
 }
 
+/* _Pm_ForEachLive's visitor with opt.since: every object born since the
+ * baseline, of any type (a leaked int matters as much as a leaked list).
+ * An instance's attribute table is drawn with its instance; see
+ * meet_orphan_dict for one whose instance is gone. */
+static int meet_newborn(PmObject *op, void *arg)
+{
+    heapwalk *w = arg;
+    if (op == w->roots || is_immortal(op) || is_managed_dict(op) ||
+        in_baseline(w->opt->since, op))
+        return 0;
+    meet(w, op, 1);
+    return w->failed;
+}
+
+/* An instance's attribute table outlived by its table: the leak is the
+ * table itself, drawn as a dict of its own. */
+static int meet_orphan_dict(PmObject *op, void *arg)
+{
+    heapwalk *w = arg;
+    if (!is_managed_dict(op) || is_immortal(op) || in_baseline(w->opt->since, op) ||
+        table_find(&w->owned, op) != NULL || table_find(&w->table, op) != NULL)
+        return 0;
+    if (table_add(&w->table, op, OBJ_LIVE, 1) == NULL)
+        w->failed = 1;
+    return w->failed;
+}
+
+/* The attribute tables of the live instances met so far, into w->owned. */
+static void note_owned_dicts(heapwalk *w)
+{
+    if (table_init(&w->owned) < 0) {
+        w->failed = 1;
+        return;
+    }
+    for (size_t k = 0; k < w->table.count && !w->failed; k++) {
+        objinfo *info = w->table.order[k];
+        if (info->kind != OBJ_LIVE || !PmInstance_Check(info->op))
+            continue;
+        PmObject *attrs = ((PmInstanceObject *)info->op)->ob_dict;
+        if (attrs != NULL && table_find(&w->owned, attrs) == NULL &&
+            table_add(&w->owned, attrs, OBJ_LIVE, 0) == NULL)
+            w->failed = 1;
+    }
+}
+
 /* ---- the collector's view --------------------------------------------------- */
 
 /* Is op in the unreachable list of the collection running now?  Only
@@ -287,9 +393,33 @@ static void label_append(char *buf, size_t size, const char *text)
     buf[len] = '\0';
 }
 
+/* The count line of a label.  In the free-threaded build (chapter 5): the
+ * owner (the low digits of its thread id), the owner's local count, the
+ * shared count and its state, read directly from the header, never through
+ * the learner's functions. */
+static void count_line(PmObject *op, char *line, size_t size)
+{
+#ifdef Pm_GIL_DISABLED
+    static const char *const states[] = {"", " maybe-weakref", " queued", " merged"};
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    Pm_ssize_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    char owner[24];
+    if (tid == 0)
+        snprintf(owner, sizeof owner, "unowned");
+    else
+        snprintf(owner, sizeof owner, "owner ..%04lx", (unsigned long)(tid & 0xffff));
+    snprintf(line, size, "\\nrefs: %zd (%s)\\nlocal %u, shared %zd%s",
+             (Pm_ssize_t)local + (shared >> _Pm_REF_SHARED_SHIFT), owner, local,
+             shared >> _Pm_REF_SHARED_SHIFT, states[shared & _Pm_REF_SHARED_FLAG_MASK]);
+#else
+    snprintf(line, size, "\\nrefs: %zd", Pm_REFCNT(op));
+#endif
+}
+
 static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf, size_t size)
 {
-    char text[128], line[96];
+    char text[128], line[192];
     PmObject *op = info->op;
 
     buf[0] = '\0';
@@ -298,7 +428,7 @@ static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf,
     if (info->kind == OBJ_IMMORTAL)
         snprintf(line, sizeof line, "\\nimmortal");
     else
-        snprintf(line, sizeof line, "\\nrefs: %zd", Pm_REFCNT(op));
+        count_line(op, line, sizeof line);
     strncat(buf, line, size - strlen(buf) - 1);
     if (opt->show_gc && _PmObject_IS_GC(op)) {
         int gen = _PmGC_GenerationOf(op);
@@ -312,7 +442,15 @@ static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf,
         else
             snprintf(line, sizeof line, "\\ngeneration %d", gen);
         strncat(buf, line, size - strlen(buf) - 1);
-        if (refs >= 0) {
+        if (refs > Pm_REFCNT(op)) {
+            /* gc_refs starts as the count and only goes down: this is the
+             * address _gc_prev holds between collections, read as a count
+             * because the COLLECTING flag was left set. */
+            snprintf(line, sizeof line,
+                     "\\ngc_refs: none (COLLECTING is still set,\\nbut _gc_prev holds an address)");
+            strncat(buf, line, size - strlen(buf) - 1);
+        }
+        else if (refs >= 0) {
             snprintf(line, sizeof line, "\\ngc_refs: %zd", refs);
             strncat(buf, line, size - strlen(buf) - 1);
         }
@@ -472,6 +610,20 @@ static Agraph_t *graph_for(drawing *d, objinfo *info)
     return cluster_of(d, info->op);
 }
 
+/* With show_gc: each generation its colour; an untracked container (and
+ * one on the collector's unreachable list, drawn in red) stays white. */
+static void fill_by_generation(Agnode_t *n, PmObject *op)
+{
+    static const char *fill[] = {"#fff4c2", "#ffdcb8", "#d6e6ff", "#e4e4e4"};
+    if (!_PmObject_IS_GC(op) || in_unreachable_list(op))
+        return;
+    int gen = _PmGC_GenerationOf(op);
+    if (gen >= 0 && gen <= PmGC_NUM_GENERATIONS) {
+        agsafeset(n, "style", "rounded,filled", "");
+        agsafeset(n, "fillcolor", (char *)fill[gen], "");
+    }
+}
+
 static void draw_object(drawing *d, objinfo *info)
 {
     char name[32], label[512];
@@ -499,6 +651,8 @@ static void draw_object(drawing *d, objinfo *info)
         agsafeset(n, "color", "red", "");
         agsafeset(n, "penwidth", "2", "");
     }
+    if (d->opt->show_gc && info->kind == OBJ_LIVE)
+        fill_by_generation(n, info->op);
 }
 
 /* A small grey leaf for one reference to an immortal object. */
@@ -589,19 +743,22 @@ static Agnode_t *draw_roots_dict(drawing *d, PmObject *roots)
     Agnode_t *n = agnode(cluster_of(d, roots), "roots", 1);
     agsafeset(n, "label", label, "");
     agsafeset(n, "fontname", FONT "-Bold", "");
+    fill_by_generation(n, roots);
     return n;
 }
 
-static void draw_roots(drawing *d, objtable *t, PmObject *roots)
+/* The names drawn (the interpreter's own are left out). */
+static int draw_roots(drawing *d, objtable *t, PmObject *roots)
 {
     Pm_ssize_t pos = 0;
     PmObject *key, *value;
-    int k = 0;
+    int k = 0, shown = 0;
     Agnode_t *dict = draw_roots_dict(d, roots);
     char name[32], label[96];
     while (PmDict_Next(roots, &pos, &key, &value)) {
         if (hidden_root(key, value))
             continue;
+        shown++;
         label[0] = '\0';
         label_append(label, sizeof label, PmUnicode_Check(key) ? PmUnicode_AsUTF8(key) : "?");
         Agnode_t *n = dict;
@@ -620,6 +777,7 @@ static void draw_roots(drawing *d, objtable *t, PmObject *roots)
         if (to != NULL)
             draw_edge(d, n, to, dict != NULL ? label : NULL);
     }
+    return shown;
 }
 
 static void set_defaults(Agraph_t *g, const PmHeapDrawOptions *opt)
@@ -692,8 +850,16 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         walk_from(&w, 0, 0);
     }
     size_t reachable = w.table.count;
-    if (!w.failed)
+    if (!w.failed && opt.since != NULL) {
+        _Pm_ForEachLive(meet_newborn, &w);
+        note_owned_dicts(&w);
+        if (!w.failed)
+            _Pm_ForEachLive(meet_orphan_dict, &w);
+        table_free(&w.owned);
+    }
+    else if (!w.failed) {
         _Pm_ForEachLive(meet_unreachable, &w);
+    }
     if (opt.roots == NULL) /* nothing to be unreachable from */
         for (size_t k = 0; k < w.table.count; k++)
             w.table.order[k]->unreachable = 0;
@@ -725,6 +891,13 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
             more++;
         }
     }
+    if (drawn > 60) {
+        /* Bound dot's network simplex and crossing minimisation: on a long
+         * chain (a leaked nested list) they take minutes otherwise. */
+        agsafeset(d.g, "nslimit", "2", "");
+        agsafeset(d.g, "nslimit1", "2", "");
+        agsafeset(d.g, "mclimit", "0.5", "");
+    }
     if (more > 0) {
         char label[64];
         snprintf(label, sizeof label, "... %d more objects", more);
@@ -740,8 +913,15 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         draw_edges_of(&d, &w.table, w.table.order[k], &v, &ls);
     free(v.items);
     free(ls.items);
-    if (opt.roots != NULL)
-        draw_roots(&d, &w.table, opt.roots);
+    int names = opt.roots != NULL ? draw_roots(&d, &w.table, opt.roots) : 0;
+    if (w.table.count == 0 && names == 0) {
+        /* Say so: a picture with a title only looks like a failed drawing. */
+        Agnode_t *n = agnode(d.g, "empty", 1);
+        agsafeset(n, "label", "no objects", "");
+        agsafeset(n, "shape", "plaintext", "");
+        agsafeset(n, "style", "", "");
+        agsafeset(n, "fontcolor", "grey40", "");
+    }
     table_free(&w.table);
 
     /* 3. Lay out and render. */

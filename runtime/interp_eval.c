@@ -620,7 +620,7 @@ static void draw_heap(InterpState *st, int line)
     if (st->heap_svg == NULL && st->heap_dot == NULL)
         return;
     snprintf(title, sizeof title, "%s, after line %d", base ? base + 1 : st->filename, line);
-    PmHeapDrawOptions opts = {.title = title, .roots = st->globals};
+    PmHeapDrawOptions opts = {.title = title, .roots = st->globals, .show_gc = 1};
     if (st->heap_svg != NULL && PmHeap_Render(st->heap_svg, "svg", &opts) != 0)
         fprintf(st->err, "pmlab: could not draw the heap into %s\n", st->heap_svg);
     if (st->heap_dot != NULL && PmHeap_Render(st->heap_dot, "dot", &opts) != 0)
@@ -779,6 +779,9 @@ static int exec_block(InterpState *st, Stmt *s, int *last_line)
 {
     for (; s != NULL; s = s->next) {
         int rc = exec_stmt(st, s, last_line);
+#ifdef Pm_GIL_DISABLED
+        _Pm_HandlePending(); /* a safe point, where CPython's eval breaker is checked */
+#endif
         if (rc == X_ERROR && st->error_line == 0)
             st->error_line = s->line;
         if (rc != X_OK)

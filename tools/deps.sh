@@ -13,6 +13,8 @@ PACKAGES=(
   libgraphviz-dev    # cgraph/gvc, for heap pictures
   libjansson-dev     # JSON reports
   libxml2-dev        # JUnit XML and reading Check's XML
+  libseccomp-dev     # the grader's sandbox filters system calls
+  bubblewrap         # the grader's sandbox (namespaces), where the machine allows them
   pandoc             # the book
   jq                 # the self-test reads report.json
   patch              # the self-test applies mutants
@@ -33,6 +35,7 @@ CHECKS=(
   "pc libcgraph libgraphviz-dev"
   "pc jansson libjansson-dev"
   "pc libxml-2.0 libxml2-dev"
+  "pc libseccomp libseccomp-dev"
   "cmd dot graphviz"
   "cmd pandoc pandoc"
   "cmd jq jq"

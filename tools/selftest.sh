@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # tools/selftest.sh - `make test`: the project's own test suite.
 #
-# Checks what must stay true of the workbook (BRIEF §8): the solutions grade
-# 100%, the pristine skeletons grade 0 without breaking the grader, every
-# mutant loses points at the tests meant to catch it, every robustness
-# fixture is graded as it should be, every scenario prints what CPython
-# prints, the reference is clean under ASan/UBSan, and the book builds.
-# Ends with one line "N passed, M failed".
+# Checks what must stay true of the workbook: the solutions grade 100%, the
+# pristine skeletons grade 0 without breaking the grader (and are what the
+# generator makes of the solutions), every mutant loses points at the tests
+# meant to catch it, every robustness fixture is graded as it should be,
+# every scenario prints what CPython prints, the reference is clean under
+# ASan/UBSan, and the book builds.
+#
+# ONLY="mutants fixtures" (make test ONLY=mutants) runs those sections
+# alone, after the build; the names are in SECTIONS below.  Either way the
+# run ends with one line "N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
+
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
+ONLY=${ONLY:-}
+ONLY=${ONLY//,/ }
+for s in $ONLY; do
+  [[ " ${SECTIONS[*]} " == *" $s "* ]] || { echo "make test: no section '$s' (sections: ${SECTIONS[*]})" >&2; exit 2; }
+done
+# wanted SECTION: is it to run?
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 OUT=build/selftest
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -33,10 +46,20 @@ grade() {
   rc=$?
 }
 report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
+# conf CHAPTER KEY: a value of the chapter's chapter.conf (empty if unset).
+conf() { sed -n "s/^$2 *[:?]*= *//p" "grader/suites/$1/chapter.conf" 2>/dev/null | tail -1; }
+# Several sections read the graded solutions: grade them once per run.
+solutions_graded=0
+need_solutions() {
+  [ $solutions_graded = 1 ] && return
+  grade solutions solutions
+  solutions_rc=$rc
+  solutions_graded=1
+}
 
 section "build"
 start=$(date +%s)
-if make -s --no-print-directory build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
+if make -s --no-print-directory -j"$JOBS" build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
      build/rel/ref/bin/pmrun build/rel/ref/bin/pmgcsteps build/rel/ref/bin/pmreplay build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
   ok "the grader, the runtime and the reference pmrun build (rel and asan)"
 else
@@ -45,8 +68,20 @@ else
   exit 1
 fi
 
+sec_classify() {
+section "the grader explains how a test ended"
+if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&1 &&
+   build/bin/classify_test grader/pmgrade/tests/classify >>"$OUT/classify.log" 2>&1; then
+  ok "pg_classify: $(tail -1 "$OUT/classify.log")"
+else
+  fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
+fi
+}
+
+sec_solutions() {
 section "solutions grade 100%"
-grade solutions solutions
+need_solutions
+rc=$solutions_rc
 score=$(report .score solutions); max=$(report .max_score solutions)
 if [ "$rc" -eq 0 ] && [ -n "$score" ] && [ "$score" = "$max" ] && [ "$max" != 0 ]; then
   ok "solutions: $score/$max"
@@ -59,8 +94,11 @@ for f in report.json results.json junit.xml report.html; do
 done
 jq -e 'has("score") and (.tests | type == "array") and (.tests | length > 0)' "$OUT/solutions/results.json" >/dev/null 2>&1 \
   && ok "results.json is Gradescope-shaped (score, tests)" || fail "results.json lacks score or tests"
+}
 
+sec_chapters() {
 section "each chapter and its graded suite name the same tests"
+need_solutions
 for ch in $CHAPTERS; do
   md=chapters/$ch.md
   [ -f "$md" ] || { fail "$ch: no chapter $md"; continue; }
@@ -76,8 +114,19 @@ for ch in $CHAPTERS; do
     fail "$ch: chapter and suite disagree" "$( [ -n "$gone" ] && echo "named in $md but not in the suite: $(echo $gone)"; [ -n "$unnamed" ] && echo "in the suite but not named in $md: $(echo $unnamed)")"
   fi
 done
+}
 
+sec_learner() {
+section "the learner's commands: second hints, make run's layers"
+need_solutions
+while IFS= read -r line; do
+  case $line in ok\ *) ok "${line#ok }" ;; FAIL\ *) fail "${line#FAIL }" ;; esac
+done < <(bash tools/check-learner.sh "$OUT/solutions/report.json" 2>&1)
+}
+
+sec_skeletons() {
 section "pristine skeletons grade 0"
+need_solutions
 grade skeletons skeletons
 score=$(report .score skeletons); max=$(report .max_score skeletons)
 npass=$(report '[.chapters[].tests[] | select(.status == "passed")] | length' skeletons)
@@ -100,9 +149,23 @@ for ch in $CHAPTERS; do
   b=$(report ".chapters[] | select(.chapter == \"$ch\") | .build" skeletons)
   [ "$b" = ok ] && ok "skeletons/$ch compiles as shipped" || fail "skeletons/$ch does not build: $b"
 done
+}
 
+sec_generated() {
+section "the skeletons are generated from the solutions"
+if python3 tools/skeletons.py --check >"$OUT/generated.log" 2>&1; then
+  ok "every skeleton is what tools/skeletons.py makes of its solution"
+else
+  fail "skeletons differ from their solutions' skeleton text (run make skeletons, or fold a skeleton edit back with tools/skeletons.py --absorb)" \
+    "$(head -30 "$OUT/generated.log")"
+fi
+}
+
+sec_mutants() {
 section "mutants lose points where they should"
 for ch in $CHAPTERS; do
+  # A chapter with a SELFTEST script of its own runs its mutants there.
+  [ -n "$(conf "$ch" SELFTEST)" ] && continue
   for patch in grader/mutants/"$ch"/*.patch; do
     [ -e "$patch" ] || continue
     m=$(basename "$patch" .patch)
@@ -130,45 +193,99 @@ for ch in $CHAPTERS; do
     fi
   done
 done
+}
 
+sec_steps() {
+section "each step is graded on its own"
+# Steps 1..K from the solution, the rest from the skeleton: the tests of
+# step K pass, those of step K+1 do not yet (grader/steps-alone.known lists
+# the tests that still wait for a later step, and why).
+if bash tools/steps-alone.sh "$OUT/steps-alone" >"$OUT/steps-alone.log" 2>&1; then
+  ok "steps 1..K of every chapter: $(tail -1 "$OUT/steps-alone.log"), $(grep -c '^known' "$OUT/steps-alone.log") known to wait"
+else
+  fail "a step's tests wait for a later step: $(tail -1 "$OUT/steps-alone.log")" "$(grep '^FAIL' "$OUT/steps-alone.log" | head -20)"
+fi
+}
+
+sec_own() {
+# A chapter's own checks: the script its chapter.conf names as SELFTEST
+# (chapter 5: its mutants in the plain build, the explorer and
+# ThreadSanitizer, and the scenarios on the free-threaded build).
+for ch in $CHAPTERS; do
+  script=$(conf "$ch" SELFTEST)
+  [ -n "$script" ] || continue
+  section "$ch: its own checks ($script)"
+  while IFS= read -r line; do
+    case $line in
+      "ok   "*) ok "${line#ok   }" ;;
+      "FAIL "*) fail "${line#FAIL }" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done < <(bash "$script" "$OUT")
+done
+}
+
+sec_fixtures() {
 section "robustness fixtures"
+# The checkout as git sees it (tracked changes and new files outside build/).
+checkout_state() {
+  { git status --porcelain --untracked-files=all 2>/dev/null | grep -v ' build/'; git diff 2>/dev/null; } | md5sum
+}
 for patch in grader/fixtures/*.patch; do
   [ -e "$patch" ] || continue
   fx=$(basename "$patch" .patch)
   want=$(sed -n 's/^Expect: *//p' "$patch")
+  want_msg=$(sed -n 's/^Expect-message: *//p' "$patch")
+  want_score=$(sed -n 's/^Score: *//p' "$patch")
+  base=$(sed -n 's/^Base: *//p' "$patch"); base=${base:-solutions}
+  sanitizers=--no-sanitizers
+  grep -q '^Sanitizers: *yes' "$patch" && sanitizers=
   ch=$(sed -n 's#^+++ b/\([0-9][0-9]-[^/]*\)/.*#\1#p' "$patch" | head -1)
   dir="$OUT/fixtures/$fx/src"
-  mkdir -p "$dir"
-  cp -r solutions/"$ch" "$dir/"
+  mkdir -p "$dir/$ch"
+  [ "$base" = empty ] || cp -r "$base/$ch" "$dir/"
   if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/fixtures/$fx/patch.log" 2>&1; then
     fail "fixture $fx: the patch no longer applies" "$(cat "$OUT/fixtures/$fx/patch.log")"
     continue
   fi
+  before=$(checkout_state)
   # The misbehaviour should cost points quickly: shorten Check's per-test
   # timeout for these runs.
-  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" --no-sanitizers
+  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers
+  after=$(checkout_state)
   files_ok=1
   for f in report.json results.json junit.xml report.html; do
     [ -s "$OUT/fixtures/$fx/$f" ] || files_ok=0
   done
   statuses=$(report '[.chapters[].tests[].status] | unique | join(" ")' "fixtures/$fx")
-  if [ -z "$want" ]; then
-    fail "fixture $fx: no 'Expect:' line"
-  elif [ "$rc" -eq 1 ] && [ $files_ok = 1 ] && [[ " $statuses " == *" $want "* ]]; then
-    ok "fixture $fx: graded, reports written, status '$want' reported"
+  score=$(report '.chapters[0].score' "fixtures/$fx")
+  said=$(report '[.. | strings] | join("\n")' "fixtures/$fx")
+  problems=()
+  [ -n "$want" ] || problems+=("no 'Expect:' line")
+  [ "$rc" -eq 1 ] || problems+=("exit $rc")
+  [ $files_ok = 1 ] || problems+=("reports missing")
+  [[ " $statuses " == *" $want "* ]] || problems+=("statuses: ${statuses:-none} (want $want)")
+  [ -z "$want_msg" ] || grep -qF -- "$want_msg" <<<"$said" || problems+=("the report never says '$want_msg'")
+  [ -z "$want_score" ] || [ "$score" = "$want_score" ] || problems+=("score ${score:-?} (want $want_score)")
+  [ "$before" = "$after" ] || problems+=("the checkout changed")
+  if [ ${#problems[@]} -eq 0 ]; then
+    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}, checkout unchanged"
   else
-    fail "fixture $fx: exit $rc, reports written: $files_ok, statuses: ${statuses:-none} (want $want)" \
-      "$(tail -5 "$OUT/fixtures/$fx.log")"
+    fail "fixture $fx: ${problems[*]}" "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
 done
+}
 
+sec_scenarios() {
 section "scenarios print what CPython prints"
 if bash grader/scenarios/check.sh build/rel/ref/bin/pmrun >"$OUT/scenarios.log" 2>&1; then
   ok "scenarios and examples: $(tail -1 "$OUT/scenarios.log")"
 else
   fail "scenarios: $(tail -1 "$OUT/scenarios.log")" "$(grep -v '^ok' "$OUT/scenarios.log" | head -40)"
 fi
+}
 
+sec_traces() {
 section "allocation traces: the reference and CPython's obmalloc agree"
 if make -s --no-print-directory build/rel/ref/bin/pmreplay build/bin/pmtracegen >"$OUT/replay-build.log" 2>&1; then
   mkdir -p "$OUT/traces"
@@ -194,16 +311,14 @@ else
 fi
 # The pre-3.10 geometry (4 KiB pools, 256 KiB arenas, address_in_range
 # instead of the radix tree) is a build option: it must build and replay
-# every trace with its checks (its statistics differ, by design).
+# every trace with its checks (its statistics differ, by design).  It is
+# the Makefile's oldgeom variant, built warning-free (-Werror).
 mkdir -p "$OUT/old-geometry"
-if cc -std=gnu11 -Wall -Wextra -Werror -O2 -Iinclude -DPm_PYMALLOC_OLD_GEOMETRY \
-     $(pkg-config --cflags libgvc libcgraph) runtime/*.c runtime/main/pmreplay.c \
-     $(ls solutions/[0-9][0-9]-*/*.c) $(pkg-config --libs libgvc libcgraph) -lm \
-     -o "$OUT/old-geometry/pmreplay" >"$OUT/old-geometry/build.log" 2>&1; then
+if make -s --no-print-directory -j"$JOBS" build/oldgeom/ref/bin/pmreplay >"$OUT/old-geometry/build.log" 2>&1; then
   bad=()
   for t in grader/traces/*/*.trace "$OUT"/traces/synth_*.trace; do
     [ -e "$t" ] || continue
-    "$OUT/old-geometry/pmreplay" --fill --check "$t" >/dev/null 2>"$OUT/old-geometry/last.log" || bad+=("$t")
+    build/oldgeom/ref/bin/pmreplay --fill --check "$t" >/dev/null 2>"$OUT/old-geometry/last.log" || bad+=("$t")
   done
   [ ${#bad[@]} -eq 0 ] && ok "the pre-3.10 geometry builds and replays every trace with its checks" \
     || fail "the pre-3.10 geometry fails on: ${bad[*]}"
@@ -215,18 +330,23 @@ if bash tools/cpython-obmalloc/compare.sh >"$OUT/cpython-obmalloc.log" 2>&1; the
 else
   fail "CPython's obmalloc disagrees: $(tail -1 "$OUT/cpython-obmalloc.log")" "$(grep -v '^ok' "$OUT/cpython-obmalloc.log" | head -30)"
 fi
+}
 
+sec_asan() {
 section "the reference is clean under AddressSanitizer and UBSan"
 if ASAN_OPTIONS=detect_leaks=1 bash grader/scenarios/check.sh build/asan/ref/bin/pmrun >"$OUT/scenarios-asan.log" 2>&1; then
   ok "scenarios on the ASan/UBSan reference: $(tail -1 "$OUT/scenarios-asan.log")"
 else
   fail "scenarios under ASan: $(tail -1 "$OUT/scenarios-asan.log")" "$(grep -v '^ok' "$OUT/scenarios-asan.log" | head -40)"
 fi
-# The graded run of the solutions above also ran every test under ASan.
+# The graded run of the solutions also ran every test under ASan.
+need_solutions
 asan_fail=$(report '[.chapters[].tests[] | select(.status == "memory-error")] | length' solutions)
 [ "${asan_fail:-1}" = 0 ] && ok "solutions: no test reports a memory error under ASan" \
   || fail "solutions: $asan_fail tests report memory errors under ASan"
+}
 
+sec_book() {
 section "the book"
 if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
   ok "the book builds (HTML and EPUB)"
@@ -249,11 +369,162 @@ if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
 else
   fail "the book does not build" "$(tail -20 "$OUT/book.log")"
 fi
+section "what the learner sees: pictures and messages"
+# After teardown an empty heap says so; a scenario's leak is drawn and names
+# the deallocator that leaked; a dict left tracked is drawn unlike the
+# reference's (each object's generation is in the picture).
+if build/rel/ref/bin/pmrun --teardown-svg "$OUT/cycle.teardown.svg" examples/cycle.py >/dev/null 2>&1 &&
+   grep -q '>no objects<' "$OUT/cycle.teardown.svg"; then
+  ok "pmrun --teardown-svg: a clean run draws 'no objects'"
+else
+  fail "pmrun --teardown-svg: no 'no objects' picture for a clean run"
+fi
+m=list_dealloc_skips_the_items
+leak=$(report '[.chapters[].tests[] | select(.message // "" | test("list_dealloc freed")) | select(.heap_svg_mine != null)] | length' "mutants/$m")
+[ "${leak:-0}" -gt 0 ] && ok "mutant $m: $leak leaking scenarios name list_dealloc and draw what was left" ||
+  fail "mutant $m: no leaking scenario names list_dealloc with a picture of the leak"
+m=dicts_untracked_at_every_collection
+mine=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_mine' "mutants/$m")
+ref=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_ref' "mutants/$m")
+if [ -f "$mine" ] && [ -f "$ref" ] && grep -q '>untracked<' "$mine" && ! grep -q '>untracked<' "$ref"; then
+  ok "mutant $m: its heap and the reference's differ (untracked vs generation)"
+else
+  fail "mutant $m: the two pictures do not show the dict's tracking"
+fi
+
+section "pages as a reader sees them (Chromium, 1280 px)"
+# The book's pages with wide figures, and a report with heap pictures (a
+# mutant's that diverged): every image loads, no figure is shrunk below
+# what can be read, and the screenshot has the window's size.
+pages=("$OUT"/book/01-*.html "$OUT"/book/02-*.html "$OUT"/book/04-*.html)
+report_with_heaps=$(grep -l '<svg' "$OUT"/mutants/*/report.html 2>/dev/null | head -1)
+[ -n "$report_with_heaps" ] && pages+=("$report_with_heaps") || fail "no mutant's report.html has a heap picture"
+if bash tools/pagecheck.sh --shots "$OUT/shots" "${pages[@]}" >"$OUT/pages.log" 2>&1; then
+  ok "pages: $(grep -c '^ok' "$OUT/pages.log") look right at 1280 px (screenshots in $OUT/shots)"
+else
+  fail "pages at 1280 px" "$(grep -v '^ok' "$OUT/pages.log" | head -20)"
+fi
+
 if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
   ok "book: 'see it in real Python' snippets: $(tail -1 "$OUT/snippets.log")"
 else
   fail "book snippets: $(tail -1 "$OUT/snippets.log")" "$(head -30 "$OUT/snippets.log")"
 fi
+}
+
+# make handout: a repository without the solutions, cloned and used as a
+# student would, by its README's commands; no solution body in any of its
+# text files; CHAPTERS= keeps exactly the chapters named.
+sec_handout() {
+section "make handout: a student's repository without the solutions"
+local t0 ho=$OUT/handout clone=$OUT/handout-clone part=$OUT/handout-0103 h
+t0=$(date +%s)
+rm -rf "$ho" "$clone" "$part"
+if ! make -s --no-print-directory handout DEST="$ho" >"$OUT/handout.log" 2>&1; then
+  fail "make handout" "$(tail -20 "$OUT/handout.log")"; return
+fi
+if ! git clone -q "$ho" "$clone" 2>>"$OUT/handout.log"; then
+  fail "git clone of the handout" "$(tail -5 "$OUT/handout.log")"; return
+fi
+ok "make handout DEST=$ho, cloned ($(git -C "$clone" ls-files | wc -l) files)"
+local absent=()
+for p in solutions grader/mutants grader/fixtures CONTRIBUTING.md tools/skeletons.py tools/selftest.sh; do
+  [ -e "$clone/$p" ] && absent+=("$p")
+done
+grep -q '^## For instructors' "$clone/chapters/00-start.md" && absent+=("the instructor section of chapter 0")
+[ ${#absent[@]} -eq 0 ] && ok "handout: no solutions, mutants, fixtures, instructor notes or self-test" \
+  || fail "handout contains: ${absent[*]}"
+if python3 tools/handout-leaks.py "$clone" >"$OUT/handout-leaks.log" 2>&1 &&
+   python3 tools/handout-leaks.py . >"$OUT/handout-leaks-self.log" 2>&1; [ "${PIPESTATUS[0]}" = 0 ]; then :; fi
+h=$(tail -1 "$OUT/handout-leaks.log")
+local self n
+self=$(tail -1 "$OUT/handout-leaks-self.log")
+n=${self%% *}
+if [[ "$h" == *", 0 found"* ]] && [[ "$self" == "$n secret bodies, $n found"* ]] && [ "${n:-0}" -gt 0 ]; then
+  ok "handout: no solution function body in its text files ($h; the check finds all $n in this repository)"
+else
+  fail "handout: solution code in it ($h; on this repository: $self)" "$(head -20 "$OUT/handout-leaks.log")"
+fi
+# The prebuilt objects carry no debugging information naming this tree.
+h=$(cd "$clone" && git ls-files -z | xargs -0 grep -l -F "$PWD" 2>/dev/null | head -3 | xargs)
+[ -z "$h" ] && ok "handout: no file names this tree's folder ($(ls "$clone"/prebuilt/*/*.o | wc -l) prebuilt objects)" \
+  || fail "handout: files name this tree's folder: $h"
+# Reuse what this tree built from the same sources (the runtime, the suite of
+# chapter 1, the programs): the clone compiles only what differs.
+for v in rel asan; do
+  for d in runtime libpmruntime.a main pmtest suites/01-refcount pmscenarios.o scenarios; do
+    [ -e "build/$v/$d" ] && mkdir -p "$clone/build/$v/$(dirname "$d")" && cp -r "build/$v/$d" "$clone/build/$v/$(dirname "$d")/"
+  done
+done
+mkdir -p "$clone/build/bin"
+[ -d build/scenarios ] && cp -r build/scenarios "$clone/build/"
+cp build/bin/pmgrade "$clone/build/bin/"
+# The README's commands, in the clone.
+for cmd in "make grade CH=01" "make run STACK=ref SCRIPT=examples/cycle.py" "make book"; do
+  grep -qF "$cmd" "$clone/README.md" || fail "handout README: no '$cmd'"
+done
+(cd "$clone" && make -s --no-print-directory grade CH=01) >"$OUT/handout-pristine.log" 2>&1
+local prc=$? pscore pmax pn
+pscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
+pmax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
+pn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+mkdir -p "$clone/submission/01-refcount"
+cp solutions/01-refcount/*.c "$clone/submission/01-refcount/"
+(cd "$clone" && make -s --no-print-directory grade CH=01 SUBMISSION=submission) >"$OUT/handout-solution.log" 2>&1
+local src=$? sscore smax sn
+sscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
+smax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
+sn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+if [ "$prc" != 0 ] && [ "$pscore" = 0 ] && [ "${pn:-0}" -gt 1 ] && [ "$pn" = "$sn" ]; then
+  ok "handout: make grade CH=01 on the pristine skeleton: 0/$pmax, all $pn tests reported"
+else
+  fail "handout: pristine skeleton: exit $prc, score $pscore/$pmax, $pn tests (the solution: $sn)" "$(tail -20 "$OUT/handout-pristine.log")"
+fi
+if [ "$src" = 0 ] && [ -n "$sscore" ] && [ "$sscore" = "$smax" ]; then
+  ok "handout: chapter 1's solution handed in: $sscore/$smax"
+else
+  fail "handout: chapter 1's solution: exit $src, score $sscore/$smax" "$(tail -20 "$OUT/handout-solution.log")"
+fi
+if (cd "$clone" && make -s --no-print-directory run STACK=ref SCRIPT=examples/cycle.py) >"$OUT/handout-run.out" 2>"$OUT/handout-run.err" &&
+   diff -q examples/cycle.out "$OUT/handout-run.out" >/dev/null && [ -s "$clone/build/run/cycle.ref.svg" ]; then
+  ok "handout: make run STACK=ref SCRIPT=examples/cycle.py prints what CPython prints, and draws the heap"
+else
+  fail "handout: make run STACK=ref" "$(tail -10 "$OUT/handout-run.err"; diff examples/cycle.out "$OUT/handout-run.out" | head)"
+fi
+# Two chapters only: exactly those, and the reference of every chapter.
+if make -s --no-print-directory handout DEST="$part" CHAPTERS=01,03 >"$OUT/handout-0103.log" 2>&1; then
+  local got want="01-refcount 03-cycles" bad=()
+  for d in skeletons grader/suites grader/scenarios; do
+    got=$(cd "$part/$d" && ls -d [0-9][0-9]-* 2>/dev/null | xargs)
+    [[ "$d" == grader/scenarios ]] && want_d="01-refcount 03-cycles" || want_d=$want
+    [ "$got" = "$want_d" ] || bad+=("$d: $got")
+  done
+  got=$(cd "$part/chapters" && ls *.md | xargs)
+  [ "$got" = "00-start.md 01-refcount.md 03-cycles.md" ] || bad+=("chapters: $got")
+  got=$(cd "$part/prebuilt" && ls -d [0-9][0-9]-* | xargs)
+  [ "$got" = "$CHAPTERS" ] || [ "$got" = "$(echo $CHAPTERS)" ] || bad+=("prebuilt: $got")
+  [ ${#bad[@]} -eq 0 ] && ok "make handout CHAPTERS=01,03: chapters 1 and 3 only, the reference of all $(echo $CHAPTERS | wc -w)" \
+    || fail "make handout CHAPTERS=01,03: ${bad[*]}"
+  # Its book: chapters 0, 1 and 3, drawn by the prebuilt reference.
+  for d in runtime libpmruntime.a main; do
+    mkdir -p "$part/build/rel" && cp -r "build/rel/$d" "$part/build/rel/"
+  done
+  if (cd "$part" && make -s --no-print-directory book) >"$OUT/handout-book.log" 2>&1 &&
+     [ "$(cd "$part/build/book" && ls *.html | xargs)" = "00-start.html 01-refcount.html 03-cycles.html index.html" ]; then
+    ok "make handout CHAPTERS=01,03: make book there writes chapters 0, 1 and 3"
+  else
+    fail "make handout CHAPTERS=01,03: make book" "$(tail -10 "$OUT/handout-book.log")"
+  fi
+else
+  fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
+fi
+echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
+}
+
+for s in "${SECTIONS[@]}"; do
+  [ "$s" = build ] && continue
+  wanted "$s" && "sec_$s"
+done
 
 end=$(date +%s)
 echo
@@ -261,6 +532,6 @@ if [ "$failed" -gt 0 ]; then
   echo "Failed:"
   printf '  - %s\n' "${failures[@]}"
 fi
-echo "make test took $((end - start)) s"
+echo "make test${ONLY:+ ONLY=\"$ONLY\"} took $((end - start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,20 +10,25 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pmlab.h"
+#include "pmlimits.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -33,17 +38,11 @@
 #if defined(__SANITIZE_ADDRESS__) && !defined(PM_UNDER_ASAN)
 #define PM_UNDER_ASAN 1
 #endif
+/* ThreadSanitizer (chapter 5) maps its shadow memory the same way. */
+#if defined(__SANITIZE_THREAD__) && !defined(PM_UNDER_ASAN)
+#define PM_UNDER_ASAN 1
+#endif
 
-/* Per-test wall-clock budget; CK_TIMEOUT_MULTIPLIER scales it. */
-#define PM_TEST_TIMEOUT 5.0
-/* Scenarios run whole programs (some drop million-deep structures): more
- * room, still short enough to name an endless loop quickly. */
-#define PM_SCENARIO_TIMEOUT 10.0
-#define PM_CPU_SECONDS 10
-#define PM_FSIZE_BYTES (4L << 20)
-#define PM_AS_BYTES (2L << 30)
-#define PM_STACK_BYTES (8L << 20)
-#define PM_EXTRA_PROCS 64
 
 typedef enum { PM_KIND_UNIT, PM_KIND_SIGNAL, PM_KIND_SCENARIO } PmKind;
 
@@ -302,6 +301,99 @@ static void set_resource_limits(void)
 static int forking;
 static volatile int test_finished;
 
+/* The verdict for the grader.  When the grader runs a suite it passes the
+ * write end of a pipe as fd 3 (PMLAB_RESULT_FD=3); after Check has run the
+ * test, this process (which runs no learner code: the grader refuses
+ * constructors) writes there what it saw.  The test's own process closes
+ * fd 3 before any learner code runs, so the learner cannot write to it.
+ * A test counts as finished only if its process wrote the nonce to the
+ * done pipe after the teardown: an exit in the middle of the test never
+ * gets there. */
+static int result_fd = -1;
+static int done_pipe[2] = {-1, -1};
+static char nonce[33];
+
+static void make_nonce(void)
+{
+    unsigned char bytes[16];
+    if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        for (size_t i = 0; i < sizeof bytes; i++)
+            bytes[i] = (unsigned char)((ts.tv_nsec >> (i % 8)) ^ (getpid() << i));
+    }
+    for (size_t i = 0; i < sizeof bytes; i++)
+        snprintf(nonce + 2 * i, 3, "%02x", bytes[i]);
+}
+
+/* The system calls a test's process may not make, installed before the
+ * runtime starts (so before any learner code): no other program, no new
+ * session or group, no signal to another process, no change to any file
+ * but by writing one it opened.  The grader's sandbox adds its own filter
+ * around the whole suite. */
+static void install_test_filter(void)
+{
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (ctx == NULL)
+        return;
+    static const int denied[] = {
+        SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(setsid), SCMP_SYS(setpgid),
+        SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat),
+        SCMP_SYS(renameat2), SCMP_SYS(rmdir), SCMP_SYS(truncate), SCMP_SYS(chmod),
+        SCMP_SYS(fchmod), SCMP_SYS(fchmodat), SCMP_SYS(chown), SCMP_SYS(fchown),
+        SCMP_SYS(lchown), SCMP_SYS(fchownat), SCMP_SYS(link), SCMP_SYS(linkat),
+        SCMP_SYS(symlink), SCMP_SYS(symlinkat), SCMP_SYS(utimensat), SCMP_SYS(utimes),
+        SCMP_SYS(futimesat), SCMP_SYS(utime), SCMP_SYS(mknod), SCMP_SYS(mknodat),
+        SCMP_SYS(socket), SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv),
+        SCMP_SYS(process_vm_writev), SCMP_SYS(pidfd_open), SCMP_SYS(pidfd_send_signal),
+        SCMP_SYS(tkill), SCMP_SYS(personality),
+    };
+    int ok = 1;
+    for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++)
+        ok &= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), denied[i], 0) == 0;
+    /* Signals only to itself (abort() is tgkill(self, self, SIGABRT)). */
+    scmp_datum_t self = (scmp_datum_t)getpid();
+    ok &= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(kill), 1,
+                           SCMP_A0(SCMP_CMP_NE, self)) == 0;
+    ok &= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(tgkill), 1,
+                           SCMP_A0(SCMP_CMP_NE, self)) == 0;
+    ok &= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(rt_sigqueueinfo), 1,
+                           SCMP_A0(SCMP_CMP_NE, self)) == 0;
+    ok &= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(rt_tgsigqueueinfo), 1,
+                           SCMP_A0(SCMP_CMP_NE, self)) == 0;
+    if (ok)
+        seccomp_load(ctx);
+    seccomp_release(ctx);
+}
+
+/* After srunner_run_all, in the runner: one record per test for the grader. */
+static void report_results(SRunner *sr)
+{
+    if (result_fd < 0)
+        return;
+    char done[256] = "";
+    if (done_pipe[0] >= 0) {
+        close(done_pipe[1]);
+        ssize_t n = read(done_pipe[0], done, sizeof done - 1);
+        done[n > 0 ? n : 0] = '\0';
+        close(done_pipe[0]);
+    }
+    int finished = strcmp(done, nonce) == 0;
+    TestResult **results = srunner_results(sr);
+    int n = srunner_ntests_run(sr);
+    FILE *f = fdopen(result_fd, "w");
+    if (f == NULL)
+        return;
+    for (int i = 0; i < n; i++) {
+        int rtype = tr_rtype(results[i]);
+        fprintf(f, "test %s\nresult %s\nfinished %d\n", tr_tcname(results[i]),
+                rtype == CK_PASS ? "passed" : rtype == CK_FAILURE ? "failure" : "error",
+                finished && n == 1);
+    }
+    fclose(f);
+    free(results);
+}
+
 static void watch_exit(int status, void *arg)
 {
     (void)arg;
@@ -310,6 +402,61 @@ static void watch_exit(int status, void *arg)
         (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
         _exit(PM_EARLY_EXIT_STATUS);
     }
+}
+
+/* Where a test that runs on and on is: after PM_SAMPLE_FIRST_MS of CPU time,
+ * and every PM_SAMPLE_EVERY_MS after that, its stack goes to stderr as
+ * offsets into this program,
+ *
+ *     pmlab: running: +0x1a2b +0x1c30 ...
+ *
+ * so that the grader can name the function a test never returned from and
+ * stop other tests stuck in the same one early.  The count of these lines
+ * is the CPU time the test had: a test that timed out with few of them was
+ * starved by its neighbours, not looping. */
+extern char __executable_start;
+
+static void sample_stack(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    void *frames[32];
+    int n = backtrace(frames, 32);
+    char line[32 * 20 + 32] = "pmlab: running:";
+    size_t len = strlen(line);
+    for (int i = 0; i < n; i++) {
+        uintptr_t offset = (uintptr_t)frames[i] - (uintptr_t)&__executable_start;
+        char hex[20];
+        int k = 0;
+        do {
+            hex[k++] = "0123456789abcdef"[offset & 15];
+            offset >>= 4;
+        } while (offset != 0 && k < 16);
+        line[len++] = ' ';
+        line[len++] = '+';
+        line[len++] = '0';
+        line[len++] = 'x';
+        while (k > 0)
+            line[len++] = hex[--k];
+    }
+    line[len++] = '\n';
+    (void)!write(STDERR_FILENO, line, len);
+    errno = saved;
+}
+
+static void start_sampling(void)
+{
+    void *warm[1];
+    backtrace(warm, 1); /* loads the unwinder now, not inside the handler */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sample_stack;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPROF, &sa, NULL);
+    struct itimerval every = {{0, PM_SAMPLE_EVERY_MS * 1000}, {PM_SAMPLE_FIRST_MS / 1000,
+                                                               PM_SAMPLE_FIRST_MS % 1000 * 1000}};
+    setitimer(ITIMER_PROF, &every, NULL);
 }
 
 static int uses_runtime(void)
@@ -321,10 +468,19 @@ static void test_setup(void)
 {
     test_finished = 0;
     if (forking) {
+        /* Before anything else: the learner's code must not reach the
+         * grader's pipe, nor make the calls the filter refuses. */
+        if (result_fd >= 0)
+            close(result_fd);
+        if (done_pipe[0] >= 0)
+            close(done_pipe[0]);
+        install_test_filter();
         on_exit(watch_exit, NULL);
         /* Check gives each test its own process group, so a grader that
          * kills the runner's group would miss this process: die with it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* Not under make debug (no fork): the signals would stop gdb. */
+        start_sampling();
     }
     /* main() ignores SIGXFSZ so that the runner survives a flooded log;
      * the test itself must die of it. */
@@ -339,6 +495,8 @@ static void test_teardown(void)
     if (uses_runtime())
         PmRuntime_Fini();
     test_finished = 1;
+    if (forking && done_pipe[1] >= 0)
+        (void)!write(done_pipe[1], nonce, strlen(nonce));
 }
 
 /* ------------------------------------------------------------------------
@@ -464,14 +622,12 @@ void pm_draw_failure(const char *test, int (*draw)(const char *path, void *arg),
     pid_t child = fork();
     if (child < 0)
         return;
-    if (child == 0)
+    if (child == 0) {
+        /* A few seconds, then SIGALRM ends it (a test may signal no
+         * process but its own). */
+        alarm(5);
         _exit(draw(path, arg) == 0 ? 0 : 1);
-    for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
-        if (waitpid(child, NULL, WNOHANG) != 0)
-            return;
-        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
     }
-    kill(child, SIGKILL);
     waitpid(child, NULL, 0);
 }
 
@@ -521,6 +677,166 @@ static int explain_divergence(const PmTestEntry *t, const char *path, const char
     return line;
 }
 
+/* "1 object", "3 objects". */
+static const char *plural(long n, const char *one, const char *many)
+{
+    return n == 1 || n == -1 ? one : many;
+}
+
+typedef struct {
+    const char *scenario;
+    const PmHeapBaseline *baseline;
+} LeakPicture;
+
+/* What the scenario left alive after its module was torn down: the leak. */
+static int draw_leak(const char *path, void *arg)
+{
+    const LeakPicture *leak = arg;
+    char title[512];
+    const char *base = strrchr(leak->scenario, '/');
+    snprintf(title, sizeof title,
+             "%s: left alive after the module was torn down (every object here is a leak)",
+             base != NULL ? base + 1 : leak->scenario);
+    /* Few nodes: the picture is drawn inside the test's time limit. */
+    PmHeapDrawOptions opt = {.title = title, .since = leak->baseline, .show_gc = 1, .max_nodes = 80};
+    return PmHeap_Render(path, "svg", &opt);
+}
+
+/* ---- which deallocator leaked ----------------------------------------------
+ * A scenario that leaked runs again with the deallocators the suite names
+ * (pm_dealloc_owners) watched: each container's references are noted (with a
+ * hold of our own, so they stay alive to be looked at), its deallocator
+ * runs, and any reference it did not give back counts against it. */
+enum { MAX_WATCHED = 8, MAX_HELD = 256, WATCH_DEPTH = 20 };
+
+static struct {
+    const PmDeallocOwner *owner;
+    void (*dealloc)(PmObject *);
+    long containers, items; /* freed without releasing this many of their items */
+} watched[MAX_WATCHED];
+static size_t nwatched;
+static int watch_depth;
+
+typedef struct {
+    struct {
+        PmObject *op;
+        Pm_ssize_t before;
+        int times;
+    } items[MAX_HELD];
+    int n;
+} HeldSet;
+
+static int is_immortal_count(PmObject *op)
+{
+    return (int32_t)(uint32_t)Pm_REFCNT(op) < 0;
+}
+
+static int note_held(PmObject *op, void *arg)
+{
+    HeldSet *h = arg;
+    if (op == NULL || is_immortal_count(op))
+        return 0;
+    for (int i = 0; i < h->n; i++)
+        if (h->items[i].op == op) {
+            h->items[i].times++;
+            return 0;
+        }
+    if (h->n == MAX_HELD)
+        return 0;
+    h->items[h->n].op = op;
+    h->items[h->n].before = Pm_REFCNT(op);
+    h->items[h->n].times = 1;
+    h->n++;
+    Pm_SET_REFCNT(op, Pm_REFCNT(op) + 1); /* ours, so it outlives the container */
+    return 0;
+}
+
+static void watched_dealloc(PmObject *op)
+{
+    size_t k = 0;
+    while (k < nwatched && (PmTypeObject *)watched[k].owner->type != Pm_TYPE(op))
+        k++;
+    if (k == nwatched)
+        return; /* cannot happen: only watched types point here */
+    HeldSet *held = NULL;
+    if (watch_depth < WATCH_DEPTH && Pm_TYPE(op)->tp_traverse != NULL &&
+        (held = calloc(1, sizeof *held)) != NULL)
+        Pm_TYPE(op)->tp_traverse(op, note_held, held);
+    watch_depth++;
+    watched[k].dealloc(op);
+    watch_depth--;
+    if (held == NULL)
+        return;
+    /* Deferred by the trashcan: its items are released later, by a call
+     * that comes back here. */
+    int deferred = PmThreadState_Get()->trash_delete_later == op;
+    long unreleased = 0;
+    for (int i = 0; i < held->n; i++) {
+        PmObject *item = held->items[i].op;
+        Pm_ssize_t expected = held->items[i].before + 1 - held->items[i].times;
+        if (!deferred && Pm_REFCNT(item) > expected)
+            unreleased += Pm_REFCNT(item) - expected < held->items[i].times
+                              ? Pm_REFCNT(item) - expected
+                              : held->items[i].times;
+        if (Pm_REFCNT(item) == 1)
+            Pm_DECREF(item); /* ours was the last: it dies as it would have */
+        else
+            Pm_SET_REFCNT(item, Pm_REFCNT(item) - 1);
+    }
+    free(held);
+    if (unreleased > 0) {
+        watched[k].containers++;
+        watched[k].items += unreleased;
+    }
+}
+
+/* Run the scenario at path again on a fresh runtime, with the suite's
+ * deallocators watched; into why, which one freed containers without
+ * releasing their items ("" if none did). */
+static void find_leaking_dealloc(const char *path, char *why, size_t size)
+{
+    why[0] = '\0';
+    if (&pm_dealloc_owners == NULL)
+        return;
+    PmRuntime_Fini();
+    PmRuntime_Init();
+    nwatched = 0;
+    for (const PmDeallocOwner *o = pm_dealloc_owners; o->type != NULL && nwatched < MAX_WATCHED;
+         o++) {
+        PmTypeObject *type = (PmTypeObject *)o->type;
+        watched[nwatched].owner = o;
+        watched[nwatched].dealloc = type->tp_dealloc;
+        watched[nwatched].containers = watched[nwatched].items = 0;
+        type->tp_dealloc = watched_dealloc;
+        nwatched++;
+    }
+    char *sink_buf = NULL;
+    size_t sink_len = 0;
+    FILE *sink = open_memstream(&sink_buf, &sink_len);
+    PmRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out = sink;
+    opt.err = sink;
+    PmRunResult res;
+    memset(&res, 0, sizeof res);
+    PmRun_File(path, &opt, &res);
+    if (sink != NULL)
+        fclose(sink);
+    free(sink_buf);
+    size_t worst = nwatched;
+    for (size_t k = 0; k < nwatched; k++) {
+        ((PmTypeObject *)watched[k].owner->type)->tp_dealloc = watched[k].dealloc;
+        if (watched[k].items > 0 && (worst == nwatched || watched[k].items > watched[worst].items))
+            worst = k;
+    }
+    if (worst < nwatched)
+        snprintf(why, size, "%s freed %ld %s%s without releasing %ld of %s items (read %s)",
+                 watched[worst].owner->function, watched[worst].containers,
+                 ((PmTypeObject *)watched[worst].owner->type)->tp_name,
+                 watched[worst].containers == 1 ? "" : "s", watched[worst].items,
+                 watched[worst].containers == 1 ? "its" : "their", watched[worst].owner->section);
+}
+
 START_TEST(pm_scenario_test)
 {
     const PmTestEntry *t = &the_suite.tests[_i];
@@ -539,6 +855,7 @@ START_TEST(pm_scenario_test)
 
     long live_before, refs_before;
     pm_heap_counts(&live_before, &refs_before);
+    PmHeapBaseline *baseline = PmHeap_TakeBaseline();
 
     char *got = NULL, *err = NULL;
     size_t got_len = 0, err_len = 0;
@@ -588,14 +905,30 @@ START_TEST(pm_scenario_test)
     long live_after, refs_after;
     pm_heap_counts(&live_after, &refs_after);
     long objects = live_after - live_before, refs = refs_after - refs_before;
+    if (objects > 0 && baseline != NULL) {
+        LeakPicture leak = {rel, baseline};
+        pm_draw_failure(t->name, draw_leak, &leak);
+    }
+    PmHeap_FreeBaseline(baseline);
+    char culprit[512] = "";
+    if (objects > 0)
+        find_leaking_dealloc(path, culprit, sizeof culprit);
+    if (culprit[0] != '\0')
+        ck_abort_msg("after the scenario, %ld %s and %ld %s are still alive: a leak. %s.",
+                     objects, plural(objects, "object", "objects"), refs,
+                     plural(refs, "reference", "references"), culprit);
     ck_assert_msg(objects <= 0 && refs <= 0,
-                  "after the scenario, %ld objects and %ld references are still alive: "
+                  "after the scenario, %ld %s and %ld %s are still alive: "
                   "a leak (a missing decref); see %s",
-                  objects, refs, t->section ? t->section : "the chapter");
+                  objects, plural(objects, "object", "objects"), refs,
+                  plural(refs, "reference", "references"),
+                  t->section ? t->section : "the chapter");
     ck_assert_msg(objects == 0 && refs == 0,
-                  "after the scenario, %ld objects and %ld references fewer exist than "
+                  "after the scenario, %ld %s and %ld %s fewer exist than "
                   "before it: a decref too many; see %s",
-                  -objects, -refs, t->section ? t->section : "the chapter");
+                  -objects, plural(objects, "object", "objects"), -refs,
+                  plural(refs, "reference", "references"),
+                  t->section ? t->section : "the chapter");
 }
 END_TEST
 
@@ -713,7 +1046,18 @@ int main(int argc, char **argv)
     if (xml != NULL)
         srunner_set_xml(sr, xml);
     set_resource_limits();
+    const char *fd_env = getenv("PMLAB_RESULT_FD");
+    if (forking && fd_env != NULL && strcmp(fd_env, "3") == 0 && fcntl(3, F_GETFD) != -1) {
+        result_fd = 3;
+        fcntl(result_fd, F_SETFD, FD_CLOEXEC);
+        make_nonce();
+        if (pipe(done_pipe) != 0)
+            done_pipe[0] = done_pipe[1] = -1;
+        else
+            fcntl(done_pipe[0], F_SETFL, O_NONBLOCK);
+    }
     srunner_run_all(sr, CK_ENV);
+    report_results(sr);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? 0 : 1;

@@ -47,24 +47,25 @@ int pg_write_junit(const PgGrade *g, const char *path)
             set_number(tc, "time", t->duration > 0 ? t->duration : 0, 3);
             set_number(tc, "points", t->points, 0);
             set_number(tc, "max_points", t->max_points, 0);
-            if (strcmp(t->status, "passed") == 0)
+            if (t->status == PG_PASSED)
                 continue;
-            int error = pg_is_crash_status(t->status);
+            const char *status = pg_status_name(t->status);
+            int error = pg_status_is_crash(t->status);
             if (error)
                 errors++;
             else
                 failures++;
             /* "failed" and "not-written" would only repeat the message (and the type). */
-            int plain = strcmp(t->status, "failed") == 0 || strcmp(t->status, "not-written") == 0;
-            char *body = pg_printf("%s%s%s%s%s%s%s", plain ? "" : t->status, plain ? "" : ": ",
+            int plain = t->status == PG_FAILED || t->status == PG_NOT_WRITTEN;
+            char *body = pg_printf("%s%s%s%s%s%s%s", plain ? "" : status, plain ? "" : ": ",
                                    t->message ? t->message : "",
                                    t->hint ? "\nhint: " : "", t->hint ? t->hint : "",
                                    t->section ? "\nread: " : "", t->section ? t->section : "");
             char *clean = pg_clean_text(body);
             xmlNodePtr f = xmlNewTextChild(tc, NULL, BAD_CAST(error ? "error" : "failure"),
                                            BAD_CAST clean);
-            set_prop(f, "message", t->message ? t->message : t->status);
-            set_prop(f, "type", t->status);
+            set_prop(f, "message", t->message ? t->message : status);
+            set_prop(f, "type", status);
             free(body);
             free(clean);
         }

@@ -1,10 +1,18 @@
-/* pmgrade.h - the grader's shared types: options, chapters, tests, and the
- * functions each part of the grader offers the others.
+/* pmgrade.h - the grader's types (options, chapters, tests, how a test
+ * ended) and what each part of the grader offers the others.
  *
- * pmgrade.c runs the show; build.c builds suites with make; run.c controls
- * processes and explains how a test ended; report.c writes the terminal
- * table, report.json and Gradescope's results.json; junit.c and html.c the
- * other two reports.
+ * Who calls whom, from the bottom up:
+ *   util.c      helpers (memory, strings, files); calls nothing here
+ *   chapter_conf.c  reads a chapter's chapter.conf; calls nothing here
+ *   sandbox.c   confines the learner's processes (user, namespaces,
+ *               seccomp, rlimits) and cleans up after them
+ *   proc.c      starts, limits and reaps processes
+ *   inspect.c   reads the learner's objects before they are linked
+ *   classify.c  explains how one test run ended (status and message)
+ *   build.c     builds a chapter's suite with make (uses proc.c)
+ *   report.c, junit.c, html.c   write the reports from a finished PgGrade
+ *   grade.c     grades one chapter, step by step (uses all of the above)
+ *   pmgrade.c   main(): options, the chapters, the reports after each one
  */
 #ifndef PMGRADE_H
 #define PMGRADE_H
@@ -12,14 +20,40 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Limits, in seconds. */
+#include "chapter_conf.h"
+#include "pmlimits.h"
+#include "util.h"
+
+/* Limits of the grader's own steps, in seconds. */
 #define PG_BUILD_LIMIT 300.0
 #define PG_LIST_LIMIT 10.0
 #define PG_TEST_LIMIT 30.0
-#define PG_CHECK_TIMEOUT 5.0     /* what pmtest.c gives each unit test */
-#define PG_SCENARIO_TIMEOUT 10.0 /* ... and each scenario test */
-#define PG_ASAN_SLOWDOWN 2   /* the sanitizer build gets this many times longer */
-#define PG_CPU_LIMIT 10      /* RLIMIT_CPU set by pmtest.c */
+
+/* How a test ended.  The names (pg_status_name) appear in every report. */
+typedef enum {
+    PG_PASSED,
+    PG_FAILED,            /* a check did not hold */
+    PG_NOT_WRITTEN,       /* it reached a function the learner has not written */
+    PG_BUILD_ERROR,       /* the chapter did not build: nothing ran */
+    PG_CRASHED,           /* a signal, or the test program ended without a result */
+    PG_TIMEOUT,
+    PG_STACK_OVERFLOW,
+    PG_OUT_OF_MEMORY,
+    PG_MEMORY_ERROR,      /* a sanitizer's report */
+    PG_NEGATIVE_REFCOUNT,
+    PG_EARLY_EXIT,        /* the code under test ended the process */
+    PG_OUTPUT_FLOOD,
+    PG_ABORTED,
+    PG_FILE_TOO_LARGE,    /* stopped for writing a file over the size limit */
+    PG_REFUSED,           /* the code broke the grader's rules: nothing ran */
+    PG_STATUS_COUNT
+} PgStatus;
+
+/* "passed", "failed", "not-written", ... */
+const char *pg_status_name(PgStatus status);
+/* Statuses other than a result: the test died (crash, timeout, ...); the
+ * reports call these errors and suggest make debug. */
+int pg_status_is_crash(PgStatus status);
 
 typedef struct {
     const char *root;       /* absolute */
@@ -37,8 +71,18 @@ typedef struct {
     char *name, *title, *step, *hint, *section, *kind;
     int max_points;
     int points;
-    const char *status; /* "passed", "failed", "crashed", ... (static strings) */
+    PgStatus status;
     char *message;      /* why it failed, NULL if passed */
+    /* PG_NOT_WRITTEN: the function the test stopped in and the book
+     * section that explains it ("chapters/01-refcount.md, Step 1"). */
+    char *todo_function, *todo_section;
+    int under_sanitizers; /* the status comes from the sanitizer build */
+    /* A crash or a sanitizer's report: the frame it points to ("list_dealloc
+     * (refcount.c:214)") and the report itself, or NULL. */
+    char *frame, *sanitizer_report;
+    /* A timeout that is not its neighbours' doing (it had the CPU, or it
+     * was stopped in a function known to loop): it is not run again. */
+    int looped;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
 } PgTest;
@@ -52,6 +96,8 @@ typedef struct {
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
+    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
+    int strays;           /* processes the tests left running, killed */
     double time;
 } PgChapter;
 
@@ -62,15 +108,67 @@ typedef struct {
     int score, max_score;
     double started;
     int finished;
+    const char *sandbox; /* what confined the learner's code, in words */
 } PgGrade;
 
-/* ---- run.c: processes ---- */
+/* ---- sandbox.c ---- */
+/* The user the learner's processes run as when the grader is root: one of
+ * their own per grader (this base plus the grader's PID), so that killing
+ * every process of that user after a chapter touches no other grade.  No
+ * account needs to exist: nothing belongs to it but the scratch folders. */
+#define PG_SANDBOX_UID_BASE 1000000
+#define PG_SANDBOX_PATHS 6
+
 typedef struct {
+    int enabled;
+    int drop;          /* root: switch to uid/gid */
+    uid_t uid;
+    gid_t gid;
+    int use_bwrap;     /* user namespaces work: bubblewrap */
+    char *description; /* what confines the tests here, for the report */
+} PgSandbox;
+
+/* How one sandboxed process runs. */
+typedef struct {
+    const char *workdir;                       /* its working folder (writable) */
+    const char *writable[PG_SANDBOX_PATHS];    /* NULL-terminated: bound writable */
+    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only inside a hidden path */
+    const char *hidden[PG_SANDBOX_PATHS];      /* replaced by an empty folder */
+    long cpu_seconds, file_bytes, address_bytes, processes; /* 0: not limited */
+} PgSandboxRun;
+
+void pg_sandbox_init(int enabled);
+const PgSandbox *pg_sandbox(void);
+/* Child side, after fork: limits, user, environment (only env's
+ * "NAME=value" entries), filter, then exec argv.  Never returns. */
+void pg_sandbox_exec(const PgSandbox *s, const PgSandboxRun *r, char **argv, char **env)
+    __attribute__((noreturn));
+/* Give path and everything under it to the sandbox user (when there is one). */
+void pg_sandbox_give(const char *path);
+/* An empty folder the sandboxed processes may write. */
+int pg_sandbox_scratch(const char *dir);
+/* RLIMIT_NPROC for a test: the processes its user already has, plus
+ * PM_EXTRA_PROCS. */
+long pg_sandbox_process_limit(void);
+/* Kill every process the tests left behind; how many there were. */
+int pg_sandbox_kill_strays(void);
+/* The state of the checkout (files outside build/ and skip), and the first
+ * path that differs between two states (NULL if none). */
+char *pg_checkout_snapshot(const char *root, const char *skip);
+char *pg_checkout_changes(const char *before, const char *after);
+
+/* ---- proc.c: processes ---- */
+typedef struct PgProc {
     char **argv;           /* argv[0] is searched in PATH */
     char **env;            /* "NAME=value" to set, "NAME" to unset; NULL-terminated or NULL */
     const char *out_path;  /* stdout goes here (NULL: /dev/null) */
     const char *err_path;  /* stderr goes here (NULL: same as stdout) */
     double limit;          /* wall-clock seconds before SIGKILL of the group */
+    /* Asked a few times a second while the process runs, if set: nonzero
+     * stops it now (timed_out and stopped_early are then set). */
+    int (*watch)(struct PgProc *p);
+    const PgSandboxRun *sandbox; /* learner code: run it confined (NULL: trusted) */
+    int result_fd;         /* >0: the write end of a pipe the child gets as fd 3 */
     /* filled in */
     pid_t pid;
     double started, elapsed;
@@ -78,6 +176,8 @@ typedef struct {
     int exited, code;      /* exited normally with code */
     int signaled, sig;     /* killed by signal sig */
     int timed_out;         /* killed by us at the limit */
+    int stopped_early;     /* killed by us because watch said so */
+    double watched_at;
     int spawn_failed;
     void *user;
 } PgProc;
@@ -89,8 +189,8 @@ void pg_run_procs(PgProc **procs, size_t n, int jobs,
                   void *arg);
 /* Run one process to its end. */
 void pg_run_proc(PgProc *p);
-double pg_now(void);
 
+/* ---- classify.c: how a test ended ---- */
 /* What a finished test run looked like, as read from its files. */
 typedef struct {
     const char *test_name;
@@ -98,11 +198,76 @@ typedef struct {
     const char *learner_dir; /* the learner's chapter folder, to find their stack frames */
     double check_timeout;    /* Check's timeout for this run, in seconds */
     const PgProc *proc;
+    /* The trusted side's record of the run (what the suite's runner wrote
+     * on fd 3: "test NAME", "result passed|failure|error", "finished 0|1"),
+     * NULL if none came.  With require_record, a test passes only if the
+     * record says it passed and finished (or, for a test that expects a
+     * signal, passed), and the process ended normally. */
+    const char *record;
+    int require_record;
+    int expects_signal;
+    const char *out_path;    /* its stdout, to tell an output flood from a large file */
 } PgRunInput;
 
-/* Classify one run: the status word, the message (malloc'd, NULL if passed)
- * and the duration. */
-void pg_classify(const PgRunInput *in, const char **status, char **message, double *duration);
+typedef struct {
+    PgStatus status;
+    char *message;          /* malloc'd; NULL if passed */
+    char *todo_function;    /* PG_NOT_WRITTEN only, malloc'd */
+    char *todo_section;
+    char *frame;            /* where a sanitizer's stack points, malloc'd or NULL */
+    char *sanitizer_report; /* that report (its first lines), malloc'd or NULL */
+    double duration;
+} PgVerdict;
+
+/* Classify one run into *v (whose strings the caller frees). */
+void pg_classify(const PgRunInput *in, PgVerdict *v);
+
+/* ---- inspect.c ---- */
+typedef struct {
+    char **names;
+    size_t n, cap;
+} PgNames;
+void pg_names_add(PgNames *s, const char *name);
+int pg_names_has(const PgNames *s, const char *name);
+void pg_names_free(PgNames *s);
+
+typedef struct {
+    PgNames contract;       /* what the chapter's reference defines */
+    PgNames callable;       /* the runtime and the other chapters */
+    PgNames reference_only; /* the suite's own names */
+} PgInspectRules;
+/* The rules of a chapter, read from the reference build in build/<variant>. */
+void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant, const char *work,
+                      PgInspectRules *r);
+void pg_inspect_rules_free(PgInspectRules *r);
+/* NULL if obj (compiled from file) keeps the rules; otherwise why not. */
+char *pg_inspect_object(const PgInspectRules *r, const char *obj, const char *file,
+                        const char *work, int sanitized);
+/* The lines of preprocessed text that come from files under learner_dir. */
+char *pg_learner_text(const char *preprocessed, const char *learner_dir);
+/* The first asm keyword outside string literals, or NULL. */
+char *pg_find_asm(const char *text);
+/* ---- loops.c: where a test that would not end was running ---- */
+typedef struct PgLoops PgLoops;
+typedef struct {
+    char *where; /* "fn (file.c:N)", the learner's frame at the last sample; malloc'd or NULL */
+    int samples; /* stack samples the test printed: its CPU time (pg_loops_cpu_seconds) */
+    int stuck;   /* the last two samples are in the same function */
+} PgLoopSample;
+/* suite: the test program; learner_dir: the learner's chapter folder;
+ * scratch_dir: a folder for addr2line's output. */
+PgLoops *pg_loops_new(const char *suite, const char *learner_dir, const char *scratch_dir);
+void pg_loops_free(PgLoops *l);
+/* Where the test whose stderr is err_path was at its last samples. */
+PgLoopSample pg_loops_where(PgLoops *l, const char *err_path);
+double pg_loops_cpu_seconds(int samples);
+/* where's function never returned in test, which ran for seconds. */
+void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds);
+int pg_loops_have(const PgLoops *l);
+/* If where is in the function known to loop: its name, and the test that
+ * showed it (and for how long); else NULL. */
+const char *pg_loops_known(const PgLoops *l, const char *where, const char **test,
+                           double *seconds);
 
 /* ---- build.c ---- */
 /* Build the suite of one chapter (variant "rel" or "asan") into out_dir,
@@ -112,8 +277,23 @@ void pg_classify(const PgRunInput *in, const char **status, char **message, doub
 int pg_build_suite(const PgOptions *o, const char *slug, const char *submission,
                    const char *variant, const char *out_dir, const char *log_path,
                    const char **build, char **log, char **message);
+/* The same for the learner's code: copied with include/ to a fresh folder,
+ * compiled there by pmgrade under the sandbox and limits, checked (includes,
+ * asm, the same text with and without sanitizers) and inspected before
+ * make links it.  *build is also "refused" when the rules are broken. */
+int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *variant,
+                           const char *primary, const char *out_dir, const char *log_path,
+                           const char **build, char **log, char **message);
 /* make pmrun-ref, once; 0 when the reference pmrun is there. */
 int pg_build_pmrun_ref(const PgOptions *o);
+/* Where the chapters are: the folders NN-slug of solutions/, or in a
+ * handout (no solutions/) those of grader/suites/, the released chapters. */
+char *pg_chapters_dir(const PgOptions *o);
+
+/* ---- grade.c ---- */
+/* Grade one chapter: build, list, run, run again under the sanitizers,
+ * explain, score.  Always fills in every test of the chapter. */
+void pg_grade_chapter(PgGrade *g, PgChapter *c);
 
 /* ---- report.c ---- */
 void pg_print_chapter(const PgGrade *g, const PgChapter *c);
@@ -123,20 +303,5 @@ int pg_write_results_json(const PgGrade *g, const char *path);
 /* ---- junit.c, html.c ---- */
 int pg_write_junit(const PgGrade *g, const char *path);
 int pg_write_html(const PgGrade *g, const char *path);
-
-/* ---- shared helpers (pmgrade.c) ---- */
-void *pg_malloc(size_t size);
-char *pg_strdup(const char *s);     /* NULL stays NULL */
-char *pg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A copy that is valid UTF-8 with no control characters except \n and \t,
- * so that JSON and XML writers accept it. */
-char *pg_clean_text(const char *s);
-/* The first max_bytes of a file (NUL-terminated), NULL if unreadable. */
-char *pg_read_file(const char *path, size_t max_bytes);
-int pg_mkdirs(const char *path);
-int pg_is_crash_status(const char *status);
-/* The anchor of a section ("chapters/01-refcount.md#step-1" -> "step-1";
- * "Step 1: counting" -> "step-1-counting"), malloc'd. */
-char *pg_section_anchor(const char *section);
 
 #endif /* PMGRADE_H */

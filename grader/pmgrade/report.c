@@ -44,27 +44,20 @@ typedef struct {
     char *functions;    /* "Pm_IncRef, Pm_DecRef" */
 } Todo;
 
-static void add_todo(Todo *todos, size_t *n, size_t cap, const char *message)
+static void add_todo(Todo *todos, size_t *n, size_t cap, const PgTest *t)
 {
-    static const char lead[] = "not written yet: ";
-    static const char sep[] = " — read ";
-    if (message == NULL || strncmp(message, lead, strlen(lead)) != 0)
+    if (t->todo_function == NULL)
         return;
-    const char *what = message + strlen(lead);
-    const char *read = strstr(what, sep);
-    size_t what_len = read ? (size_t)(read - what) : strlen(what);
-    const char *where = read ? read + strlen(sep) : "";
-    char *function = pg_printf("%.*s", (int)what_len, what);
+    const char *where = t->todo_section ? t->todo_section : "";
+    const char *function = t->todo_function;
     size_t k = 0;
     while (k < *n && strcmp(todos[k].where, where) != 0)
         k++;
     if (k == *n) {
-        if (*n == cap) {
-            free(function);
+        if (*n == cap)
             return;
-        }
         todos[k].where = pg_strdup(where);
-        todos[k].functions = function;
+        todos[k].functions = pg_strdup(function);
         (*n)++;
         return;
     }
@@ -73,13 +66,11 @@ static void add_todo(Todo *todos, size_t *n, size_t cap, const char *message)
     for (const char *p = todos[k].functions; (p = strstr(p, function)) != NULL; p += flen) {
         int starts = p == todos[k].functions || p[-1] == ' ';
         if (starts && (p[flen] == '\0' || p[flen] == ','))
-            goto done;
+            return;
     }
     char *joined = pg_printf("%s, %s", todos[k].functions, function);
     free(todos[k].functions);
     todos[k].functions = joined;
-done:
-    free(function);
 }
 
 static int compare_todos(const void *a, const void *b)
@@ -99,8 +90,8 @@ static void print_step_end(const PgGrade *g, const PgChapter *c, size_t first, s
     for (size_t i = first; i < end; i++) {
         score += c->tests[i].points;
         max += c->tests[i].max_points;
-        if (strcmp(c->tests[i].status, "not-written") == 0)
-            add_todo(todos, &ntodos, MAX_TODOS, c->tests[i].message);
+        if (c->tests[i].status == PG_NOT_WRITTEN)
+            add_todo(todos, &ntodos, MAX_TODOS, &c->tests[i]);
     }
     if (step != NULL && *step)
         printf("    %s%s: %d/%d%s\n", paint(g, BOLD), step, score, max, paint(g, RESET));
@@ -136,20 +127,26 @@ static void print_failure(const PgChapter *c, const PgTest *t)
     if (t->message != NULL) {
         /* The FAIL mark already says "failed"; other statuses add a word
          * worth reading (crashed, timeout, memory-error...). */
-        if (strcmp(t->status, "failed") == 0)
-            fputs("         ", stdout);
+        const char *name = pg_status_name(t->status);
+        if (t->status == PG_FAILED || strncmp(t->message, name, strlen(name)) == 0)
+            fputs("         ", stdout); /* not "crashed: crashed with..." */
         else
-            printf("         %s: ", t->status);
+            printf("         %s: ", name);
         print_indented(t->message, "           ");
     }
     if (t->hint != NULL && *t->hint)
         printf("         hint: %s\n", t->hint);
     if (t->section != NULL && *t->section)
         printf("         read: %s\n", t->section);
+    if (t->frame != NULL)
+        printf("         where: %s%s\n", t->frame,
+               t->sanitizer_report != NULL && t->status != PG_MEMORY_ERROR
+                   ? " (from a run under AddressSanitizer)"
+                   : "");
     if (t->heap_svg_mine != NULL)
         printf("         heap: %s%s%s%s\n", t->heap_svg_mine, t->heap_svg_ref ? " (reference: " : "",
                t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");
-    if (pg_is_crash_status(t->status))
+    if (pg_status_is_crash(t->status))
         printf("         debug: make debug CH=%.*s TEST=%s\n", chapter_number_length(c->slug),
                c->slug, t->name);
 }
@@ -171,7 +168,7 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
     if (build_failed) {
         /* Nothing ran: one line for the chapter, not one per test. */
         if (c->ntests > 0 && c->tests[0].message != NULL) {
-            printf("         %s: ", c->tests[0].status);
+            printf("         %s: ", pg_status_name(c->tests[0].status));
             print_indented(c->tests[0].message, "           ");
         }
         printf("  %sFAIL%s %3d/%-3d (%zu test%s; none could run, because the chapter does not "
@@ -183,7 +180,7 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
         return;
     }
     const PgTest *next = NULL; /* the first test still to pass */
-    int earlier_failing = 0;   /* a step before this one has a test not passing */
+    const char *blame = NULL;  /* the first step with a test that failed (not a TODO) */
     for (size_t first = 0, end; first < c->ntests; first = end) {
         /* One step at a time: tests [first, end) share a step. */
         const char *step = c->tests[first].step ? c->tests[first].step : "";
@@ -192,13 +189,12 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
             const char *s = c->tests[end].step ? c->tests[end].step : "";
             if (strcmp(s, step) != 0)
                 break;
-            todo_count += strcmp(c->tests[end].status, "not-written") == 0;
+            todo_count += c->tests[end].status == PG_NOT_WRITTEN;
         }
         /* A long step not started yet is one line, not a page of TODOs. */
         if (todo_count == end - first && todo_count > COLLAPSE_TODOS) {
             if (next == NULL)
                 next = &c->tests[first];
-            earlier_failing = 1;
             int max = 0;
             for (size_t i = first; i < end; i++)
                 max += c->tests[i].max_points;
@@ -210,16 +206,11 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
         }
         size_t failing = 0;
         for (size_t i = first; i < end; i++)
-            failing += strcmp(c->tests[i].status, "passed") != 0;
-        if (earlier_failing && failing > todo_count)
-            printf("    %s(an earlier step still fails; one bug there can fail many tests here, "
-                   "so fix that first)%s\n",
-                   paint(g, YELLOW), paint(g, RESET));
-        earlier_failing = earlier_failing || failing > 0;
+            failing += c->tests[i].status != PG_PASSED;
         for (size_t i = first; i < end; i++) {
             const PgTest *t = &c->tests[i];
-            int passed = strcmp(t->status, "passed") == 0;
-            int todo = strcmp(t->status, "not-written") == 0;
+            int passed = t->status == PG_PASSED;
+            int todo = t->status == PG_NOT_WRITTEN;
             if (!passed && next == NULL)
                 next = t;
             const char *colour = passed ? GREEN : todo ? YELLOW : RED;
@@ -232,6 +223,17 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
             print_failure(c, t);
         }
         print_step_end(g, c, first, end);
+        if (failing > todo_count && blame != NULL && *step) {
+            /* Named, and under this step's subtotal: said before the
+             * step's tests, it read as a remark about the step above. */
+            int blame_len = (int)strcspn(blame, ":"), step_len = (int)strcspn(step, ":");
+            printf("      %s(%.*s still fails too: one bug there can fail tests of %.*s, so fix "
+                   "%.*s first)%s\n",
+                   paint(g, YELLOW), blame_len, blame, step_len, step, blame_len, blame,
+                   paint(g, RESET));
+        }
+        if (failing > todo_count && blame == NULL)
+            blame = step;
     }
     printf("  %s%s: %d/%d%s\n", paint(g, BOLD), c->slug, c->score, c->max_score, paint(g, RESET));
     if (next != NULL && next->step != NULL && *next->step) {
@@ -273,6 +275,7 @@ int pg_write_report_json(const PgGrade *g, const char *path)
     json_object_set_new(root, "submission", text(g->opt.submission));
     json_object_set_new(root, "stack", text(g->opt.stack));
     json_object_set_new(root, "sanitizers", json_boolean(g->opt.sanitizers));
+    json_object_set_new(root, "sandbox", text(g->sandbox));
     json_object_set_new(root, "score", json_integer(g->score));
     json_object_set_new(root, "max_score", json_integer(g->max_score));
     json_t *chapters = json_array();
@@ -299,11 +302,13 @@ int pg_write_report_json(const PgGrade *g, const char *path)
             json_object_set_new(jt, "kind", text(t->kind));
             json_object_set_new(jt, "points", json_integer(t->points));
             json_object_set_new(jt, "max_points", json_integer(t->max_points));
-            json_object_set_new(jt, "status", text(t->status));
+            json_object_set_new(jt, "status", text(pg_status_name(t->status)));
             json_object_set_new(jt, "message", text(t->message));
             json_object_set_new(jt, "hint", text(t->hint));
             json_object_set_new(jt, "section", text(t->section));
             json_object_set_new(jt, "duration", json_real(t->duration));
+            json_object_set_new(jt, "frame", text(t->frame));
+            json_object_set_new(jt, "sanitizer_report", text(t->sanitizer_report));
             json_object_set_new(jt, "heap_svg_mine", text(t->heap_svg_mine));
             json_object_set_new(jt, "heap_svg_ref", text(t->heap_svg_ref));
             json_array_append_new(tests, jt);
@@ -320,14 +325,20 @@ int pg_write_report_json(const PgGrade *g, const char *path)
 /* The feedback for one test, as Gradescope shows it. */
 static char *test_output(const char *slug, const PgTest *t)
 {
-    if (strcmp(t->status, "passed") == 0)
+    if (t->status == PG_PASSED)
         return pg_printf("passed (%s)", t->name);
     /* "failed" and "not-written" would only repeat what the message says. */
-    int plain = strcmp(t->status, "failed") == 0 || strcmp(t->status, "not-written") == 0;
-    char *s = plain ? pg_printf("%s", t->message ? t->message : t->status)
-                    : pg_printf("%s: %s", t->status, t->message ? t->message : "");
+    const char *status = pg_status_name(t->status);
+    int plain = t->status == PG_FAILED || t->status == PG_NOT_WRITTEN;
+    char *s = plain ? pg_printf("%s", t->message ? t->message : status)
+                    : pg_printf("%s: %s", status, t->message ? t->message : "");
     if (t->hint != NULL && *t->hint) {
         char *more = pg_printf("%s\nhint: %s", s, t->hint);
+        free(s);
+        s = more;
+    }
+    if (t->frame != NULL) {
+        char *more = pg_printf("%s\nwhere: %s", s, t->frame);
         free(s);
         s = more;
     }
@@ -370,7 +381,7 @@ int pg_write_results_json(const PgGrade *g, const char *path)
             json_object_set_new(jt, "score", json_integer(t->points));
             json_object_set_new(jt, "max_score", json_integer(t->max_points));
             json_object_set_new(jt, "status",
-                                json_string(strcmp(t->status, "passed") == 0 ? "passed" : "failed"));
+                                json_string(t->status == PG_PASSED ? "passed" : "failed"));
             json_object_set_new(jt, "output", text(output));
             json_object_set_new(jt, "visibility", json_string("visible"));
             json_array_append_new(tests, jt);

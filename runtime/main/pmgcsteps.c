@@ -173,7 +173,8 @@ int main(int argc, char **argv)
         if (found < 0)
             code = EXIT_IO;
         else
-            fprintf(stderr, "pmgcsteps: the collection found %zd unreachable objects\n", found);
+            fprintf(stderr, "pmgcsteps: the collection found %zd unreachable object%s\n", found,
+                    found == 1 ? "" : "s");
     }
     if (status != PmRun_IOError) {
         PmRun_ClearGlobals();
@@ -181,8 +182,8 @@ int main(int argc, char **argv)
         Pm_ssize_t objects = _Pm_GetLiveObjects() - objects_before;
         Pm_ssize_t refs = _Pm_GetRefTotal() - refs_before;
         if (objects != 0 || refs != 0) {
-            fprintf(stderr, "pmlab: leak: %zd objects and %zd references still alive after the module was torn down\n",
-                    objects, refs);
+            fprintf(stderr, "pmlab: leak: %zd object%s and %zd reference%s still alive after the module was torn down\n",
+                    objects, objects == 1 ? "" : "s", refs, refs == 1 ? "" : "s");
             if (code == EXIT_OK)
                 code = EXIT_LEAK;
         }

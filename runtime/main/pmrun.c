@@ -21,6 +21,8 @@ static void usage(FILE *f)
             "  --stop-after N    stop after N lines of output (and draw the heap there)\n"
             "  --heap-svg FILE   draw the heap as SVG when the run stops or ends\n"
             "  --heap-dot FILE   also write the heap graph as Graphviz DOT text\n"
+            "  --teardown-svg FILE  draw what is left after the module is torn down\n"
+            "                    (every object left is a leak; \"no objects\" if none)\n"
             "  --stress          collect on every allocation of a tracked object\n"
             "  --log             log every allocation, deallocation and collection on stderr\n"
             "  --python 3.11|3.13  behave as that CPython where a scenario can see it\n"
@@ -45,6 +47,7 @@ int main(int argc, char **argv)
     PmRunOptions opt = {0};
     const char *path = NULL;
     int quiet_leaks = 0;
+    const char *teardown_svg = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -68,6 +71,10 @@ int main(int argc, char **argv)
             if (!need_value(i, argc, a))
                 return EXIT_UNSUPPORTED;
             opt.heap_dot = argv[++i];
+        } else if (strcmp(a, "--teardown-svg") == 0) {
+            if (!need_value(i, argc, a))
+                return EXIT_UNSUPPORTED;
+            teardown_svg = argv[++i];
         } else if (strcmp(a, "--stress") == 0) {
             _PmGC_stress = 1;
         } else if (strcmp(a, "--log") == 0) {
@@ -108,6 +115,7 @@ int main(int argc, char **argv)
     PmGC_Collect();
     Pm_ssize_t objects_before = _Pm_GetLiveObjects();
     Pm_ssize_t refs_before = _Pm_GetRefTotal();
+    PmHeapBaseline *baseline = teardown_svg != NULL ? PmHeap_TakeBaseline() : NULL;
 
     PmRunResult res;
     PmRunStatus status = PmRun_File(path, &opt, &res);
@@ -124,12 +132,24 @@ int main(int argc, char **argv)
         Pm_ssize_t refs = _Pm_GetRefTotal() - refs_before;
         if (objects != 0 || refs != 0) {
             if (!quiet_leaks)
-                fprintf(stderr, "pmlab: leak: %zd objects and %zd references still alive after the module was torn down\n",
-                        objects, refs);
+                fprintf(stderr, "pmlab: leak: %zd object%s and %zd reference%s still alive after the module was torn down%s%s\n",
+                        objects, objects == 1 ? "" : "s", refs, refs == 1 ? "" : "s",
+                        baseline != NULL ? "; drawn in " : "", baseline != NULL ? teardown_svg : "");
             if (code == EXIT_OK)
                 code = EXIT_LEAK;
         }
+        if (baseline != NULL) {
+            char title[512];
+            const char *base = strrchr(path, '/');
+            snprintf(title, sizeof title, "%s, after the module was torn down: %s",
+                     base != NULL ? base + 1 : path,
+                     objects > 0 ? "every object left is a leak" : "nothing should be left");
+            PmHeapDrawOptions draw = {.title = title, .since = baseline, .show_gc = 1};
+            if (PmHeap_Render(teardown_svg, "svg", &draw) != 0)
+                fprintf(stderr, "pmlab: could not draw the heap into %s\n", teardown_svg);
+        }
     }
+    PmHeap_FreeBaseline(baseline);
     PmRuntime_Fini();
     return code;
 }

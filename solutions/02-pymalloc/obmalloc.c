@@ -1,14 +1,34 @@
+#ifndef PM_SKELETON
 /* obmalloc.c - chapter 2, the reference: pymalloc, CPython's small-object
  * allocator (Objects/obmalloc.c, 3.11).  Requests of 1..512 bytes get a
  * block from a pool of their size class; pools are cut from 1 MiB arenas;
  * anything else goes to the C library's malloc.
  */
+#else /* PM_SKELETON */
+/* obmalloc.c - chapter 2, your layer: pymalloc, CPython's small-object
+ * allocator.  Requests of 1..512 bytes get a block from a pool of their
+ * size class; pools are cut from 1 MiB arenas; the rest goes to malloc.
+ *
+ * This is the only file you edit.  The runtime allocates every object with
+ * PmObject_Malloc, so nothing runs until Steps 1-3 are written: each
+ * function below stops the program and names the step of
+ * chapters/02-pymalloc.md to read.  Given, because writing them teaches
+ * little: the state and its usedpools initialiser, the system allocator
+ * wrappers, the radix tree (arena_map_*), address_in_range, and the two
+ * formatting helpers of Step 7 (printone, broken).  Static functions are
+ * marked unused only so that the file compiles cleanly before it calls
+ * them all.
+ */
+#endif /* PM_SKELETON */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pm_obmalloc.h"
+#ifdef PM_SKELETON
+#include "pm_refcount.h" /* _Pm_Unimplemented */
+#endif /* PM_SKELETON */
 
 /* obmalloc.c's own spellings of the header's types. */
 typedef pymem_block block;
@@ -59,21 +79,34 @@ _Static_assert(NB_SMALL_SIZE_CLASSES == 32, "the usedpools initialiser lists 32 
 
 /* ---- The system allocator (CPython's PyMem_RawMalloc and friends) -------
  * A request for 0 bytes asks for 1, so that NULL always means failure. */
+#ifndef PM_SKELETON
 static inline void *raw_malloc(size_t size) { return malloc(size ? size : 1); }
 static inline void *raw_calloc(size_t nelem, size_t elsize)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline void *raw_malloc(size_t size) { return malloc(size ? size : 1); }
+__attribute__((unused)) static inline void *raw_calloc(size_t nelem, size_t elsize)
+#endif /* PM_SKELETON */
 {
     if (nelem == 0 || elsize == 0)
         nelem = elsize = 1;
     return calloc(nelem, elsize);
 }
+#ifndef PM_SKELETON
 static inline void *raw_realloc(void *ptr, size_t size) { return realloc(ptr, size ? size : 1); }
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline void *raw_realloc(void *ptr, size_t size) { return realloc(ptr, size ? size : 1); }
+#endif /* PM_SKELETON */
 
 /* ---- The radix tree (3.10+) ----------------------------------------------- */
 #if WITH_PYMALLOC_RADIX_TREE
 
 /* The leaf covering p, or NULL.  With create, missing nodes are allocated
  * (zeroed: nothing in them is an arena yet); NULL then means no memory. */
+#ifndef PM_SKELETON
 static inline arena_map_bot_t *arena_map_get(const block *p, int create)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline arena_map_bot_t *arena_map_get(const block *p, int create)
+#endif /* PM_SKELETON */
 {
     int i1 = MAP_TOP_INDEX(p);
     if (arena_map_root.ptrs[i1] == NULL) {
@@ -103,7 +136,11 @@ static inline arena_map_bot_t *arena_map_get(const block *p, int create)
  * starts in one slot (tail_hi = its offset there) and ends in the next
  * (tail_lo = the same offset).  Returns 0 if a node could not be allocated;
  * nothing is marked then.  Unmarking never fails: the nodes exist. */
+#ifndef PM_SKELETON
 static int arena_map_mark_used(uintptr_t arena_base, int is_used)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline int arena_map_mark_used(uintptr_t arena_base, int is_used)
+#endif /* PM_SKELETON */
 {
     arena_map_bot_t *n_hi = arena_map_get((block *)arena_base, is_used);
     if (n_hi == NULL)
@@ -128,7 +165,11 @@ static int arena_map_mark_used(uintptr_t arena_base, int is_used)
 /* Is p inside an arena?  Offsets below tail_lo belong to the arena that
  * started in the previous slot, offsets from tail_hi on to the one that
  * starts in this slot (tail_hi == 0: none does). */
+#ifndef PM_SKELETON
 static inline int arena_map_is_used(const block *p)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline int arena_map_is_used(const block *p)
+#endif /* PM_SKELETON */
 {
     arena_map_bot_t *n = arena_map_get(p, 0);
     if (n == NULL)
@@ -141,7 +182,11 @@ static inline int arena_map_is_used(const block *p)
 }
 
 /* The coverage entry of slot i of leaf n (for the heap checker). */
+#ifndef PM_SKELETON
 static inline const arena_coverage_t *arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline const arena_coverage_t *arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
+#endif /* PM_SKELETON */
 {
     return &n->arenas[i];
 }
@@ -159,7 +204,11 @@ static inline const arena_coverage_t *arena_map_slot(const arena_map_bot_t *n, u
 
 #if WITH_PYMALLOC_RADIX_TREE
 /* Did pymalloc hand out p?  The pool is not needed with the tree. */
+#ifndef PM_SKELETON
 static inline bool address_in_range(const void *p, poolp pool)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline bool address_in_range(const void *p, poolp pool)
+#endif /* PM_SKELETON */
 {
     (void)pool;
     return arena_map_is_used(p);
@@ -174,7 +223,11 @@ static inline bool address_in_range(const void *p, poolp pool)
  * an index past maxarenas, or an arena elsewhere, or an arena_object with
  * no arena (address 0), says "not ours".  Reading memory we do not own is
  * deliberate, hence the sanitizer exemption; read the index only once. */
+#ifndef PM_SKELETON
 __attribute__((no_sanitize_address)) static inline bool address_in_range(const void *p, poolp pool)
+#else /* PM_SKELETON */
+__attribute__((unused, no_sanitize_address)) static inline bool address_in_range(const void *p, poolp pool)
+#endif /* PM_SKELETON */
 {
     uint arenaindex = *((volatile uint *)&pool->arenaindex);
     return arenaindex < maxarenas && (uintptr_t)p - arenas[arenaindex].address < ARENA_SIZE &&
@@ -183,6 +236,7 @@ __attribute__((no_sanitize_address)) static inline bool address_in_range(const v
 
 #endif /* WITH_PYMALLOC_RADIX_TREE */
 
+#ifndef PM_SKELETON
 /* ---- Arenas --------------------------------------------------------------- */
 
 /* A new arena with its arena_object, or NULL when out of memory.  The
@@ -240,8 +294,35 @@ static struct arena_object *new_arena(void)
     }
     arenaobj->ntotalpools = arenaobj->nfreepools;
     return arenaobj;
+#else /* PM_SKELETON */
+/* ---- Step 3: Arenas (CPython: new_arena) ------------------------------- */
+
+/* Return a new arena's arena_object, or NULL when out of memory.
+ *
+ * 1. If unused_arena_objects is empty, grow the table `arenas` with
+ *    raw_realloc: INITIAL_ARENA_OBJECTS entries the first time, then twice
+ *    as many.  Mark the new entries unassociated (address 0) and chain them
+ *    into unused_arena_objects through nextarena.  Why is it safe to move
+ *    the table?  It only grows when every arena is full, so nothing points
+ *    into it then (usable_arenas is NULL).
+ * 2. Pop an entry; get ARENA_SIZE bytes from _PmObject_VirtualAlloc, and
+ *    mark them in the radix tree (arena_map_mark_used; with
+ *    Pm_PYMALLOC_OLD_GEOMETRY there is no tree).  On failure, push the
+ *    entry back and return NULL.
+ * 3. Count it: narenas_currently_allocated, ntimes_arena_allocated,
+ *    narenas_highwater.
+ * 4. Set freepools = NULL, pool_address = the first POOL_SIZE-aligned
+ *    address in the arena, nfreepools = ntotalpools = MAX_POOLS_IN_ARENA,
+ *    minus one if the arena is not pool-aligned (that pool is lost).
+ * The caller links the arena into usable_arenas. */
+__attribute__((unused)) static inline struct arena_object *new_arena(void)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 3 */
+    _Pm_Unimplemented("new_arena", "chapters/02-pymalloc.md, Step 3");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* ---- Allocation ----------------------------------------------------------- */
 
 /* The pool's free list just ran dry.  If the pool has a virgin block, put
@@ -259,8 +340,24 @@ static inline void pymalloc_pool_extend(poolp pool, uint size)
     pool = pool->prevpool;
     next->prevpool = pool;
     pool->nextpool = next;
+#else /* PM_SKELETON */
+/* ---- Steps 1-3: Allocation (CPython: pymalloc_alloc) ------------------- */
+
+/* The pool's free list just ran dry (Step 2).  If a virgin block is left
+ * (nextoffset <= maxnextoffset), put just that one on the free list and
+ * advance nextoffset by the block size: memory is touched only when
+ * needed.  Otherwise the pool is full: unlink it from its usedpools list
+ * (a full pool is on no list). */
+__attribute__((unused)) static inline void pymalloc_pool_extend(poolp pool, uint size)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 2 */
+    (void)pool;
+    (void)size;
+    _Pm_Unimplemented("pymalloc_pool_extend", "chapters/02-pymalloc.md, Step 2");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* Size class `size` has no used pool: take an empty pool from the first
  * usable arena (a fresh arena if there is none), link it into usedpools,
  * and return its first block; NULL when out of memory.
@@ -324,8 +421,34 @@ static void *allocate_from_new_pool(uint size)
     pool->freeblock = bp + blocksize;
     *(block **)(pool->freeblock) = NULL;
     return bp;
+#else /* PM_SKELETON */
+/* Size class `size` has no used pool: take an empty pool, link it into
+ * usedpools[size + size] and return its first block; NULL when out of
+ * memory.
+ *
+ * Step 2: the pool comes from usable_arenas, the first arena with a free
+ * pool: its freepools list if not empty, else carve the pool at
+ * pool_address (set arenaindex, szidx = DUMMY_SIZE_IDX, advance
+ * pool_address).  Decrement nfreepools; an arena left with none leaves
+ * usable_arenas.  Link the pool as the only member of the class's list
+ * and set ref.count = 1.  If szidx is already `size`, its free list is
+ * ready: pop a block.  Otherwise set the header up: szidx, the first
+ * block at POOL_OVERHEAD, the second as the only free block,
+ * nextoffset after it, maxnextoffset = POOL_SIZE - block size.
+ *
+ * Step 3: when usable_arenas is NULL, get one from new_arena().  Keep
+ * nfp2lasta right as nfreepools drops: the first arena has the fewest
+ * free pools, so taking one keeps the list sorted; but nfp2lasta[n] may
+ * have named it, and it now belongs at nfp2lasta[n - 1]. */
+__attribute__((unused)) static inline void *allocate_from_new_pool(uint size)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 2 */
+    (void)size;
+    _Pm_Unimplemented("allocate_from_new_pool", "chapters/02-pymalloc.md, Step 2");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* A block for nbytes, or NULL if pymalloc does not serve the request (0
  * bytes, more than SMALL_REQUEST_THRESHOLD) or has no memory. */
 static inline void *pymalloc_alloc(size_t nbytes)
@@ -344,8 +467,28 @@ static inline void *pymalloc_alloc(size_t nbytes)
         return bp;
     }
     return allocate_from_new_pool(size);
+#else /* PM_SKELETON */
+/* A block for nbytes, or NULL if pymalloc does not serve the request.
+ *
+ * Step 1: requests of 0 bytes or more than SMALL_REQUEST_THRESHOLD are not
+ * pymalloc's: return NULL.  Otherwise the size class is
+ * (nbytes - 1) >> ALIGNMENT_SHIFT.  Pitfall: nbytes is a size_t, so for 0
+ * the subtraction wraps around to SIZE_MAX and the "class" is far past
+ * the table: reject 0 before computing it (CPython tests nbytes == 0, then
+ * nbytes > SMALL_REQUEST_THRESHOLD).
+ * Step 2: pool = usedpools[size + size].  If pool != pool->nextpool, the
+ * class has a used pool: count the block, pop the head of its free list,
+ * and call pymalloc_pool_extend if that emptied the list.  Otherwise
+ * allocate_from_new_pool(size).  This is the hot path: keep it short. */
+__attribute__((unused)) static inline void *pymalloc_alloc(size_t nbytes)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 1 */
+    (void)nbytes;
+    _Pm_Unimplemented("pymalloc_alloc", "chapters/02-pymalloc.md, Step 1");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* CPython's _PyObject_Malloc, behind PmObject_Malloc: pymalloc, else the
  * system allocator.  Inline, so that pymalloc_realloc, which allocates and
  * frees when it moves a block, runs the fast paths without a call. */
@@ -358,8 +501,19 @@ static inline void *_PmObject_Malloc(size_t nbytes)
     if (ptr != NULL)
         _PmObmalloc_state.raw_allocated_blocks++;
     return ptr;
+#else /* PM_SKELETON */
+/* pm_mem.h: a block of nbytes.  pymalloc_alloc first; when it says NULL,
+ * raw_malloc, counting the block in _PmObmalloc_state.raw_allocated_blocks
+ * (CPython: _PyObject_Malloc). */
+void *PmObject_Malloc(size_t nbytes)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 1 */
+    (void)nbytes;
+    _Pm_Unimplemented("PmObject_Malloc", "chapters/02-pymalloc.md, Step 1");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 void *PmObject_Malloc(size_t nbytes) { return _PmObject_Malloc(nbytes); }
 
 void *PmObject_Calloc(size_t nelem, size_t elsize)
@@ -376,8 +530,20 @@ void *PmObject_Calloc(size_t nelem, size_t elsize)
     if (ptr != NULL)
         _PmObmalloc_state.raw_allocated_blocks++;
     return ptr;
+#else /* PM_SKELETON */
+/* pm_mem.h: nelem * elsize zeroed bytes; NULL if the product overflows.
+ * Like PmObject_Malloc, then memset a pymalloc block (arena memory is
+ * reused, so it is not zero); raw_calloc otherwise. */
+void *PmObject_Calloc(size_t nelem, size_t elsize)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 1 */
+    (void)nelem;
+    (void)elsize;
+    _Pm_Unimplemented("PmObject_Calloc", "chapters/02-pymalloc.md, Step 1");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* ---- Freeing -------------------------------------------------------------- */
 
 /* A full pool got a free block back: link it at the front of its class's
@@ -393,8 +559,23 @@ static void insert_to_usedpool(poolp pool)
     pool->prevpool = prev;
     next->prevpool = pool;
     prev->nextpool = pool;
+#else /* PM_SKELETON */
+/* ---- Steps 4-5: Freeing (CPython: pymalloc_free) ---------------------- */
+
+/* A full pool got a block back: link it at the front of its class's used
+ * pools, between the list head and the first pool, so that the next
+ * allocation of that class comes from it.  CPython's pymalloc_free says
+ * why: it "mimics LRU pool usage for new allocations and targets optimal
+ * filling when several pools contain blocks of the same size class". */
+__attribute__((unused)) static inline void insert_to_usedpool(poolp pool)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 4 */
+    (void)pool;
+    _Pm_Unimplemented("insert_to_usedpool", "chapters/02-pymalloc.md, Step 4");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* A used pool became empty: unlink it from usedpools and push it on its
  * arena's freepools.  The arena gained a free pool, so it may have to move
  * right in usable_arenas; there are four cases:
@@ -471,8 +652,37 @@ static void insert_to_freepool(poolp pool)
     if (ao->nextarena != NULL)
         ao->nextarena->prevarena = ao;
     lastnf->nextarena = ao;
+#else /* PM_SKELETON */
+/* A used pool became empty.
+ *
+ * Step 4: unlink it from its usedpools list, push it on its arena's
+ * freepools (singly linked through nextpool), and add one to the arena's
+ * nfreepools.  If nfp2lasta[old count] was this arena, it becomes the
+ * previous arena if that has the same count, else NULL.
+ *
+ * Step 5: the arena has one more free pool; keep usable_arenas sorted:
+ *   1. all its pools free and another arena follows it: unlink it, put
+ *      its entry back on unused_arena_objects, unmark it in the radix tree
+ *      and give the memory back (_PmObject_VirtualFree).  The last arena
+ *      is kept, against thrashing (bpo-37257);
+ *   2. first free pool: it was on no list; put it at the head, and set
+ *      nfp2lasta[1] if empty;
+ *   then, in cases 3 and 4, set nfp2lasta[new count] to it if that is NULL;
+ *   3. it was not the last arena with its old count (the lastnf saved
+ *      above), so it now has more free pools than the next arena: move it
+ *      just after lastnf;
+ *   4. it was lastnf: it is still in order and stays put.
+ * CPython: insert_to_freepool (its code meets the cases in the order 1, 2,
+ * 4, 3). */
+__attribute__((unused)) static inline void insert_to_freepool(poolp pool)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 4 */
+    (void)pool;
+    _Pm_Unimplemented("insert_to_freepool", "chapters/02-pymalloc.md, Step 4");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* Return p to its pool; 0 if pymalloc did not allocate p.  A full pool
  * becomes used again, a used pool whose last block comes back becomes
  * empty. */
@@ -495,8 +705,20 @@ static inline int pymalloc_free(void *p)
         return 1;
     insert_to_freepool(pool);
     return 1;
+#else /* PM_SKELETON */
+/* Return p to its pool; 0 if pymalloc did not allocate p
+ * (address_in_range).  Push p on the pool's free list and count it out.
+ * The pool was full (its free list was empty): insert_to_usedpool.  It
+ * became empty: insert_to_freepool.  Otherwise nothing moves. */
+__attribute__((unused)) static inline int pymalloc_free(void *p)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 4 */
+    (void)p;
+    _Pm_Unimplemented("pymalloc_free", "chapters/02-pymalloc.md, Step 4");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* CPython's _PyObject_Free, behind PmObject_Free (inline: see
  * _PmObject_Malloc). */
 static inline void _PmObject_Free(void *p)
@@ -507,8 +729,18 @@ static inline void _PmObject_Free(void *p)
         free(p);
         _PmObmalloc_state.raw_allocated_blocks--;
     }
+#else /* PM_SKELETON */
+/* pm_mem.h: free p.  NULL is allowed.  A block pymalloc does not own goes
+ * to free(), and raw_allocated_blocks drops by one. */
+void PmObject_Free(void *p)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 4 */
+    (void)p;
+    _Pm_Unimplemented("PmObject_Free", "chapters/02-pymalloc.md, Step 4");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 void PmObject_Free(void *p) { _PmObject_Free(p); }
 
 /* ---- Realloc -------------------------------------------------------------- */
@@ -539,8 +771,26 @@ static int pymalloc_realloc(void **newptr_p, void *p, size_t nbytes)
     }
     *newptr_p = bp;
     return 1;
+#else /* PM_SKELETON */
+/* ---- Step 6: Realloc (CPython: pymalloc_realloc) ---------------------- */
+
+/* Resize a pymalloc block into *newptr_p; return 0 if p is not one.
+ * Keep the block when nbytes fits and does not shrink it by 25% or more
+ * (4 * nbytes > 3 * block size); else PmObject_Malloc, copy what fits,
+ * PmObject_Free.  Pitfall: never take over a block from malloc, even one
+ * shrinking below 512 bytes: you cannot know how many of its bytes are
+ * valid to copy. */
+__attribute__((unused)) static inline int pymalloc_realloc(void **newptr_p, void *p, size_t nbytes)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 6 */
+    (void)newptr_p;
+    (void)p;
+    (void)nbytes;
+    _Pm_Unimplemented("pymalloc_realloc", "chapters/02-pymalloc.md, Step 6");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 void *PmObject_Realloc(void *ptr, size_t nbytes)
 {
     if (ptr == NULL)
@@ -549,8 +799,20 @@ void *PmObject_Realloc(void *ptr, size_t nbytes)
     if (pymalloc_realloc(&ptr2, ptr, nbytes))
         return ptr2;
     return raw_realloc(ptr, nbytes);
+#else /* PM_SKELETON */
+/* pm_mem.h: NULL ptr means PmObject_Malloc; a pymalloc block goes through
+ * pymalloc_realloc; anything else through raw_realloc (the count of raw
+ * blocks does not change). */
+void *PmObject_Realloc(void *ptr, size_t nbytes)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 6 */
+    (void)ptr;
+    (void)nbytes;
+    _Pm_Unimplemented("PmObject_Realloc", "chapters/02-pymalloc.md, Step 6");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* ---- Statistics ----------------------------------------------------------- */
 
 void _PmObject_GetMallocStats(PmMallocStats *st)
@@ -591,12 +853,33 @@ void _PmObject_GetMallocStats(PmMallocStats *st)
     st->arenas_reclaimed = ntimes_arena_allocated - st->arenas_current;
     st->arenas_highwater = narenas_highwater;
     st->raw_allocated_blocks = _PmObmalloc_state.raw_allocated_blocks;
+#else /* PM_SKELETON */
+/* ---- Step 7: The heap checker and the statistics ----------------------- */
+
+/* Fill *st (pm_obmalloc.h).  Full pools are on no list, so walk every
+ * carved pool of every allocated arena (from the first pool-aligned
+ * address up to pool_address): a pool with ref.count 0 is empty (counted
+ * in the arena's nfreepools); any other adds to its class: one pool,
+ * ref.count blocks in use, NUMBLOCKS - ref.count free.  Then the byte
+ * breakdown: size * blocks, POOL_OVERHEAD per pool, the remainder
+ * (POOL_SIZE - POOL_OVERHEAD) % size per pool, POOL_SIZE per unaligned
+ * arena.  It must add up to arenas * ARENA_SIZE. */
+void _PmObject_GetMallocStats(PmMallocStats *st)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 7 */
+    (void)st;
+    _Pm_Unimplemented("_PmObject_GetMallocStats", "chapters/02-pymalloc.md, Step 7");
+#endif /* PM_SKELETON */
 }
 
 /* One line of the report: msg padded to 35 columns, '=', then value with
  * thousands separators right-aligned in 21 columns (CPython's printone).
  * Returns value, so the callers can add up a total. */
+#ifndef PM_SKELETON
 static size_t printone(FILE *out, const char *msg, size_t value)
+#else /* PM_SKELETON */
+__attribute__((unused)) static inline size_t printone(FILE *out, const char *msg, size_t value)
+#endif /* PM_SKELETON */
 {
     char buf[32];
     int i = (int)sizeof(buf) - 1, digits = 0;
@@ -613,6 +896,7 @@ static size_t printone(FILE *out, const char *msg, size_t value)
     return value;
 }
 
+#ifndef PM_SKELETON
 void _PmObject_DebugMallocStats(FILE *out)
 {
     PmMallocStats st;
@@ -661,12 +945,31 @@ void _PmObject_DebugMallocStats(FILE *out)
                       sizeof(arena_map_bot_t) * (size_t)arena_map_bot_count);
     printone(out, "Total", total);
 #endif
+#else /* PM_SKELETON */
+/* Print the report of sys._debugmallocstats() (CPython 3.11's
+ * _PyObject_DebugMallocStats), from _PmObject_GetMallocStats: the
+ * header line, the class table ("%5u %6u %11zu %15zu %13zu", classes with
+ * no pool left out), the arena counters, the byte breakdown and its
+ * Total, and, with the radix tree, the arena map section.  Use printone
+ * for every "name = value" line.  Compare with
+ * `python3 -c "import sys; sys._debugmallocstats()"`. */
+void _PmObject_DebugMallocStats(FILE *out)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 7 */
+    (void)out;
+    _Pm_Unimplemented("_PmObject_DebugMallocStats", "chapters/02-pymalloc.md, Step 7");
+#endif /* PM_SKELETON */
 }
 
+#ifndef PM_SKELETON
 /* ---- The heap checker ----------------------------------------------------- */
 
 /* Write the broken invariant into why and return -1. */
 __attribute__((format(printf, 3, 4))) static int broken(char *why, size_t whylen,
+#else /* PM_SKELETON */
+/* Write the broken invariant into why and return -1. */
+__attribute__((unused, format(printf, 3, 4))) static inline int broken(char *why, size_t whylen,
+#endif /* PM_SKELETON */
                                                          const char *fmt, ...)
 {
     if (why != NULL && whylen > 0) {
@@ -678,6 +981,7 @@ __attribute__((format(printf, 3, 4))) static int broken(char *why, size_t whylen
     return -1;
 }
 
+#ifndef PM_SKELETON
 /* The first pool of arena ao, and how many pools were carved from it. */
 static uintptr_t first_pool(const struct arena_object *ao)
 {
@@ -934,4 +1238,30 @@ int _PmObject_CheckHeap(char *why, size_t whylen)
         return broken(why, whylen, "raw_allocated_blocks is %zd: more malloc'd blocks were freed "
                       "than allocated", _PmObmalloc_state.raw_allocated_blocks);
     return 0;
+#else /* PM_SKELETON */
+/* Malloc Lab's mm_checkheap: 0 if every invariant holds, else
+ * broken(why, whylen, "...") naming the invariant and the pool or arena:
+ *   - every carved pool has its arena's index; its size class, count,
+ *     nextoffset and maxnextoffset are possible;
+ *   - a pool's free list stays inside the pool, on block boundaries,
+ *     below nextoffset, and holds carved - allocated blocks; it is empty
+ *     exactly when the pool is full;
+ *   - usedpools[2*i] links exactly the used pools of class i
+ *     (0 < count < NUMBLOCKS(i)), with consistent prevpool links;
+ *   - an arena's freepools lists exactly its empty pools, and nfreepools
+ *     = empty pools + pools never carved;
+ *   - usable_arenas holds exactly the arenas with a free pool, sorted by
+ *     nfreepools ascending; nfp2lasta[n] is the last one with n;
+ *   - the arena counters agree, and every arena_object without memory is
+ *     on unused_arena_objects;
+ *   - the radix tree marks exactly the allocated arenas.
+ * Never loop forever on a corrupt list: bound every walk by the count
+ * you expect. */
+int _PmObject_CheckHeap(char *why, size_t whylen)
+{
+    /* TODO: chapters/02-pymalloc.md, Step 7 */
+    (void)why;
+    (void)whylen;
+    _Pm_Unimplemented("_PmObject_CheckHeap", "chapters/02-pymalloc.md, Step 7");
+#endif /* PM_SKELETON */
 }

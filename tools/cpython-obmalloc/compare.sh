@@ -11,7 +11,8 @@
 # history of the heap must agree, not only its last state.  One line per
 # trace and arena placement, the first figures that differ under a
 # failure, then "N passed, M failed"; exit 0 iff nothing failed.
-# SOLUTION=dir compares another layer.
+# SOLUTION=dir compares another layer (a chapter folder laid out like
+# solutions/02-pymalloc).
 #
 # Both sides are built from the same replay.c, so they read the trace with
 # the same parser (grader/traces/pmtrace.h) and get their arenas from the
@@ -34,18 +35,19 @@ if ! pkg-config --exists python3-embed 2>/dev/null ||
     exit 0
 fi
 
-SOLUTION=${SOLUTION:-solutions/02-pymalloc}
+SOLUTION=${SOLUTION:-}
 EVERY=${EVERY:-1000}
 OUT=build/tools/cpython-obmalloc
 CFLAGS="-std=gnu11 -Wall -Wextra -O2 -g -Iinclude -Igrader/traces"
 mkdir -p "$OUT"
 
-make -s --no-print-directory build/rel/libpmruntime.a >"$OUT/build.log" 2>&1 &&
-    cc $CFLAGS tools/cpython-obmalloc/replay.c $(pkg-config --libs python3-embed) \
-        -o "$OUT/cpython-replay" >>"$OUT/build.log" 2>&1 &&
-    cc $CFLAGS -DREPLAY_PMLAB tools/cpython-obmalloc/replay.c "$SOLUTION"/*.c \
-        build/rel/libpmruntime.a $(pkg-config --libs libgvc libcgraph 2>/dev/null) \
-        -o "$OUT/pm-replay" >>"$OUT/build.log" 2>&1 || {
+# The pymemlab side is linked by the Makefile, with the reference layer or
+# (SOLUTION=dir) the one in dir.
+mine=()
+[ -n "$SOLUTION" ] && mine=(SUBMISSION="$(dirname "$SOLUTION")" STACK=mine)
+cc $CFLAGS tools/cpython-obmalloc/replay.c $(pkg-config --libs python3-embed) \
+        -o "$OUT/cpython-replay" >"$OUT/build.log" 2>&1 &&
+    make -s --no-print-directory pm-replay-harness OUT="$OUT/pm-replay" "${mine[@]}" >>"$OUT/build.log" 2>&1 || {
     echo "compare.sh: the replays did not build:" >&2
     tail -20 "$OUT/build.log" >&2
     exit 2

@@ -237,29 +237,34 @@ void register_counting_tests(PmSuite *s)
            "Look at _Pm_INC_REFTOTAL and _Pm_DEC_REFTOTAL in pm_refcount.h.", SECTION1);
     PM_ADD(s, decref_to_zero_deallocates_exactly_once, 3, STEP1,
            "Dropping the last reference deallocates the object exactly once.",
-           "Pm_DecRef calls _Pm_Dealloc when the count reaches zero, and only then.",
+           "The deallocator ran too often or not at all: look at what Pm_DecRef does when the "
+           "count reaches zero, and only then.",
            SECTION1);
     PM_ADD(s, dealloc_forgets_the_object_before_its_type_frees_it, 2, STEP1,
            "_Pm_Dealloc takes the object out of the registry, then calls tp_dealloc.",
-           "_Pm_Dealloc has two lines: _Pm_ForgetReference, then the type's tp_dealloc.",
+           "Two parties must hear of a death, in the right order: the registry of live objects "
+           "and the type's deallocator.",
            SECTION1);
     PM_ADD_SIGNAL(s, decref_below_zero_is_reported, SIGABRT, 2, STEP1,
                   "Releasing a reference nobody owns is reported, not ignored.",
-                  "After decrementing, a count below zero goes to _Pm_NegativeRefcount.",
+                  "An extra decref must be caught when it happens: what does Pm_DecRef do with "
+                  "a count that went below zero?",
                   SECTION1);
 
     PM_ADD(s, none_true_false_and_small_ints_are_immortal, 2, STEP2,
            "None, True, False and small ints are immortal; ordinary objects are not.",
-           "_Pm_IsImmortal reads the low 32 bits of the count as a signed number.", SECTION2);
+           "Immortality is read from the low 32 bits of the count: see how CPython 3.12's "
+           "_Py_IsImmortal tests it.", SECTION2);
     PM_ADD(s, set_immortal_gives_the_immortal_count, 2, STEP2,
            "_Pm_SetImmortal sets the count to _Pm_IMMORTAL_REFCNT.",
            "_Pm_SetImmortal is one assignment.", SECTION2);
     PM_ADD(s, incref_and_decref_leave_immortal_objects_alone, 3, STEP2,
            "Pm_INCREF and Pm_DECREF change neither the count of an immortal object nor "
            "_Pm_RefTotal.",
-           "Look at how CPython 3.12's Py_INCREF adds one to ob_refcnt_split[0] and stores "
-           "nothing when it wraps to 0.", SECTION2);
+           "An immortal object's count (or the total) moved: compare your Pm_IncRef and "
+           "Pm_DecRef with CPython 3.12's Py_INCREF and Py_DECREF.", SECTION2);
     PM_ADD(s, decref_of_an_immortal_never_deallocates, 2, STEP2,
            "An immortal object survives any number of Pm_DECREFs.",
-           "Pm_DecRef returns at once for an immortal object.", SECTION2);
+           "An immortal object was deallocated or its count moved: what must Pm_DecRef check "
+           "before anything else?", SECTION2);
 }

@@ -343,52 +343,88 @@ START_TEST(dict_delitem_of_a_missing_key_raises_key_error)
 }
 END_TEST
 
+START_TEST(dict_setitem_tracks_the_dict_when_a_container_replaces_a_value)
+{
+    PmObject *d = PmDict_New();
+    PmObject *key = PmUnicode_FromString("k");
+    PmObject *one = PmLong_FromLongLong(1);
+    ck_assert_msg(d != NULL && key != NULL && one != NULL, "setting up failed: %s",
+                  PmErr_Message());
+    ck_assert_msg(PmDict_SetItem(d, key, one) == 0, "d['k'] = 1 failed: %s", PmErr_Message());
+    ck_assert_msg(!PmObject_GC_IsTracked(d),
+                  "a dict holding only a string and an int should not be tracked (it starts "
+                  "untracked, and neither can be part of a cycle)");
+    PmObject *list = PmList_New(0);
+    ck_assert_msg(PmDict_SetItem(d, key, list) == 0, "d['k'] = [] failed: %s",
+                  PmErr_Message());
+    ck_assert_msg(PmObject_GC_IsTracked(d),
+                  "after d['k'] = [] replaced the value of an existing key, the dict holds a "
+                  "list and could be part of a cycle: it must be tracked. On the existing-key "
+                  "path, call _PmDict_MaintainTracking(dict, key, value) too");
+    /* The dict is left to the runtime's teardown, so that this step's test
+     * does not wait for dict_dealloc (Step 5). */
+    Pm_DECREF(list);
+    Pm_DECREF(one);
+    Pm_DECREF(key);
+}
+END_TEST
+
 void register_ownership_tests(PmSuite *s)
 {
     PM_ADD(s, append_takes_a_new_reference, 3, STEP3,
            "PmList_Append stores the item and takes a reference of its own.",
-           "The caller keeps its reference; the list needs one too (Pm_NewRef).", SECTION3);
+           "Count the owners after an append: the caller still has its reference, and the list "
+           "needs one of its own.", SECTION3);
     PM_ADD(s, append_to_a_full_list_grows_it, 1, STEP3,
            "Appending to a full list makes room with _PmList_Resize.",
-           "Resize to n + 1 first, then store in slot n.", SECTION3);
+           "Appending to a list with no spare slot: the list must grow before the item is "
+           "stored.", SECTION3);
     PM_ADD(s, setitem_steals_the_new_item_and_releases_the_old, 2, STEP3,
            "PmList_SetItem keeps the reference it is given and releases the item it replaces.",
-           "SetItem steals: no Pm_INCREF of the new item; the old one loses the list's "
-           "reference.", SECTION3);
+           "Count the references after SetItem: who owns the new item now, and what happened "
+           "to the list's reference to the old one?", SECTION3);
     PM_ADD(s, setitem_stores_the_new_item_before_releasing_the_old, 3, STEP3,
            "The replaced item's deallocator finds the new item already in the slot.",
-           "Look at Pm_XSETREF in pm_refcount.h: it stores first and releases second.",
+           "The old item's deallocator looked at the list and still found the old item there: "
+           "the order of store and release.",
            SECTION3);
     PM_ADD(s, setitem_out_of_range_releases_the_stolen_item, 2, STEP3,
            "PmList_SetItem out of range raises IndexError and still releases the item it was "
            "given.",
-           "Check 0 <= i < size first; on failure the stolen item is yours to release.",
+           "A SetItem that fails still owns the item it stole: its error path leaks the item.",
            SECTION3);
     PM_ADD(s, pop_hands_the_lists_reference_to_the_caller, 3, STEP3,
            "pop returns the list's own reference: the item's count does not change.",
-           "_PmList_Pop neither increfs nor decrefs the item; it moves the others down.",
+           "The popped item's count changed: a pop moves the list's reference to the caller, "
+           "it does not make or drop one.",
            SECTION3);
     PM_ADD(s, pop_with_a_negative_index_counts_from_the_end, 1, STEP3,
            "pop(-1) takes the last item and pop(-n) the first.",
-           "Add the list's size to a negative index before checking it.", SECTION3);
+           "A negative index counts from the end, as in Python: -1 is the last item.", SECTION3);
     PM_ADD(s, pop_from_an_empty_list_raises_index_error, 1, STEP3,
            "pop on an empty list, or out of range, raises IndexError with CPython's message.",
            "Two messages: \"pop from empty list\" and \"pop index out of range\".", SECTION3);
 
     PM_ADD(s, dict_setitem_takes_references_to_key_and_value, 2, STEP4,
            "PmDict_SetItem of a new key takes a reference to the key and one to the value.",
-           "_PmDict_InsertNew steals both, so give it references of its own.", SECTION4);
+           "After SetItem with a new key, the dict must own a reference to the key and one to "
+           "the value: count them.", SECTION4);
     PM_ADD(s, dict_setitem_releases_the_replaced_value_after_storing_the_new_one, 3, STEP4,
            "Replacing a value stores the new one, then releases the old one.",
-           "For an existing key, follow Pm_SETREF: store into ep->me_value, then release "
-           "the old value.", SECTION4);
+           "The replaced value's deallocator looked the key up and still found the dying "
+           "value: the order of store and release.", SECTION4);
     PM_ADD(s, dict_setitem_on_an_existing_key_keeps_the_first_key, 2, STEP4,
            "Replacing a value keeps the entry's original key and its one reference.",
-           "For an existing key only the value changes: no new reference to the key.",
+           "With a key already there, the dict keeps its own key object: count the references "
+           "to both keys.",
            SECTION4);
+    PM_ADD(s, dict_setitem_tracks_the_dict_when_a_container_replaces_a_value, 1, STEP4,
+           "Replacing a value with a container tracks an untracked dict.",
+           "An untracked dict now holds a list under a key it already had, and stayed "
+           "untracked: a cycle through it would never be found.", SECTION4);
     PM_ADD(s, dict_delitem_releases_key_and_value, 2, STEP4,
            "Deleting an entry releases the dict's references to its key and its value.",
-           "_PmDict_RemoveEntry hands both back to you: release each.", SECTION4);
+           "After a delete, the key and the value should each have lost the dict's reference.", SECTION4);
     PM_ADD(s, dict_delitem_of_a_missing_key_raises_key_error, 2, STEP4,
            "Deleting a missing key raises KeyError whose message is the key's repr.",
            "When _PmDict_FindEntry returns NULL, build the message with PmObject_Repr.",

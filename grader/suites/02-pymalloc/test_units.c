@@ -3,9 +3,13 @@
  * deterministic arena allocator, and reads the state (_PmObmalloc_state)
  * to see the blocks, pools and arenas the calls made.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "pymalloc_suite.h"
+#include "heap_check.h"
 
 #define st _PmObmalloc_state
 
@@ -45,11 +49,13 @@ static struct arena_object *arena_of(const void *p)
     return &st.arenas[POOL_ADDR(p)->arenaindex];
 }
 
+/* The grader's heap checker (heap_check.h), not yours: a test of Steps 1
+ * to 6 needs nothing of Step 7. */
 static void heap_ok(const char *when)
 {
     char why[512] = "";
-    if (_PmObject_CheckHeap(why, sizeof why) != 0)
-        ck_abort_msg("%s, the heap checker reports: %s", when, why[0] ? why : "(no reason)");
+    if (pm_grader_check_heap(why, sizeof why) != 0)
+        ck_abort_msg("%s, the grader's heap checker finds: %s", when, why[0] ? why : "(no reason)");
 }
 
 /* Blocks of 512 bytes in one arena of ntotalpools pools. */
@@ -345,6 +351,23 @@ START_TEST(the_arena_table_grows_from_16_to_32)
 }
 END_TEST
 
+START_TEST(the_arena_table_doubles_again_from_32_to_64)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    size_t n = blocks_per_arena(MAX_POOLS_IN_ARENA - 1) * 2 * INITIAL_ARENA_OBJECTS + 1;
+    for (size_t k = 0; k < n; k++)
+        if (PmObject_Malloc(512) == NULL)
+            ck_abort_msg("PmObject_Malloc(512) number %zu returned NULL", k + 1);
+    ck_assert_msg(st.narenas_currently_allocated == 2 * INITIAL_ARENA_OBJECTS + 1,
+                  "33 arenas should be in use, %zu are", st.narenas_currently_allocated);
+    ck_assert_msg(st.maxarenas == 4 * INITIAL_ARENA_OBJECTS,
+                  "the 33rd arena needs the table to double again, from 32 to 64 entries; it "
+                  "has %u. Growing by a constant makes filling n arenas cost n^2 copies",
+                  st.maxarenas);
+    heap_ok("after the table of arenas grew twice");
+}
+END_TEST
+
 /* Three full arenas, then arena k gets frees[k] empty pools. */
 static void three_arenas(void **blocks, const unsigned frees[3])
 {
@@ -572,6 +595,80 @@ START_TEST(realloc_growing_preserves_the_contents)
 }
 END_TEST
 
+/* One POOL_SIZE-aligned arena followed by a page nobody may touch, then
+ * ordinary arenas: a block at the very end of the first arena shows any
+ * read past its end as a fault. */
+static char *guarded_arena;
+
+static void *guarded_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    if (guarded_arena == NULL && size == ARENA_SIZE) {
+        size_t span = ARENA_SIZE + POOL_SIZE + SYSTEM_PAGE_SIZE;
+        char *region = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                            -1, 0);
+        if (region == MAP_FAILED)
+            return NULL;
+        char *arena = (char *)(((uintptr_t)region + POOL_SIZE_MASK) & ~(uintptr_t)POOL_SIZE_MASK);
+        if (mprotect(arena + ARENA_SIZE, SYSTEM_PAGE_SIZE, PROT_NONE) != 0)
+            return NULL;
+        return guarded_arena = arena;
+    }
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void guarded_free(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    if ((char *)ptr != guarded_arena)
+        munmap(ptr, size);
+}
+
+static sigjmp_buf past_the_end;
+
+static void on_fault(int sig)
+{
+    siglongjmp(past_the_end, sig);
+}
+
+START_TEST(realloc_copies_only_the_old_block_when_growing)
+{
+    PmObjectArenaAllocator guarded = {NULL, guarded_alloc, guarded_free};
+    PmObject_SetArenaAllocator(&guarded);
+    /* 16-byte blocks fill a pool exactly: the last one of the first arena
+     * ends where the arena ends, right before the guard page. */
+    size_t n = (size_t)MAX_POOLS_IN_ARENA * NUMBLOCKS(0);
+    unsigned char *last = NULL;
+    for (size_t k = 0; k < n; k++)
+        last = PmObject_Malloc(16);
+    ck_assert_msg(guarded_arena != NULL && last == (unsigned char *)guarded_arena + ARENA_SIZE - 16,
+                  "this test needs %zu blocks of 16 bytes to fill one POOL_SIZE-aligned arena, "
+                  "the last ending at the arena's end; your allocator put it at %p, the arena is "
+                  "%p (see the Step 1 to 3 tests first)", n, (void *)last, (void *)guarded_arena);
+    memset(last, 0x5A, 16);
+    struct sigaction sa, old_segv, old_bus;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fault;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    unsigned char *volatile grown = NULL;
+    int sig = sigsetjmp(past_the_end, 1);
+    if (sig == 0)
+        grown = PmObject_Realloc(last, 100);
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+    ck_assert_msg(sig == 0, "PmObject_Realloc(p, 100) of a 16-byte block read past the end of "
+                  "the old block: p was the last block of an arena, and the copy touched the "
+                  "page after it (signal %d). Copy the old block's size when growing, the new "
+                  "size only when shrinking", sig);
+    ck_assert_msg(grown != NULL, "PmObject_Realloc(p, 100) returned NULL");
+    for (int i = 0; i < 16; i++)
+        ck_assert_msg(grown[i] == 0x5A, "byte %d of the grown block was not copied", i);
+}
+END_TEST
+
 START_TEST(realloc_keeps_system_blocks_in_the_system_allocator)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
@@ -636,7 +733,13 @@ START_TEST(the_heap_checker_accepts_a_healthy_heap)
     install_arenas(SYSTEM_PAGE_SIZE);
     static void *blocks[20000];
     busy_heap(blocks, 20000);
-    heap_ok("on a heap of 20,000 blocks of all classes (a third freed)");
+    heap_ok("building a heap of 20,000 blocks (a precondition of this test, not a finding "
+            "of your heap checker)");
+    char why[512] = "";
+    int rc = _PmObject_CheckHeap(why, sizeof why);
+    ck_assert_msg(rc == 0, "on a heap of 20,000 blocks of all classes (a third freed), sound "
+                  "by the grader's own checker, _PmObject_CheckHeap returned %d: %s", rc,
+                  why[0] ? why : "(no reason given)");
 }
 END_TEST
 
@@ -691,6 +794,17 @@ START_TEST(the_heap_checker_finds_unsorted_usable_arenas)
     static void *blocks[3 * 63 * 31];
     static const unsigned frees[3] = {1, 3, 6};
     three_arenas(blocks, frees);
+    /* The test needs three arenas on usable_arenas, with 1, 3 and 6 free
+     * pools: a precondition the Step 5 tests check on their own. */
+    heap_ok("setting up three arenas with 1, 3 and 6 free pools (a precondition of this test, "
+            "not a finding of your heap checker: see the Step 5 tests)");
+    unsigned n = 0;
+    for (struct arena_object *ao = st.usable_arenas; ao != NULL && n < 4; ao = ao->nextarena)
+        n++;
+    ck_assert_msg(n == 3, "this test needs three arenas on usable_arenas (with 1, 3 and 6 free "
+                  "pools) to swap two of them; your allocator put %u there. That is a Step 5 "
+                  "bug (see usable_arenas_is_sorted_by_free_pools), not one of your heap "
+                  "checker", n);
     /* swap the first two arenas of the sorted list */
     struct arena_object *a = st.usable_arenas, *b = a->nextarena, *c = b->nextarena;
     st.usable_arenas = b;
@@ -701,6 +815,29 @@ START_TEST(the_heap_checker_finds_unsorted_usable_arenas)
     if (c != NULL)
         c->prevarena = a;
     expect_broken("swapping the first two arenas of usable_arenas");
+}
+END_TEST
+
+START_TEST(the_heap_checker_finds_a_stale_finger)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    static void *blocks[3 * 63 * 31];
+    static const unsigned frees[3] = {2, 4, 6};
+    three_arenas(blocks, frees);
+    heap_ok("setting up three arenas with 2, 4 and 6 free pools (a precondition of this test, "
+            "not a finding of your heap checker: see the Step 5 tests)");
+    struct arena_object *middle = st.nfp2lasta[4];
+    ck_assert_msg(middle != NULL && st.nfp2lasta[2] != NULL,
+                  "this test needs arenas with 2 and 4 free pools on usable_arenas; your "
+                  "allocator's fingers nfp2lasta[2] and nfp2lasta[4] are not both set. That is a "
+                  "Step 5 bug, not one of your heap checker");
+    /* The finger for 4 names the arena with 2 free pools: stale, as when an
+     * arena's count changed and its finger was not moved. */
+    st.nfp2lasta[4] = st.nfp2lasta[2];
+    expect_broken("pointing nfp2lasta[4] at the arena with 2 free pools");
+    st.nfp2lasta[4] = middle;
+    st.nfp2lasta[3] = middle;
+    expect_broken("setting nfp2lasta[3], though no arena has 3 free pools");
 }
 END_TEST
 
@@ -796,18 +933,18 @@ void register_unit_tests(PmSuite *s)
 {
     PM_ADD(s, every_size_from_1_to_512_gets_its_size_class, 2, STEP1,
            "every size from 1 to 512 bytes is served from size class (n - 1) >> 4",
-           "The class of n bytes is (n - 1) >> ALIGNMENT_SHIFT: 1..16 -> 0, 17..32 -> 1, "
-           "..., 497..512 -> 31. n >> 4 puts 16 in class 1.", SECTION1);
+           "A request landed in the wrong size class: try the formula at the edges of the "
+           "classes (1, 16, 17, 32, 512).", SECTION1);
     PM_ADD(s, blocks_are_16_byte_aligned, 1, STEP1, "every block is 16-byte aligned",
-           "Blocks sit at POOL_OVERHEAD + k * INDEX2SIZE(class) in a pool, and both are "
-           "multiples of ALIGNMENT (16).", SECTION1);
+           "A block was not 16-byte aligned: where in its pool does a block start, and how far "
+           "apart are blocks?", SECTION1);
     PM_ADD(s, blocks_of_a_class_are_one_block_size_apart, 1, STEP1,
            "blocks of one class are INDEX2SIZE(class) bytes apart",
            "A block of class i is INDEX2SIZE(i) = 16 * (i + 1) bytes.", SECTION1);
     PM_ADD(s, zero_bytes_go_to_the_system_allocator, 1, STEP1,
            "requests of 0 bytes go to the system allocator",
-           "pymalloc serves 1..512 bytes; 0 bytes go to malloc (asked for 1 byte), and "
-           "raw_allocated_blocks counts them.", SECTION1);
+           "A request of 0 bytes is not pymalloc's: what does n - 1 give when n is a size_t "
+           "equal to 0?", SECTION1);
     PM_ADD(s, requests_over_512_bytes_go_to_the_system_allocator, 1, STEP1,
            "requests over 512 bytes go to the system allocator",
            "Above SMALL_REQUEST_THRESHOLD, PmObject_Malloc calls malloc and counts the block "
@@ -816,8 +953,8 @@ void register_unit_tests(PmSuite *s)
 
     PM_ADD(s, a_new_pool_carves_blocks_lazily, 2, STEP2,
            "a new pool sets up two blocks and carves one more per allocation",
-           "A new pool's freeblock is its second block; nextoffset then moves one block at a "
-           "time (pymalloc_pool_extend), never touching memory before it is needed.",
+           "A new pool set up more, or fewer, than its first two blocks: blocks are carved "
+           "only when the free list runs dry.",
            SECTION2);
     PM_ADD(s, a_new_pool_records_its_class_and_arena, 1, STEP2,
            "a new pool records its size class and its arena, and joins usedpools",
@@ -825,18 +962,19 @@ void register_unit_tests(PmSuite *s)
            "usedpools[2 * szidx].", SECTION2);
     PM_ADD(s, a_freed_block_is_reused_first, 2, STEP2,
            "a freed block is reused before virgin blocks, last freed first",
-           "PmObject_Malloc takes pool->freeblock first; PmObject_Free pushes the block on "
-           "that list.", SECTION2);
+           "The block freed last was not the next one handed out: a pool's free list is a "
+           "stack.", SECTION2);
     PM_ADD(s, the_free_list_runs_through_the_freed_blocks, 1, STEP2,
            "the free list is chained through the first word of each freed block",
-           "On free: *(block **)p = pool->freeblock; pool->freeblock = p.", SECTION2);
+           "The free list costs no memory: where does a freed block keep the link to the next "
+           "one?", SECTION2);
     PM_ADD(s, a_full_pool_leaves_usedpools, 2, STEP2, "a full pool leaves usedpools",
-           "When the last block of a pool is handed out (no free block, no virgin block), "
-           "unlink the pool from usedpools.", SECTION2);
+           "A pool with no block left to give was still in usedpools: when exactly is a pool "
+           "full?", SECTION2);
     PM_ADD(s, a_full_pool_comes_back_on_the_first_free, 2, STEP2,
            "freeing a block of a full pool links it back into usedpools",
-           "In PmObject_Free, a pool whose freeblock was NULL was full: link it at the front "
-           "of usedpools[2 * szidx] (insert_to_usedpool).", SECTION2);
+           "A full pool got a block back, but the next allocation of its class did not find "
+           "it.", SECTION2);
 
     PM_ADD(s, the_first_allocation_maps_one_arena, 1, STEP3,
            "the first allocation maps one arena, in a table of 16 arena_objects",
@@ -844,8 +982,8 @@ void register_unit_tests(PmSuite *s)
            "ARENA_SIZE bytes from _PmObject_VirtualAlloc.", SECTION3);
     PM_ADD(s, an_unaligned_arena_loses_one_pool, 1, STEP3,
            "an arena not aligned to POOL_SIZE loses one pool",
-           "Round the arena's address up to a POOL_SIZE boundary for pool_address, and "
-           "count one pool less in nfreepools and ntotalpools.", SECTION3);
+           "An arena that does not start on a pool boundary holds one pool fewer than an "
+           "aligned one.", SECTION3);
     PM_ADD(s, an_aligned_arena_has_every_pool, 1, STEP3,
            "an arena aligned to POOL_SIZE has all its pools",
            "Only an unaligned arena loses a pool.", SECTION3);
@@ -855,12 +993,16 @@ void register_unit_tests(PmSuite *s)
            "does allocate_from_new_pool call new_arena.", SECTION3);
     PM_ADD(s, the_arena_table_grows_from_16_to_32, 1, STEP3,
            "the table of arena_objects doubles from 16 to 32 entries",
-           "When unused_arena_objects is empty, realloc the table to twice its size and "
-           "link the new entries into unused_arena_objects.", SECTION3);
+           "The arena table must grow when every entry is in use, and the new entries must be "
+           "ready for new_arena.", SECTION3);
+    PM_ADD(s, the_arena_table_doubles_again_from_32_to_64, 1, STEP3,
+           "the table of arena_objects doubles again, from 32 to 64 entries",
+           "The second time the table of arena_objects grew, it did not double: how much "
+           "copying does filling n arenas cost then?", SECTION3);
     PM_ADD(s, an_emptied_pool_goes_to_its_arena_freepools, 2, STEP4,
            "a pool whose last block is freed goes to its arena's freepools",
-           "When ref.count drops to 0, unlink the pool from usedpools and push it on "
-           "arenas[arenaindex].freepools (insert_to_freepool).", SECTION4);
+           "A pool whose last block was freed belongs to no size class any more: where does it "
+           "wait?", SECTION4);
     PM_ADD(s, an_empty_pool_serves_another_size_class, 2, STEP4,
            "an empty pool is reused for any size class",
            "A pool taken from freepools is initialised for the class asked for, unless it "
@@ -872,20 +1014,19 @@ void register_unit_tests(PmSuite *s)
 
     PM_ADD(s, an_empty_arena_goes_back_to_the_os, 2, STEP5,
            "an arena whose pools are all free goes back to the OS",
-           "When nfreepools reaches ntotalpools and the arena is not the last one in "
-           "usable_arenas, unlink it and call _PmObject_VirtualFree.", SECTION5);
+           "An arena whose pools are all free must go back to the system, unless it is the "
+           "last one.", SECTION5);
     PM_ADD(s, the_last_empty_arena_is_kept, 2, STEP5,
            "the last wholly free arena is kept",
            "CPython keeps one empty arena (bpo-37257) so that a loop allocating and freeing "
            "does not map and unmap an arena each time.", SECTION5);
     PM_ADD(s, a_returned_arena_object_is_reused, 1, STEP5,
            "a returned arena's arena_object goes to unused_arena_objects and is reused",
-           "After _PmObject_VirtualFree, set address to 0 and push the arena_object on "
-           "unused_arena_objects.", SECTION5);
+           "The entry of an arena given back must be reusable by the next new_arena.", SECTION5);
     PM_ADD(s, usable_arenas_is_sorted_by_free_pools, 2, STEP5,
            "usable_arenas stays sorted by nfreepools, fewest first",
-           "When a pool is freed, its arena's nfreepools grows: move the arena right in "
-           "usable_arenas (nfp2lasta tells where).", SECTION5);
+           "usable_arenas lost its order after a free: an arena that gained a free pool may "
+           "have to move.", SECTION5);
     PM_ADD(s, new_pools_come_from_the_fullest_arena, 1, STEP5,
            "new pools come from the usable arena with the fewest free pools",
            "allocate_from_new_pool takes its pool from usable_arenas, the head of the "
@@ -893,23 +1034,28 @@ void register_unit_tests(PmSuite *s)
 
     PM_ADD(s, realloc_shrinking_by_less_than_a_quarter_keeps_the_block, 1, STEP6,
            "realloc keeps the block when shrinking would save less than 25%",
-           "Keep the block when nbytes <= its size and 4 * nbytes > 3 * size.", SECTION6);
+           "A shrink that saves less than a quarter of the block should keep it in place.", SECTION6);
     PM_ADD(s, realloc_shrinking_by_a_quarter_or_more_moves, 1, STEP6,
            "realloc moves the data when shrinking saves 25% or more",
-           "Otherwise allocate a block of the new size, copy nbytes, free the old one.",
+           "A shrink that saves a quarter of the block or more should move it to a smaller "
+           "class.",
            SECTION6);
     PM_ADD(s, realloc_growing_preserves_the_contents, 2, STEP6,
            "realloc preserves the contents, across classes and past 512 bytes",
-           "Copy min(old size, new size) bytes; a pool block's old size is its class's "
-           "block size.", SECTION6);
+           "Growing a block lost its contents, or read past its end: how many bytes are there "
+           "to copy?", SECTION6);
+    PM_ADD(s, realloc_copies_only_the_old_block_when_growing, 1, STEP6,
+           "realloc copies only the old block's bytes when it grows",
+           "Growing a block touched memory past its end: how many bytes of the old block are "
+           "yours to copy?", SECTION6);
     PM_ADD(s, realloc_keeps_system_blocks_in_the_system_allocator, 1, STEP6,
            "realloc of a block from malloc stays with malloc",
            "pymalloc_realloc only handles blocks in arenas; any other block goes to "
            "realloc(), even when the new size is small.", SECTION6);
     PM_ADD(s, calloc_zeroes_a_reused_block, 1, STEP6,
            "calloc zeroes the block, also a reused one, and refuses overflow",
-           "A pool block may have been used before: memset it to 0. Return NULL when "
-           "nelem * elsize overflows.", SECTION6);
+           "calloc returned a block with old data in it, or did not notice that nelem * elsize "
+           "overflows.", SECTION6);
 
     PM_ADD(s, the_heap_checker_accepts_a_healthy_heap, 1, STEP7,
            "the heap checker accepts a healthy heap",
@@ -923,13 +1069,17 @@ void register_unit_tests(PmSuite *s)
            "Every block on a pool's free list must be a carved block of that pool.", SECTION7);
     PM_ADD(s, the_heap_checker_finds_a_free_list_cycle, 1, STEP7,
            "the heap checker finds a cycle in a free list (and terminates)",
-           "Stop walking a free list after more blocks than the pool holds.", SECTION7);
+           "Your heap checker looped, or passed, on a free list that runs in a circle.", SECTION7);
     PM_ADD(s, the_heap_checker_finds_a_wrong_size_class, 1, STEP7,
            "the heap checker finds a pool in the wrong usedpools list",
            "A pool in usedpools[2 * i] must have szidx i.", SECTION7);
     PM_ADD(s, the_heap_checker_finds_unsorted_usable_arenas, 1, STEP7,
            "the heap checker finds usable_arenas out of order",
            "Walk usable_arenas and check nfreepools never decreases.", SECTION7);
+    PM_ADD(s, the_heap_checker_finds_a_stale_finger, 1, STEP7,
+           "the heap checker finds a wrong search finger (nfp2lasta)",
+           "A finger (nfp2lasta) named the wrong arena and your checker said nothing: the "
+           "fingers are part of the heap too.", SECTION7);
     PM_ADD(s, the_heap_checker_finds_a_wrong_arena_count, 1, STEP7,
            "the heap checker finds a wrong arena counter",
            "Count the arenas with an address and compare with narenas_currently_allocated.",

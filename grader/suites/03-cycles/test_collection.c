@@ -207,20 +207,22 @@ void register_collection_tests(PmSuite *s)
 {
     PM_ADD(s, untrack_tuples_untracks_tuples_that_hold_only_atoms, 3, STEP5,
            "untrack_tuples untracks tuples that hold nothing that could be tracked.",
-           "Walk the list reading next before you call _PmTuple_MaybeUntrack on a tuple.",
+           "A tuple of atoms stayed tracked, or the walk lost its place when a tuple left the "
+           "list.",
            SECTION5);
     PM_ADD(s, untrack_tuples_keeps_tuples_that_may_hold_a_cycle, 3, STEP5,
            "untrack_tuples keeps tuples holding containers, and every non-tuple.",
            "Only PmTuple_Check objects, and only through _PmTuple_MaybeUntrack.", SECTION5);
     PM_ADD(s, delete_garbage_clears_the_cycles_and_refcounting_frees_them, 4, STEP6,
            "delete_garbage calls tp_clear; reference counting frees the cycles.",
-           "While collectable is not empty: take the first object, call its tp_clear.",
+           "Garbage was left alive: delete_garbage breaks each cycle, and reference counting "
+           "frees it.",
            SECTION6);
     PM_ADD(s, delete_garbage_holds_a_reference_around_tp_clear, 2, STEP6,
            "delete_garbage holds a reference to each object while its tp_clear runs.",
-           "Pm_INCREF(op); tp_clear(op); Pm_DECREF(op).", SECTION6);
+           "An object was freed while its own tp_clear was still running.", SECTION6);
     PM_ADD(s, delete_garbage_moves_survivors_to_old, 3, STEP6,
            "Objects still alive after tp_clear move to old, without COLLECTING.",
-           "If the first object of collectable is still the same one after tp_clear, "
-           "gc_clear_collecting it and gc_list_move it to old.", SECTION6);
+           "An object that survived its tp_clear stayed in collectable, or the loop lost its "
+           "place.", SECTION6);
 }

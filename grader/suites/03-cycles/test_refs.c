@@ -434,30 +434,34 @@ void register_refs_tests(PmSuite *s)
 {
     PM_ADD(s, update_refs_copies_each_refcount_and_sets_collecting, 3, STEP3,
            "update_refs sets gc_refs to the refcount and the COLLECTING flag.",
-           "One loop over the list: gc_reset_refs(gc, Pm_REFCNT(FROM_GC(gc))).", SECTION3);
+           "After update_refs every object's gc_refs must equal its count, with COLLECTING "
+           "set.", SECTION3);
     PM_ADD(s, subtract_refs_leaves_the_references_from_outside, 4, STEP3,
            "After subtract_refs, gc_refs counts the references from outside the set.",
-           "Call each object's tp_traverse with visit_decref, which calls gc_decref.",
+           "gc_refs did not come down to the references from outside the set: every reference "
+           "inside must be subtracted once.",
            SECTION3);
     PM_ADD(s, subtract_refs_changes_only_objects_being_collected, 2, STEP3,
            "subtract_refs leaves non-containers and other generations alone.",
-           "visit_decref: only objects with _PmObject_IS_GC and gc_is_collecting.", SECTION3);
+           "An object outside the collected set was changed (or one without a GC header was "
+           "read).", SECTION3);
     PM_ADD(s, move_unreachable_keeps_what_is_reachable_and_moves_the_rest, 4, STEP4,
            "move_unreachable splits the set into reachable (young) and unreachable.",
-           "gc_refs > 0: traverse with visit_reachable and restore _gc_prev; gc_refs == 0: "
-           "move to unreachable with NEXT_MASK_UNREACHABLE.", SECTION4);
+           "Objects ended on the wrong list. Reread 'move_unreachable: one pass, no recursion' "
+           "and follow its figure by hand.", SECTION4);
     PM_ADD(s, move_unreachable_moves_back_what_it_finds_reachable_later, 4, STEP4,
            "An object moved to unreachable comes back when a reachable object refers to it.",
-           "In visit_reachable, an object flagged NEXT_MASK_UNREACHABLE is unlinked by hand "
-           "and appended to young with gc_refs 1.", SECTION4);
+           "An object the scan met early with gc_refs 0, then found reachable, stayed in "
+           "unreachable.", SECTION4);
     PM_ADD(s, move_unreachable_brings_back_a_long_chain_met_in_reverse, 2, STEP4,
            "A ring of 1000 nodes met in reverse order comes back whole, without recursion.",
-           "Read the next object only after traversing: visit_reachable may append to young.",
+           "The scan stopped before the objects it had just brought back to the end of young.",
            SECTION4);
     PM_ADD(s, move_unreachable_leaves_objects_outside_the_set_alone, 2, STEP4,
            "move_unreachable leaves non-containers and other generations alone.",
-           "visit_reachable returns at once for objects without COLLECTING.", SECTION4);
+           "The scan changed an object that is not part of the collected set.", SECTION4);
     PM_ADD(s, deduce_unreachable_runs_the_steps_in_order, 2, STEP4,
            "deduce_unreachable runs update_refs, subtract_refs and move_unreachable.",
-           "Initialise unreachable before move_unreachable appends to it.", SECTION4);
+           "deduce_unreachable is three steps in a row, into an unreachable list that starts "
+           "empty.", SECTION4);
 }

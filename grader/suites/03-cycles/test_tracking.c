@@ -246,20 +246,23 @@ void register_tracking_tests(PmSuite *s)
 {
     PM_ADD(s, track_appends_to_generation_0_and_untrack_unlinks, 3, STEP1,
            "PmObject_GC_Track appends to generation 0; PmObject_GC_UnTrack unlinks.",
-           "Track is gc_list_append onto GEN_HEAD(0); UnTrack returns at once if _gc_next is "
-           "0, else gc_list_remove.", SECTION1);
+           "Tracking links the object into generation 0's list; untracking must unlink it, and "
+           "do nothing to an untracked object.", SECTION1);
     PM_ADD(s, untrack_clears_the_collecting_flag, 1, STEP1,
            "Untracking clears every flag of _gc_prev but FINALIZED.",
-           "After gc_list_remove, keep only _gc_prev & _PmGC_PREV_MASK_FINALIZED.", SECTION1);
+           "An untracked object still had the COLLECTING bit: which bits of _gc_prev should "
+           "survive an untrack?", SECTION1);
     PM_ADD(s, is_tracked_is_false_for_objects_without_a_gc_header, 1, STEP1,
            "gc.is_tracked is False for objects without a GC header.",
            "Only an object with _PmObject_IS_GC has a header to look at.", SECTION1);
     PM_ADD_SIGNAL(s, tracking_twice_is_a_fatal_error, SIGABRT, 1, STEP1,
                   "Tracking an object that is already tracked is reported, not ignored.",
-                  "A tracked object has _gc_next != 0: call _PmGC_Fatal with it.", SECTION1);
+                  "Tracking an object that is already tracked must stop the program: how do "
+                  "you know it is tracked?", SECTION1);
     PM_ADD(s, dict_traverse_visits_every_key_and_value_once, 3, STEP2,
            "dict_traverse visits every live key and value once.",
-           "Walk ma_entries[0 .. ma_nentries); skip entries whose key is NULL.", SECTION2);
+           "The traversal missed a reference or visited one twice. Remember the deleted "
+           "entries.", SECTION2);
     PM_ADD(s, dict_traverse_stops_at_the_first_nonzero_visit, 1, STEP2,
            "dict_traverse returns the first nonzero result of visit.",
            "Return visit's result as soon as it is not 0, as CPython's Py_VISIT does.", SECTION2);

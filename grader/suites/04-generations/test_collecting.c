@@ -266,41 +266,37 @@ void register_collecting_tests(PmSuite *s)
 {
     PM_ADD(s, collect_resets_counts_and_bumps_the_next, 2, STEP2,
            "collecting generation g zeroes the counts of 0..g and adds one to g+1's",
-           "At the start of gc_collect_main: generations[g+1].count += 1 (if g+1 exists), "
-           "then count = 0 for generations 0..g.", SECTION2);
+           "The counts are wrong after a collection: which counts go to 0, and which one goes "
+           "up?", SECTION2);
     PM_ADD(s, survivors_are_promoted, 3, STEP2,
            "survivors move one generation older; the oldest keeps its own",
-           "After deduce_unreachable, young holds the survivors: gc_list_merge(young, old) "
-           "where old is generation g+1, or young itself for the oldest.", SECTION2);
+           "The survivors of a collection stayed in their generation.", SECTION2);
     PM_ADD(s, younger_generations_are_merged_in, 2, STEP2,
            "collecting generation 1 takes generation 0 along",
-           "Before looking at anything, gc_list_merge each younger generation i < g into "
-           "generation g.", SECTION2);
+           "A younger generation was not collected along with the older one.", SECTION2);
     PM_ADD(s, collect_returns_what_it_found, 2, STEP2,
            "gc_collect_main returns the number of unreachable objects",
-           "Count the unreachable list (gc_list_size) before delete_garbage empties it, and "
-           "set _PmGC_state.unreachable back to NULL before returning.", SECTION2);
+           "The number returned is not the number of unreachable objects found, or the "
+           "collector's state was left behind.", SECTION2);
     PM_ADD(s, young_collection_leaves_older_garbage, 2, STEP2,
            "a young collection does not look at older generations",
            "Only generations 0..g are merged and examined; an older object is treated as "
            "a reference from outside.", SECTION2);
     PM_ADD(s, tuples_untracked_at_any_collection, 1, STEP2,
            "every collection untracks tuples that hold nothing that could be tracked",
-           "Call untrack_tuples(young) on the survivors, in every collection.", SECTION2);
+           "A tuple of atoms stayed tracked after a young collection.", SECTION2);
     PM_ADD(s, young_collections_leave_dicts_tracked, 1, STEP2,
            "collections of generations 0 and 1 leave dicts tracked",
            "untrack_dicts runs only in full collections (CPython issue #14775): doing it in "
            "every collection makes building many dicts quadratic.", SECTION2);
     PM_ADD(s, full_collection_untracks_dicts, 2, STEP2,
            "a full collection untracks dicts that hold nothing that could be tracked",
-           "In the branch for the oldest generation (young == old): untrack_dicts(young), "
-           "long_lived_pending = 0, long_lived_total = gc_list_size(young).", SECTION2);
+           "A full collection does three things a young one does not.", SECTION2);
     PM_ADD(s, long_lived_pending_counts_arrivals_in_generation_2, 2, STEP2,
            "long_lived_pending counts what a collection of generation 1 sends to generation 2",
-           "When g == NUM_GENERATIONS - 2, add gc_list_size(young) to long_lived_pending "
-           "before merging young into old.", SECTION2);
+           "long_lived_pending did not grow by the number of objects promoted into generation "
+           "2.", SECTION2);
     PM_ADD(s, collection_updates_the_stats, 1, STEP2,
            "each collection updates its generation's statistics",
-           "At the end of gc_collect_main: generation_stats[g].collections += 1, "
-           "collected += m, uncollectable += n.", SECTION2);
+           "gc.get_stats() did not move as a collection ran.", SECTION2);
 }

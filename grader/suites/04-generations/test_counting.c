@@ -117,6 +117,23 @@ START_TEST(collection_runs_when_count_passes_threshold)
                   _PmGC_GenerationOf(keep[0]), _PmGC_GenerationOf(keep[14]));
     for (int i = 0; i < 15; i++)
         Pm_DECREF(keep[i]);
+
+    /* Again, with generation 1 already over its threshold: whenever
+     * collect_generations is called, it collects generation 1, so the
+     * allocation at which that happens shows when _PmObject_GC_Link called
+     * it, even if it then found generation 0 not over its threshold. */
+    settle();
+    _PmGC_state.generations[1].count = _PmGC_state.generations[1].threshold + 1;
+    _PmGC_state.generations[0].threshold = 10;
+    when = allocation_that_collects(keep, 15);
+    ck_assert_msg(when == 11,
+                  "with threshold 10 (and generation 1 over its own threshold), "
+                  "_PmObject_GC_Link should start a collection only at the 11th allocation, "
+                  "when the count passes 10; %s %d. At count == threshold nothing may run",
+                  when == 0 ? "no collection ran in 15 allocations" : "one ran at allocation",
+                  when);
+    for (int i = 0; i < 15; i++)
+        Pm_DECREF(keep[i]);
 }
 END_TEST
 
@@ -164,8 +181,7 @@ void register_counting_tests(PmSuite *s)
 {
     PM_ADD(s, link_counts_each_new_gc_object, 2, STEP1,
            "each new GC object adds one to generation 0's count",
-           "_PmObject_GC_Link runs for every object allocated with _PmObject_GC_New: add one "
-           "to _PmGC_state.generations[0].count there.", SECTION1);
+           "Generation 0's count did not go up by one for each new GC object.", SECTION1);
     PM_ADD(s, gc_del_counts_out_and_never_below_zero, 2, STEP1,
            "PmObject_GC_Del takes one from generation 0's count, never below 0",
            "The count is allocations minus deallocations since the last collection; a "
@@ -173,17 +189,16 @@ void register_counting_tests(PmSuite *s)
            SECTION1);
     PM_ADD(s, gc_del_unlinks_a_tracked_object, 2, STEP1,
            "PmObject_GC_Del unlinks an object that is still tracked",
-           "A deallocator may forget PmObject_GC_UnTrack: if op's _gc_next is not 0, "
-           "gc_list_remove it before freeing the memory that starts at its PmGC_Head.",
+           "A deallocator that forgot to untrack left freed memory in a generation list.",
            SECTION1);
     PM_ADD(s, collection_runs_when_count_passes_threshold, 3, STEP1,
            "a collection runs at the allocation that takes the count past threshold 0",
-           "Collect when count > threshold, not >=: with threshold 700, the 701st "
-           "allocation triggers it.  Call collect_generations with collecting set.",
+           "The collection came one allocation too early or too late: when is a count over its "
+           "threshold? Compare with 3.11's _PyObject_GC_Link.",
            SECTION1);
     PM_ADD(s, no_collection_when_disabled_or_busy, 2, STEP1,
            "no automatic collection when disabled, with threshold 0, during a collection, "
            "or with an exception pending",
-           "CPython 3.11's condition: count > threshold && enabled && threshold && "
-           "!collecting && !PyErr_Occurred(); the count goes up in every case.", SECTION1);
+           "A collection started when it must not have: list every condition 3.11's "
+           "_PyObject_GC_Link checks.", SECTION1);
 }

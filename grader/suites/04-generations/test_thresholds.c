@@ -132,15 +132,16 @@ void register_threshold_tests(PmSuite *s)
 {
     PM_ADD(s, collect_generations_picks_the_oldest_over_threshold, 3, STEP3,
            "collect_generations collects the oldest generation whose count passed its threshold",
-           "Walk the generations from the oldest down; the first with count > threshold is "
-           "collected (with every younger one), and only that one.", SECTION3);
+           "The wrong generation was collected: which one does collect_generations pick, and "
+           "when is a count over its threshold?", SECTION3);
     PM_ADD(s, collect_generations_returns_what_was_found, 1, STEP3,
            "collect_generations returns what gc_collect_main returned",
-           "Return gc_collect_main(i) for the generation chosen, 0 if none was.", SECTION3);
+           "collect_generations returned something other than the result of the collection it "
+           "ran.", SECTION3);
     PM_ADD(s, full_collection_waits_for_a_quarter_more, 3, STEP3,
            "a full collection is skipped while long_lived_pending < long_lived_total / 4",
-           "For the oldest generation, if long_lived_pending < long_lived_total / 4, "
-           "continue to the next younger generation instead of collecting.", SECTION3);
+           "A full collection ran although too few objects had reached generation 2 since the "
+           "last one.", SECTION3);
     PM_ADD(s, long_lived_heuristic_over_many_collections, 2, STEP3,
            "full collections get rarer while a large structure is built",
            "This runs your Steps 1 to 3 together; if the other Step 3 tests pass, check "
