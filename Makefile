@@ -48,8 +48,8 @@ XML_LIBS     = $(call pc,--libs,libxml-2.0)
 SECCOMP_LIBS = $(call pc,--libs,libseccomp)
 
 HEADERS      := $(wildcard include/*.h)
-RUNTIME_SRC  := $(wildcard runtime/*.c)
-RUNTIME_HDRS := $(wildcard runtime/*.h)
+RUNTIME_SRC  := $(wildcard runtime/*.c runtime/interp/*.c)
+RUNTIME_HDRS := $(wildcard runtime/*.h runtime/interp/*.h)
 GRADER_SRC   := $(wildcard grader/pmgrade/*.c)
 SUITE_HDRS   := $(wildcard grader/suites/*/*.h grader/suites/*/*.inc grader/traces/*.h grader/lib/*.h)
 

@@ -1,11 +1,11 @@
-/* interp.h - private to the scenario interpreter (runtime/interp_*.c): the
+/* interp.h - private to the scenario interpreter (the files of runtime/interp/): the
  * tokens, the syntax tree and the functions that pass them along, from
  * source text to a tree (lexer, parser) to output (evaluator, builtins).
  */
 #ifndef PM_INTERP_H
 #define PM_INTERP_H
 
-#include "pm_core.h"
+#include "../pm_core.h"
 
 /* ---- one arena for the tokens and the tree of a run ---- */
 typedef struct ArenaBlock ArenaBlock;
