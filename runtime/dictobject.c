@@ -702,5 +702,5 @@ const PmMethodDef _PmDict_Methods[] = {
     {"setdefault", dict_setdefault, 1, 2, NULL},
     {"update", dict_update, 0, 1, "*"},
     {"values", dict_values, 0, 0, NULL},
-    {NULL},
+    {0},
 };

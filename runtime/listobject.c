@@ -457,5 +457,5 @@ const PmMethodDef _PmList_Methods[] = {
     {"remove", list_remove, 1, 1, NULL},
     {"reverse", list_reverse, 0, 0, NULL},
     {"sort", list_sort, 0, 0, "key reverse"},
-    {NULL},
+    {0},
 };

@@ -134,7 +134,7 @@ typedef PmObject *(*PmCFunction)(PmObject *self, const PmCallArgs *a);
  * positional arguments (ml_min..ml_max, -1: no limit) and the keywords
  * (ml_keywords: NULL for none, "*" for any, else the names allowed,
  * space-separated), raising CPython's TypeError, before ml_meth runs.
- * Tables end with a {NULL} entry. */
+ * Tables end with a {0} entry. */
 typedef struct PmMethodDef {
     const char *ml_name;
     PmCFunction ml_meth;

@@ -245,5 +245,5 @@ static PmObject *tuple_count(PmObject *self, const PmCallArgs *a)
 const PmMethodDef _PmTuple_Methods[] = {
     {"count", tuple_count, 1, 1, NULL},
     {"index", tuple_index, 1, 3, NULL},
-    {NULL},
+    {0},
 };

@@ -303,7 +303,7 @@ static const PmMethodDef builtin_functions[] = {
     {"max", builtin_max, 0, -1, "key default"},
     {"sum", builtin_sum, 1, 2, "start"},
     {"sorted", builtin_sorted, 0, -1, "*"},
-    {NULL},
+    {0},
 };
 
 /* ---- the gc and sys modules ----------------------------------------------------- */
@@ -512,12 +512,12 @@ static const PmMethodDef gc_functions[] = {
     {"get_referrers", gc_get_referrers, 0, -1, NULL},
     {"get_debug", gc_get_debug, 0, 0, NULL},
     {"set_debug", gc_set_debug, 1, 1, NULL},
-    {NULL},
+    {0},
 };
 
 static const PmMethodDef sys_functions[] = {
     {"getrefcount", sys_getrefcount, 1, 1, NULL},
-    {NULL},
+    {0},
 };
 
 static const struct {
