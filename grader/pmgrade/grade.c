@@ -585,6 +585,35 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const cha
  * 6-7. Pictures and the score.
  * ------------------------------------------------------------------------ */
 
+/* A picture a test drew is the learner's file: show it only if it is the
+ * plain SVG Graphviz writes, with nothing a browser would run. */
+static int plain_picture(const char *path)
+{
+    char *svg = pg_read_file(path, 8 << 20);
+    if (svg == NULL)
+        return 0;
+    static const char *const active[] = {"<script", "javascript:", "<foreignObject", "<iframe",
+                                         "<embed", "<object", " on", "\ton", NULL};
+    int plain = strstr(svg, "<svg") != NULL;
+    for (int i = 0; plain && active[i] != NULL; i++) {
+        const char *hit = svg;
+        while (plain && (hit = strcasestr(hit, active[i])) != NULL) {
+            /* " on" only as an event attribute: on<letters>= */
+            if (active[i][1] == 'o' && active[i][0] != '<') {
+                const char *p = hit + 3;
+                while (*p >= 'a' && *p <= 'z')
+                    p++;
+                plain = !(p > hit + 3 && *p == '=');
+                hit += 3;
+            } else {
+                plain = 0;
+            }
+        }
+    }
+    free(svg);
+    return plain;
+}
+
 /* A failed test may have left a picture of its heap (unit tests draw one
  * when a check fails); for a scenario that diverged, also draw the
  * reference heap at the same point. */
@@ -594,12 +623,18 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
     char *mine = pg_printf("%s/artifacts/%s/%s.svg", g->opt.out, c->slug, t->name);
     char *ref = pg_printf("%s/artifacts/%s/%s.ref.svg", g->opt.out, c->slug, t->name);
     json_t *record = pg_is_file(json_path) ? json_load_file(json_path, 0, NULL) : NULL;
-    if (pg_is_file(mine))
+    if (pg_is_file(mine) && plain_picture(mine))
         t->heap_svg_mine = pg_strdup(mine);
     if (record != NULL) {
+        /* The record was written by the test: its scenario must be one of
+         * this chapter's, named as the suite names them. */
         const char *scenario = json_text(record, "scenario");
         json_int_t k = json_integer_value(json_object_get(record, "output_line"));
-        if (scenario != NULL && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
+        char *expected_dir = pg_printf("grader/scenarios/%s/", c->slug);
+        int known = scenario != NULL && strncmp(scenario, expected_dir, strlen(expected_dir)) == 0 &&
+                    strstr(scenario, "..") == NULL && strchr(scenario + strlen(expected_dir), '/') == NULL;
+        free(expected_dir);
+        if (known && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
             char *pmrun = pg_printf("%s/build/rel/ref/bin/pmrun", g->opt.root);
             char *stop = pg_printf("%lld", (long long)k);
             char *script = pg_printf("%s/%s", g->opt.root, scenario);
