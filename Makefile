@@ -42,7 +42,7 @@ HEADERS      := $(wildcard include/*.h)
 RUNTIME_SRC  := $(wildcard runtime/*.c)
 RUNTIME_HDRS := $(wildcard runtime/*.h)
 GRADER_SRC   := $(wildcard grader/pmgrade/*.c)
-SUITE_HDRS   := $(wildcard grader/suites/*/*.h)
+SUITE_HDRS   := $(wildcard grader/suites/*/*.h grader/suites/*/*.inc grader/traces/*.h grader/lib/*.h)
 
 # Resolve CH=01 (or CH=01-refcount) to the chapter's slug.
 ifneq ($(CH),)
@@ -172,7 +172,15 @@ $(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
 
 $(BUILD)/$(1)/$(SUB_KEY)/%.o: $(SUBMISSION)/%.c $$(LEARNER_DEPS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LEARNER_CFLAGS) $$(VARIANT_FLAGS.$(1)) -c $$< -o $$@
+	$$(CC) $$(LEARNER_CFLAGS) $$(VARIANT_FLAGS.$(1)) $$(call COUNT_FLAGS,$(1),$$(firstword $$(subst /, ,$$*))) -c $$< -o $$@
+
+$(BUILD)/$(1)/pmscenarios.o: grader/lib/pmscenarios.c grader/lib/pmscenarios.h grader/lib/pmtest.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) $$(CHECK_CFLAGS) -c $$< -o $$@
+
+$(BUILD)/$(1)/scenarios/%.o: $(BUILD)/scenarios/%.c grader/lib/pmscenarios.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) -c $$< -o $$@
 
 $(BUILD)/$(1)/suites/%.o: grader/suites/%.c grader/lib/pmtest.h $$(SUITE_HDRS) $$(HEADERS)
 	@mkdir -p $$(@D)
@@ -203,6 +211,50 @@ pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
 .PHONY: ref-objs
 ref-objs: $(call STACK_OBJS,$(VARIANT),)
 
+# ------------------------------------------ counting basic blocks ---
+# Chapter 2's performance points are paid from the basic blocks your
+# allocator runs on the synthetic traces (grader/lib/pmcount.h), a count that
+# is the same on every run: in the rel variant a chapter of COUNTED is
+# compiled with COUNT_CFLAGS, and pmcountref, a separate program, counts
+# the reference compiled the same way.  The suite links only the numbers it
+# printed, never the reference's code.  The counter itself is in the
+# runtime (runtime/pmcount.c), so every program can link a counted object.
+COUNT_CFLAGS := -fsanitize-coverage=trace-pc
+COUNTED      := $(filter %-pymalloc,$(CHAPTERS))
+# $(call COUNT_FLAGS,variant,chapter)
+COUNT_FLAGS   = $(if $(filter rel,$(1)),$(if $(filter $(COUNTED),$(2)),$(COUNT_CFLAGS)))
+COUNTED_REF  := $(patsubst solutions/%.c,$(BUILD)/rel/count/%.o,$(wildcard $(foreach c,$(COUNTED),solutions/$(c)/*.c)))
+
+$(BUILD)/rel/count/%.o: solutions/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) $(COUNT_CFLAGS) -c $< -o $@
+
+$(BUILD)/rel/count/pmcountref: grader/traces/pmcountref.c $(wildcard grader/traces/*.h) grader/lib/pmcount.h \
+    $(COUNTED_REF) $(call REF_OBJS,rel,$(COUNTED)) $(BUILD)/rel/libpmruntime.a
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $< $(COUNTED_REF) \
+	  $(call REF_OBJS,rel,$(COUNTED)) $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm
+
+$(BUILD)/rel/count/reference_counts.c: $(BUILD)/rel/count/pmcountref
+	$< > $@
+
+$(BUILD)/rel/count/reference_counts.o: $(BUILD)/rel/count/reference_counts.c
+	$(CC) $(CFLAGS_COMMON) -c $< -o $@
+
+$(foreach c,$(COUNTED),$(eval SUITE_EXTRA_$(c) += $(BUILD)/rel/count/reference_counts.o))
+
+# ------------------------------------------------------- scenarios ---
+# A chapter's scenarios register themselves: grader/scenarios/register.sh
+# turns the folder into a table for its suite (grader/lib/pmscenarios.h),
+# made again whenever a scenario is added, removed or edited.
+SCENARIO_CHAPTERS := $(notdir $(wildcard grader/scenarios/[0-9][0-9]-*))
+define SCENARIO_RULES
+$(BUILD)/scenarios/$(1).c: grader/scenarios/register.sh grader/scenarios/$(1) $(wildcard grader/scenarios/$(1)/*.py)
+	@mkdir -p $$(@D)
+	bash grader/scenarios/register.sh $(1) > $$@
+SUITE_EXTRA_$(1) += $$(BUILD)/$$(VARIANT)/pmscenarios.o $$(BUILD)/$$(VARIANT)/scenarios/$(1).o
+endef
+$(foreach c,$(SCENARIO_CHAPTERS),$(eval $(call SCENARIO_RULES,$(c))))
+
 # ------------------------------------------- one chapter's test suite ---
 # make suite CH=01-refcount SUBMISSION=dir OUT=dir [VARIANT=rel|asan|...]
 # builds OUT/suite: the suite of chapter CH, linked with the submission's
@@ -224,18 +276,20 @@ endif
 .PHONY: suite
 suite: $(OUT)/suite
 
-$(OUT)/suite: $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a FORCE
+$(OUT)/suite: $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) $(SUITE_EXTRA_$(CH_SLUG)) $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a FORCE
 	@$(if $(LAYER_OBJS),,$(foreach c,$(SUITE_MINE),$(if $(call LAYER_SRC,$(c),mine),,echo "no .c files in $(SUBMISSION)/$(c)" >&2; exit 1;)))
 	@mkdir -p $(@D)
 	$(CC) $(call LDFLAGS_OF,$(VARIANT)) -o $@ $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) \
-	  $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a \
+	  $(SUITE_EXTRA_$(CH_SLUG)) $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a \
 	  $(CHECK_LIBS) $(JSON_LIBS) $(GVC_LIBS) $(SECCOMP_LIBS) -lm
 endif
 
-# The compiler and flags of a learner's file in VARIANT.
+# The compiler and flags of a learner's file in VARIANT (of chapter CH; a
+# chapter 2 file in rel is counted, see COUNT_FLAGS: without CH, every
+# chapter's file is).
 .PHONY: layer-cflags
 layer-cflags:
-	@echo $(CC) $(LEARNER_CFLAGS) $(VARIANT_FLAGS.$(VARIANT))
+	@echo $(CC) $(LEARNER_CFLAGS) $(VARIANT_FLAGS.$(VARIANT)) $(call COUNT_FLAGS,$(VARIANT),$(or $(CH_SLUG),$(COUNTED)))
 
 # ------------------------------------------------------- trace tools ---
 # pmtracegen prints chapter 2's synthetic traces (grader/traces/README.md).

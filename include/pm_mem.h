@@ -14,6 +14,8 @@ void *PmMem_Malloc(size_t size);
 void *PmMem_Calloc(size_t nelem, size_t elsize);
 void *PmMem_Realloc(void *ptr, size_t size);
 void PmMem_Free(void *ptr);
+/* Blocks of the mem domain (PmMem_*) not yet freed. */
+long _PmMem_GetLiveBlocks(void);
 
 void *PmObject_Malloc(size_t size);
 void *PmObject_Calloc(size_t nelem, size_t elsize);

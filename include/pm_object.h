@@ -73,12 +73,10 @@ typedef struct {
 
 /* Reading and setting the count without knowing which header is in use. */
 #ifdef Pm_GIL_DISABLED
-static inline Pm_ssize_t Pm_REFCNT(PmObject *op)
-{
-    if (op->ob_ref_local == UINT32_MAX)
-        return (Pm_ssize_t)UINT32_MAX;
-    return (Pm_ssize_t)op->ob_ref_local + (op->ob_ref_shared >> _Pm_REF_SHARED_SHIFT);
-}
+/* The true count, ob_ref_local + (ob_ref_shared >> 2): chapter 5 writes it. */
+Pm_ssize_t _Pm_REFCNT(PmObject *op);
+static inline Pm_ssize_t Pm_REFCNT(PmObject *op) { return _Pm_REFCNT(op); }
+/* Only for objects no other thread can see yet (start-up, immortals). */
 static inline void Pm_SET_REFCNT(PmObject *op, Pm_ssize_t n)
 {
     op->ob_ref_local = (uint32_t)n;

@@ -34,7 +34,9 @@ PmThreadState *PmThreadState_Get(void); /* given (runtime) */
 
 /* ======================= you write (chapter 1) ========================== */
 
-/* Step 1: counting.  See chapters/01-refcount.md, "Step 1". */
+/* Step 1: counting.  See chapters/01-refcount.md, "Step 1".  In the
+ * free-threaded build (-DPm_GIL_DISABLED) Pm_IncRef, Pm_DecRef and the two
+ * functions of Step 2 come from chapter 5 (pm_biased.h); _Pm_Dealloc stays. */
 void Pm_IncRef(PmObject *op);        /* add one strong reference */
 void Pm_DecRef(PmObject *op);        /* drop one; at zero, _Pm_Dealloc(op) */
 void _Pm_Dealloc(PmObject *op);      /* forget the object, call tp_dealloc */
@@ -71,9 +73,19 @@ void _PmTrash_thread_destroy_chain(PmThreadState *tstate);
 
 /* Total of all strong references (CPython debug builds' _Py_RefTotal).
  * Pm_IncRef adds one, Pm_DecRef removes one, never for immortal objects. */
+#ifdef Pm_GIL_DISABLED
+/* Free-threaded build: each thread counts its own share (as CPython's
+ * tstate->reftotal), added to _Pm_RefTotal when the thread is deleted;
+ * _Pm_GetRefTotal() returns both for the calling thread. */
+extern Pm_ssize_t _Pm_RefTotal;
+extern _Thread_local Pm_ssize_t _Pm_RefTotal_thread;
+#define _Pm_INC_REFTOTAL() (_Pm_RefTotal_thread++)
+#define _Pm_DEC_REFTOTAL() (_Pm_RefTotal_thread--)
+#else
 extern Pm_ssize_t _Pm_RefTotal;
 #define _Pm_INC_REFTOTAL() (_Pm_RefTotal++)
 #define _Pm_DEC_REFTOTAL() (_Pm_RefTotal--)
+#endif
 
 /* Called by Pm_DecRef when a count goes below zero: reports the object
  * (type, address) on stderr and aborts.  Never returns. */

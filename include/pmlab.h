@@ -9,5 +9,8 @@
 #include "pm_gc.h"
 #include "pm_types.h"
 #include "pm_runtime.h"
+#ifdef Pm_GIL_DISABLED
+#include "pm_biased.h"
+#endif
 
 #endif /* PMLAB_H */

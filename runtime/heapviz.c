@@ -185,7 +185,11 @@ static int in_baseline(const PmHeapBaseline *b, PmObject *op)
  * _Pm_IsImmortal is never called while drawing. */
 static int is_immortal(PmObject *op)
 {
+#ifdef Pm_GIL_DISABLED
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED) == UINT32_MAX;
+#else
     return (int32_t)(uint32_t)Pm_REFCNT(op) < 0;
+#endif
 }
 
 /* None, True and False are static: live even where the registry does not
@@ -389,9 +393,33 @@ static void label_append(char *buf, size_t size, const char *text)
     buf[len] = '\0';
 }
 
+/* The count line of a label.  In the free-threaded build (chapter 5): the
+ * owner (the low digits of its thread id), the owner's local count, the
+ * shared count and its state, read directly from the header, never through
+ * the learner's functions. */
+static void count_line(PmObject *op, char *line, size_t size)
+{
+#ifdef Pm_GIL_DISABLED
+    static const char *const states[] = {"", " maybe-weakref", " queued", " merged"};
+    uintptr_t tid = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+    uint32_t local = __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+    Pm_ssize_t shared = __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+    char owner[24];
+    if (tid == 0)
+        snprintf(owner, sizeof owner, "unowned");
+    else
+        snprintf(owner, sizeof owner, "owner ..%04lx", (unsigned long)(tid & 0xffff));
+    snprintf(line, size, "\\nrefs: %zd (%s)\\nlocal %u, shared %zd%s",
+             (Pm_ssize_t)local + (shared >> _Pm_REF_SHARED_SHIFT), owner, local,
+             shared >> _Pm_REF_SHARED_SHIFT, states[shared & _Pm_REF_SHARED_FLAG_MASK]);
+#else
+    snprintf(line, size, "\\nrefs: %zd", Pm_REFCNT(op));
+#endif
+}
+
 static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf, size_t size)
 {
-    char text[128], line[96];
+    char text[128], line[192];
     PmObject *op = info->op;
 
     buf[0] = '\0';
@@ -400,7 +428,7 @@ static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf,
     if (info->kind == OBJ_IMMORTAL)
         snprintf(line, sizeof line, "\\nimmortal");
     else
-        snprintf(line, sizeof line, "\\nrefs: %zd", Pm_REFCNT(op));
+        count_line(op, line, sizeof line);
     strncat(buf, line, size - strlen(buf) - 1);
     if (opt->show_gc && _PmObject_IS_GC(op)) {
         int gen = _PmGC_GenerationOf(op);

@@ -779,6 +779,9 @@ static int exec_block(InterpState *st, Stmt *s, int *last_line)
 {
     for (; s != NULL; s = s->next) {
         int rc = exec_stmt(st, s, last_line);
+#ifdef Pm_GIL_DISABLED
+        _Pm_HandlePending(); /* a safe point, where CPython's eval breaker is checked */
+#endif
         if (rc == X_ERROR && st->error_line == 0)
             st->error_line = s->line;
         if (rc != X_OK)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pm_core.h"
+#include "pm_gc_internal.h"
 
 int _Pm_newer_defaults;
 
@@ -35,10 +36,17 @@ void PmRuntime_Init(void)
 
 /* Collect what cycles remain, then free the runtime's own objects.  Objects
  * still alive after that are leaks of the code under test: they stay in the
- * registry, where the grader counts them, until the next PmRuntime_Init. */
+ * registry, where the grader counts them, until the next PmRuntime_Init.
+ * The collection is gc_collect_main's (chapter 4, Step 2) rather than
+ * PmGC_Collect's (Step 4): a graded test of chapter 4 tears down with only
+ * the steps it tests written. */
 void PmRuntime_Fini(void)
 {
-    PmGC_Collect();
+    if (!_PmGC_state.collecting) {
+        _PmGC_state.collecting = 1;
+        gc_collect_main(PmGC_NUM_GENERATIONS - 1);
+        _PmGC_state.collecting = 0;
+    }
     _PmTuple_Fini();
     _PmLong_Fini();
     _PmUnicode_Fini();

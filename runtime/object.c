@@ -13,6 +13,18 @@
 
 Pm_ssize_t _Pm_RefTotal;
 int _Pm_log_alloc;
+#ifdef Pm_GIL_DISABLED
+_Thread_local Pm_ssize_t _Pm_RefTotal_thread;
+/* In the free-threaded build any thread may create or free an object: the
+ * registry is one list, so it is changed under one lock. */
+#include <pthread.h>
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+#define REGISTRY_LOCK() pthread_mutex_lock(&registry_lock)
+#define REGISTRY_UNLOCK() pthread_mutex_unlock(&registry_lock)
+#else
+#define REGISTRY_LOCK() ((void)0)
+#define REGISTRY_UNLOCK() ((void)0)
+#endif
 
 /* ---- a set of object addresses (open addressing, linear probing) -------
  * The registry's list answers "which objects live?" in order; this set
@@ -103,6 +115,9 @@ void _PmRegistry_Init(void)
     ptrset_free(&permanent);
     live_objects = 0;
     _Pm_RefTotal = 0;
+#ifdef Pm_GIL_DISABLED
+    _Pm_RefTotal_thread = 0;
+#endif
 }
 
 void _PmRegistry_Fini(void)
@@ -120,14 +135,20 @@ void _Pm_AddPermanent(PmObject *op)
 
 void _Pm_NewReference(PmObject *op)
 {
+#ifdef Pm_GIL_DISABLED
+    _Pm_NewReferenceNoTotal(op); /* chapter 5: owned by this thread */
+#else
     Pm_SET_REFCNT(op, 1);
+#endif
     _Pm_INC_REFTOTAL();
+    REGISTRY_LOCK();
     op->_ob_prev = refchain._ob_prev;
     op->_ob_next = &refchain;
     refchain._ob_prev->_ob_next = op;
     refchain._ob_prev = op;
     registry_changes++;
     live_objects++;
+    REGISTRY_UNLOCK();
     if (_Pm_log_alloc)
         fprintf(stderr, "alloc %s %p\n", Pm_TYPE(op)->tp_name, (void *)op);
 }
@@ -136,11 +157,13 @@ void _Pm_ForgetReference(PmObject *op)
 {
     /* A registered object is linked both ways; _Pm_ForgetReference leaves
      * NULL links behind, so a second call finds them. */
+    REGISTRY_LOCK();
     if (op->_ob_next == NULL || op->_ob_prev == NULL || op->_ob_prev->_ob_next != op) {
         char msg[160];
         snprintf(msg, sizeof msg,
                  "_Pm_ForgetReference: object at %p is not in the registry of live objects "
                  "(it was probably freed twice)", (void *)op);
+        REGISTRY_UNLOCK();
         Pm_FatalError(msg);
     }
     if (_Pm_log_alloc)
@@ -150,11 +173,16 @@ void _Pm_ForgetReference(PmObject *op)
     op->_ob_next = op->_ob_prev = NULL;
     registry_changes++;
     live_objects--;
+    REGISTRY_UNLOCK();
 }
 
 Pm_ssize_t _Pm_GetRefTotal(void)
 {
+#ifdef Pm_GIL_DISABLED
+    return __atomic_load_n(&_Pm_RefTotal, __ATOMIC_RELAXED) + _Pm_RefTotal_thread;
+#else
     return _Pm_RefTotal;
+#endif
 }
 
 Pm_ssize_t _Pm_GetLiveObjects(void)

@@ -37,6 +37,10 @@
 #if defined(__SANITIZE_ADDRESS__) && !defined(PM_UNDER_ASAN)
 #define PM_UNDER_ASAN 1
 #endif
+/* ThreadSanitizer (chapter 5) maps its shadow memory the same way. */
+#if defined(__SANITIZE_THREAD__) && !defined(PM_UNDER_ASAN)
+#define PM_UNDER_ASAN 1
+#endif
 
 
 typedef enum { PM_KIND_UNIT, PM_KIND_SIGNAL, PM_KIND_SCENARIO } PmKind;

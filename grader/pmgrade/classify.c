@@ -304,6 +304,100 @@ static int trusted_pass(const PgRunInput *in)
            strcmp(finished, "1") == 0;
 }
 
+/* The next line of a report, and a line with its indentation skipped. */
+static const char *next_line(const char *line)
+{
+    const char *nl = strchr(line, '\n');
+    return nl ? nl + 1 : line + strlen(line);
+}
+static const char *unindent(const char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    return line;
+}
+
+/* One stack of a ThreadSanitizer report: the access line ("Write of size
+ * 4 at 0x7b04 by thread T1:") and the frames under it ("#0 Pm_IncRef
+ * /x/biased.c:88:5 (suite+0x1234)"), as "Write of size 4 by thread T1:
+ * Pm_IncRef (biased.c:88) < owner_pairs (test.c:12)": the first four
+ * frames in C files (the wrappers of a header are left out). */
+static char *tsan_stack(const char *access)
+{
+    access = unindent(access);
+    size_t n = strcspn(access, "\n");
+    char head[256];
+    snprintf(head, sizeof head, "%.*s", (int)(n < 255 ? n : 255), access);
+    char who[64] = "";
+    char *by = strstr(head, " by ");
+    if (by != NULL) {
+        snprintf(who, sizeof who, "%s", by);
+        who[strcspn(who, ":")] = '\0';
+    }
+    char *at = strstr(head, " at 0x");
+    if (at != NULL)
+        *at = '\0';
+    char *out = pg_printf("%s%s:", head, who);
+    int frames = 0;
+    for (const char *line = next_line(access); *line && *unindent(line) == '#' && frames < 4;
+         line = next_line(line)) {
+        /* "#0 fn /path/file.c:88:5 (module+0x1)" */
+        char buf[512];
+        const char *l = unindent(line);
+        snprintf(buf, sizeof buf, "%.*s", (int)strcspn(l, "\n"), l);
+        char *fn = strchr(buf, ' ');
+        char *path = fn ? strchr(fn + 1, ' ') : NULL;
+        if (fn == NULL || path == NULL)
+            continue;
+        *path++ = '\0';
+        path[strcspn(path, " ")] = '\0';
+        char *file = strrchr(path, '/');
+        file = file ? file + 1 : path;
+        char *c1 = strchr(file, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c2 != NULL)
+            *c2 = '\0';
+        if (c1 == NULL || c1 - file < 2 || strncmp(c1 - 2, ".c", 2) != 0)
+            continue;
+        char *more = pg_printf("%s%s %s (%s)", out, frames ? " <" : "", fn + 1, file);
+        free(out);
+        out = more;
+        frames++;
+    }
+    if (frames == 0 && strncmp(unindent(next_line(access)), "[failed to restore", 18) == 0) {
+        char *more = pg_printf("%s (ThreadSanitizer could not recover this stack)", out);
+        free(out);
+        out = more;
+    }
+    return out;
+}
+
+/* ThreadSanitizer's report, in a few lines: what it found and its two
+ * stacks, the access that raced and the one before it. */
+static char *thread_error(const char *err)
+{
+    const char *w = strstr(err, "WARNING: ThreadSanitizer:");
+    if (w == NULL)
+        return NULL;
+    const char *kind = unindent(w + strlen("WARNING: ThreadSanitizer:"));
+    size_t kn = strcspn(kind, "(\n");
+    while (kn > 0 && kind[kn - 1] == ' ')
+        kn--;
+    const char *first = next_line(w);
+    const char *second = NULL;
+    for (const char *line = next_line(first); *line && second == NULL; line = next_line(line))
+        if (strncmp(unindent(line), "Previous ", 9) == 0)
+            second = line;
+    char *one = *first ? tsan_stack(first) : pg_strdup("");
+    char *two = second ? tsan_stack(second) : pg_strdup("");
+    char *msg = pg_printf("ThreadSanitizer found a %.*s: two threads touched the same memory, "
+                          "at least one writing, with nothing ordering them.\n  %s\n  %s",
+                          (int)kn, kind, one, two);
+    free(one);
+    free(two);
+    return msg;
+}
+
 void pg_classify(const PgRunInput *in, PgVerdict *v)
 {
     const PgProc *p = in->proc;
@@ -385,6 +479,10 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
         v->status = PG_OUT_OF_MEMORY;
         v->message = pg_strdup("ran out of memory (" PM_AS_WORDS " of address space): an allocation "
                              "that never stops, or a size computed wrong");
+        goto done;
+    }
+    if (err != NULL && (v->message = thread_error(err)) != NULL) {
+        v->status = PG_MEMORY_ERROR;
         goto done;
     }
     if ((v->message = memory_error(err, in->learner_dir)) != NULL) {

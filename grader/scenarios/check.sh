@@ -62,8 +62,10 @@ limit=()
 if command -v timeout >/dev/null 2>&1; then
     limit=(timeout 60)
 fi
+# PMCHECK_SKIP_CPYTHON=1: compare with the recordings only (a second build
+# of the same scenarios, when the first run has already asked CPython).
 have_python=0
-if command -v python3 >/dev/null 2>&1; then
+if [ -z "${PMCHECK_SKIP_CPYTHON:-}" ] && command -v python3 >/dev/null 2>&1; then
     have_python=1
 fi
 

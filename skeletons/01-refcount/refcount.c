@@ -13,6 +13,8 @@
 
 /* ---- Step 1: Counting (CPython: Include/refcount.h, Objects/object.c) ---- */
 
+/* In the free-threaded build, chapter 5 counts (skeletons/05-biased). */
+#ifndef Pm_GIL_DISABLED
 /* Add one strong reference to op, and add one to _Pm_RefTotal
  * (_Pm_INC_REFTOTAL()).
  *
@@ -40,6 +42,7 @@ void Pm_DecRef(PmObject *op)
     (void)op;
     _Pm_Unimplemented("Pm_DecRef", "chapters/01-refcount.md, Step 1");
 }
+#endif
 
 /* The count reached zero.  Take the object out of the registry of live
  * objects (_Pm_ForgetReference), then call its type's tp_dealloc, which
@@ -56,6 +59,8 @@ void _Pm_Dealloc(PmObject *op)
 
 /* ---- Step 2: Immortal objects (PEP 683; CPython 3.12 Include/refcount.h) ---- */
 
+/* In the free-threaded build, chapter 5 counts (skeletons/05-biased). */
+#ifndef Pm_GIL_DISABLED
 /* Return 1 if op is immortal.  An immortal count is _Pm_IMMORTAL_REFCNT
  * (0xFFFFFFFF); the test CPython uses is the sign of the low 32 bits of the
  * count, read as a signed 32-bit number.
@@ -82,6 +87,7 @@ void _Pm_SetImmortal(PmObject *op)
     (void)op;
     _Pm_Unimplemented("_Pm_SetImmortal", "chapters/01-refcount.md, Step 2");
 }
+#endif
 
 /* ---- Step 3: Ownership in lists (CPython: Objects/listobject.c) ---- */
 

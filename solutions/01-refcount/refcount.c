@@ -20,6 +20,8 @@
 
 /* ---- Step 1: Counting (CPython: Include/refcount.h, Objects/object.c) ---- */
 
+/* In the free-threaded build, chapter 5 counts (skeletons/05-biased). */
+#ifndef Pm_GIL_DISABLED
 #ifndef PM_SKELETON
 /* Add one strong reference.  Immortal objects are left alone (see Step 2):
  * their count is not a count, so neither is their share of _Pm_RefTotal. */
@@ -82,6 +84,7 @@ void Pm_DecRef(PmObject *op)
     _Pm_Unimplemented("Pm_DecRef", "chapters/01-refcount.md, Step 1");
 #endif /* PM_SKELETON */
 }
+#endif
 
 #ifndef PM_SKELETON
 /* The count reached zero: take the object out of the registry of live
@@ -108,6 +111,8 @@ void _Pm_Dealloc(PmObject *op)
 
 /* ---- Step 2: Immortal objects (PEP 683; CPython 3.12 Include/refcount.h) ---- */
 
+/* In the free-threaded build, chapter 5 counts (skeletons/05-biased). */
+#ifndef Pm_GIL_DISABLED
 #ifndef PM_SKELETON
 /* An object is immortal when the low 32 bits of its count, read as signed,
  * are negative: 0xFFFFFFFF is, and no real count ever gets that high. */
@@ -150,6 +155,7 @@ void _Pm_SetImmortal(PmObject *op)
     _Pm_Unimplemented("_Pm_SetImmortal", "chapters/01-refcount.md, Step 2");
 #endif /* PM_SKELETON */
 }
+#endif
 
 /* ---- Step 3: Ownership in lists (CPython: Objects/listobject.c) ---- */
 

@@ -2,7 +2,7 @@
 # and drop a ring of three lists every seventh iteration.  The automatic
 # collections free the rings as they go; the grader compares the log of
 # those collections (generation, objects found) with the reference's.
-# Step 6 Scenarios (Steps 1 to 3: counting, collecting, thresholds).
+# Steps 1 to 3 together, over a long run (counting, collecting, thresholds).
 import gc
 gc.collect()
 keep = []

@@ -2,7 +2,7 @@
 # and then only ints, tuples of ints, tuples of lists, and dict cycles
 # dropped every eleventh iteration.  The log of collections shows which
 # generation each one took and how many objects it found.
-# Step 6 Scenarios (Steps 1 to 3 with untracking of tuples and dicts).
+# Steps 1 to 3 together, over a long run (with the untracking of tuples and dicts).
 import gc
 gc.collect()
 gc.set_threshold(100, 5, 5)

@@ -3,7 +3,7 @@
 # heuristic skips a full collection until a quarter more long-lived objects
 # arrived than the last one left, so full collections get rarer.  At the
 # end the structure becomes a cycle, which one gc.collect() frees whole.
-# Step 6 Scenarios (Step 3: the long-lived heuristic).
+# Steps 1 to 3 together, over a long run (Step 3: the long-lived heuristic).
 import gc
 gc.collect()
 gc.set_threshold(100, 2, 2)

@@ -53,6 +53,24 @@ START_TEST(list_dealloc_releases_every_item_and_frees_the_list)
 }
 END_TEST
 
+START_TEST(list_dealloc_frees_the_item_array)
+{
+    witness_reset();
+    long blocks = _PmMem_GetLiveBlocks();
+    PmObject *list = PmList_New(3);
+    for (int i = 0; i < 3; i++)
+        PmList_SET_ITEM(list, i, witness_new(i));
+    ck_assert_msg(_PmMem_GetLiveBlocks() == blocks + 1,
+                  "PmList_New(3) should allocate one item array with PmMem_Malloc");
+    Pm_DECREF(list);
+    ck_assert_msg(_PmMem_GetLiveBlocks() == blocks,
+                  "dropping a list of 3 items left %ld block(s) of the mem domain allocated: "
+                  "after releasing the items, list_dealloc must free the item array with "
+                  "PmMem_Free(ob_item), or every list leaks its array",
+                  _PmMem_GetLiveBlocks() - blocks);
+}
+END_TEST
+
 /* Add key -> value to dict through the given table function (steals both). */
 static void insert_new(PmObject *dict, PmObject *key, PmObject *value)
 {
@@ -60,6 +78,26 @@ static void insert_new(PmObject *dict, PmObject *key, PmObject *value)
     if (hash == -1 || _PmDict_InsertNew((PmDictObject *)dict, key, hash, value) != 0)
         ck_abort_msg("setting up the dict failed: %s", PmErr_Message());
 }
+
+START_TEST(dict_dealloc_frees_the_hash_table)
+{
+    witness_reset();
+    long blocks = _PmMem_GetLiveBlocks();
+    PmObject *dict = PmDict_New();
+    ck_assert_msg(dict != NULL, "PmDict_New failed: %s", PmErr_Message());
+    for (int i = 0; i < 10; i++)
+        insert_new(dict, PmLong_FromLongLong(1000 + i), witness_new(i));
+    long held = _PmMem_GetLiveBlocks() - blocks;
+    ck_assert_msg(held > 0, "a dict of 10 entries should hold its table in blocks of the mem "
+                  "domain; it holds none");
+    Pm_DECREF(dict);
+    ck_assert_msg(_PmMem_GetLiveBlocks() == blocks,
+                  "dropping a dict of 10 entries left %ld of its %ld block(s) of the mem domain "
+                  "allocated: after releasing the keys and values, dict_dealloc must free the "
+                  "entries and the indices (_PmDict_FreeStorage)",
+                  _PmMem_GetLiveBlocks() - blocks, held);
+}
+END_TEST
 
 START_TEST(dict_dealloc_releases_every_key_and_value)
 {
@@ -352,9 +390,10 @@ START_TEST(trashcan_keeps_the_nesting_below_the_unwind_level)
                   "the chain held %ld witnesses (one per list, one at the bottom); %ld of "
                   "them %s deallocated", depth + 1, witness_deallocs,
                   witness_deallocs == 1 ? "was" : "were");
-    ck_assert_msg(deepest_nesting <= _PmTrash_UNWIND_LEVEL + 2,
+    ck_assert_msg(deepest_nesting <= _PmTrash_UNWIND_LEVEL,
                   "while the chain was dropped, trash_delete_nesting reached %d; the trashcan "
-                  "should defer objects once it reaches _PmTrash_UNWIND_LEVEL (%d)",
+                  "should defer an object as soon as the nesting has reached "
+                  "_PmTrash_UNWIND_LEVEL (%d), so that no deallocator runs deeper",
                   deepest_nesting, _PmTrash_UNWIND_LEVEL);
     ck_assert_msg(deepest_nesting >= 2,
                   "while the chain was dropped, trash_delete_nesting never went above %d: the "
@@ -362,6 +401,34 @@ START_TEST(trashcan_keeps_the_nesting_below_the_unwind_level)
     ck_assert_msg(stack_used_below(top) < STACK_BUDGET,
                   "dropping the chain used %lu KiB of C stack; with the trashcan it needs a "
                   "few dozen frames", stack_used_below(top) >> 10);
+}
+END_TEST
+
+/* The C stack a drop of a chain of lists `depth` deep used. */
+static unsigned long stack_for_chain(long depth)
+{
+    PmObject *chain = nested_lists(depth, 1);
+    uintptr_t top = (uintptr_t)__builtin_frame_address(0);
+    watch_depth();
+    Pm_DECREF(chain);
+    ck_assert_msg(witness_deallocs > depth,
+                  "dropping a chain %ld deep deallocated only %ld of its %ld witnesses", depth,
+                  witness_deallocs, depth + 1);
+    witness_reset();
+    return stack_used_below(top);
+}
+
+START_TEST(trashcan_drains_the_deferred_chain_without_recursing)
+{
+    witness_reset();
+    unsigned long shallow = stack_for_chain(2000), deep = stack_for_chain(200000);
+    ck_assert_msg(deep <= shallow + 8192,
+                  "dropping a chain of lists 2,000 deep used %lu bytes of C stack, one "
+                  "200,000 deep %lu: the stack grows with the chain. While "
+                  "_PmTrash_thread_destroy_chain deallocates the deferred objects, it must "
+                  "count itself in trash_delete_nesting, or the _PmTrash_end of each of them "
+                  "sees nesting 0 and drains the chain again from inside", shallow, deep);
+    assert_trashcan_empty("dropping a chain 200,000 deep");
 }
 END_TEST
 
@@ -395,6 +462,14 @@ void register_dealloc_tests(PmSuite *s)
            "A list's deallocator releases every item, then frees the item array and the list.",
            "A list owns three things: its items, its item array, and itself. One of them was "
            "not released.", SECTION5);
+    PM_ADD(s, list_dealloc_frees_the_item_array, 1, STEP5,
+           "A list's deallocator frees its item array.",
+           "Dropping a list left a block of the mem domain allocated: what did PmList_New "
+           "allocate besides the list object?", SECTION5);
+    PM_ADD(s, dict_dealloc_frees_the_hash_table, 1, STEP5,
+           "A dict's deallocator frees its entries and indices.",
+           "Dropping a dict left blocks of the mem domain allocated: a dict owns its table too.",
+           SECTION5);
     PM_ADD(s, dict_dealloc_releases_every_key_and_value, 2, STEP5,
            "A dict's deallocator releases every key and value and skips deleted entries.",
            "A dict owns every key, every value and its table. One of them was not released.",
@@ -426,6 +501,11 @@ void register_dealloc_tests(PmSuite *s)
            "The trashcan never lets more than _PmTrash_UNWIND_LEVEL deallocators pile up.",
            "Too many deallocators were nested on the stack: when must _PmTrash_begin defer the "
            "object instead?",
+           SECTION6);
+    PM_ADD(s, trashcan_drains_the_deferred_chain_without_recursing, 2, STEP6,
+           "Draining the deferred objects takes no more C stack for a deeper chain.",
+           "The deeper the chain, the more C stack the deferred objects took: who else calls "
+           "_PmTrash_thread_destroy_chain while it runs?",
            SECTION6);
     PM_ADD(s, trashcan_is_empty_and_unwound_after_a_deep_drop, 2, STEP6,
            "After a deep drop the nesting is back to 0 and nothing waits in the trashcan.",

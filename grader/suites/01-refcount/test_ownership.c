@@ -343,6 +343,32 @@ START_TEST(dict_delitem_of_a_missing_key_raises_key_error)
 }
 END_TEST
 
+START_TEST(dict_setitem_tracks_the_dict_when_a_container_replaces_a_value)
+{
+    PmObject *d = PmDict_New();
+    PmObject *key = PmUnicode_FromString("k");
+    PmObject *one = PmLong_FromLongLong(1);
+    ck_assert_msg(d != NULL && key != NULL && one != NULL, "setting up failed: %s",
+                  PmErr_Message());
+    ck_assert_msg(PmDict_SetItem(d, key, one) == 0, "d['k'] = 1 failed: %s", PmErr_Message());
+    ck_assert_msg(!PmObject_GC_IsTracked(d),
+                  "a dict holding only a string and an int should not be tracked (it starts "
+                  "untracked, and neither can be part of a cycle)");
+    PmObject *list = PmList_New(0);
+    ck_assert_msg(PmDict_SetItem(d, key, list) == 0, "d['k'] = [] failed: %s",
+                  PmErr_Message());
+    ck_assert_msg(PmObject_GC_IsTracked(d),
+                  "after d['k'] = [] replaced the value of an existing key, the dict holds a "
+                  "list and could be part of a cycle: it must be tracked. On the existing-key "
+                  "path, call _PmDict_MaintainTracking(dict, key, value) too");
+    /* The dict is left to the runtime's teardown, so that this step's test
+     * does not wait for dict_dealloc (Step 5). */
+    Pm_DECREF(list);
+    Pm_DECREF(one);
+    Pm_DECREF(key);
+}
+END_TEST
+
 void register_ownership_tests(PmSuite *s)
 {
     PM_ADD(s, append_takes_a_new_reference, 3, STEP3,
@@ -392,6 +418,10 @@ void register_ownership_tests(PmSuite *s)
            "With a key already there, the dict keeps its own key object: count the references "
            "to both keys.",
            SECTION4);
+    PM_ADD(s, dict_setitem_tracks_the_dict_when_a_container_replaces_a_value, 1, STEP4,
+           "Replacing a value with a container tracks an untracked dict.",
+           "An untracked dict now holds a list under a key it already had, and stayed "
+           "untracked: a cycle through it would never be found.", SECTION4);
     PM_ADD(s, dict_delitem_releases_key_and_value, 2, STEP4,
            "Deleting an entry releases the dict's references to its key and its value.",
            "After a delete, the key and the value should each have lost the dict's reference.", SECTION4);

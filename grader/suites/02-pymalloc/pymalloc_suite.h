@@ -24,15 +24,6 @@
 #define STEP6 "Step 6: Realloc"
 #define STEP7 "Step 7: The heap checker and the statistics"
 
-/* The reference allocator, compiled into the suite under other names
- * (reference.c), for the performance tests. */
-void *ref_PmObject_Malloc(size_t size);
-void *ref_PmObject_Calloc(size_t nelem, size_t elsize);
-void *ref_PmObject_Realloc(void *ptr, size_t size);
-void ref_PmObject_Free(void *ptr);
-int ref_PmObject_CheckHeap(char *why, size_t whylen);
-extern PmObmallocState ref_PmObmalloc_state;
-
 /* The deterministic arena allocator every test installs (test_units.c). */
 extern PmTraceArenas pm_test_arenas;
 void install_arenas(size_t misalign);

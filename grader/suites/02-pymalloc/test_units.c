@@ -3,9 +3,13 @@
  * deterministic arena allocator, and reads the state (_PmObmalloc_state)
  * to see the blocks, pools and arenas the calls made.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "pymalloc_suite.h"
+#include "heap_check.h"
 
 #define st _PmObmalloc_state
 
@@ -45,11 +49,13 @@ static struct arena_object *arena_of(const void *p)
     return &st.arenas[POOL_ADDR(p)->arenaindex];
 }
 
+/* The grader's heap checker (heap_check.h), not yours: a test of Steps 1
+ * to 6 needs nothing of Step 7. */
 static void heap_ok(const char *when)
 {
     char why[512] = "";
-    if (_PmObject_CheckHeap(why, sizeof why) != 0)
-        ck_abort_msg("%s, the heap checker reports: %s", when, why[0] ? why : "(no reason)");
+    if (pm_grader_check_heap(why, sizeof why) != 0)
+        ck_abort_msg("%s, the grader's heap checker finds: %s", when, why[0] ? why : "(no reason)");
 }
 
 /* Blocks of 512 bytes in one arena of ntotalpools pools. */
@@ -345,6 +351,23 @@ START_TEST(the_arena_table_grows_from_16_to_32)
 }
 END_TEST
 
+START_TEST(the_arena_table_doubles_again_from_32_to_64)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    size_t n = blocks_per_arena(MAX_POOLS_IN_ARENA - 1) * 2 * INITIAL_ARENA_OBJECTS + 1;
+    for (size_t k = 0; k < n; k++)
+        if (PmObject_Malloc(512) == NULL)
+            ck_abort_msg("PmObject_Malloc(512) number %zu returned NULL", k + 1);
+    ck_assert_msg(st.narenas_currently_allocated == 2 * INITIAL_ARENA_OBJECTS + 1,
+                  "33 arenas should be in use, %zu are", st.narenas_currently_allocated);
+    ck_assert_msg(st.maxarenas == 4 * INITIAL_ARENA_OBJECTS,
+                  "the 33rd arena needs the table to double again, from 32 to 64 entries; it "
+                  "has %u. Growing by a constant makes filling n arenas cost n^2 copies",
+                  st.maxarenas);
+    heap_ok("after the table of arenas grew twice");
+}
+END_TEST
+
 /* Three full arenas, then arena k gets frees[k] empty pools. */
 static void three_arenas(void **blocks, const unsigned frees[3])
 {
@@ -572,6 +595,80 @@ START_TEST(realloc_growing_preserves_the_contents)
 }
 END_TEST
 
+/* One POOL_SIZE-aligned arena followed by a page nobody may touch, then
+ * ordinary arenas: a block at the very end of the first arena shows any
+ * read past its end as a fault. */
+static char *guarded_arena;
+
+static void *guarded_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    if (guarded_arena == NULL && size == ARENA_SIZE) {
+        size_t span = ARENA_SIZE + POOL_SIZE + SYSTEM_PAGE_SIZE;
+        char *region = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                            -1, 0);
+        if (region == MAP_FAILED)
+            return NULL;
+        char *arena = (char *)(((uintptr_t)region + POOL_SIZE_MASK) & ~(uintptr_t)POOL_SIZE_MASK);
+        if (mprotect(arena + ARENA_SIZE, SYSTEM_PAGE_SIZE, PROT_NONE) != 0)
+            return NULL;
+        return guarded_arena = arena;
+    }
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void guarded_free(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    if ((char *)ptr != guarded_arena)
+        munmap(ptr, size);
+}
+
+static sigjmp_buf past_the_end;
+
+static void on_fault(int sig)
+{
+    siglongjmp(past_the_end, sig);
+}
+
+START_TEST(realloc_copies_only_the_old_block_when_growing)
+{
+    PmObjectArenaAllocator guarded = {NULL, guarded_alloc, guarded_free};
+    PmObject_SetArenaAllocator(&guarded);
+    /* 16-byte blocks fill a pool exactly: the last one of the first arena
+     * ends where the arena ends, right before the guard page. */
+    size_t n = (size_t)MAX_POOLS_IN_ARENA * NUMBLOCKS(0);
+    unsigned char *last = NULL;
+    for (size_t k = 0; k < n; k++)
+        last = PmObject_Malloc(16);
+    ck_assert_msg(guarded_arena != NULL && last == (unsigned char *)guarded_arena + ARENA_SIZE - 16,
+                  "this test needs %zu blocks of 16 bytes to fill one POOL_SIZE-aligned arena, "
+                  "the last ending at the arena's end; your allocator put it at %p, the arena is "
+                  "%p (see the Step 1 to 3 tests first)", n, (void *)last, (void *)guarded_arena);
+    memset(last, 0x5A, 16);
+    struct sigaction sa, old_segv, old_bus;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fault;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    unsigned char *volatile grown = NULL;
+    int sig = sigsetjmp(past_the_end, 1);
+    if (sig == 0)
+        grown = PmObject_Realloc(last, 100);
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+    ck_assert_msg(sig == 0, "PmObject_Realloc(p, 100) of a 16-byte block read past the end of "
+                  "the old block: p was the last block of an arena, and the copy touched the "
+                  "page after it (signal %d). Copy the old block's size when growing, the new "
+                  "size only when shrinking", sig);
+    ck_assert_msg(grown != NULL, "PmObject_Realloc(p, 100) returned NULL");
+    for (int i = 0; i < 16; i++)
+        ck_assert_msg(grown[i] == 0x5A, "byte %d of the grown block was not copied", i);
+}
+END_TEST
+
 START_TEST(realloc_keeps_system_blocks_in_the_system_allocator)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
@@ -636,7 +733,13 @@ START_TEST(the_heap_checker_accepts_a_healthy_heap)
     install_arenas(SYSTEM_PAGE_SIZE);
     static void *blocks[20000];
     busy_heap(blocks, 20000);
-    heap_ok("on a heap of 20,000 blocks of all classes (a third freed)");
+    heap_ok("building a heap of 20,000 blocks (a precondition of this test, not a finding "
+            "of your heap checker)");
+    char why[512] = "";
+    int rc = _PmObject_CheckHeap(why, sizeof why);
+    ck_assert_msg(rc == 0, "on a heap of 20,000 blocks of all classes (a third freed), sound "
+                  "by the grader's own checker, _PmObject_CheckHeap returned %d: %s", rc,
+                  why[0] ? why : "(no reason given)");
 }
 END_TEST
 
@@ -691,6 +794,17 @@ START_TEST(the_heap_checker_finds_unsorted_usable_arenas)
     static void *blocks[3 * 63 * 31];
     static const unsigned frees[3] = {1, 3, 6};
     three_arenas(blocks, frees);
+    /* The test needs three arenas on usable_arenas, with 1, 3 and 6 free
+     * pools: a precondition the Step 5 tests check on their own. */
+    heap_ok("setting up three arenas with 1, 3 and 6 free pools (a precondition of this test, "
+            "not a finding of your heap checker: see the Step 5 tests)");
+    unsigned n = 0;
+    for (struct arena_object *ao = st.usable_arenas; ao != NULL && n < 4; ao = ao->nextarena)
+        n++;
+    ck_assert_msg(n == 3, "this test needs three arenas on usable_arenas (with 1, 3 and 6 free "
+                  "pools) to swap two of them; your allocator put %u there. That is a Step 5 "
+                  "bug (see usable_arenas_is_sorted_by_free_pools), not one of your heap "
+                  "checker", n);
     /* swap the first two arenas of the sorted list */
     struct arena_object *a = st.usable_arenas, *b = a->nextarena, *c = b->nextarena;
     st.usable_arenas = b;
@@ -701,6 +815,29 @@ START_TEST(the_heap_checker_finds_unsorted_usable_arenas)
     if (c != NULL)
         c->prevarena = a;
     expect_broken("swapping the first two arenas of usable_arenas");
+}
+END_TEST
+
+START_TEST(the_heap_checker_finds_a_stale_finger)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    static void *blocks[3 * 63 * 31];
+    static const unsigned frees[3] = {2, 4, 6};
+    three_arenas(blocks, frees);
+    heap_ok("setting up three arenas with 2, 4 and 6 free pools (a precondition of this test, "
+            "not a finding of your heap checker: see the Step 5 tests)");
+    struct arena_object *middle = st.nfp2lasta[4];
+    ck_assert_msg(middle != NULL && st.nfp2lasta[2] != NULL,
+                  "this test needs arenas with 2 and 4 free pools on usable_arenas; your "
+                  "allocator's fingers nfp2lasta[2] and nfp2lasta[4] are not both set. That is a "
+                  "Step 5 bug, not one of your heap checker");
+    /* The finger for 4 names the arena with 2 free pools: stale, as when an
+     * arena's count changed and its finger was not moved. */
+    st.nfp2lasta[4] = st.nfp2lasta[2];
+    expect_broken("pointing nfp2lasta[4] at the arena with 2 free pools");
+    st.nfp2lasta[4] = middle;
+    st.nfp2lasta[3] = middle;
+    expect_broken("setting nfp2lasta[3], though no arena has 3 free pools");
 }
 END_TEST
 
@@ -858,6 +995,10 @@ void register_unit_tests(PmSuite *s)
            "the table of arena_objects doubles from 16 to 32 entries",
            "The arena table must grow when every entry is in use, and the new entries must be "
            "ready for new_arena.", SECTION3);
+    PM_ADD(s, the_arena_table_doubles_again_from_32_to_64, 1, STEP3,
+           "the table of arena_objects doubles again, from 32 to 64 entries",
+           "The second time the table of arena_objects grew, it did not double: how much "
+           "copying does filling n arenas cost then?", SECTION3);
     PM_ADD(s, an_emptied_pool_goes_to_its_arena_freepools, 2, STEP4,
            "a pool whose last block is freed goes to its arena's freepools",
            "A pool whose last block was freed belongs to no size class any more: where does it "
@@ -903,6 +1044,10 @@ void register_unit_tests(PmSuite *s)
            "realloc preserves the contents, across classes and past 512 bytes",
            "Growing a block lost its contents, or read past its end: how many bytes are there "
            "to copy?", SECTION6);
+    PM_ADD(s, realloc_copies_only_the_old_block_when_growing, 1, STEP6,
+           "realloc copies only the old block's bytes when it grows",
+           "Growing a block touched memory past its end: how many bytes of the old block are "
+           "yours to copy?", SECTION6);
     PM_ADD(s, realloc_keeps_system_blocks_in_the_system_allocator, 1, STEP6,
            "realloc of a block from malloc stays with malloc",
            "pymalloc_realloc only handles blocks in arenas; any other block goes to "
@@ -931,6 +1076,10 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, the_heap_checker_finds_unsorted_usable_arenas, 1, STEP7,
            "the heap checker finds usable_arenas out of order",
            "Walk usable_arenas and check nfreepools never decreases.", SECTION7);
+    PM_ADD(s, the_heap_checker_finds_a_stale_finger, 1, STEP7,
+           "the heap checker finds a wrong search finger (nfp2lasta)",
+           "A finger (nfp2lasta) named the wrong arena and your checker said nothing: the "
+           "fingers are part of the heap too.", SECTION7);
     PM_ADD(s, the_heap_checker_finds_a_wrong_arena_count, 1, STEP7,
            "the heap checker finds a wrong arena counter",
            "Count the arenas with an address and compare with narenas_currently_allocated.",

@@ -117,6 +117,23 @@ START_TEST(collection_runs_when_count_passes_threshold)
                   _PmGC_GenerationOf(keep[0]), _PmGC_GenerationOf(keep[14]));
     for (int i = 0; i < 15; i++)
         Pm_DECREF(keep[i]);
+
+    /* Again, with generation 1 already over its threshold: whenever
+     * collect_generations is called, it collects generation 1, so the
+     * allocation at which that happens shows when _PmObject_GC_Link called
+     * it, even if it then found generation 0 not over its threshold. */
+    settle();
+    _PmGC_state.generations[1].count = _PmGC_state.generations[1].threshold + 1;
+    _PmGC_state.generations[0].threshold = 10;
+    when = allocation_that_collects(keep, 15);
+    ck_assert_msg(when == 11,
+                  "with threshold 10 (and generation 1 over its own threshold), "
+                  "_PmObject_GC_Link should start a collection only at the 11th allocation, "
+                  "when the count passes 10; %s %d. At count == threshold nothing may run",
+                  when == 0 ? "no collection ran in 15 allocations" : "one ran at allocation",
+                  when);
+    for (int i = 0; i < 15; i++)
+        Pm_DECREF(keep[i]);
 }
 END_TEST
 

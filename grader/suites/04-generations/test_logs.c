@@ -5,6 +5,7 @@
  * "gc: done, N unreachable, 0 uncollectable" for every collection).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,6 +50,31 @@ static void parse_log(FILE *f, CollectionLog *log)
     }
 }
 
+/* While stderr goes to the capture file, a function not yet written
+ * aborts with its "not yet written" line in that file, where the grader
+ * would never see it: on SIGABRT, give stderr back, copy the file's last
+ * lines there, and abort as before. */
+static int capture_fd = -1, saved_stderr = -1;
+
+static void give_stderr_back(int sig)
+{
+    if (saved_stderr >= 0 && capture_fd >= 0) {
+        dup2(saved_stderr, STDERR_FILENO);
+        char tail[2048];
+        off_t end = lseek(capture_fd, 0, SEEK_END);
+        off_t from = end > (off_t)sizeof tail ? end - (off_t)sizeof tail : 0;
+        ssize_t n = pread(capture_fd, tail, sizeof tail, from);
+        ssize_t start = 0;
+        for (ssize_t i = 0; i + 6 < n; i++)
+            if (memcmp(tail + i, "pmlab:", 6) == 0 && (i == 0 || tail[i - 1] == '\n'))
+                start = i;
+        if (n > start)
+            (void)!write(STDERR_FILENO, tail + start, (size_t)(n - start));
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Run the scenario as pmrun --log does (a full collection before it, one
  * after it, and the collection of PmRuntime_Fini), with stderr sent to a
  * temporary file, and parse what the collector logged there. */
@@ -60,6 +86,9 @@ static void run_logged(const char *path, CollectionLog *log)
     int saved = dup(STDERR_FILENO);
     ck_assert_msg(saved >= 0 && dup2(fileno(capture), STDERR_FILENO) >= 0,
                   "cannot capture stderr: %s", strerror(errno));
+    capture_fd = fileno(capture);
+    saved_stderr = saved;
+    void (*was)(int) = signal(SIGABRT, give_stderr_back);
 
     char *out = NULL, *err = NULL;
     size_t out_len = 0, err_len = 0;
@@ -81,6 +110,8 @@ static void run_logged(const char *path, CollectionLog *log)
     PmRuntime_Init();
 
     fflush(stderr);
+    signal(SIGABRT, was);
+    capture_fd = saved_stderr = -1;
     dup2(saved, STDERR_FILENO);
     close(saved);
     fclose(out_stream);
@@ -167,6 +198,56 @@ static void compare_with_reference(const char *stem)
     free(got.items);
 }
 
+/* _PmGC_LogStart prints the size of every generation as the collection
+ * finds them: called after the merge, it would print the younger ones
+ * empty.  The .gclog files keep only the collection lines, so this test
+ * checks the sizes. */
+START_TEST(collection_logs_the_generations_before_merging)
+{
+    settle();
+    PmObject *older[3], *young[2];
+    for (int i = 0; i < 3; i++)
+        older[i] = new_list();
+    gc_list_merge(GEN_HEAD(0), GEN_HEAD(1));
+    for (int i = 0; i < 2; i++)
+        young[i] = new_list();
+    Pm_ssize_t want0 = gen_size(0), want1 = gen_size(1), want2 = gen_size(2);
+
+    FILE *capture = tmpfile();
+    ck_assert_msg(capture != NULL, "cannot make a temporary file: %s", strerror(errno));
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    ck_assert_msg(saved >= 0 && dup2(fileno(capture), STDERR_FILENO) >= 0,
+                  "cannot capture stderr: %s", strerror(errno));
+    _PmGC_log = 1;
+    gc_collect_main(1);
+    _PmGC_log = 0;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+
+    rewind(capture);
+    char line[512];
+    long got[3] = {-1, -1, -1};
+    int found = 0;
+    while (!found && fgets(line, sizeof line, capture) != NULL)
+        found = sscanf(line, "gc: objects in each generation: %ld %ld %ld", &got[0], &got[1],
+                       &got[2]) == 3;
+    fclose(capture);
+    ck_assert_msg(found, "gc_collect_main(1) with the log on printed no line \"gc: objects in "
+                  "each generation: ...\": does it call _PmGC_LogStart(generation)?");
+    ck_assert_msg(got[0] == want0 && got[1] == want1 && got[2] == want2,
+                  "before collecting generation 1 the generations held %zd, %zd and %zd "
+                  "objects, and the log should say so; it says %ld %ld %ld. Call "
+                  "_PmGC_LogStart first, before any list moves", want0, want1, want2, got[0],
+                  got[1], got[2]);
+    for (int i = 0; i < 3; i++)
+        Pm_DECREF(older[i]);
+    for (int i = 0; i < 2; i++)
+        Pm_DECREF(young[i]);
+}
+END_TEST
+
 START_TEST(log_long_cycles_every_k) { compare_with_reference("long_cycles_every_k"); }
 END_TEST
 
@@ -178,6 +259,10 @@ END_TEST
 
 void register_log_tests(PmSuite *s)
 {
+    PM_ADD(s, collection_logs_the_generations_before_merging, 1, STEP2,
+           "the log shows the generations as the collection found them",
+           "The log showed the generations as they were after the collection had begun "
+           "moving them: when does CPython log?", SECTION2);
     PM_ADD(s, log_long_cycles_every_k, 3, STEP6,
            "long_cycles_every_k.py: every collection matches the reference's log",
            "Your collections differ from the reference's. make run "

@@ -1,0 +1,118 @@
+/* biased_suite.h - what the files of the chapter-5 suite share: the steps
+ * and sections of the chapter; the probe, a small test object whose
+ * deallocator records when and how often it died; real threads; and the
+ * explorer, which runs small programs of two or three threads through
+ * every interleaving of their atomic operations (up to a bound).
+ */
+#ifndef BIASED_SUITE_H
+#define BIASED_SUITE_H
+
+#include <pthread.h>
+
+#include "pmlab.h"
+#include "pmtest.h"
+
+#define STEP1 "Step 1: Owner and count"
+#define STEP2 "Step 2: Increments"
+#define STEP3 "Step 3: Decrements on the owner"
+#define STEP4 "Step 4: Decrements from other threads"
+#define STEP5 "Step 5: The merge queue"
+#define STEP6 "Step 6: Threads come and go"
+
+#define SECTION1 "chapters/05-biased.md#step-1-owner-and-count"
+#define SECTION2 "chapters/05-biased.md#step-2-increments"
+#define SECTION3 "chapters/05-biased.md#step-3-decrements-on-the-owner"
+#define SECTION4 "chapters/05-biased.md#step-4-decrements-from-other-threads"
+#define SECTION5 "chapters/05-biased.md#step-5-the-merge-queue"
+#define SECTION6 "chapters/05-biased.md#step-6-threads-come-and-go"
+
+/* Under ThreadSanitizer every atomic operation costs some microseconds:
+ * the stress tests run fewer rounds there (the interleavings it checks do
+ * not need millions). */
+#if defined(__SANITIZE_THREAD__)
+#define PM_ROUNDS(n) ((n) / 20)
+#else
+#define PM_ROUNDS(n) (n)
+#endif
+
+/* ---- the probe ----------------------------------------------------------
+ * A registered object (allocated from the C library, so any thread may free
+ * it) whose deallocator counts its calls and marks it dead.  Its memory is
+ * kept until the end of the test, so a late access reads a dead probe
+ * instead of crashing, and the test can say what happened. */
+typedef struct {
+    PmObject_HEAD
+    int id;
+    int dead;   /* set by the deallocator (atomically) */
+    int frees;  /* calls of the deallocator (atomically) */
+    long value; /* payload that threads read while they hold a reference */
+} ProbeObject;
+
+extern PmTypeObject Probe_Type;
+/* Called from the probe's deallocator (when set): the explorer's checks. */
+extern void (*probe_dealloc_hook)(ProbeObject *p);
+
+/* A new probe, owned by the calling thread, count 1. */
+ProbeObject *probe_new(int id);
+int probe_frees(ProbeObject *p);
+int probe_dead(ProbeObject *p);
+/* The raw fields, read without going through your functions. */
+uintptr_t raw_tid(PmObject *op);
+uint32_t raw_local(PmObject *op);
+Pm_ssize_t raw_shared(PmObject *op);
+Pm_ssize_t raw_count(PmObject *op); /* local + (shared >> 2) */
+/* "tid=T1 local=1 shared=4|QUEUED" style text; names[] maps thread ids. */
+const char *shared_state_name(Pm_ssize_t shared);
+void describe_fields(char *buf, size_t n, PmObject *op);
+
+/* ---- real threads -------------------------------------------------------
+ * Run fn(arg) on a new thread that is bound (PmThreadState_Bind) before and
+ * deleted (PmThreadState_Delete) after, and wait for it. */
+void run_on_thread(void (*fn)(void *), void *arg);
+/* Start n threads running fn(i, arg) for i = 0..n-1, all bound, released
+ * together by a barrier; wait for all. */
+void run_threads(int n, void (*fn)(int i, void *arg), void *arg);
+/* A thread that stays alive (bound) until told to leave, running jobs. */
+typedef struct Worker Worker;
+Worker *worker_start(void);
+void worker_do(Worker *w, void (*fn)(void *), void *arg); /* run on w, wait */
+void worker_stop(Worker *w);                              /* delete + join */
+
+/* Is any bucket lock of the merge queue held right now? */
+int any_bucket_locked(void);
+
+/* ---- the explorer ------------------------------------------------------- */
+#define X_MAX_THREADS 3
+#define X_MAX_OBJECTS 3
+
+typedef struct {
+    const char *name;      /* what the program does, for the report */
+    int nthreads;
+    int nobjects;
+    /* Runs on thread t before the interleaving, threads in order 0, 1, ...:
+     * create objects (x_new), take references (x_take). */
+    void (*setup)(int t);
+    /* The interleaved part of thread t.  After it, the thread leaves
+     * (PmThreadState_Delete), interleaved too. */
+    void (*body)(int t);
+    /* After every thread has left: expected frees (0 or 1) and, for
+     * objects alive, the expected count. */
+    int expect_freed[X_MAX_OBJECTS];
+    Pm_ssize_t expect_count[X_MAX_OBJECTS];
+    int preemptions;       /* the bound K: schedules with at most K preemptions */
+} XProgram;
+
+/* Helpers for setup and body: object k, created / incref'd / decref'd by
+ * the calling simulated thread; the explorer counts who holds what. */
+void x_new(int k);
+PmObject *x_obj(int k);
+void x_take(int k);
+void x_drop(int k);
+void x_give(int k, int to_thread); /* hand one held reference to another thread */
+
+/* Enumerate every schedule of prog with at most prog->preemptions
+ * preemptions; on a failure, fail the test with the shortest failing
+ * schedule, step by step, and draw it. */
+void explore(const char *test, const XProgram *prog);
+
+#endif /* BIASED_SUITE_H */

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tools/selftest-ch5.sh OUT - chapter 5's part of make test, the parts the
+# generic sections do not cover: every mutant fails its `Must fail:` tests
+# (in the free-threaded build, or else under ThreadSanitizer, as the grader
+# would find it), and the scenarios of chapters 1, 3 and 4 print what
+# CPython prints on the free-threaded build too.  The mutants run their
+# Must-fail tests directly, not the whole grade: thirteen grades would take
+# minutes.  Prints "ok ..." / "FAIL ..." lines for tools/selftest.sh.
+set -u
+cd "$(dirname "$0")/.."
+OUT=${1:-build/selftest}/ch5
+rm -rf "$OUT"
+mkdir -p "$OUT"
+ch=05-biased
+
+for patch in grader/mutants/$ch/*.patch; do
+  m=$(basename "$patch" .patch)
+  dir=$OUT/$m
+  mkdir -p "$dir/src"
+  cp -r solutions/$ch "$dir/src/"
+  if ! patch -s -p1 -d "$dir/src" <"$patch" >"$dir/patch.log" 2>&1; then
+    echo "FAIL mutant $m: the patch no longer applies"
+    continue
+  fi
+  must=$(sed -n 's/^Must fail: *//p' "$patch")
+  [ -n "$must" ] || { echo "FAIL mutant $m: no 'Must fail:' line"; continue; }
+  if ! make -s --no-print-directory suite CH=$ch SUBMISSION="$dir/src" OUT="$dir/ft" >"$dir/build.log" 2>&1; then
+    echo "FAIL mutant $m: does not build ($(tail -1 "$dir/build.log"))"
+    continue
+  fi
+  missed=() where=()
+  for t in $must; do
+    if "$dir/ft/suite" --run "$t" >"$dir/$t.log" 2>&1; then
+      # passes in the plain build: the grader then runs it under TSan
+      if [ ! -x "$dir/tsan/suite" ]; then
+        make -s --no-print-directory suite CH=$ch VARIANT=tsan SUBMISSION="$dir/src" OUT="$dir/tsan" \
+          >"$dir/build-tsan.log" 2>&1
+      fi
+      if "$dir/tsan/suite" --run "$t" >"$dir/$t.tsan.log" 2>&1; then
+        missed+=("$t")
+      elif grep -q "WARNING: ThreadSanitizer" "$dir/$t.tsan.log"; then
+        where+=("$t (ThreadSanitizer)")
+      else
+        where+=("$t (under ThreadSanitizer)")
+      fi
+    else
+      grep -q "schedules tried" "$dir/$t.log" && where+=("$t (explorer)") || where+=("$t")
+    fi
+  done
+  if [ ${#missed[@]} -eq 0 ]; then
+    echo "ok   mutant $m fails at: ${where[*]}"
+  else
+    echo "FAIL mutant $m: these tests should fail but pass: ${missed[*]}"
+  fi
+done
+
+if make -s --no-print-directory build/ft/ref/bin/pmrun >"$OUT/pmrun.log" 2>&1 &&
+   PMCHECK_SKIP_CPYTHON=1 bash grader/scenarios/check.sh build/ft/ref/bin/pmrun \
+     grader/scenarios/01-refcount grader/scenarios/03-cycles grader/scenarios/04-generations \
+     >"$OUT/scenarios-ft.log" 2>&1; then
+  echo "ok   scenarios of chapters 1, 3, 4 on the free-threaded build: $(tail -1 "$OUT/scenarios-ft.log")"
+else
+  echo "FAIL scenarios on the free-threaded build: $(tail -1 "$OUT/scenarios-ft.log")"
+  grep -v '^ok' "$OUT/scenarios-ft.log" | head -20 | sed 's/^/       /'
+fi

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# tools/steps-alone.sh OUTDIR - every step is graded on its own.
+#
+# For each chapter and each step K the learner writes, grade a submission
+# that has written steps 1..K (tools/mixsteps.py: the solution with the
+# functions of later steps left as the skeleton has them): every test of
+# step K must pass, and no test of step K+1 may pass yet.  So a learner who
+# runs the graded tests after each step sees that step's tests turn green,
+# and never a test that waits for a later step.
+#
+# A test listed in grader/steps-alone.known fails this check for a reason
+# written there; the line goes once the test no longer needs a later step.
+# Prints "ok"/"FAIL" lines and ends with "N checks, M failed".
+set -u
+cd "$(dirname "$0")/.."
+out=${1:-build/steps-alone}
+rm -rf "$out"
+mkdir -p "$out"
+known=grader/steps-alone.known
+checks=0
+failed=0
+is_known() { grep -q "^$1 $2 " "$known" 2>/dev/null; }
+
+for ch in $(ls -d skeletons/[0-9][0-9]-* | xargs -n1 basename); do
+  steps=$(grep -ho '_Pm_Unimplemented("[A-Za-z_0-9]*", *"[^"]*Step [0-9]*")' skeletons/"$ch"/*.c |
+          sed 's/.*Step \([0-9]*\)")/\1/' | sort -nu)
+  [ -n "$steps" ] || continue
+  make -s --no-print-directory suite CH="$ch" SUBMISSION=solutions OUT="$out/$ch/list" VARIANT=rel \
+    >"$out/$ch.build.log" 2>&1 || { echo "FAIL  $ch: the solution's suite does not build"; failed=$((failed + 1)); continue; }
+  "$out/$ch/list/suite" --list >"$out/$ch/manifest.json"
+  for k in $steps; do
+    sub="$out/$ch/steps-1-to-$k"
+    python3 tools/mixsteps.py "$ch" "$k" "$sub" || { echo "FAIL  $ch: cannot mix steps 1..$k"; failed=$((failed + 1)); continue; }
+    if ! make -s --no-print-directory suite CH="$ch" SUBMISSION="$sub" OUT="$sub/suite" VARIANT=rel \
+         >"$sub.build.log" 2>&1; then
+      echo "FAIL  $ch steps 1..$k: does not build"; sed 's/^/        /' "$sub.build.log" | tail -5
+      failed=$((failed + 1)); continue
+    fi
+    next=$(echo "$steps" | awk -v k="$k" '$1 > k { print; exit }')
+    for j in $k $next; do
+      for t in $(jq -r --arg p "Step $j:" '.tests[] | select(.step | startswith($p)) | .name' "$out/$ch/manifest.json"); do
+        checks=$((checks + 1))
+        PMLAB_ROOT=. timeout 60 "$sub/suite/suite" --run "$t" >"$sub/$t.log" 2>&1
+        rc=$?
+        if [ "$j" = "$k" ] && [ $rc -ne 0 ]; then
+          why="fails with steps 1..$k written"
+        elif [ "$j" != "$k" ] && [ $rc -eq 0 ]; then
+          why="passes before its step $j is written (steps 1..$k)"
+        else
+          continue
+        fi
+        if is_known "$ch" "$t"; then
+          echo "known $ch $t: $why"
+        else
+          echo "FAIL  $ch $t: $why"; failed=$((failed + 1))
+        fi
+      done
+    done
+  done
+done
+echo "$checks checks, $failed failed"
+[ "$failed" -eq 0 ]
