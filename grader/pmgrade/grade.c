@@ -388,7 +388,8 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->box.writable[0] = r->scratch;
         r->box.writable[1] = artifacts;
         r->box.hidden[0] = solutions;
-        r->box.readable[0] = suite;
+        r->box.readable[0] = g->opt.root; /* the scenarios and their .out */
+        r->box.readable[1] = suite;
         r->box.cpu_seconds = PM_CPU_SECONDS + 5;
         r->box.file_bytes = PM_FSIZE_BYTES;
         r->box.address_bytes = asan ? 0 : PM_AS_BYTES;

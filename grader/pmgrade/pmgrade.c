@@ -181,6 +181,9 @@ int main(int argc, char **argv)
 
     pg_sandbox_init(sandbox);
     g.sandbox = pg_sandbox()->description;
+    /* A weaker sandbox than the usual is worth a line on the terminal. */
+    if (!g.opt.quiet && !pg_sandbox()->use_bwrap)
+        printf("(sandbox: %s)\n", g.sandbox);
     if (find_chapters(&g) != 0) {
         fprintf(stderr, "pmgrade: no chapters: %s/solutions is missing\n", g.opt.root);
         g.finished = 1;

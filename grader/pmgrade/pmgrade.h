@@ -129,8 +129,8 @@ typedef struct {
 typedef struct {
     const char *workdir;                       /* its working folder (writable) */
     const char *writable[PG_SANDBOX_PATHS];    /* NULL-terminated: bound writable */
-    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only inside a hidden path */
-    const char *hidden[PG_SANDBOX_PATHS];      /* replaced by an empty folder */
+    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only (even under /tmp) */
+    const char *hidden[PG_SANDBOX_PATHS];      /* then replaced by an empty folder */
     long cpu_seconds, file_bytes, address_bytes, processes; /* 0: not limited */
 } PgSandboxRun;
 

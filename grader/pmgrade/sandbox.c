@@ -137,14 +137,16 @@ void pg_sandbox_exec(const PgSandbox *s, const PgSandboxRun *r, char **argv, cha
         args[n++] = "/proc";
         args[n++] = "--tmpfs";
         args[n++] = "/tmp";
-        for (int i = 0; i < PG_SANDBOX_PATHS && r->hidden[i] != NULL; i++) {
-            args[n++] = "--tmpfs";
-            args[n++] = (char *)r->hidden[i];
-        }
+        /* In this order: what may be read (even under /tmp), then what is
+         * hidden inside it, then what may be written. */
         for (int i = 0; i < PG_SANDBOX_PATHS && r->readable[i] != NULL; i++) {
             args[n++] = "--ro-bind";
             args[n++] = (char *)r->readable[i];
             args[n++] = (char *)r->readable[i];
+        }
+        for (int i = 0; i < PG_SANDBOX_PATHS && r->hidden[i] != NULL; i++) {
+            args[n++] = "--tmpfs";
+            args[n++] = (char *)r->hidden[i];
         }
         for (int i = 0; i < PG_SANDBOX_PATHS && r->writable[i] != NULL; i++) {
             args[n++] = "--bind";
