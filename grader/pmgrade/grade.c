@@ -63,7 +63,8 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     }
     free(work);
     free(artifacts);
-    char *checkout = pg_checkout_snapshot(g->opt.root, g->opt.out);
+    const char *not_checked[] = {g->opt.out, g->opt.submission, NULL};
+    char *checkout = pg_checkout_snapshot(g->opt.root, not_checked);
     c->build = "ok";
     PgTest **chosen = NULL;
 
@@ -671,7 +672,8 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
 static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before)
 {
     c->strays += pg_sandbox_kill_strays();
-    char *after = pg_checkout_snapshot(g->opt.root, g->opt.out);
+    const char *not_checked[] = {g->opt.out, g->opt.submission, NULL};
+    char *after = pg_checkout_snapshot(g->opt.root, not_checked);
     char *changed = pg_checkout_changes(checkout_before, after);
     free(after);
     char *note = NULL;

@@ -134,6 +134,7 @@ typedef struct {
     long cpu_seconds, file_bytes, address_bytes, processes; /* 0: not limited */
 } PgSandboxRun;
 
+/* enabled: 0 off, 1 the strongest available, 2 without namespaces. */
 void pg_sandbox_init(int enabled);
 const PgSandbox *pg_sandbox(void);
 /* Child side, after fork: limits, user, environment (only env's
@@ -149,9 +150,10 @@ int pg_sandbox_scratch(const char *dir);
 long pg_sandbox_process_limit(void);
 /* Kill every process the tests left behind; how many there were. */
 int pg_sandbox_kill_strays(void);
-/* The state of the checkout (files outside build/ and skip), and the first
- * path that differs between two states (NULL if none). */
-char *pg_checkout_snapshot(const char *root, const char *skip);
+/* The state of the checkout (its files, but for build/, dot files and the
+ * NULL-terminated paths of skip), and the first path that differs between
+ * two states (NULL if none). */
+char *pg_checkout_snapshot(const char *root, const char *const *skip);
 char *pg_checkout_changes(const char *before, const char *after);
 
 /* ---- proc.c: processes ---- */
