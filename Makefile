@@ -17,7 +17,16 @@ CH         ?=
 # (VARIANT defaults to the first variant of CH's chapter.conf, else rel.)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-CHAPTERS := $(sort $(notdir $(wildcard solutions/[0-9][0-9]-*)))
+# Where the reference layers come from: compiled from solutions/ in the
+# full repository, or, in a handout made by `make handout` (which leaves the
+# solutions out), the prebuilt objects of prebuilt/NN-slug/<variant>.o.
+REF_FROM := $(if $(wildcard solutions/[0-9][0-9]-*),solutions,prebuilt)
+# `make handout CHAPTERS=01,03` names the chapters a handout contains; the
+# name is also this Makefile's list of every chapter, which it keeps.
+ifeq ($(origin CHAPTERS),command line)
+HANDOUT_CHAPTERS := $(CHAPTERS)
+endif
+override CHAPTERS := $(sort $(notdir $(wildcard $(REF_FROM)/[0-9][0-9]-*)))
 
 CC       ?= cc
 CFLAGS_BASE   := -std=gnu11 -Wall -Wextra -g -fno-omit-frame-pointer
@@ -102,11 +111,11 @@ HEADER_OF     = $(if $(filter -DPm_GIL_DISABLED,$(VARIANT_FLAGS.$(1))),free-thre
 # ------------------------------------------------------ chapter.conf ---
 # Each chapter's settings live in grader/suites/NN-slug/chapter.conf
 # (KEY = value lines, also read by pmgrade); they become CONF_<slug>_<KEY>.
-CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT
+CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT SELFTEST
 define LOAD_CONF
 $(foreach k,$(CONF_KEYS),$(k) :=
 )
--include grader/suites/$(1)/chapter.conf
+-include $(or $(wildcard grader/suites/$(1)/chapter.conf),prebuilt/$(1)/chapter.conf)
 $(foreach k,$(CONF_KEYS),CONF_$(1)_$(k) := $$($(k))
 )
 endef
@@ -131,7 +140,7 @@ LEARNER_DEPS     ?= $(HEADERS)
 # $(call CHAPTER_OBJS,variant,chapter[,mine]): one chapter's objects, the
 # learner's if the third argument is given, else the reference's.
 LAYER_SRC  = $(wildcard $(if $(2),$(SUBMISSION),solutions)/$(1)/*.c)
-CHAPTER_OBJS = $(patsubst $(if $(3),$(SUBMISSION),solutions)/%.c,$(BUILD)/$(1)/$(if $(3),$(SUB_KEY),ref)/%.o,$(call LAYER_SRC,$(2),$(3)))
+CHAPTER_OBJS = $(if $(or $(3),$(filter solutions,$(REF_FROM))),$(patsubst $(if $(3),$(SUBMISSION),solutions)/%.c,$(BUILD)/$(1)/$(if $(3),$(SUB_KEY),ref)/%.o,$(call LAYER_SRC,$(2),$(3))),$(BUILD)/$(1)/ref/$(2)/reference.o)
 # A layer is in a variant's stack if it is written for the variant's object
 # header; under a sanitizer, a SANITIZER_MALLOC layer that is not the
 # learner's is left out and the C library's malloc takes its place
@@ -170,6 +179,11 @@ $(BUILD)/$(1)/ref/%.o: solutions/%.c $$(HEADERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) -c $$< -o $$@
 
+# In a handout: the prebuilt reference layer, one object per chapter.
+$(BUILD)/$(1)/ref/%/reference.o: prebuilt/%/$(1).o
+	@mkdir -p $$(@D)
+	cp $$< $$@
+
 $(BUILD)/$(1)/$(SUB_KEY)/%.o: $(SUBMISSION)/%.c $$(LEARNER_DEPS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LEARNER_CFLAGS) $$(VARIANT_FLAGS.$(1)) $$(call COUNT_FLAGS,$(1),$$(firstword $$(subst /, ,$$*))) -c $$< -o $$@
@@ -206,7 +220,7 @@ FORCE:
 
 # ------------------------------------------------------ reference pmrun ---
 .PHONY: pmrun-ref
-pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun
+pmrun-ref: $(BUILD)/$(VARIANT)/ref/bin/pmrun $(BUILD)/$(VARIANT)/ref/bin/pmreplay
 
 .PHONY: ref-objs
 ref-objs: $(call STACK_OBJS,$(VARIANT),)
@@ -234,8 +248,14 @@ $(BUILD)/rel/count/pmcountref: grader/traces/pmcountref.c $(wildcard grader/trac
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $< $(COUNTED_REF) \
 	  $(call REF_OBJS,rel,$(COUNTED)) $(BUILD)/rel/libpmruntime.a $(GVC_LIBS) -lm
 
+ifeq ($(REF_FROM),solutions)
 $(BUILD)/rel/count/reference_counts.c: $(BUILD)/rel/count/pmcountref
 	$< > $@
+else
+$(BUILD)/rel/count/reference_counts.c: prebuilt/reference_counts.c
+	@mkdir -p $(@D)
+	cp $< $@
+endif
 
 $(BUILD)/rel/count/reference_counts.o: $(BUILD)/rel/count/reference_counts.c
 	$(CC) $(CFLAGS_COMMON) -c $< -o $@
@@ -262,6 +282,11 @@ $(foreach c,$(SCENARIO_CHAPTERS),$(eval $(call SCENARIO_RULES,$(c))))
 # layer from the submission).  This is what the grader runs; a compile or
 # link error here costs the chapter.
 SUITE_MINE = $(if $(filter mine,$(STACK)),$(CHAPTERS),$(CH_SLUG))
+# In a handout, SUBMISSION=solutions (how pmgrade and make list ask for the
+# reference suite) means the prebuilt reference for every chapter.
+ifeq ($(REF_FROM)$(SUB_PATH),prebuilt$(abspath solutions))
+SUITE_MINE :=
+endif
 # A grader that compiles the learner's files itself (with `make
 # layer-cflags`) passes their objects as LAYER_OBJS.
 SUITE_STACK = $(if $(LAYER_OBJS),$(LAYER_OBJS) $(call REF_OBJS,$(VARIANT),$(SUITE_MINE)),$(call STACK_OBJS,$(VARIANT),$(SUITE_MINE)))
@@ -417,11 +442,13 @@ $(BUILD)/rel/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,rel,) $(BUILD)/r
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $^ $(GVC_LIBS) -lm
 
 # Plain, atomic and biased counting: chapter 5's reference and the merge
-# queue of the runtime, in the free-threaded variant.
+# queue of the runtime, in the free-threaded variant, compiled without the
+# explorer's switch points (-DPm_ATOMIC_NO_HOOK), as CPython's wrappers are.
 BIASED_CH := $(filter %-biased,$(CHAPTERS))
-$(BUILD)/ft/bench/rc_bench: bench/rc_bench.c $(call CHAPTER_OBJS,ft,$(BIASED_CH)) $(BUILD)/ft/runtime/brc.o
+RC_BENCH_SRC = bench/rc_bench.c $(if $(filter solutions,$(REF_FROM)),$(call LAYER_SRC,$(BIASED_CH)),prebuilt/$(BIASED_CH)/ft-nohook.o) runtime/brc.c
+$(BUILD)/ft/bench/rc_bench: $(RC_BENCH_SRC) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -o $@ $^ $(call LDFLAGS_OF,ft)
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -DPm_ATOMIC_NO_HOOK -o $@ $(RC_BENCH_SRC) $(call LDFLAGS_OF,ft)
 
 # ------------------------------------------------------- make debug ---
 # The chapter's own variants: its chapter.conf's DEBUG_VARIANT (-O0) and the
@@ -469,15 +496,58 @@ book: deps-ensure
 # alone; tools/selftest.sh lists them.
 .PHONY: test
 test:
+ifeq ($(REF_FROM),solutions)
 	@bash tools/deps.sh check
 	@ONLY="$(ONLY)" bash tools/selftest.sh
+else
+	@echo "make test: the project's self-test needs the solutions, which a handout leaves out; make grade checks your work"
+endif
+
+# ------------------------------------------------------ make handout ---
+# make handout DEST=dir [CHAPTERS=01,03]: a git repository a student can
+# clone, without the solutions (tools/handout.sh says what goes in).  The
+# reference layers ship as objects, one per chapter and variant: every
+# variant a chapter is graded or debugged in, and rel (make run).
+HANDOUT_VARIANTS := $(sort rel $(foreach c,$(CHAPTERS),$(or $(CONF_$(c)_VARIANTS),rel asan) $(or $(CONF_$(c)_DEBUG_VARIANT),debug)))
+HANDOUT_OBJS := $(foreach c,$(CHAPTERS),$(foreach v,$(HANDOUT_VARIANTS),$(if $(call IN_VARIANT,$(v),$(c)),$(BUILD)/handout/prebuilt/$(c)/$(v).o)))
+
+ifeq ($(REF_FROM),solutions)
+# One chapter's reference objects, linked into one relocatable object
+# (exactly what linking them one by one gives), without debugging
+# information, which would name this machine's folders.
+$(BUILD)/handout/prebuilt/%.o: FORCE
+	@mkdir -p $(@D)
+	@$(MAKE) -s --no-print-directory $(call CHAPTER_OBJS,$(notdir $*),$(patsubst %/,%,$(dir $*)))
+	ld -r -o $@ $(call CHAPTER_OBJS,$(notdir $*),$(patsubst %/,%,$(dir $*)))
+	objcopy --strip-debug $@
+
+# make bench's biased counting: chapter 5 without the explorer's switch points.
+$(BUILD)/handout/prebuilt/$(BIASED_CH)/ft-nohook.o: $(call LAYER_SRC,$(BIASED_CH)) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -DPm_ATOMIC_NO_HOOK -c -o $(@D)/ft-nohook.tmp.o $(call LAYER_SRC,$(BIASED_CH))
+	ld -r -o $@ $(@D)/ft-nohook.tmp.o
+	objcopy --strip-debug $@
+	rm -f $(@D)/ft-nohook.tmp.o
+endif
+
+.PHONY: handout
+handout:
+	@test -n "$(DEST)" || { echo "usage: make handout DEST=dir [CHAPTERS=01,03]" >&2; exit 2; }
+	@test "$(REF_FROM)" = solutions || { echo "make handout: this is a handout already (no solutions/)" >&2; exit 2; }
+	@$(MAKE) -s --no-print-directory -j$(JOBS) $(HANDOUT_OBJS) $(if $(BIASED_CH),$(BUILD)/handout/prebuilt/$(BIASED_CH)/ft-nohook.o) \
+	  $(BUILD)/rel/count/reference_counts.c
+	@bash tools/handout.sh "$(DEST)" "$(HANDOUT_CHAPTERS)" $(BUILD)/handout/prebuilt $(BUILD)/rel/count/reference_counts.c
 
 # ---------------------------------------------------- make skeletons ---
 # Every skeleton is generated from its solution (tools/skeletons.py says
 # how); the generated files are committed, so a clone needs no generator.
 .PHONY: skeletons
 skeletons:
+ifeq ($(REF_FROM),solutions)
 	@python3 tools/skeletons.py
+else
+	@echo "make skeletons: the skeletons are generated from the solutions, which a handout leaves out"
+endif
 
 .PHONY: clean
 clean:

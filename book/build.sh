@@ -23,6 +23,8 @@ mkdir -p "$1"
 out=$(cd "$1" && pwd)
 pmrun=${PMRUN:-$root/build/rel/ref/bin/pmrun}
 pmgcsteps=${PMGCSTEPS:-$root/build/rel/ref/bin/pmgcsteps}
+# figures.lua reads the drawn figures' sizes from here.
+export PMBOOK_OUT="$out"
 
 # The heap pictures drawn by the reference: figure name, scenario, and the
 # number of output lines after which the run stops and draws the heap.
@@ -73,7 +75,10 @@ for entry in $heap_figures; do
         fail "failed: $pmrun --quiet-leaks --stop-after $stop --heap-svg $out/fig/$name.svg $script"
     [ -s "$out/fig/$name.svg" ] || fail "$pmrun wrote no picture to fig/$name.svg"
 done
-run "$root/build/rel/ref/bin/pmreplay" --heap-svg "$out/fig/02-heap.svg" "$root/grader/traces/02-pymalloc/arenas_return_to_the_os.trace"
+# (Chapter 2's figure, from one of its traces: not in a handout without it.)
+if [ -e "$root/chapters/02-pymalloc.md" ]; then
+    run "$root/build/rel/ref/bin/pmreplay" --heap-svg "$out/fig/02-heap.svg" "$root/grader/traces/02-pymalloc/arenas_return_to_the_os.trace"
+fi
 
 [ -x "$pmgcsteps" ] || fail "the reference pmgcsteps ($pmgcsteps) is missing: build it first (make book does), or set PMGCSTEPS"
 for entry in $gc_step_figures; do
@@ -119,7 +124,7 @@ while [ "$#" -gt 0 ]; do
     set +f
     # shellcheck disable=SC2086
     run pandoc $common --toc --toc-depth=2 --shift-heading-level-by=-1 \
-        --resource-path="$out:$root" \
+        --resource-path="$out:$root" --lua-filter="$here/figures.lua" \
         ${prev:+-V "prev-title=$(cat "$tmp/$prev.title")"} \
         ${next:+-V "next-title=$(cat "$tmp/$next.title")"} \
         $nav -o "$out/$stem.html" "$md"

@@ -11,8 +11,9 @@
 /* ---- lifecycle ---- */
 /* Create the singletons (None, True, False, small ints, interned strings),
  * immortal from the start (their counts are set directly: start-up calls
- * no chapter code, so it works on an unfinished skeleton), and reset the
- * counters and the collector.  Safe to call again after PmRuntime_Fini. */
+ * no chapter code, so it works on an unfinished skeleton; in the
+ * free-threaded build, every new object goes through chapter 5's
+ * _Pm_NewReferenceNoTotal first), and reset the counters and the collector.  Safe to call again after PmRuntime_Fini. */
 void PmRuntime_Init(void);
 /* Collect, then free what the runtime itself holds. */
 void PmRuntime_Fini(void);

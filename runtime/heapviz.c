@@ -610,6 +610,20 @@ static Agraph_t *graph_for(drawing *d, objinfo *info)
     return cluster_of(d, info->op);
 }
 
+/* With show_gc: each generation its colour; an untracked container (and
+ * one on the collector's unreachable list, drawn in red) stays white. */
+static void fill_by_generation(Agnode_t *n, PmObject *op)
+{
+    static const char *fill[] = {"#fff4c2", "#ffdcb8", "#d6e6ff", "#e4e4e4"};
+    if (!_PmObject_IS_GC(op) || in_unreachable_list(op))
+        return;
+    int gen = _PmGC_GenerationOf(op);
+    if (gen >= 0 && gen <= PmGC_NUM_GENERATIONS) {
+        agsafeset(n, "style", "rounded,filled", "");
+        agsafeset(n, "fillcolor", (char *)fill[gen], "");
+    }
+}
+
 static void draw_object(drawing *d, objinfo *info)
 {
     char name[32], label[512];
@@ -637,16 +651,8 @@ static void draw_object(drawing *d, objinfo *info)
         agsafeset(n, "color", "red", "");
         agsafeset(n, "penwidth", "2", "");
     }
-    if (d->opt->show_gc && info->kind == OBJ_LIVE && _PmObject_IS_GC(info->op) &&
-        !in_unreachable_list(info->op)) {
-        /* Each generation its colour; an untracked container stays white. */
-        static const char *fill[] = {"#fff4c2", "#ffdcb8", "#d6e6ff", "#e4e4e4"};
-        int gen = _PmGC_GenerationOf(info->op);
-        if (gen >= 0 && gen <= PmGC_NUM_GENERATIONS) {
-            agsafeset(n, "style", "rounded,filled", "");
-            agsafeset(n, "fillcolor", (char *)fill[gen], "");
-        }
-    }
+    if (d->opt->show_gc && info->kind == OBJ_LIVE)
+        fill_by_generation(n, info->op);
 }
 
 /* A small grey leaf for one reference to an immortal object. */
@@ -737,6 +743,7 @@ static Agnode_t *draw_roots_dict(drawing *d, PmObject *roots)
     Agnode_t *n = agnode(cluster_of(d, roots), "roots", 1);
     agsafeset(n, "label", label, "");
     agsafeset(n, "fontname", FONT "-Bold", "");
+    fill_by_generation(n, roots);
     return n;
 }
 

@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps biased fixtures scenarios traces asan book)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -46,6 +46,8 @@ grade() {
   rc=$?
 }
 report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
+# conf CHAPTER KEY: a value of the chapter's chapter.conf (empty if unset).
+conf() { sed -n "s/^$2 *[:?]*= *//p" "grader/suites/$1/chapter.conf" 2>/dev/null | tail -1; }
 # Several sections read the graded solutions: grade them once per run.
 solutions_graded=0
 need_solutions() {
@@ -162,8 +164,8 @@ fi
 sec_mutants() {
 section "mutants lose points where they should"
 for ch in $CHAPTERS; do
-  # Chapter 5's mutants run their Must-fail tests directly (next section).
-  [ "$ch" = 05-biased ] && continue
+  # A chapter with a SELFTEST script of its own runs its mutants there.
+  [ -n "$(conf "$ch" SELFTEST)" ] && continue
   for patch in grader/mutants/"$ch"/*.patch; do
     [ -e "$patch" ] || continue
     m=$(basename "$patch" .patch)
@@ -205,15 +207,22 @@ else
 fi
 }
 
-sec_biased() {
-section "chapter 5: mutants (plain build, explorer, ThreadSanitizer) and the free-threaded scenarios"
-while IFS= read -r line; do
-  case $line in
-    "ok   "*) ok "${line#ok   }" ;;
-    "FAIL "*) fail "${line#FAIL }" ;;
-    *) printf '%s\n' "$line" ;;
-  esac
-done < <(bash tools/selftest-ch5.sh "$OUT")
+sec_own() {
+# A chapter's own checks: the script its chapter.conf names as SELFTEST
+# (chapter 5: its mutants in the plain build, the explorer and
+# ThreadSanitizer, and the scenarios on the free-threaded build).
+for ch in $CHAPTERS; do
+  script=$(conf "$ch" SELFTEST)
+  [ -n "$script" ] || continue
+  section "$ch: its own checks ($script)"
+  while IFS= read -r line; do
+    case $line in
+      "ok   "*) ok "${line#ok   }" ;;
+      "FAIL "*) fail "${line#FAIL }" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done < <(bash "$script" "$OUT")
+done
 }
 
 sec_fixtures() {
@@ -363,11 +372,156 @@ if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
 else
   fail "the book does not build" "$(tail -20 "$OUT/book.log")"
 fi
+section "what the learner sees: pictures and messages"
+# After teardown an empty heap says so; a scenario's leak is drawn and names
+# the deallocator that leaked; a dict left tracked is drawn unlike the
+# reference's (each object's generation is in the picture).
+if build/rel/ref/bin/pmrun --teardown-svg "$OUT/cycle.teardown.svg" examples/cycle.py >/dev/null 2>&1 &&
+   grep -q '>no objects<' "$OUT/cycle.teardown.svg"; then
+  ok "pmrun --teardown-svg: a clean run draws 'no objects'"
+else
+  fail "pmrun --teardown-svg: no 'no objects' picture for a clean run"
+fi
+m=list_dealloc_skips_the_items
+leak=$(report '[.chapters[].tests[] | select(.message // "" | test("list_dealloc freed")) | select(.heap_svg_mine != null)] | length' "mutants/$m")
+[ "${leak:-0}" -gt 0 ] && ok "mutant $m: $leak leaking scenarios name list_dealloc and draw what was left" ||
+  fail "mutant $m: no leaking scenario names list_dealloc with a picture of the leak"
+m=dicts_untracked_at_every_collection
+mine=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_mine' "mutants/$m")
+ref=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_ref' "mutants/$m")
+if [ -f "$mine" ] && [ -f "$ref" ] && grep -q '>untracked<' "$mine" && ! grep -q '>untracked<' "$ref"; then
+  ok "mutant $m: its heap and the reference's differ (untracked vs generation)"
+else
+  fail "mutant $m: the two pictures do not show the dict's tracking"
+fi
+
+section "pages as a reader sees them (Chromium, 1280 px)"
+# The book's pages with wide figures, and a report with heap pictures (a
+# mutant's that diverged): every image loads, no figure is shrunk below
+# what can be read, and the screenshot has the window's size.
+pages=("$OUT"/book/01-*.html "$OUT"/book/02-*.html "$OUT"/book/04-*.html)
+report_with_heaps=$(grep -l '<svg' "$OUT"/mutants/*/report.html 2>/dev/null | head -1)
+[ -n "$report_with_heaps" ] && pages+=("$report_with_heaps") || fail "no mutant's report.html has a heap picture"
+if bash tools/pagecheck.sh --shots "$OUT/shots" "${pages[@]}" >"$OUT/pages.log" 2>&1; then
+  ok "pages: $(grep -c '^ok' "$OUT/pages.log") look right at 1280 px (screenshots in $OUT/shots)"
+else
+  fail "pages at 1280 px" "$(grep -v '^ok' "$OUT/pages.log" | head -20)"
+fi
+
 if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
   ok "book: 'see it in real Python' snippets: $(tail -1 "$OUT/snippets.log")"
 else
   fail "book snippets: $(tail -1 "$OUT/snippets.log")" "$(head -30 "$OUT/snippets.log")"
 fi
+}
+
+# make handout: a repository without the solutions, cloned and used as a
+# student would, by its README's commands; no solution body in any of its
+# text files; CHAPTERS= keeps exactly the chapters named.
+sec_handout() {
+section "make handout: a student's repository without the solutions"
+local t0 ho=$OUT/handout clone=$OUT/handout-clone part=$OUT/handout-0103 h
+t0=$(date +%s)
+rm -rf "$ho" "$clone" "$part"
+if ! make -s --no-print-directory handout DEST="$ho" >"$OUT/handout.log" 2>&1; then
+  fail "make handout" "$(tail -20 "$OUT/handout.log")"; return
+fi
+if ! git clone -q "$ho" "$clone" 2>>"$OUT/handout.log"; then
+  fail "git clone of the handout" "$(tail -5 "$OUT/handout.log")"; return
+fi
+ok "make handout DEST=$ho, cloned ($(git -C "$clone" ls-files | wc -l) files)"
+local absent=()
+for p in solutions grader/mutants grader/fixtures CONTRIBUTING.md tools/skeletons.py tools/selftest.sh; do
+  [ -e "$clone/$p" ] && absent+=("$p")
+done
+grep -q '^## For instructors' "$clone/chapters/00-start.md" && absent+=("the instructor section of chapter 0")
+[ ${#absent[@]} -eq 0 ] && ok "handout: no solutions, mutants, fixtures, instructor notes or self-test" \
+  || fail "handout contains: ${absent[*]}"
+if python3 tools/handout-leaks.py "$clone" >"$OUT/handout-leaks.log" 2>&1 &&
+   python3 tools/handout-leaks.py . >"$OUT/handout-leaks-self.log" 2>&1; [ "${PIPESTATUS[0]}" = 0 ]; then :; fi
+h=$(tail -1 "$OUT/handout-leaks.log")
+local self n
+self=$(tail -1 "$OUT/handout-leaks-self.log")
+n=${self%% *}
+if [[ "$h" == *", 0 found"* ]] && [[ "$self" == "$n secret bodies, $n found"* ]] && [ "${n:-0}" -gt 0 ]; then
+  ok "handout: no solution function body in its text files ($h; the check finds all $n in this repository)"
+else
+  fail "handout: solution code in it ($h; on this repository: $self)" "$(head -20 "$OUT/handout-leaks.log")"
+fi
+# The prebuilt objects carry no debugging information naming this tree.
+h=$(cd "$clone" && git ls-files -z | xargs -0 grep -l -F "$PWD" 2>/dev/null | head -3 | xargs)
+[ -z "$h" ] && ok "handout: no file names this tree's folder ($(ls "$clone"/prebuilt/*/*.o | wc -l) prebuilt objects)" \
+  || fail "handout: files name this tree's folder: $h"
+# Reuse what this tree built from the same sources (the runtime, the suite of
+# chapter 1, the programs): the clone compiles only what differs.
+for v in rel asan; do
+  for d in runtime libpmruntime.a main pmtest suites/01-refcount pmscenarios.o scenarios; do
+    [ -e "build/$v/$d" ] && mkdir -p "$clone/build/$v/$(dirname "$d")" && cp -r "build/$v/$d" "$clone/build/$v/$(dirname "$d")/"
+  done
+done
+mkdir -p "$clone/build/bin"
+[ -d build/scenarios ] && cp -r build/scenarios "$clone/build/"
+cp build/bin/pmgrade "$clone/build/bin/"
+# The README's commands, in the clone.
+for cmd in "make grade CH=01" "make run STACK=ref SCRIPT=examples/cycle.py" "make book"; do
+  grep -qF "$cmd" "$clone/README.md" || fail "handout README: no '$cmd'"
+done
+(cd "$clone" && make -s --no-print-directory grade CH=01) >"$OUT/handout-pristine.log" 2>&1
+local prc=$? pscore pmax pn
+pscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
+pmax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
+pn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+mkdir -p "$clone/submission/01-refcount"
+cp solutions/01-refcount/*.c "$clone/submission/01-refcount/"
+(cd "$clone" && make -s --no-print-directory grade CH=01 SUBMISSION=submission) >"$OUT/handout-solution.log" 2>&1
+local src=$? sscore smax sn
+sscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
+smax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
+sn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+if [ "$prc" != 0 ] && [ "$pscore" = 0 ] && [ "${pn:-0}" -gt 1 ] && [ "$pn" = "$sn" ]; then
+  ok "handout: make grade CH=01 on the pristine skeleton: 0/$pmax, all $pn tests reported"
+else
+  fail "handout: pristine skeleton: exit $prc, score $pscore/$pmax, $pn tests (the solution: $sn)" "$(tail -20 "$OUT/handout-pristine.log")"
+fi
+if [ "$src" = 0 ] && [ -n "$sscore" ] && [ "$sscore" = "$smax" ]; then
+  ok "handout: chapter 1's solution handed in: $sscore/$smax"
+else
+  fail "handout: chapter 1's solution: exit $src, score $sscore/$smax" "$(tail -20 "$OUT/handout-solution.log")"
+fi
+if (cd "$clone" && make -s --no-print-directory run STACK=ref SCRIPT=examples/cycle.py) >"$OUT/handout-run.out" 2>"$OUT/handout-run.err" &&
+   diff -q examples/cycle.out "$OUT/handout-run.out" >/dev/null && [ -s "$clone/build/run/cycle.ref.svg" ]; then
+  ok "handout: make run STACK=ref SCRIPT=examples/cycle.py prints what CPython prints, and draws the heap"
+else
+  fail "handout: make run STACK=ref" "$(tail -10 "$OUT/handout-run.err"; diff examples/cycle.out "$OUT/handout-run.out" | head)"
+fi
+# Two chapters only: exactly those, and the reference of every chapter.
+if make -s --no-print-directory handout DEST="$part" CHAPTERS=01,03 >"$OUT/handout-0103.log" 2>&1; then
+  local got want="01-refcount 03-cycles" bad=()
+  for d in skeletons grader/suites grader/scenarios; do
+    got=$(cd "$part/$d" && ls -d [0-9][0-9]-* 2>/dev/null | xargs)
+    [[ "$d" == grader/scenarios ]] && want_d="01-refcount 03-cycles" || want_d=$want
+    [ "$got" = "$want_d" ] || bad+=("$d: $got")
+  done
+  got=$(cd "$part/chapters" && ls *.md | xargs)
+  [ "$got" = "00-start.md 01-refcount.md 03-cycles.md" ] || bad+=("chapters: $got")
+  got=$(cd "$part/prebuilt" && ls -d [0-9][0-9]-* | xargs)
+  [ "$got" = "$CHAPTERS" ] || [ "$got" = "$(echo $CHAPTERS)" ] || bad+=("prebuilt: $got")
+  [ ${#bad[@]} -eq 0 ] && ok "make handout CHAPTERS=01,03: chapters 1 and 3 only, the reference of all $(echo $CHAPTERS | wc -w)" \
+    || fail "make handout CHAPTERS=01,03: ${bad[*]}"
+  # Its book: chapters 0, 1 and 3, drawn by the prebuilt reference.
+  for d in runtime libpmruntime.a main; do
+    mkdir -p "$part/build/rel" && cp -r "build/rel/$d" "$part/build/rel/"
+  done
+  if (cd "$part" && make -s --no-print-directory book) >"$OUT/handout-book.log" 2>&1 &&
+     [ "$(cd "$part/build/book" && ls *.html | xargs)" = "00-start.html 01-refcount.html 03-cycles.html index.html" ]; then
+    ok "make handout CHAPTERS=01,03: make book there writes chapters 0, 1 and 3"
+  else
+    fail "make handout CHAPTERS=01,03: make book" "$(tail -10 "$OUT/handout-book.log")"
+  fi
+else
+  fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
+fi
+echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
 }
 
 for s in "${SECTIONS[@]}"; do

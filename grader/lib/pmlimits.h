@@ -32,6 +32,10 @@
  * RLIMIT_AS: its own allocator limits are used instead. */
 #define PM_ASAN_RSS_MB 2048
 #define PM_STACK_BYTES (8L << 20)
+/* A test still running after this much CPU time has its stack sampled,
+ * then again at every interval (pmtest.c, for the grader's messages). */
+#define PM_SAMPLE_FIRST_MS 1000
+#define PM_SAMPLE_EVERY_MS 250
 /* Processes a test may start beyond the ones its user already runs. */
 #define PM_EXTRA_PROCS 64
 

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -449,6 +451,61 @@ static void start_memory_watch(void)
 }
 #endif
 
+/* Where a test that runs on and on is: after PM_SAMPLE_FIRST_MS of CPU time,
+ * and every PM_SAMPLE_EVERY_MS after that, its stack goes to stderr as
+ * offsets into this program,
+ *
+ *     pmlab: running: +0x1a2b +0x1c30 ...
+ *
+ * so that the grader can name the function a test never returned from and
+ * stop other tests stuck in the same one early.  The count of these lines
+ * is the CPU time the test had: a test that timed out with few of them was
+ * starved by its neighbours, not looping. */
+extern char __executable_start;
+
+static void sample_stack(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    void *frames[32];
+    int n = backtrace(frames, 32);
+    char line[32 * 20 + 32] = "pmlab: running:";
+    size_t len = strlen(line);
+    for (int i = 0; i < n; i++) {
+        uintptr_t offset = (uintptr_t)frames[i] - (uintptr_t)&__executable_start;
+        char hex[20];
+        int k = 0;
+        do {
+            hex[k++] = "0123456789abcdef"[offset & 15];
+            offset >>= 4;
+        } while (offset != 0 && k < 16);
+        line[len++] = ' ';
+        line[len++] = '+';
+        line[len++] = '0';
+        line[len++] = 'x';
+        while (k > 0)
+            line[len++] = hex[--k];
+    }
+    line[len++] = '\n';
+    (void)!write(STDERR_FILENO, line, len);
+    errno = saved;
+}
+
+static void start_sampling(void)
+{
+    void *warm[1];
+    backtrace(warm, 1); /* loads the unwinder now, not inside the handler */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sample_stack;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPROF, &sa, NULL);
+    struct itimerval every = {{0, PM_SAMPLE_EVERY_MS * 1000}, {PM_SAMPLE_FIRST_MS / 1000,
+                                                               PM_SAMPLE_FIRST_MS % 1000 * 1000}};
+    setitimer(ITIMER_PROF, &every, NULL);
+}
+
 static int uses_runtime(void)
 {
     return &pm_needs_runtime == NULL || pm_needs_runtime;
@@ -470,6 +527,8 @@ static void test_setup(void)
         /* Check gives each test its own process group, so a grader that
          * kills the runner's group would miss this process: die with it. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* Not under make debug (no fork): the signals would stop gdb. */
+        start_sampling();
     }
     /* main() ignores SIGXFSZ so that the runner survives a flooded log;
      * the test itself must die of it. */
@@ -691,6 +750,141 @@ static int draw_leak(const char *path, void *arg)
     return PmHeap_Render(path, "svg", &opt);
 }
 
+/* ---- which deallocator leaked ----------------------------------------------
+ * A scenario that leaked runs again with the deallocators the suite names
+ * (pm_dealloc_owners) watched: each container's references are noted (with a
+ * hold of our own, so they stay alive to be looked at), its deallocator
+ * runs, and any reference it did not give back counts against it. */
+enum { MAX_WATCHED = 8, MAX_HELD = 256, WATCH_DEPTH = 20 };
+
+static struct {
+    const PmDeallocOwner *owner;
+    void (*dealloc)(PmObject *);
+    long containers, items; /* freed without releasing this many of their items */
+} watched[MAX_WATCHED];
+static size_t nwatched;
+static int watch_depth;
+
+typedef struct {
+    struct {
+        PmObject *op;
+        Pm_ssize_t before;
+        int times;
+    } items[MAX_HELD];
+    int n;
+} HeldSet;
+
+static int is_immortal_count(PmObject *op)
+{
+    return (int32_t)(uint32_t)Pm_REFCNT(op) < 0;
+}
+
+static int note_held(PmObject *op, void *arg)
+{
+    HeldSet *h = arg;
+    if (op == NULL || is_immortal_count(op))
+        return 0;
+    for (int i = 0; i < h->n; i++)
+        if (h->items[i].op == op) {
+            h->items[i].times++;
+            return 0;
+        }
+    if (h->n == MAX_HELD)
+        return 0;
+    h->items[h->n].op = op;
+    h->items[h->n].before = Pm_REFCNT(op);
+    h->items[h->n].times = 1;
+    h->n++;
+    Pm_SET_REFCNT(op, Pm_REFCNT(op) + 1); /* ours, so it outlives the container */
+    return 0;
+}
+
+static void watched_dealloc(PmObject *op)
+{
+    size_t k = 0;
+    while (k < nwatched && (PmTypeObject *)watched[k].owner->type != Pm_TYPE(op))
+        k++;
+    if (k == nwatched)
+        return; /* cannot happen: only watched types point here */
+    HeldSet *held = NULL;
+    if (watch_depth < WATCH_DEPTH && Pm_TYPE(op)->tp_traverse != NULL &&
+        (held = calloc(1, sizeof *held)) != NULL)
+        Pm_TYPE(op)->tp_traverse(op, note_held, held);
+    watch_depth++;
+    watched[k].dealloc(op);
+    watch_depth--;
+    if (held == NULL)
+        return;
+    /* Deferred by the trashcan: its items are released later, by a call
+     * that comes back here. */
+    int deferred = PmThreadState_Get()->trash_delete_later == op;
+    long unreleased = 0;
+    for (int i = 0; i < held->n; i++) {
+        PmObject *item = held->items[i].op;
+        Pm_ssize_t expected = held->items[i].before + 1 - held->items[i].times;
+        if (!deferred && Pm_REFCNT(item) > expected)
+            unreleased += Pm_REFCNT(item) - expected < held->items[i].times
+                              ? Pm_REFCNT(item) - expected
+                              : held->items[i].times;
+        if (Pm_REFCNT(item) == 1)
+            Pm_DECREF(item); /* ours was the last: it dies as it would have */
+        else
+            Pm_SET_REFCNT(item, Pm_REFCNT(item) - 1);
+    }
+    free(held);
+    if (unreleased > 0) {
+        watched[k].containers++;
+        watched[k].items += unreleased;
+    }
+}
+
+/* Run the scenario at path again on a fresh runtime, with the suite's
+ * deallocators watched; into why, which one freed containers without
+ * releasing their items ("" if none did). */
+static void find_leaking_dealloc(const char *path, char *why, size_t size)
+{
+    why[0] = '\0';
+    if (&pm_dealloc_owners == NULL)
+        return;
+    PmRuntime_Fini();
+    PmRuntime_Init();
+    nwatched = 0;
+    for (const PmDeallocOwner *o = pm_dealloc_owners; o->type != NULL && nwatched < MAX_WATCHED;
+         o++) {
+        PmTypeObject *type = (PmTypeObject *)o->type;
+        watched[nwatched].owner = o;
+        watched[nwatched].dealloc = type->tp_dealloc;
+        watched[nwatched].containers = watched[nwatched].items = 0;
+        type->tp_dealloc = watched_dealloc;
+        nwatched++;
+    }
+    char *sink_buf = NULL;
+    size_t sink_len = 0;
+    FILE *sink = open_memstream(&sink_buf, &sink_len);
+    PmRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out = sink;
+    opt.err = sink;
+    PmRunResult res;
+    memset(&res, 0, sizeof res);
+    PmRun_File(path, &opt, &res);
+    if (sink != NULL)
+        fclose(sink);
+    free(sink_buf);
+    size_t worst = nwatched;
+    for (size_t k = 0; k < nwatched; k++) {
+        ((PmTypeObject *)watched[k].owner->type)->tp_dealloc = watched[k].dealloc;
+        if (watched[k].items > 0 && (worst == nwatched || watched[k].items > watched[worst].items))
+            worst = k;
+    }
+    if (worst < nwatched)
+        snprintf(why, size, "%s freed %ld %s%s without releasing %ld of %s items (read %s)",
+                 watched[worst].owner->function, watched[worst].containers,
+                 ((PmTypeObject *)watched[worst].owner->type)->tp_name,
+                 watched[worst].containers == 1 ? "" : "s", watched[worst].items,
+                 watched[worst].containers == 1 ? "its" : "their", watched[worst].owner->section);
+}
+
 START_TEST(pm_scenario_test)
 {
     const PmTestEntry *t = &the_suite.tests[_i];
@@ -764,6 +958,13 @@ START_TEST(pm_scenario_test)
         pm_draw_failure(t->name, draw_leak, &leak);
     }
     PmHeap_FreeBaseline(baseline);
+    char culprit[512] = "";
+    if (objects > 0)
+        find_leaking_dealloc(path, culprit, sizeof culprit);
+    if (culprit[0] != '\0')
+        ck_abort_msg("after the scenario, %ld %s and %ld %s are still alive: a leak. %s.",
+                     objects, plural(objects, "object", "objects"), refs,
+                     plural(refs, "reference", "references"), culprit);
     ck_assert_msg(objects <= 0 && refs <= 0,
                   "after the scenario, %ld %s and %ld %s are still alive: "
                   "a leak (a missing decref); see %s",

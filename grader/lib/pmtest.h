@@ -69,6 +69,18 @@ extern const char pm_chapter[];
 extern const int pm_needs_runtime __attribute__((weak));
 void pm_register(PmSuite *s);
 
+/* Optional, per suite: the deallocators the learner writes, by the type
+ * they free, ending with {NULL}.  When a scenario leaks, it runs again with
+ * these watched, and the message names the one that freed a container
+ * without releasing what it held (not the scenario's own step). */
+struct _pmtypeobject;
+typedef struct {
+    struct _pmtypeobject *type;
+    const char *function; /* "list_dealloc" */
+    const char *section;  /* "chapters/01-refcount.md, Step 5" */
+} PmDeallocOwner;
+extern const PmDeallocOwner pm_dealloc_owners[] __attribute__((weak));
+
 /* Helpers for tests. */
 /* Run a scenario given as source text; output captured into a malloc'd
  * string (*out, caller frees).  Returns the PmRunStatus. */

@@ -525,7 +525,7 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     char *rel_src = strcmp(variant, primary) == 0 ? NULL
                                                   : pg_printf("%s/../%s/src", out_dir, primary);
     int mine = strcmp(o->stack, "mine") == 0;
-    char *chapters_dir = pg_printf("%s/solutions", o->root);
+    char *chapters_dir = pg_chapters_dir(o);
     DIR *d = mine ? opendir(chapters_dir) : NULL;
     struct dirent *e = NULL;
     const char *ch = slug;
@@ -578,6 +578,15 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     free(link_log);
     free(objs);
     return rc;
+}
+
+char *pg_chapters_dir(const PgOptions *o)
+{
+    char *dir = pg_printf("%s/solutions", o->root);
+    if (pg_is_dir(dir))
+        return dir;
+    free(dir);
+    return pg_printf("%s/grader/suites", o->root);
 }
 
 int pg_build_pmrun_ref(const PgOptions *o)

@@ -9,7 +9,9 @@
  *      ended: a test passes only if the suite's runner said so on the
  *      grader's own pipe, the test reached its end, and the process ended
  *      normally;
- *   4. run again, alone, the tests that timed out beside others;
+ *   4. run again, alone, the tests that timed out beside others (not those
+ *      that had the CPU to themselves, or stopped in a function known to
+ *      loop: see loops.c);
  *   5. run the tests that passed again under the sanitizers (a chapter that
  *      does not build with them fails them all), and those that crashed, to
  *      learn where;
@@ -18,6 +20,7 @@
  *      was, and score: a test's points if it passed, nothing otherwise.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -46,6 +49,10 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t);
 static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before);
 static void score(PgChapter *c);
 static void progress_line(const PgGrade *g, const char *format, const char *slug);
+
+/* Where the tests of the chapter being graded loop (runs without the
+ * sanitizers only). */
+static PgLoops *chapter_loops;
 
 void pg_grade_chapter(PgGrade *g, PgChapter *c)
 {
@@ -77,8 +84,19 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
     for (size_t i = 0; i < c->ntests; i++)
         chosen[i] = &c->tests[i];
+    char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, c->conf.variants[0]);
+    /* The learner's files as the suite was compiled from them (a copy). */
+    char *learner = pg_printf("%s/builds/%s/%s/src/%s", g->opt.out, c->slug,
+                              c->conf.variants[0], c->slug);
+    char *scratch = pg_printf("%s/builds/%s", g->opt.out, c->slug);
+    chapter_loops = pg_loops_new(suite, learner, scratch);
+    free(suite);
+    free(learner);
+    free(scratch);
     run_tests(g, c, c->conf.variants[0], chosen, c->ntests, store_rel);
     retry_timeouts(g, c, c->conf.variants[0], chosen, store_rel);
+    pg_loops_free(chapter_loops);
+    chapter_loops = NULL;
 
     /* Each further variant of the chapter.conf: the sanitizer builds. */
     for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++)
@@ -264,27 +282,105 @@ typedef struct {
     PgChapter *c;
     const char *variant;
     size_t done_before, total;
+    PgLoops *loops;
+    double timeout; /* Check's timeout for a unit test */
 } ProgressArg;
 
-static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
-{
-    ProgressArg *a = arg;
-    PgTest *t = p->user;
-    if (!a->g->opt.color || a->g->opt.quiet)
-        return;
-    printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
-           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
-    fflush(stdout);
-}
-
 typedef struct {
-    PgProc proc;
+    PgProc proc; /* first: watch_test finds the run from its process */
     PgSandboxRun box;
     char *argv[6];
     char *env[12];
     char *xml, *out, *err, *scratch;
     int record_fd; /* read end of the verdict pipe */
 } TestRun;
+
+/* Check's timeout for test t of chapter c, whose unit tests get timeout. */
+static double check_timeout_of(const PgChapter *c, const PgTest *t, double timeout)
+{
+    if (t->kind != NULL && strcmp(t->kind, "scenario") == 0)
+        return timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
+    return timeout;
+}
+
+/* A test that ran out its whole time stuck in one of the learner's
+ * functions (its last samples there, after at least 1.75 s of CPU time):
+ * that function is suspected to loop.  Other tests found spinning in it are
+ * stopped early; retry_timeouts then runs one of them alone, and only if it
+ * times out there again do they fail. */
+static void note_loop(const ProgressArg *a, PgProc *p)
+{
+    const TestRun *r = (const TestRun *)p;
+    const PgTest *t = p->user;
+    double limit = check_timeout_of(a->c, t, a->timeout);
+    if (a->loops == NULL || pg_loops_have(a->loops) || p->stopped_early ||
+        p->elapsed < 0.9 * limit)
+        return;
+    PgLoopSample s = pg_loops_where(a->loops, r->err);
+    if (s.stuck && s.samples >= 4)
+        pg_loops_note(a->loops, s.where, t->name, p->elapsed);
+    free(s.where);
+}
+
+/* Where the tests of the chapter being graded (without the sanitizers)
+ * looped, and so the loops of the tests now running. */
+static PgLoops *watched_loops;
+static int confirming; /* a stuck test runs alone to confirm the loop: let it run */
+
+/* proc.c asks a few times a second: stop a test spinning in a function
+ * already known to loop (its last two samples there). */
+static int watch_test(PgProc *p)
+{
+    if (confirming || !pg_loops_have(watched_loops))
+        return 0;
+    PgLoopSample s = pg_loops_where(watched_loops, ((TestRun *)p)->err);
+    const char *test;
+    double seconds;
+    int stop = s.stuck && pg_loops_known(watched_loops, s.where, &test, &seconds) != NULL;
+    free(s.where);
+    return stop;
+}
+
+/* A timeout's message, told with where the test was running. */
+static void explain_timeout(PgLoops *loops, TestRun *r, PgTest *t, double limit, PgVerdict *v)
+{
+    PgLoopSample s = pg_loops_where(loops, r->err);
+    const char *proof;
+    double seconds;
+    if (s.where == NULL) {
+        t->looped = pg_loops_cpu_seconds(s.samples) >= 0.8 * limit;
+        return;
+    }
+    char *msg;
+    if (r->proc.stopped_early &&
+        pg_loops_known(loops, s.where, &proof, &seconds) != NULL) {
+        msg = pg_printf("stopped after %.1f s, still running in %s: the same function never "
+                        "returned in %s, which ran for %.0f s (an endless loop?)",
+                        r->proc.elapsed, s.where, proof, seconds);
+    } else {
+        msg = pg_printf("%s It was still running in %s.", v->message ? v->message : "", s.where);
+        t->looped = pg_loops_cpu_seconds(s.samples) >= 0.8 * limit;
+    }
+    free(v->message);
+    v->message = msg;
+    if (v->frame == NULL)
+        v->frame = s.where;
+    else
+        free(s.where);
+}
+
+static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
+{
+    ProgressArg *a = arg;
+    PgTest *t = p->user;
+    if (p->timed_out || p->elapsed >= 0.9 * check_timeout_of(a->c, t, a->timeout))
+        note_loop(a, p);
+    if (!a->g->opt.color || a->g->opt.quiet)
+        return;
+    printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
+           strcmp(a->variant, a->c->conf.variants[0]) != 0 ? " (sanitizers)" : "", t->name);
+    fflush(stdout);
+}
 
 static void free_run(TestRun *r)
 {
@@ -388,7 +484,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->box.workdir = r->scratch;
         r->box.writable[0] = r->scratch;
         r->box.writable[1] = artifacts;
-        r->box.hidden[0] = solutions;
+        r->box.hidden[0] = pg_is_dir(solutions) ? solutions : NULL; /* none in a handout */
         r->box.readable[0] = g->opt.root; /* the scenarios and their .out */
         r->box.readable[1] = suite;
         r->box.cpu_seconds = PM_CPU_SECONDS + 5;
@@ -409,10 +505,14 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
         r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
         r->proc.user = t;
+        r->proc.watch = watch_test;
+        t->looped = 0;
         procs[i] = &r->proc;
     }
-    ProgressArg arg = {g, c, variant, 0, n};
+    ProgressArg arg = {g, c, variant, 0, n, asan ? NULL : chapter_loops, timeout};
+    watched_loops = arg.loops;
     pg_run_procs(procs, n, g->opt.jobs, show_progress, &arg);
+    watched_loops = NULL;
     if (g->opt.color && !g->opt.quiet) {
         printf("\r\033[K");
         fflush(stdout);
@@ -420,9 +520,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     /* Nothing a test started may still run (or write) while it is judged. */
     c->strays += pg_sandbox_kill_strays();
     for (size_t i = 0; i < n; i++) {
-        double check_timeout = timeout;
-        if (chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "scenario") == 0)
-            check_timeout = timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
+        double check_timeout = check_timeout_of(c, chosen[i], timeout);
         char *record = read_record(runs[i].record_fd);
         PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
                          &runs[i].proc, record, 1,
@@ -430,6 +528,8 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
                          runs[i].out};
         PgVerdict v;
         pg_classify(&in, &v);
+        if (v.status == PG_TIMEOUT && arg.loops != NULL)
+            explain_timeout(arg.loops, &runs[i], chosen[i], check_timeout, &v);
         free(record);
         char *clean = pg_clean_text(v.message);
         free(v.message);
@@ -505,18 +605,58 @@ static void store_asan(PgTest *t, PgVerdict *v)
 
 /* Tests run side by side share the CPUs, and Check's timeout is wall-clock
  * time: a slow but correct test can run out of time only because of its
- * neighbours.  Every test that timed out gets a second run, alone. */
+ * neighbours.  Every test that timed out gets a second run, alone, except:
+ * one that had the CPU to itself (it really ran that long); and when one
+ * function of the learner's is suspected to loop (loops.c), the tests
+ * stuck in it wait for one of them to run alone: if it never returns from
+ * that function again, they fail with it; if it does, they run again too. */
 static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen,
                            StoreFn store)
 {
     if (g->opt.jobs <= 1)
         return;
     int asan = strcmp(variant, c->conf.variants[0]) != 0;
+    PgLoops *loops = asan ? NULL : chapter_loops;
+    const char *proof;
+    double seconds;
+    PgTest *alone = NULL; /* the one stuck test that runs alone */
+    for (size_t i = 0; i < c->ntests; i++) {
+        PgTest *t = &c->tests[i];
+        if (t->status == PG_TIMEOUT && !t->looped && loops != NULL &&
+            pg_loops_known(loops, t->frame, &proof, &seconds) != NULL &&
+            (alone == NULL || (strcmp(t->kind, "scenario") != 0 && strcmp(alone->kind, "scenario") == 0)))
+            alone = t; /* a unit test if there is one: its wait is shorter */
+    }
+    int confirmed = 0;
+    char *function = NULL;
+    if (alone != NULL) {
+        function = pg_printf("%.*s", (int)strcspn(alone->frame, " "), alone->frame);
+        int jobs = g->opt.jobs;
+        g->opt.jobs = 1;
+        confirming = 1;
+        run_tests(g, c, variant, &alone, 1, store);
+        confirming = 0;
+        g->opt.jobs = jobs;
+        confirmed = alone->status == PG_TIMEOUT && alone->frame != NULL &&
+                    strncmp(alone->frame, function, strlen(function)) == 0 &&
+                    alone->frame[strlen(function)] == ' ';
+    }
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++) {
         PgTest *t = &c->tests[i];
-        if (t->status != PG_TIMEOUT)
+        if (t->status != PG_TIMEOUT || t->looped || t == alone)
             continue;
+        if (confirmed && t->frame != NULL && strncmp(t->frame, function, strlen(function)) == 0 &&
+            t->frame[strlen(function)] == ' ') {
+            char *msg = pg_printf("did not finish: it was still running in %s after %.1f s, and "
+                                  "%s, run alone, never returned from %s either (an endless "
+                                  "loop?)",
+                                  t->frame, t->duration, alone->name, function);
+            free(t->message);
+            t->message = msg;
+            t->looped = 1;
+            continue;
+        }
         if (asan) {
             /* only the tests that passed without the sanitizers */
             if (!t->under_sanitizers)
@@ -528,6 +668,7 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         }
         chosen[n++] = t;
     }
+    free(function);
     int jobs = g->opt.jobs;
     g->opt.jobs = 1;
     run_tests(g, c, variant, chosen, n, store);
@@ -616,9 +757,46 @@ static int plain_picture(const char *path)
     return plain;
 }
 
+/* A chapter 2 test that failed in a trace file ("x.trace after line 12:
+ * ..." or "x.trace line 12: ..."): the reference's arenas at that line,
+ * drawn by the reference pmreplay into ref.  0 if drawn. */
+static int reference_arenas(PgGrade *g, PgChapter *c, PgTest *t, const char *ref)
+{
+    const char *dot = t->message != NULL ? strstr(t->message, ".trace ") : NULL;
+    if (dot == NULL || strncmp(c->slug, "02-", 3) != 0)
+        return -1;
+    const char *name = dot;
+    while (name > t->message && (isalnum((unsigned char)name[-1]) || name[-1] == '_'))
+        name--;
+    const char *line = strstr(dot, "line ");
+    long k = line != NULL ? strtol(line + 5, NULL, 10) : 0;
+    char *trace = pg_printf("%s/grader/traces/%s/%.*s.trace", g->opt.root, c->slug,
+                            (int)(dot - name), name);
+    char *pmreplay = pg_printf("%s/build/rel/ref/bin/pmreplay", g->opt.root);
+    int rc = -1;
+    if (k > 0 && pg_is_file(trace) && pg_build_pmrun_ref(&g->opt) == 0 && pg_is_file(pmreplay)) {
+        char *stop = pg_printf("%ld", k);
+        char *argv[] = {pmreplay, "--stop-after", stop, "--heap-svg", (char *)ref, trace, NULL};
+        char *env[] = {NULL};
+        PgProc p;
+        memset(&p, 0, sizeof p);
+        p.argv = argv;
+        p.env = env;
+        p.limit = PG_TEST_LIMIT;
+        unlink(ref);
+        pg_run_proc(&p);
+        rc = pg_is_file(ref) ? 0 : -1;
+        free(stop);
+    }
+    free(trace);
+    free(pmreplay);
+    return rc;
+}
+
 /* A failed test may have left a picture of its heap (unit tests draw one
  * when a check fails); for a scenario that diverged, also draw the
- * reference heap at the same point. */
+ * reference heap at the same point, and for a trace of chapter 2 the
+ * reference's arenas at the trace's line. */
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
 {
     char *json_path = pg_printf("%s/artifacts/%s/%s.json", g->opt.out, c->slug, t->name);
@@ -627,6 +805,8 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
     json_t *record = pg_is_file(json_path) ? json_load_file(json_path, 0, NULL) : NULL;
     if (pg_is_file(mine) && plain_picture(mine))
         t->heap_svg_mine = pg_strdup(mine);
+    if (t->heap_svg_mine != NULL && record == NULL && reference_arenas(g, c, t, ref) == 0)
+        t->heap_svg_ref = pg_strdup(ref);
     if (record != NULL) {
         /* The record was written by the test: its scenario must be one of
          * this chapter's, named as the suite names them. */

@@ -159,7 +159,7 @@ static void failure_details(FILE *f, const PgGrade *g, const PgChapter *c, const
         fputs("<div class=\"hint\">where: <code>", f);
         esc(f, t->frame);
         fputs("</code>", f);
-        if (t->status != PG_MEMORY_ERROR)
+        if (t->sanitizer_report != NULL && t->status != PG_MEMORY_ERROR)
             fputs(" (from a run under AddressSanitizer)", f);
         fputs("</div>", f);
     }

@@ -28,14 +28,16 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The chapters: folders of solutions/ named NN-slug, sorted. */
+/* The chapters: folders named NN-slug of solutions/ (of grader/suites/ in
+ * a handout), sorted. */
 static int find_chapters(PgGrade *g)
 {
-    char *dir = pg_printf("%s/solutions", g->opt.root);
+    char *dir = pg_chapters_dir(&g->opt);
     DIR *d = opendir(dir);
-    free(dir);
-    if (d == NULL)
+    if (d == NULL) {
+        free(dir);
         return -1;
+    }
     size_t cap = 16, n = 0;
     char **names = pg_malloc(cap * sizeof *names);
     struct dirent *e;
@@ -45,7 +47,7 @@ static int find_chapters(PgGrade *g)
             continue;
         if (g->opt.chapter != NULL && strncmp(s, g->opt.chapter, strlen(g->opt.chapter)) != 0)
             continue;
-        char *path = pg_printf("%s/solutions/%s", g->opt.root, s);
+        char *path = pg_printf("%s/%s", dir, s);
         int ok = pg_is_dir(path);
         free(path);
         if (!ok)
@@ -60,6 +62,7 @@ static int find_chapters(PgGrade *g)
         names[n++] = pg_strdup(s);
     }
     closedir(d);
+    free(dir);
     qsort(names, n, sizeof *names, compare_strings);
     g->chapters = calloc(n ? n : 1, sizeof *g->chapters);
     if (g->chapters == NULL) {
@@ -189,7 +192,8 @@ int main(int argc, char **argv)
     if (!g.opt.quiet && !pg_sandbox()->use_bwrap)
         printf("(sandbox: %s)\n", g.sandbox);
     if (find_chapters(&g) != 0) {
-        fprintf(stderr, "pmgrade: no chapters: %s/solutions is missing\n", g.opt.root);
+        fprintf(stderr, "pmgrade: no chapters: %s/solutions and %s/grader/suites are missing\n",
+                g.opt.root, g.opt.root);
         g.finished = 1;
         write_reports(&g);
         return 2;

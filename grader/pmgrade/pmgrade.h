@@ -80,6 +80,9 @@ typedef struct {
     /* A crash or a sanitizer's report: the frame it points to ("list_dealloc
      * (refcount.c:214)") and the report itself, or NULL. */
     char *frame, *sanitizer_report;
+    /* A timeout that is not its neighbours' doing (it had the CPU, or it
+     * was stopped in a function known to loop): it is not run again. */
+    int looped;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
 } PgTest;
@@ -157,12 +160,15 @@ char *pg_checkout_snapshot(const char *root, const char *const *skip);
 char *pg_checkout_changes(const char *before, const char *after);
 
 /* ---- proc.c: processes ---- */
-typedef struct {
+typedef struct PgProc {
     char **argv;           /* argv[0] is searched in PATH */
     char **env;            /* "NAME=value" to set, "NAME" to unset; NULL-terminated or NULL */
     const char *out_path;  /* stdout goes here (NULL: /dev/null) */
     const char *err_path;  /* stderr goes here (NULL: same as stdout) */
     double limit;          /* wall-clock seconds before SIGKILL of the group */
+    /* Asked a few times a second while the process runs, if set: nonzero
+     * stops it now (timed_out and stopped_early are then set). */
+    int (*watch)(struct PgProc *p);
     const PgSandboxRun *sandbox; /* learner code: run it confined (NULL: trusted) */
     int result_fd;         /* >0: the write end of a pipe the child gets as fd 3 */
     /* filled in */
@@ -172,6 +178,8 @@ typedef struct {
     int exited, code;      /* exited normally with code */
     int signaled, sig;     /* killed by signal sig */
     int timed_out;         /* killed by us at the limit */
+    int stopped_early;     /* killed by us because watch said so */
+    double watched_at;
     int spawn_failed;
     void *user;
 } PgProc;
@@ -241,6 +249,27 @@ char *pg_inspect_object(const PgInspectRules *r, const char *obj, const char *fi
 char *pg_learner_text(const char *preprocessed, const char *learner_dir);
 /* The first asm keyword outside string literals, or NULL. */
 char *pg_find_asm(const char *text);
+/* ---- loops.c: where a test that would not end was running ---- */
+typedef struct PgLoops PgLoops;
+typedef struct {
+    char *where; /* "fn (file.c:N)", the learner's frame at the last sample; malloc'd or NULL */
+    int samples; /* stack samples the test printed: its CPU time (pg_loops_cpu_seconds) */
+    int stuck;   /* the last two samples are in the same function */
+} PgLoopSample;
+/* suite: the test program; learner_dir: the learner's chapter folder;
+ * scratch_dir: a folder for addr2line's output. */
+PgLoops *pg_loops_new(const char *suite, const char *learner_dir, const char *scratch_dir);
+void pg_loops_free(PgLoops *l);
+/* Where the test whose stderr is err_path was at its last samples. */
+PgLoopSample pg_loops_where(PgLoops *l, const char *err_path);
+double pg_loops_cpu_seconds(int samples);
+/* where's function never returned in test, which ran for seconds. */
+void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds);
+int pg_loops_have(const PgLoops *l);
+/* If where is in the function known to loop: its name, and the test that
+ * showed it (and for how long); else NULL. */
+const char *pg_loops_known(const PgLoops *l, const char *where, const char **test,
+                           double *seconds);
 
 /* ---- build.c ---- */
 /* Build the suite of one chapter (variant "rel" or "asan") into out_dir,
@@ -259,6 +288,9 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
                            const char **build, char **log, char **message);
 /* make pmrun-ref, once; 0 when the reference pmrun is there. */
 int pg_build_pmrun_ref(const PgOptions *o);
+/* Where the chapters are: the folders NN-slug of solutions/, or in a
+ * handout (no solutions/) those of grader/suites/, the released chapters. */
+char *pg_chapters_dir(const PgOptions *o);
 
 /* ---- grade.c ---- */
 /* Grade one chapter: build, list, run, run again under the sanitizers,

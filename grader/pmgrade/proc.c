@@ -71,7 +71,8 @@ static int start(PgProc *p)
     p->started = pg_now();
     p->running = 0;
     p->done = 0;
-    p->exited = p->signaled = p->timed_out = p->spawn_failed = 0;
+    p->exited = p->signaled = p->timed_out = p->spawn_failed = p->stopped_early = 0;
+    p->watched_at = p->started;
     pid_t pid = fork();
     if (pid < 0) {
         p->spawn_failed = 1;
@@ -116,7 +117,14 @@ static int poll_proc(PgProc *p)
         p->elapsed = pg_now() - p->started;
         return 1;
     }
-    if (!p->timed_out && pg_now() - p->started > p->limit) {
+    double now = pg_now();
+    int stop = !p->timed_out && now - p->started > p->limit;
+    if (!p->timed_out && p->watch != NULL && now - p->watched_at >= 0.2) {
+        p->watched_at = now;
+        if (p->watch(p))
+            stop = p->stopped_early = 1;
+    }
+    if (stop) {
         p->timed_out = 1;
         kill(-p->pid, SIGKILL);
         kill(p->pid, SIGKILL);

@@ -127,10 +127,11 @@ static void print_failure(const PgChapter *c, const PgTest *t)
     if (t->message != NULL) {
         /* The FAIL mark already says "failed"; other statuses add a word
          * worth reading (crashed, timeout, memory-error...). */
-        if (t->status == PG_FAILED)
-            fputs("         ", stdout);
+        const char *name = pg_status_name(t->status);
+        if (t->status == PG_FAILED || strncmp(t->message, name, strlen(name)) == 0)
+            fputs("         ", stdout); /* not "crashed: crashed with..." */
         else
-            printf("         %s: ", pg_status_name(t->status));
+            printf("         %s: ", name);
         print_indented(t->message, "           ");
     }
     if (t->hint != NULL && *t->hint)
@@ -139,7 +140,9 @@ static void print_failure(const PgChapter *c, const PgTest *t)
         printf("         read: %s\n", t->section);
     if (t->frame != NULL)
         printf("         where: %s%s\n", t->frame,
-               t->status == PG_MEMORY_ERROR ? "" : " (from a run under AddressSanitizer)");
+               t->sanitizer_report != NULL && t->status != PG_MEMORY_ERROR
+                   ? " (from a run under AddressSanitizer)"
+                   : "");
     if (t->heap_svg_mine != NULL)
         printf("         heap: %s%s%s%s\n", t->heap_svg_mine, t->heap_svg_ref ? " (reference: " : "",
                t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");

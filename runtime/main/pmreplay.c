@@ -33,6 +33,7 @@ static void usage(FILE *f)
             "  --stats   print _PmObject_DebugMallocStats at the end\n"
             "  --heap-svg FILE  draw the arenas and pools into FILE at the end, or where a\n"
             "            check failed (FILE.png or FILE.dot for those formats)\n"
+            "  --stop-after LINE  replay the trace only up to that line (and draw there)\n"
             "\n"
             "Arenas come from a deterministic arena allocator (each arena 4 KiB past a\n"
             "pool boundary), so --stats prints the same on every run.\n"
@@ -62,9 +63,13 @@ int main(int argc, char **argv)
 {
     int check = 0, stats = 0, fill = 0;
     const char *path = NULL, *svg = NULL;
+    long stop_after = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--heap-svg") == 0 && i + 1 < argc)
             svg = argv[++i];
+        else if (strcmp(argv[i], "--stop-after") == 0 && i + 1 < argc &&
+                 (stop_after = strtol(argv[++i], NULL, 10)) > 0)
+            continue;
         else if (strcmp(argv[i], "--check") == 0)
             check = 1;
         else if (strcmp(argv[i], "--stats") == 0)
@@ -92,6 +97,10 @@ int main(int argc, char **argv)
         return EXIT_BAD_TRACE;
     }
 
+    if (stop_after > 0)
+        while (trace.nops > 0 && trace.ops[trace.nops - 1].line > stop_after)
+            trace.nops--;
+
     static PmTraceArenas arenas;
     pm_trace_install_arenas(&arenas, SYSTEM_PAGE_SIZE);
     PmTraceLayer layer = {PmObject_Malloc, PmObject_Calloc, PmObject_Realloc, PmObject_Free,
@@ -109,7 +118,9 @@ int main(int argc, char **argv)
     }
     if (stats)
         _PmObject_DebugMallocStats(stdout);
-    draw(svg, path, "at its end");
+    char where[64];
+    snprintf(where, sizeof where, "after line %ld", stop_after);
+    draw(svg, path, stop_after > 0 ? where : "at its end");
     pm_trace_release(&trace, &layer, slots);
     pm_trace_clear(&trace);
     return EXIT_OK;

@@ -66,7 +66,8 @@ Pm_ssize_t _Pm_REFCNT(PmObject *op)
 /* A new object: the calling thread owns it (ob_tid = _Pm_ThreadId()), its
  * one reference is local (ob_ref_local = 1), nothing is shared
  * (ob_ref_shared = 0), and ob_flags, ob_mutex, ob_gc_bits are 0.  The runtime
- * calls this from _Pm_NewReference for every object it creates.
+ * calls this from _Pm_NewReference for every object it creates, from
+ * start-up on: every test needs it, so write it first (with _Pm_ThreadId).
  *
  * CPython: new_reference in Objects/object.c.  Use the relaxed store
  * wrappers for the three counting fields. */

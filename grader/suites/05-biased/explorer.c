@@ -477,6 +477,9 @@ static int draw_failure(const char *path, void *arg)
     Agraph_t *g = agopen("schedule", Agdirected, NULL);
     agattr(g, AGNODE, "shape", "plaintext");
     agattr(g, AGNODE, "fontname", "Helvetica");
+    /* Declared before the node exists: a label first declared by agsafeset
+     * would not keep its HTML marking, and the table would not be drawn. */
+    agattr(g, AGNODE, "label", "");
     Agnode_t *node = agnode(g, "schedule", 1);
     agsafeset(node, "label", agstrdup_html(g, html), "");
     free(html);
