@@ -112,7 +112,7 @@ HEADER_OF     = $(if $(filter -DPm_GIL_DISABLED,$(VARIANT_FLAGS.$(1))),free-thre
 # ------------------------------------------------------ chapter.conf ---
 # Each chapter's settings live in grader/suites/NN-slug/chapter.conf
 # (KEY = value lines, also read by pmgrade); they become CONF_<slug>_<KEY>.
-CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT
+CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT SELFTEST
 define LOAD_CONF
 $(foreach k,$(CONF_KEYS),$(k) :=
 )

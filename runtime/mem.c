@@ -64,19 +64,23 @@ void PmMem_Free(void *ptr)
     free(ptr);
 }
 
+/* The object domain's default: the C library's malloc too, but not counted
+ * in mem_live_blocks, which is the mem domain's alone. */
 __attribute__((weak)) void *PmObject_Malloc(size_t size)
 {
-    return PmMem_Malloc(size);
+    return report_oom(malloc(size ? size : 1), size);
 }
 
 __attribute__((weak)) void *PmObject_Calloc(size_t nelem, size_t elsize)
 {
-    return PmMem_Calloc(nelem, elsize);
+    if (nelem == 0 || elsize == 0)
+        nelem = elsize = 1;
+    return report_oom(calloc(nelem, elsize), nelem * elsize);
 }
 
 __attribute__((weak)) void *PmObject_Realloc(void *ptr, size_t size)
 {
-    return PmMem_Realloc(ptr, size);
+    return report_oom(realloc(ptr, size ? size : 1), size);
 }
 
 __attribute__((weak)) void PmObject_Free(void *ptr)

@@ -4,19 +4,15 @@
     tools/mixsteps.py CHAPTER K OUT    write OUT/CHAPTER/*.c
 
 A learner's chapter file after step K, made from the one source of both
-texts (tools/skeletons.py): each region of a solution file marked
-
-    #ifndef PM_SKELETON
-    ...the reference's lines...
-    #else /* PM_SKELETON */
-    ...the skeleton's lines...
-    #endif /* PM_SKELETON */
-
-is taken as the skeleton has it when its skeleton half leaves a function
-for a step after K (its _Pm_Unimplemented("name", "chapters/NN-slug.md,
-Step N") call says which step), and as the reference has it otherwise.
-make test grades these files to check that each step's tests need only that
-step and the ones before it (tools/steps-alone.sh).
+texts (tools/skeletons.py: a solution file carries the skeleton's text
+between PM_SKELETON markers): the reference's text, with every function
+that the skeleton's text leaves for a step after K put back as the skeleton
+has it.  The step of such a function is the one its
+_Pm_Unimplemented("name", "chapters/NN-slug.md, Step N") call names.
+Functions are replaced whole, not marked regions: a region is a stretch of
+differing lines and may hold parts of two functions.  make test grades these
+files to check that each step's tests need only that step and the ones
+before it (tools/steps-alone.sh).
 """
 import pathlib
 import re
@@ -26,30 +22,45 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import skeletons  # noqa: E402  (the marker format and its parser)
 
-STUB = re.compile(r'_Pm_Unimplemented\("[A-Za-z_0-9]+",\s*"[^"]*Step (\d+)"\)')
+STUB = re.compile(r'_Pm_Unimplemented\("([A-Za-z_0-9]+)",\s*"[^"]*Step (\d+)"\)')
 
 
-def mix(text, k):
+def definition(lines, name):
+    """(first, last) line indexes of the top-level definition of name: from
+    its signature line (at column 0) to the closing brace at column 0."""
+    sig = re.compile(r"^[A-Za-z_].*\b" + re.escape(name) + r"\s*\(")
+    for i, line in enumerate(lines):
+        if not sig.match(line):
+            continue
+        j = i
+        while j < len(lines) and "{" not in lines[j] and not lines[j].rstrip().endswith(";"):
+            j += 1
+        if j >= len(lines) or "{" not in lines[j]:
+            continue  # a declaration
+        if lines[j].rstrip().endswith("}"):
+            return i, j  # the whole function on one line
+        k = j + 1
+        while k < len(lines) and not lines[k].startswith("}"):
+            k += 1
+        return i, k
+    return None
+
+
+def mix(text, k, where="the solution"):
     """text (a solution file with markers) as a learner has it after step k."""
-    out, ref, skel, state = [], [], [], None
-    for line in text.splitlines(keepends=True):
-        mark = line.rstrip("\n")
-        if mark in (skeletons.BEGIN_REF, skeletons.BEGIN_SKEL):
-            state = "ref" if mark == skeletons.BEGIN_REF else "skel"
-            ref, skel = [], []
-        elif mark == skeletons.ELSE:
-            state = "skel" if state == "ref" else "ref"
-        elif mark == skeletons.END:
-            steps = [int(s) for s in STUB.findall("".join(skel))]
-            out += skel if steps and max(steps) > k else ref
-            state = None
-        elif state == "ref":
-            ref.append(line)
-        elif state == "skel":
-            skel.append(line)
-        else:
-            out.append(line)
-    return "".join(out)
+    ref = skeletons.view(text, False).splitlines(keepends=True)
+    skel_text = skeletons.view(text, True)
+    skel = skel_text.splitlines(keepends=True)
+    for m in STUB.finditer(skel_text):
+        name, step = m.group(1), int(m.group(2))
+        if step <= k:
+            continue
+        s, r = definition(skel, name), definition(ref, name)
+        if s is None or r is None:
+            sys.exit(f"mixsteps: {name} (Step {step}) is not defined in the "
+                     f"{'skeleton' if s is None else 'reference'} text of {where}")
+        ref[r[0]:r[1] + 1] = skel[s[0]:s[1] + 1]
+    return "".join(ref)
 
 
 def main():
@@ -57,10 +68,9 @@ def main():
         sys.exit(__doc__)
     chapter, k, out = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
     for sol in sorted((ROOT / "solutions" / chapter).glob("*.c")):
-        skeletons.view(sol.read_text(), True)  # raises on malformed markers
         dest = out / chapter / sol.name
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(mix(sol.read_text(), k))
+        dest.write_text(mix(sol.read_text(), k, str(sol.relative_to(ROOT))))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps biased fixtures scenarios traces asan book handout)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -46,6 +46,8 @@ grade() {
   rc=$?
 }
 report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
+# conf CHAPTER KEY: a value of the chapter's chapter.conf (empty if unset).
+conf() { sed -n "s/^$2 *[:?]*= *//p" "grader/suites/$1/chapter.conf" 2>/dev/null | tail -1; }
 # Several sections read the graded solutions: grade them once per run.
 solutions_graded=0
 need_solutions() {
@@ -162,8 +164,8 @@ fi
 sec_mutants() {
 section "mutants lose points where they should"
 for ch in $CHAPTERS; do
-  # Chapter 5's mutants run their Must-fail tests directly (next section).
-  [ "$ch" = 05-biased ] && continue
+  # A chapter with a SELFTEST script of its own runs its mutants there.
+  [ -n "$(conf "$ch" SELFTEST)" ] && continue
   for patch in grader/mutants/"$ch"/*.patch; do
     [ -e "$patch" ] || continue
     m=$(basename "$patch" .patch)
@@ -205,15 +207,22 @@ else
 fi
 }
 
-sec_biased() {
-section "chapter 5: mutants (plain build, explorer, ThreadSanitizer) and the free-threaded scenarios"
-while IFS= read -r line; do
-  case $line in
-    "ok   "*) ok "${line#ok   }" ;;
-    "FAIL "*) fail "${line#FAIL }" ;;
-    *) printf '%s\n' "$line" ;;
-  esac
-done < <(bash tools/selftest-ch5.sh "$OUT")
+sec_own() {
+# A chapter's own checks: the script its chapter.conf names as SELFTEST
+# (chapter 5: its mutants in the plain build, the explorer and
+# ThreadSanitizer, and the scenarios on the free-threaded build).
+for ch in $CHAPTERS; do
+  script=$(conf "$ch" SELFTEST)
+  [ -n "$script" ] || continue
+  section "$ch: its own checks ($script)"
+  while IFS= read -r line; do
+    case $line in
+      "ok   "*) ok "${line#ok   }" ;;
+      "FAIL "*) fail "${line#FAIL }" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done < <(bash "$script" "$OUT")
+done
 }
 
 sec_fixtures() {
