@@ -37,6 +37,7 @@
 typedef void (*StoreFn)(PgTest *t, PgVerdict *v);
 
 static int reference_tests(const PgGrade *g, PgChapter *c);
+static void keep_named_tests(PgChapter *c, const char *names);
 static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant);
 static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen, size_t n,
                       StoreFn store);
@@ -78,6 +79,7 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     progress_line(g, "building %s", c->slug);
     if (reference_tests(g, c) != 0)
         goto score;
+    keep_named_tests(c, g->opt.tests);
     if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
         goto clean_up;
 
@@ -227,6 +229,27 @@ static int reference_tests(const PgGrade *g, PgChapter *c)
     free(solutions);
     free(suite);
     return rc;
+}
+
+/* With --tests, the chapter is graded on the named tests alone (the
+ * self-test checks a mutant where it must fail without running the rest). */
+static void keep_named_tests(PgChapter *c, const char *names)
+{
+    if (names == NULL)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->ntests; i++) {
+        const char *n = c->tests[i].name;
+        size_t len = strlen(n);
+        int named = 0;
+        for (const char *p = names; *p && !named; p += strcspn(p, " ,")) {
+            p += strspn(p, " ,");
+            named = strncmp(p, n, len) == 0 && (p[len] == '\0' || p[len] == ' ' || p[len] == ',');
+        }
+        if (named)
+            c->tests[kept++] = c->tests[i];
+    }
+    c->ntests = kept;
 }
 
 static void fail_all(PgChapter *c, PgStatus status, const char *message)

@@ -60,6 +60,8 @@ typedef struct {
     const char *submission; /* absolute */
     const char *out;        /* absolute */
     const char *chapter;    /* prefix filter, or NULL */
+    const char *tests;      /* only these tests (names separated by spaces or commas:
+                             * the self-test's mutants), or NULL for all */
     const char *stack;      /* "ref" or "mine" */
     int sanitizers;
     int jobs;
