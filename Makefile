@@ -77,6 +77,7 @@ help:
 	@echo "  make book               the book, in build/book/ (open index.html)"
 	@echo "  make test               the project's own test suite (ONLY=mutants: one section)"
 	@echo "  make skeletons          regenerate skeletons/ from the solutions (maintainers)"
+	@echo "  make handout DEST=dir   a repository for students, without the solutions (CHAPTERS=01,03: some)"
 	@echo "  make deps               install the Debian packages everything needs"
 	@echo "  make clean              remove build/"
 	@echo

@@ -13,6 +13,7 @@
 #include <execinfo.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -404,6 +405,52 @@ static void watch_exit(int status, void *arg)
     }
 }
 
+#ifdef PM_UNDER_ASAN
+/* AddressSanitizer cannot run under RLIMIT_AS (it reserves terabytes for
+ * its shadow), and its own hard_rss_limit_mb watches from a thread that
+ * the test's process, forked by Check, does not have.  This thread, started
+ * in the test's process, does the same. */
+static void *watch_memory(void *arg)
+{
+    (void)arg;
+    long page = sysconf(_SC_PAGESIZE);
+    for (;;) {
+        char buf[128];
+        int fd = open("/proc/self/statm", O_RDONLY);
+        if (fd >= 0) {
+            ssize_t n = read(fd, buf, sizeof buf - 1);
+            close(fd);
+            long size = 0, resident = 0;
+            if (n > 0) {
+                buf[n] = '\0';
+                sscanf(buf, "%ld %ld", &size, &resident);
+            }
+            if (resident * page > (long)PM_ASAN_RSS_MB << 20) {
+                static const char msg[] =
+                    "pmlab: out of memory (more than the resident-memory limit under "
+                    "AddressSanitizer)\n";
+                (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+                _exit(3);
+            }
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+    }
+    return NULL;
+}
+
+static void start_memory_watch(void)
+{
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, watch_memory, NULL) == 0)
+        pthread_detach(thread);
+}
+#else
+static void start_memory_watch(void)
+{
+    /* RLIMIT_AS, set by the grader before exec, holds without sanitizers. */
+}
+#endif
+
 /* Where a test that runs on and on is: after PM_SAMPLE_FIRST_MS of CPU time,
  * and every PM_SAMPLE_EVERY_MS after that, its stack goes to stderr as
  * offsets into this program,
@@ -475,6 +522,7 @@ static void test_setup(void)
         if (done_pipe[0] >= 0)
             close(done_pipe[0]);
         install_test_filter();
+        start_memory_watch();
         on_exit(watch_exit, NULL);
         /* Check gives each test its own process group, so a grader that
          * kills the runner's group would miss this process: die with it. */

@@ -180,13 +180,14 @@ int pg_build_suite(const PgOptions *o, const char *slug, const char *submission,
 
 /* The compiler and flags of a variant, as the Makefile has them, with
  * -Iinclude pointed at the copy and the grader's own headers left out. */
-static char **compile_flags(const PgOptions *o, const char *variant, const char *include,
-                            const char *log_dir)
+static char **compile_flags(const PgOptions *o, const char *slug, const char *variant,
+                            const char *include, const char *log_dir)
 {
     char *out = pg_printf("%s/layer-cflags.txt", log_dir);
     char *var = pg_printf("VARIANT=%s", variant);
+    char *ch = pg_printf("CH=%s", slug);
     char *argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "layer-cflags",
-                    var, NULL};
+                    var, ch, NULL};
     char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
     PgProc p;
     memset(&p, 0, sizeof p);
@@ -199,6 +200,7 @@ static char **compile_flags(const PgOptions *o, const char *variant, const char 
     char *text = p.exited && p.code == 0 ? pg_read_file(out, 4096) : NULL;
     free(out);
     free(var);
+    free(ch);
     if (text == NULL)
         return NULL;
     char **flags = pg_malloc(128 * sizeof *flags);
@@ -410,9 +412,13 @@ static int compile_chapter(const PgOptions *o, const char *ch, const char *prima
             rc = -1;
         } else if ((found = pg_find_asm(learner)) != NULL) {
             *kind = "refused";
-            *why = pg_printf("%s uses %s: inline assembly is not allowed in graded code (it "
-                             "could make system calls the grader cannot see)",
-                             e->d_name, found);
+            *why = strstr(found, "asm") != NULL
+                       ? pg_printf("%s uses %s: inline assembly is not allowed in graded code "
+                                   "(it could make system calls the grader cannot see)",
+                                   e->d_name, found)
+                       : pg_printf("%s uses %s, which takes code out of the sanitizers or out "
+                                   "of the work counter: graded code is checked whole",
+                                   e->d_name, found);
             rc = -1;
         } else {
             FILE *f = fopen(text_file, "w");
@@ -511,7 +517,7 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     pg_run_proc(&ref);
     free(ref_log);
     free(var);
-    if (rc == 0 && (flags = compile_flags(o, variant, include, out_dir)) == NULL) {
+    if (rc == 0 && (flags = compile_flags(o, slug, variant, include, out_dir)) == NULL) {
         why = pg_strdup("the Makefile did not say how to compile (make layer-cflags)");
         rc = -1;
     }

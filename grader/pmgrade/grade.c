@@ -37,6 +37,7 @@
 typedef void (*StoreFn)(PgTest *t, PgVerdict *v);
 
 static int reference_tests(const PgGrade *g, PgChapter *c);
+static void keep_named_tests(PgChapter *c, const char *names);
 static int build_learner_suite(PgGrade *g, PgChapter *c, const char *variant);
 static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **chosen, size_t n,
                       StoreFn store);
@@ -70,13 +71,15 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     }
     free(work);
     free(artifacts);
-    char *checkout = pg_checkout_snapshot(g->opt.root, g->opt.out);
+    const char *not_checked[] = {g->opt.out, g->opt.submission, NULL};
+    char *checkout = pg_checkout_snapshot(g->opt.root, not_checked);
     c->build = "ok";
     PgTest **chosen = NULL;
 
     progress_line(g, "building %s", c->slug);
     if (reference_tests(g, c) != 0)
         goto score;
+    keep_named_tests(c, g->opt.tests);
     if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
         goto clean_up;
 
@@ -226,6 +229,27 @@ static int reference_tests(const PgGrade *g, PgChapter *c)
     free(solutions);
     free(suite);
     return rc;
+}
+
+/* With --tests, the chapter is graded on the named tests alone (the
+ * self-test checks a mutant where it must fail without running the rest). */
+static void keep_named_tests(PgChapter *c, const char *names)
+{
+    if (names == NULL)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->ntests; i++) {
+        const char *n = c->tests[i].name;
+        size_t len = strlen(n);
+        int named = 0;
+        for (const char *p = names; *p && !named; p += strcspn(p, " ,")) {
+            p += strspn(p, " ,");
+            named = strncmp(p, n, len) == 0 && (p[len] == '\0' || p[len] == ' ' || p[len] == ',');
+        }
+        if (named)
+            c->tests[kept++] = c->tests[i];
+    }
+    c->ntests = kept;
 }
 
 static void fail_all(PgChapter *c, PgStatus status, const char *message)
@@ -484,7 +508,8 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->box.writable[0] = r->scratch;
         r->box.writable[1] = artifacts;
         r->box.hidden[0] = pg_is_dir(solutions) ? solutions : NULL; /* none in a handout */
-        r->box.readable[0] = suite;
+        r->box.readable[0] = g->opt.root; /* the scenarios and their .out */
+        r->box.readable[1] = suite;
         r->box.cpu_seconds = PM_CPU_SECONDS + 5;
         r->box.file_bytes = PM_FSIZE_BYTES;
         r->box.address_bytes = asan ? 0 : PM_AS_BYTES;
@@ -726,6 +751,35 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const cha
  * 6-7. Pictures and the score.
  * ------------------------------------------------------------------------ */
 
+/* A picture a test drew is the learner's file: show it only if it is the
+ * plain SVG Graphviz writes, with nothing a browser would run. */
+static int plain_picture(const char *path)
+{
+    char *svg = pg_read_file(path, 8 << 20);
+    if (svg == NULL)
+        return 0;
+    static const char *const active[] = {"<script", "javascript:", "<foreignObject", "<iframe",
+                                         "<embed", "<object", " on", "\ton", NULL};
+    int plain = strstr(svg, "<svg") != NULL;
+    for (int i = 0; plain && active[i] != NULL; i++) {
+        const char *hit = svg;
+        while (plain && (hit = strcasestr(hit, active[i])) != NULL) {
+            /* " on" only as an event attribute: on<letters>= */
+            if (active[i][1] == 'o' && active[i][0] != '<') {
+                const char *p = hit + 3;
+                while (*p >= 'a' && *p <= 'z')
+                    p++;
+                plain = !(p > hit + 3 && *p == '=');
+                hit += 3;
+            } else {
+                plain = 0;
+            }
+        }
+    }
+    free(svg);
+    return plain;
+}
+
 /* A chapter 2 test that failed in a trace file ("x.trace after line 12:
  * ..." or "x.trace line 12: ..."): the reference's arenas at that line,
  * drawn by the reference pmreplay into ref.  0 if drawn. */
@@ -772,14 +826,20 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
     char *mine = pg_printf("%s/artifacts/%s/%s.svg", g->opt.out, c->slug, t->name);
     char *ref = pg_printf("%s/artifacts/%s/%s.ref.svg", g->opt.out, c->slug, t->name);
     json_t *record = pg_is_file(json_path) ? json_load_file(json_path, 0, NULL) : NULL;
-    if (pg_is_file(mine))
+    if (pg_is_file(mine) && plain_picture(mine))
         t->heap_svg_mine = pg_strdup(mine);
     if (t->heap_svg_mine != NULL && record == NULL && reference_arenas(g, c, t, ref) == 0)
         t->heap_svg_ref = pg_strdup(ref);
     if (record != NULL) {
+        /* The record was written by the test: its scenario must be one of
+         * this chapter's, named as the suite names them. */
         const char *scenario = json_text(record, "scenario");
         json_int_t k = json_integer_value(json_object_get(record, "output_line"));
-        if (scenario != NULL && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
+        char *expected_dir = pg_printf("grader/scenarios/%s/", c->slug);
+        int known = scenario != NULL && strncmp(scenario, expected_dir, strlen(expected_dir)) == 0 &&
+                    strstr(scenario, "..") == NULL && strchr(scenario + strlen(expected_dir), '/') == NULL;
+        free(expected_dir);
+        if (known && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
             char *pmrun = pg_printf("%s/build/rel/ref/bin/pmrun", g->opt.root);
             char *stop = pg_printf("%lld", (long long)k);
             char *script = pg_printf("%s/%s", g->opt.root, scenario);
@@ -815,7 +875,8 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
 static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before)
 {
     c->strays += pg_sandbox_kill_strays();
-    char *after = pg_checkout_snapshot(g->opt.root, g->opt.out);
+    const char *not_checked[] = {g->opt.out, g->opt.submission, NULL};
+    char *after = pg_checkout_snapshot(g->opt.root, not_checked);
     char *changed = pg_checkout_changes(checkout_before, after);
     free(after);
     char *note = NULL;

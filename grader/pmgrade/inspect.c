@@ -141,7 +141,7 @@ static const char *const libc_allowed[] = {
     "__sanitizer_cov_trace_pc",
     /* a thread-local variable of the runtime reached through the GOT
      * (chapter 5's per-thread reference total) */
-    "_GLOBAL_OFFSET_TABLE_",
+    "_GLOBAL_OFFSET_TABLE_", "__tls_get_addr",
     "memcpy", "memmove", "memset", "memcmp", "memchr", "strlen", "strnlen", "strcmp",
     "strncmp", "strchr", "strrchr", "strstr", "strcpy", "strncpy", "strcat", "strncat",
     "strdup", "strndup", "strspn", "strcspn", "strtol", "strtoll", "strtoul", "strtoull",
@@ -196,11 +196,12 @@ static const struct {
      {"getpid", "getppid", "time", "clock_gettime", "gettimeofday", "clock", NULL}},
 };
 
-/* Runtime functions graded code has no use for: they run scripts or write
- * pictures to files. */
+/* Runtime functions graded code has no use for: they run scripts, write
+ * pictures to files, or read chapter 2's work counter. */
 static int runtime_refused(const char *name)
 {
     return strncmp(name, "PmRun_", 6) == 0 || strncmp(name, "interp_", 7) == 0 ||
+           strncmp(name, "pm_count", 8) == 0 ||
            strstr(name, "_Render") != NULL || strcmp(name, "PmRuntime_Init") == 0 ||
            strcmp(name, "PmRuntime_Fini") == 0;
 }
@@ -245,6 +246,9 @@ void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant,
     pattern = pg_printf("%s/build/%s/pmtest/*.o", o->root, variant);
     nm_glob(pattern, work, &r->reference_only);
     free(pattern);
+    pattern = pg_printf("%s/build/%s/count/*.o", o->root, variant);
+    nm_glob(pattern, work, &r->reference_only);
+    free(pattern);
 }
 
 void pg_inspect_rules_free(PgInspectRules *r)
@@ -264,8 +268,8 @@ static char *refusal(const char *file, const char *name, const PgInspectRules *r
                                  "string and printing functions",
                                  file, name, refused_kinds[k].what);
     if (runtime_refused(name))
-        return pg_printf("%s uses %s, which runs scripts or writes files: graded code has no "
-                         "use for it",
+        return pg_printf("%s uses %s, which runs scripts, writes files or reads the grader's "
+                         "work counter: graded code has no use for it",
                          file, name);
     if (pg_names_has(&r->reference_only, name) || pg_names_has(&r->contract, name))
         return pg_printf("%s uses %s, which belongs to the test suite or the reference "
@@ -413,6 +417,18 @@ char *pg_find_asm(const char *text)
             if ((n == 3 && strncmp(start, "asm", 3) == 0) ||
                 (n == 5 && strncmp(start, "__asm", 5) == 0) ||
                 (n == 7 && strncmp(start, "__asm__", 7) == 0))
+                return pg_printf("%.*s", (int)n, start);
+            /* Attributes that take a function out of the sanitizers or out
+             * of chapter 2's work counter. */
+            const char *id = start;
+            size_t m = n;
+            while (m > 2 && id[0] == '_' && id[1] == '_') {
+                id += 2;
+                m -= 2;
+            }
+            if ((m >= 11 && strncmp(id, "no_sanitize", 11) == 0) ||
+                (m >= 26 && strncmp(id, "no_address_safety_analysis", 26) == 0) ||
+                (m >= 22 && strncmp(id, "no_instrument_function", 22) == 0))
                 return pg_printf("%.*s", (int)n, start);
             continue;
         }

@@ -110,9 +110,13 @@ static void write_reports(PgGrade *g)
 static void usage(FILE *f)
 {
     fputs("usage: pmgrade [--root DIR] [--submission DIR] [--chapter NN] [--stack mine|ref]\n"
-          "               [--out DIR] [--no-sanitizers] [--no-sandbox] [--jobs N] [--quiet]\n"
+          "               [--out DIR] [--no-sanitizers] [--no-sandbox | --no-namespaces]\n"
+          "               [--jobs N] [--quiet] [--tests NAME,NAME...]\n"
           "Builds each chapter with your layer, runs its graded tests and writes\n"
           "report.json, results.json (Gradescope), junit.xml and report.html into --out.\n"
+          "--no-namespaces grades as a machine without user namespaces would (to try\n"
+          "the fallback); --no-sandbox runs the tests unconfined (to debug the grader);\n"
+          "--tests grades the named tests alone (how the self-test checks a mutant).\n"
           "Exit status: 0 full marks, 1 otherwise, 2 if grading could not run.\n",
           f);
 }
@@ -124,7 +128,7 @@ int main(int argc, char **argv)
         {"chapter", required_argument, NULL, 'c'},   {"stack", required_argument, NULL, 'k'},
         {"out", required_argument, NULL, 'o'},       {"no-sanitizers", no_argument, NULL, 'n'},
         {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
-        {"no-sandbox", no_argument, NULL, 'x'},
+        {"no-sandbox", no_argument, NULL, 'x'},     {"tests", required_argument, NULL, 't'},      {"no-namespaces", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *root = ".", *submission = NULL, *out = NULL;
@@ -137,7 +141,7 @@ int main(int argc, char **argv)
     g.opt.jobs = cpus > 0 ? (int)cpus : 1;
     int c;
     int sandbox = 1;
-    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:", longs, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
         case 's': submission = optarg; break;
@@ -154,6 +158,8 @@ int main(int argc, char **argv)
         case 'j': g.opt.jobs = atoi(optarg) > 0 ? atoi(optarg) : 1; break;
         case 'q': g.opt.quiet = 1; break;
         case 'x': sandbox = 0; break;
+        case 't': g.opt.tests = optarg; break;
+        case 'N': sandbox = 2; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -184,6 +190,9 @@ int main(int argc, char **argv)
 
     pg_sandbox_init(sandbox);
     g.sandbox = pg_sandbox()->description;
+    /* A weaker sandbox than the usual is worth a line on the terminal. */
+    if (!g.opt.quiet && !pg_sandbox()->use_bwrap)
+        printf("(sandbox: %s)\n", g.sandbox);
     if (find_chapters(&g) != 0) {
         fprintf(stderr, "pmgrade: no chapters: %s/solutions and %s/grader/suites are missing\n",
                 g.opt.root, g.opt.root);

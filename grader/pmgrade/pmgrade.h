@@ -60,6 +60,8 @@ typedef struct {
     const char *submission; /* absolute */
     const char *out;        /* absolute */
     const char *chapter;    /* prefix filter, or NULL */
+    const char *tests;      /* only these tests (names separated by spaces or commas:
+                             * the self-test's mutants), or NULL for all */
     const char *stack;      /* "ref" or "mine" */
     int sanitizers;
     int jobs;
@@ -132,11 +134,12 @@ typedef struct {
 typedef struct {
     const char *workdir;                       /* its working folder (writable) */
     const char *writable[PG_SANDBOX_PATHS];    /* NULL-terminated: bound writable */
-    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only inside a hidden path */
-    const char *hidden[PG_SANDBOX_PATHS];      /* replaced by an empty folder */
+    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only (even under /tmp) */
+    const char *hidden[PG_SANDBOX_PATHS];      /* then replaced by an empty folder */
     long cpu_seconds, file_bytes, address_bytes, processes; /* 0: not limited */
 } PgSandboxRun;
 
+/* enabled: 0 off, 1 the strongest available, 2 without namespaces. */
 void pg_sandbox_init(int enabled);
 const PgSandbox *pg_sandbox(void);
 /* Child side, after fork: limits, user, environment (only env's
@@ -152,9 +155,10 @@ int pg_sandbox_scratch(const char *dir);
 long pg_sandbox_process_limit(void);
 /* Kill every process the tests left behind; how many there were. */
 int pg_sandbox_kill_strays(void);
-/* The state of the checkout (files outside build/ and skip), and the first
- * path that differs between two states (NULL if none). */
-char *pg_checkout_snapshot(const char *root, const char *skip);
+/* The state of the checkout (its files, but for build/, dot files and the
+ * NULL-terminated paths of skip), and the first path that differs between
+ * two states (NULL if none). */
+char *pg_checkout_snapshot(const char *root, const char *const *skip);
 char *pg_checkout_changes(const char *before, const char *after);
 
 /* ---- proc.c: processes ---- */

@@ -137,14 +137,16 @@ void pg_sandbox_exec(const PgSandbox *s, const PgSandboxRun *r, char **argv, cha
         args[n++] = "/proc";
         args[n++] = "--tmpfs";
         args[n++] = "/tmp";
-        for (int i = 0; i < PG_SANDBOX_PATHS && r->hidden[i] != NULL; i++) {
-            args[n++] = "--tmpfs";
-            args[n++] = (char *)r->hidden[i];
-        }
+        /* In this order: what may be read (even under /tmp), then what is
+         * hidden inside it, then what may be written. */
         for (int i = 0; i < PG_SANDBOX_PATHS && r->readable[i] != NULL; i++) {
             args[n++] = "--ro-bind";
             args[n++] = (char *)r->readable[i];
             args[n++] = (char *)r->readable[i];
+        }
+        for (int i = 0; i < PG_SANDBOX_PATHS && r->hidden[i] != NULL; i++) {
+            args[n++] = "--tmpfs";
+            args[n++] = (char *)r->hidden[i];
         }
         for (int i = 0; i < PG_SANDBOX_PATHS && r->writable[i] != NULL; i++) {
             args[n++] = "--bind";
@@ -228,7 +230,8 @@ void pg_sandbox_init(int enabled)
         s->uid = (uid_t)(PG_SANDBOX_UID_BASE + getpid());
         s->gid = (gid_t)(PG_SANDBOX_UID_BASE + getpid());
     }
-    s->use_bwrap = bwrap_works(s);
+    /* enabled == 2: as if the machine had no user namespaces. */
+    s->use_bwrap = enabled == 1 && bwrap_works(s);
     char *who = s->drop ? pg_printf("as uid %d (not root)", (int)s->uid)
                         : pg_printf("as the grader's own user (uid %d)", (int)geteuid());
     if (s->use_bwrap)
@@ -377,10 +380,12 @@ int pg_sandbox_kill_strays(void)
 
 /* ------------------------------------------------------------------------
  * Is the checkout unchanged?  A list of (path, size, mtime, mode) of every
- * file outside build/, compared before and after a chapter.
+ * file outside build/, the grader's output and the submission (which its
+ * author may be editing: make watch grades on every save), compared before
+ * and after a chapter.
  * ------------------------------------------------------------------------ */
 
-static void snapshot_dir(const char *root, const char *rel, const char *skip, FILE *out)
+static void snapshot_dir(const char *root, const char *rel, const char *const *skip, FILE *out)
 {
     char *dir = rel[0] ? pg_printf("%s/%s", root, rel) : pg_strdup(root);
     DIR *d = opendir(dir);
@@ -415,16 +420,18 @@ static void snapshot_dir(const char *root, const char *rel, const char *skip, FI
         char *child = rel[0] ? pg_printf("%s/%s", rel, names[i]) : pg_strdup(names[i]);
         char *path = pg_printf("%s/%s", root, child);
         struct stat st;
-        if ((rel[0] == '\0' && (strcmp(names[i], "build") == 0 || strcmp(names[i], ".git") == 0)) ||
-            (skip != NULL && strcmp(path, skip) == 0)) {
-            /* the grader's own output */
+        int skipped = names[i][0] == '.' || (rel[0] == '\0' && strcmp(names[i], "build") == 0);
+        for (int k = 0; skip != NULL && skip[k] != NULL; k++)
+            skipped |= strcmp(path, skip[k]) == 0;
+        if (skipped) {
+            /* build/, the grader's output, the submission, editors' files */
         } else if (lstat(path, &st) != 0) {
             fprintf(out, "%s gone\n", child);
+        } else if (S_ISDIR(st.st_mode)) {
+            snapshot_dir(root, child, skip, out);
         } else {
             fprintf(out, "%s %o %lld %lld.%09ld\n", child, (unsigned)st.st_mode,
                     (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-            if (S_ISDIR(st.st_mode))
-                snapshot_dir(root, child, skip, out);
         }
         free(path);
         free(child);
@@ -434,7 +441,7 @@ static void snapshot_dir(const char *root, const char *rel, const char *skip, FI
     free(dir);
 }
 
-char *pg_checkout_snapshot(const char *root, const char *skip)
+char *pg_checkout_snapshot(const char *root, const char *const *skip)
 {
     char *buf = NULL;
     size_t len = 0;
