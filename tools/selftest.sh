@@ -394,13 +394,24 @@ if build/rel/ref/bin/pmrun --teardown-svg "$OUT/cycle.teardown.svg" examples/cyc
 else
   fail "pmrun --teardown-svg: no 'no objects' picture for a clean run"
 fi
+# Two mutants graded here on the scenarios that show it (the mutant
+# section grades each on its Must-fail tests alone).
+for spec in "01-refcount list_dealloc_skips_the_items scenario_append_adds_a_reference scenario_del_item_releases_it scenario_list_insert_and_pop" \
+            "04-generations dicts_untracked_at_every_collection scenario_dicts_untracked_only_by_full_collections"; do
+  read -r ch m tests <<<"$spec"
+  dir="$OUT/pictures/$m/src"
+  mkdir -p "$dir"
+  cp -r solutions/"$ch" "$dir/"
+  patch -s -p1 -d "$dir" <grader/mutants/"$ch"/"$m".patch >/dev/null 2>&1 &&
+    grade "pictures/$m" "$dir" --chapter "$ch" --tests "$tests"
+done
 m=list_dealloc_skips_the_items
-leak=$(report '[.chapters[].tests[] | select(.message // "" | test("list_dealloc freed")) | select(.heap_svg_mine != null)] | length' "mutants/$m")
+leak=$(report '[.chapters[].tests[] | select(.message // "" | test("list_dealloc freed")) | select(.heap_svg_mine != null)] | length' "pictures/$m")
 [ "${leak:-0}" -gt 0 ] && ok "mutant $m: $leak leaking scenarios name list_dealloc and draw what was left" ||
   fail "mutant $m: no leaking scenario names list_dealloc with a picture of the leak"
 m=dicts_untracked_at_every_collection
-mine=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_mine' "mutants/$m")
-ref=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_ref' "mutants/$m")
+mine=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_mine' "pictures/$m")
+ref=$(report '.chapters[].tests[] | select(.name == "scenario_dicts_untracked_only_by_full_collections") | .heap_svg_ref' "pictures/$m")
 if [ -f "$mine" ] && [ -f "$ref" ] && grep -q '>untracked<' "$mine" && ! grep -q '>untracked<' "$ref"; then
   ok "mutant $m: its heap and the reference's differ (untracked vs generation)"
 else
@@ -412,7 +423,7 @@ section "pages as a reader sees them (Chromium, 1280 px)"
 # mutant's that diverged): every image loads, no figure is shrunk below
 # what can be read, and the screenshot has the window's size.
 pages=("$OUT"/book/01-*.html "$OUT"/book/02-*.html "$OUT"/book/04-*.html)
-report_with_heaps=$(grep -l '<svg' "$OUT"/mutants/*/report.html 2>/dev/null | head -1)
+report_with_heaps=$(grep -l '<svg' "$OUT"/pictures/*/report.html 2>/dev/null | head -1)
 [ -n "$report_with_heaps" ] && pages+=("$report_with_heaps") || fail "no mutant's report.html has a heap picture"
 if bash tools/pagecheck.sh --shots "$OUT/shots" "${pages[@]}" >"$OUT/pages.log" 2>&1; then
   ok "pages: $(grep -c '^ok' "$OUT/pages.log") look right at 1280 px (screenshots in $OUT/shots)"
