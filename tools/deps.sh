@@ -19,7 +19,7 @@ PACKAGES=(
   jq                 # the self-test reads report.json
   patch              # the self-test applies mutants
   gdb                # make debug
-  valgrind           # chapter 2's performance points count instructions with callgrind
+  chromium           # the self-test looks at the book and a report as a reader does (1280 px)
   python3-dev        # chapter 2 is checked against CPython's own obmalloc (libpython)
   libmimalloc-dev    # make bench compares with mimalloc
 )
@@ -40,7 +40,8 @@ CHECKS=(
   "cmd pandoc pandoc"
   "cmd jq jq"
   "cmd patch patch"
-  "cmd valgrind valgrind"
+  "cmd chromium chromium"
+  "cmd bwrap bubblewrap"
   "pc python3-embed python3-dev"
   "file /usr/include/mimalloc.h libmimalloc-dev"
 )
