@@ -302,6 +302,24 @@ endif
 .PHONY: suite
 suite: $(OUT)/suite
 
+# HIDDEN=dir: an instructor's hidden tests of the chapter, dir/NN-slug/
+# (grader/lib/register-hidden.sh says what goes there), linked in too.
+HIDDEN_CH := $(if $(HIDDEN),$(wildcard $(abspath $(HIDDEN))/$(CH_SLUG)))
+ifneq ($(HIDDEN_CH),)
+HIDDEN_OUT := $(BUILD)/$(VARIANT)/hidden-$(firstword $(shell printf '%s' '$(HIDDEN_CH)' | cksum))
+HIDDEN_OBJS := $(patsubst $(HIDDEN_CH)/%.c,$(HIDDEN_OUT)/%.o,$(wildcard $(HIDDEN_CH)/test_*.c)) $(HIDDEN_OUT)/register.o
+SUITE_EXTRA_$(CH_SLUG) += $(HIDDEN_OBJS)
+$(HIDDEN_OUT)/%.o: $(HIDDEN_CH)/%.c grader/lib/pmtest.h $(SUITE_HDRS) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -Igrader/suites/$(CH_SLUG) $(VARIANT_FLAGS.$(VARIANT)) $(CHECK_CFLAGS) $(GVC_CFLAGS) -c $< -o $@
+$(HIDDEN_OUT)/register.c: grader/lib/register-hidden.sh FORCE
+	@mkdir -p $(@D)
+	@bash grader/lib/register-hidden.sh $(HIDDEN_CH) $(CH_SLUG) > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(HIDDEN_OUT)/register.o: $(HIDDEN_OUT)/register.c grader/lib/pmtest.h
+	$(CC) $(CFLAGS_COMMON) $(CHECK_CFLAGS) -c $< -o $@
+endif
+
 $(OUT)/suite: $(call SUITE_OBJS,$(VARIANT),$(CH_SLUG)) $(SUITE_EXTRA_$(CH_SLUG)) $(SUITE_STACK) $(BUILD)/$(VARIANT)/libpmruntime.a FORCE
 	@$(if $(LAYER_OBJS),,$(foreach c,$(SUITE_MINE),$(if $(call LAYER_SRC,$(c),mine),,echo "no .c files in $(SUBMISSION)/$(c)" >&2; exit 1;)))
 	@mkdir -p $(@D)
@@ -345,7 +363,7 @@ $(BUILD)/bin/classify_test: grader/pmgrade/tests/classify_test.c grader/pmgrade/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -O2 $(XML_CFLAGS) -o $@ $(filter %.c,$^) $(XML_LIBS)
 
-GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(STACK),--stack $(STACK))
+GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(STACK),--stack $(STACK)) $(if $(HIDDEN),--hidden "$(HIDDEN)")
 
 .PHONY: grade
 grade: deps-ensure

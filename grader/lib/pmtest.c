@@ -56,6 +56,9 @@ typedef struct {
     PmKind kind;
     char *stem;   /* scenarios: file name without .py */
     char *label;  /* scenarios: the title, built from the stem */
+    char *dir;    /* scenarios: their folder, NULL for grader/scenarios/<chapter> */
+    int hidden;   /* registered by pm_register_hidden: an instructor's test */
+    const char *visibility; /* Gradescope's, for a hidden test */
 } PmTestEntry;
 
 struct PmSuite {
@@ -66,6 +69,8 @@ struct PmSuite {
 /* The one suite of this program; scenario tests find their entry in it by
  * the loop index Check hands them. */
 static PmSuite the_suite;
+/* Set while pm_register_hidden runs: the tests it adds are hidden ones. */
+static int registering_hidden;
 
 static void *xmalloc(size_t size)
 {
@@ -96,9 +101,19 @@ static PmTestEntry *add_entry(PmSuite *s, const char *name)
         s->tests = grown;
         s->capacity = capacity;
     }
+    /* The grader finds a test by its name: two tests of one name (a hidden
+     * test named like a public one) would be one test graded twice. */
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->tests[i].name, name) == 0) {
+            fprintf(stderr, "%s: two tests are named %s%s; rename one\n", pm_chapter, name,
+                    registering_hidden ? " (a hidden test and another test)" : "");
+            exit(2);
+        }
     PmTestEntry *t = &s->tests[s->count++];
     memset(t, 0, sizeof *t);
     t->name = xstrdup(name);
+    t->hidden = registering_hidden;
+    t->visibility = registering_hidden ? "after_due_date" : "visible";
     return t;
 }
 
@@ -128,6 +143,12 @@ void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int sig
 void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
                      const char *hint, const char *section)
 {
+    pm_add_scenario_in(s, NULL, stem, points, step, hint, section);
+}
+
+void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int points,
+                        const char *step, const char *hint, const char *section)
+{
     /* Test names are C identifiers: "scenario_" and the stem, with any
      * other character turned into '_'. */
     size_t prefix = strlen("scenario_"), len = strlen(stem);
@@ -139,6 +160,7 @@ void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
     PmTestEntry *t = add_entry(s, name);
     free(name);
     t->stem = xstrdup(stem);
+    t->dir = dir ? xstrdup(dir) : NULL;
     size_t n = strlen(stem) + 64;
     t->label = xmalloc(n);
     snprintf(t->label, n, "%s.py prints what CPython prints, and leaks nothing", stem);
@@ -148,6 +170,42 @@ void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
     t->hint = hint;
     t->section = section;
     t->kind = PM_KIND_SCENARIO;
+}
+
+void pm_set_visibility(PmSuite *s, const char *name, const char *visibility)
+{
+    static const char *const known[] = {"hidden", "after_due_date", "after_published",
+                                        "visible"};
+    int ok = 0;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        ok |= strcmp(visibility, known[i]) == 0;
+    size_t i = 0;
+    while (i < s->count && strcmp(s->tests[i].name, name) != 0)
+        i++;
+    if (!ok || i == s->count || !s->tests[i].hidden) {
+        fprintf(stderr,
+                "%s: pm_set_visibility(\"%s\", \"%s\"): %s\n", pm_chapter, name, visibility,
+                !ok ? "the visibility must be hidden, after_due_date, after_published or visible"
+                    : "no hidden test of that name has been registered before this call");
+        exit(2);
+    }
+    s->tests[i].visibility = visibility;
+}
+
+void pm_add_hidden_scenarios(PmSuite *s, const char *dir, const char *const stems[])
+{
+    /* Graded like the chapter's public scenarios: the same step and section. */
+    const char *step = "Hidden scenarios", *section = NULL;
+    for (size_t i = 0; i < s->count; i++)
+        if (s->tests[i].kind == PM_KIND_SCENARIO && !s->tests[i].hidden) {
+            step = s->tests[i].step;
+            section = s->tests[i].section;
+        }
+    for (size_t i = 0; stems[i] != NULL; i++)
+        pm_add_scenario_in(s, dir, stems[i], 1, step,
+                           "A scenario the instructor keeps: it runs a whole program on your "
+                           "layers, so any step of the chapter may be the cause.",
+                           section);
 }
 
 /* ------------------------------------------------------------------------
@@ -892,10 +950,17 @@ START_TEST(pm_scenario_test)
     if (root == NULL || *root == '\0')
         root = ".";
     char rel[1024], path[2048], out_path[2048];
-    snprintf(rel, sizeof rel, "grader/scenarios/%s/%s.py", pm_chapter, t->stem);
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    snprintf(out_path, sizeof out_path, "%s/grader/scenarios/%s/%s.out", root, pm_chapter,
-             t->stem);
+    if (t->dir != NULL) {
+        /* A hidden scenario: its folder is given whole. */
+        snprintf(rel, sizeof rel, "%s/%s.py", t->dir, t->stem);
+        snprintf(path, sizeof path, "%s", rel);
+        snprintf(out_path, sizeof out_path, "%s/%s.out", t->dir, t->stem);
+    } else {
+        snprintf(rel, sizeof rel, "grader/scenarios/%s/%s.py", pm_chapter, t->stem);
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        snprintf(out_path, sizeof out_path, "%s/grader/scenarios/%s/%s.out", root, pm_chapter,
+                 t->stem);
+    }
 
     char *expected = read_file(out_path);
     ck_assert_msg(expected != NULL, "cannot read %s (set PMLAB_ROOT to the repository)",
@@ -1003,10 +1068,11 @@ static int print_manifest(const PmSuite *s)
     for (size_t i = 0; i < s->count; i++) {
         const PmTestEntry *t = &s->tests[i];
         json_array_append_new(
-            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s}", "name", t->name,
+            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s}", "name", t->name,
                              "points", t->points, "step", t->step, "title", t->title,
                              "hint", t->hint, "section", t->section, "kind",
-                             kind_name(t->kind)));
+                             kind_name(t->kind), "hidden", t->hidden, "visibility",
+                             t->visibility));
     }
     json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
     if (manifest == NULL)
@@ -1073,6 +1139,12 @@ int main(int argc, char **argv)
         return usage(argv[0]);
 
     pm_register(&the_suite);
+    /* An instructor's hidden tests (make grade HIDDEN=dir), if linked in. */
+    if (pm_register_hidden) {
+        registering_hidden = 1;
+        pm_register_hidden(&the_suite);
+        registering_hidden = 0;
+    }
     if (list)
         return print_manifest(&the_suite);
 

@@ -55,6 +55,27 @@ void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int sig
 void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
                      const char *hint, const char *section);
 
+/* The same from a folder of its own (an instructor's hidden scenarios):
+ * dir/<stem>.py and dir/<stem>.out. */
+void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int points,
+                        const char *step, const char *hint, const char *section);
+
+/* Hidden tests: an instructor's own tests, kept out of the handout
+ * (hidden/NN-slug/ in the instructor's repository; make grade HIDDEN=dir).
+ * Their test_*.c files are written like a public suite's and register with
+ * the same macros, from a function register_<name>_tests(PmSuite *) for
+ * each test_<name>.c; a generated pm_register_hidden calls them after
+ * pm_register, and every test added from there is hidden.  A hidden test
+ * is shown to the learner only as a count ("hidden tests: 7 of 9 passed");
+ * in Gradescope's results.json it carries the visibility after_due_date,
+ * which pm_set_visibility changes ("hidden", "after_due_date",
+ * "after_published" or "visible") for a hidden test registered before. */
+extern void pm_register_hidden(PmSuite *s) __attribute__((weak));
+void pm_set_visibility(PmSuite *s, const char *name, const char *visibility);
+/* Every scenario of dir (its stems, NULL-terminated), one point each, under
+ * the step of the chapter's public scenarios. */
+void pm_add_hidden_scenarios(PmSuite *s, const char *dir, const char *const stems[]);
+
 #define PM_ADD(s, fn, points, step, title, hint, section) \
     pm_add_test((s), #fn, (fn), (points), (step), (title), (hint), (section))
 #define PM_ADD_SIGNAL(s, fn, sig, points, step, title, hint, section) \

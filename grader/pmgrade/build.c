@@ -103,8 +103,9 @@ static int make_suite(const PgOptions *o, const char *slug, const char *submissi
     char *var = pg_printf("VARIANT=%s", variant);
     char *stack = pg_printf("STACK=%s", o->stack);
     char *objs = pg_printf("LAYER_OBJS=%s", layer_objs ? layer_objs : "");
+    char *hidden = pg_printf("HIDDEN=%s", o->hidden ? o->hidden : "");
     char *argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "suite",
-                    ch, sub, out, var, stack, objs, NULL};
+                    ch, sub, out, var, stack, objs, hidden, NULL};
     char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
     PgProc p;
     memset(&p, 0, sizeof p);
@@ -120,6 +121,7 @@ static int make_suite(const PgOptions *o, const char *slug, const char *submissi
     free(var);
     free(stack);
     free(objs);
+    free(hidden);
 
     char *text = pg_read_file(log_path, 1 << 20);
     char *clean = pg_clean_text(text ? text : "");

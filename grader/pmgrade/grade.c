@@ -105,7 +105,7 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
         sanitizer_phase(g, c, chosen, c->conf.variants[v]);
 
     for (size_t i = 0; i < c->ntests; i++)
-        if (c->tests[i].status != PG_PASSED)
+        if (c->tests[i].status != PG_PASSED && !c->tests[i].hidden)
             divergence_pictures(g, c, &c->tests[i]);
 
 clean_up:
@@ -179,6 +179,9 @@ static int load_manifest(const char *suite, const char *work, PgTest **tests, si
         t[k].section = pg_strdup(json_text(item, "section"));
         t[k].kind = pg_strdup(json_text(item, "kind") ? json_text(item, "kind") : "unit");
         t[k].max_points = (int)json_integer_value(json_object_get(item, "points"));
+        t[k].hidden = json_is_true(json_object_get(item, "hidden"));
+        t[k].visibility = pg_strdup(json_text(item, "visibility") ? json_text(item, "visibility")
+                                                                  : "visible");
         t[k].status = PG_FAILED;
         k++;
     }
@@ -510,6 +513,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->box.hidden[0] = pg_is_dir(solutions) ? solutions : NULL; /* none in a handout */
         r->box.readable[0] = g->opt.root; /* the scenarios and their .out */
         r->box.readable[1] = suite;
+        r->box.readable[2] = g->opt.hidden; /* hidden scenarios (NULL: none) */
         r->box.cpu_seconds = PM_CPU_SECONDS + 5;
         r->box.file_bytes = PM_FSIZE_BYTES;
         r->box.address_bytes = asan ? 0 : PM_AS_BYTES;

@@ -188,7 +188,28 @@ static void failure_details(FILE *f, const PgGrade *g, const PgChapter *c, const
     fputs("</td></tr>\n", f);
 }
 
+static void public_table(FILE *f, const PgGrade *g, const PgChapter *c);
+
+/* The public tests one by one; the hidden ones as a count, without their
+ * names, messages or pictures. */
 static void chapter_table(FILE *f, const PgGrade *g, const PgChapter *c)
+{
+    char *hidden = pg_hidden_summary(c);
+    if (hidden == NULL) {
+        public_table(f, g, c);
+        return;
+    }
+    PgChapter view;
+    pg_public_view(c, &view);
+    public_table(f, g, &view);
+    free(view.tests);
+    fputs("<p class=\"total\">", f);
+    esc(f, hidden);
+    fprintf(f, "; %s with hidden tests: <b>%d/%d</b></p>\n", c->slug, c->score, c->max_score);
+    free(hidden);
+}
+
+static void public_table(FILE *f, const PgGrade *g, const PgChapter *c)
 {
     fprintf(f, "<h2 id=\"");
     esc(f, c->slug);

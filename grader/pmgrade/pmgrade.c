@@ -111,12 +111,14 @@ static void usage(FILE *f)
 {
     fputs("usage: pmgrade [--root DIR] [--submission DIR] [--chapter NN] [--stack mine|ref]\n"
           "               [--out DIR] [--no-sanitizers] [--no-sandbox | --no-namespaces]\n"
-          "               [--jobs N] [--quiet] [--tests NAME,NAME...]\n"
+          "               [--jobs N] [--quiet] [--tests NAME,NAME...] [--hidden DIR]\n"
           "Builds each chapter with your layer, runs its graded tests and writes\n"
           "report.json, results.json (Gradescope), junit.xml and report.html into --out.\n"
           "--no-namespaces grades as a machine without user namespaces would (to try\n"
           "the fallback); --no-sandbox runs the tests unconfined (to debug the grader);\n"
-          "--tests grades the named tests alone (how the self-test checks a mutant).\n"
+          "--tests grades the named tests alone (how the self-test checks a mutant);\n"
+          "--hidden adds an instructor's hidden tests, DIR/NN-slug/ (summarised, not\n"
+          "detailed, in the terminal's, the HTML and the JUnit reports).\n"
           "Exit status: 0 full marks, 1 otherwise, 2 if grading could not run.\n",
           f);
 }
@@ -129,9 +131,10 @@ int main(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},       {"no-sanitizers", no_argument, NULL, 'n'},
         {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
         {"no-sandbox", no_argument, NULL, 'x'},     {"tests", required_argument, NULL, 't'},      {"no-namespaces", no_argument, NULL, 'N'},
+        {"hidden", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
-    const char *root = ".", *submission = NULL, *out = NULL;
+    const char *root = ".", *submission = NULL, *out = NULL, *hidden = NULL;
     PgGrade g;
     memset(&g, 0, sizeof g);
     g.started = pg_now();
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
     g.opt.jobs = cpus > 0 ? (int)cpus : 1;
     int c;
     int sandbox = 1;
-    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:H:", longs, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
         case 's': submission = optarg; break;
@@ -160,6 +163,7 @@ int main(int argc, char **argv)
         case 'x': sandbox = 0; break;
         case 't': g.opt.tests = optarg; break;
         case 'N': sandbox = 2; break;
+        case 'H': hidden = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -180,6 +184,15 @@ int main(int argc, char **argv)
     char *sub_path = submission ? pg_strdup(submission) : pg_printf("%s/skeletons", abs_root);
     char *abs_sub = absolute(sub_path);
     g.opt.submission = abs_sub ? abs_sub : sub_path;
+    if (hidden != NULL) {
+        /* Taken as given (not from the root), and never half-used: a
+         * folder that is not there is a mistake, not "no hidden tests". */
+        g.opt.hidden = absolute(hidden);
+        if (g.opt.hidden == NULL || !pg_is_dir(g.opt.hidden)) {
+            fprintf(stderr, "pmgrade: --hidden %s: no such folder\n", hidden);
+            return 2;
+        }
+    }
     char *out_path = out ? pg_strdup(out) : pg_printf("%s/build/grade", abs_root);
     if (pg_mkdirs(out_path) != 0) {
         fprintf(stderr, "pmgrade: cannot create %s: %s\n", out_path, strerror(errno));

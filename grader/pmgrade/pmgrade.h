@@ -63,6 +63,7 @@ typedef struct {
     const char *tests;      /* only these tests (names separated by spaces or commas:
                              * the self-test's mutants), or NULL for all */
     const char *stack;      /* "ref" or "mine" */
+    const char *hidden;     /* absolute: an instructor's hidden tests, hidden/NN-slug/ (NULL: none) */
     int sanitizers;
     int jobs;
     int quiet;
@@ -87,6 +88,8 @@ typedef struct {
     int looped;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
+    int hidden;         /* an instructor's hidden test: a learner sees only a count */
+    char *visibility;   /* Gradescope's: "visible", or a hidden test's "after_due_date"... */
 } PgTest;
 
 typedef struct {
@@ -300,6 +303,11 @@ char *pg_chapters_dir(const PgOptions *o);
 void pg_grade_chapter(PgGrade *g, PgChapter *c);
 
 /* ---- report.c ---- */
+/* The hidden tests of a chapter as a learner may see them: NULL if it has
+ * none, else "hidden tests: 7 of 9 passed, 12/15 points" (malloc'd); and
+ * the chapter without them (view's tests point into c's; free view->tests). */
+char *pg_hidden_summary(const PgChapter *c);
+void pg_public_view(const PgChapter *c, PgChapter *view);
 void pg_print_chapter(const PgGrade *g, const PgChapter *c);
 void pg_print_total(const PgGrade *g);
 int pg_write_report_json(const PgGrade *g, const char *path);

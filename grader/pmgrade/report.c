@@ -151,7 +151,61 @@ static void print_failure(const PgChapter *c, const PgTest *t)
                c->slug, t->name);
 }
 
+char *pg_hidden_summary(const PgChapter *c)
+{
+    int n = 0, passed = 0, points = 0, max = 0;
+    for (size_t i = 0; i < c->ntests; i++) {
+        if (!c->tests[i].hidden)
+            continue;
+        n++;
+        passed += c->tests[i].status == PG_PASSED;
+        points += c->tests[i].points;
+        max += c->tests[i].max_points;
+    }
+    if (n == 0)
+        return NULL;
+    return pg_printf("hidden tests: %d of %d passed, %d/%d point%s", passed, n, points, max,
+                     max == 1 ? "" : "s");
+}
+
+void pg_public_view(const PgChapter *c, PgChapter *view)
+{
+    *view = *c;
+    view->tests = calloc(c->ntests ? c->ntests : 1, sizeof *view->tests);
+    view->ntests = 0;
+    view->score = view->max_score = 0;
+    if (view->tests == NULL)
+        return;
+    for (size_t i = 0; i < c->ntests; i++)
+        if (!c->tests[i].hidden) {
+            view->tests[view->ntests++] = c->tests[i];
+            view->score += c->tests[i].points;
+            view->max_score += c->tests[i].max_points;
+        }
+}
+
+static void print_public(const PgGrade *g, const PgChapter *c, int more);
+
+/* The chapter's public tests one by one, its hidden ones as one line. */
 void pg_print_chapter(const PgGrade *g, const PgChapter *c)
+{
+    char *hidden = pg_hidden_summary(c);
+    if (hidden == NULL) {
+        print_public(g, c, 0);
+        return;
+    }
+    PgChapter view;
+    pg_public_view(c, &view);
+    print_public(g, &view, 1);
+    free(view.tests);
+    printf("  %s%s%s\n", paint(g, BOLD), hidden, paint(g, RESET));
+    printf("  %s%s with hidden tests: %d/%d%s\n\n", paint(g, BOLD), c->slug, c->score,
+           c->max_score, paint(g, RESET));
+    free(hidden);
+}
+
+/* more: lines about the chapter follow (its hidden tests). */
+static void print_public(const PgGrade *g, const PgChapter *c, int more)
 {
     printf("%s%s%s", paint(g, BOLD), c->slug, paint(g, RESET));
     if (strcmp(c->build, "ok") != 0)
@@ -175,8 +229,8 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
                "build)\n",
                paint(g, RED), paint(g, RESET), c->score, c->max_score, c->ntests,
                c->ntests == 1 ? "" : "s");
-        printf("  %s%s: %d/%d%s\n\n", paint(g, BOLD), c->slug, c->score, c->max_score,
-               paint(g, RESET));
+        printf("  %s%s: %d/%d%s\n%s", paint(g, BOLD), c->slug, c->score, c->max_score,
+               paint(g, RESET), more ? "" : "\n");
         return;
     }
     const PgTest *next = NULL; /* the first test still to pass */
@@ -242,7 +296,8 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
             printf(", read %s", next->section);
         putchar('\n');
     }
-    putchar('\n');
+    if (!more)
+        putchar('\n');
 }
 
 void pg_print_total(const PgGrade *g)
@@ -311,6 +366,8 @@ int pg_write_report_json(const PgGrade *g, const char *path)
             json_object_set_new(jt, "sanitizer_report", text(t->sanitizer_report));
             json_object_set_new(jt, "heap_svg_mine", text(t->heap_svg_mine));
             json_object_set_new(jt, "heap_svg_ref", text(t->heap_svg_ref));
+            json_object_set_new(jt, "hidden", json_boolean(t->hidden));
+            json_object_set_new(jt, "visibility", text(t->visibility ? t->visibility : "visible"));
             json_array_append_new(tests, jt);
         }
         json_object_set_new(jc, "tests", tests);
@@ -347,6 +404,8 @@ static char *test_output(const char *slug, const PgTest *t)
         free(s);
         s = more;
     }
+    if (t->hidden)
+        return s; /* the learner has no such test to debug */
     char *more = pg_printf("%s\ntest: %s (run it alone: make debug CH=%.*s TEST=%s)", s, t->name,
                            chapter_number_length(slug), slug, t->name);
     free(s);
@@ -372,20 +431,31 @@ int pg_write_results_json(const PgGrade *g, const char *path)
             line = pg_printf("%s\n%s: %d/%d", summary, c->slug, c->score, c->max_score);
         free(summary);
         summary = line;
+        char *hidden = pg_hidden_summary(c);
+        if (hidden != NULL) {
+            line = pg_printf("%s (%s)", summary, hidden);
+            free(summary);
+            summary = line;
+            free(hidden);
+        }
         for (size_t k = 0; k < c->ntests; k++) {
             const PgTest *t = &c->tests[k];
             json_t *jt = json_object();
-            char *name = pg_printf("%s: %s", c->slug, t->title ? t->title : t->name);
+            char *name = pg_printf("%s: %s%s", c->slug, t->hidden ? "(hidden) " : "",
+                                   t->title ? t->title : t->name);
+            char *number = pg_printf("%.*s.%zu", chapter_number_length(c->slug), c->slug, k + 1);
             char *output = test_output(c->slug, t);
             json_object_set_new(jt, "name", text(name));
+            json_object_set_new(jt, "number", text(number));
             json_object_set_new(jt, "score", json_integer(t->points));
             json_object_set_new(jt, "max_score", json_integer(t->max_points));
             json_object_set_new(jt, "status",
                                 json_string(t->status == PG_PASSED ? "passed" : "failed"));
             json_object_set_new(jt, "output", text(output));
-            json_object_set_new(jt, "visibility", json_string("visible"));
+            json_object_set_new(jt, "visibility", text(t->visibility ? t->visibility : "visible"));
             json_array_append_new(tests, jt);
             free(name);
+            free(number);
             free(output);
         }
     }
@@ -394,6 +464,7 @@ int pg_write_results_json(const PgGrade *g, const char *path)
     json_object_set_new(root, "output_format", json_string("text"));
     json_object_set_new(root, "test_output_format", json_string("text"));
     json_object_set_new(root, "visibility", json_string("visible"));
+    json_object_set_new(root, "stdout_visibility", json_string("hidden"));
     json_object_set_new(root, "execution_time", json_integer((json_int_t)(pg_now() - g->started + 0.5)));
     json_object_set_new(root, "tests", tests);
     free(summary);
