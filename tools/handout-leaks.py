@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""tools/handout-leaks.py TREE - is any solution's code in TREE's text files?
+"""tools/handout-leaks.py TREE - is any solution's code, or any hidden test, in
+TREE's text files?
 
 The secret code is every function body of solutions/*/*.c (the reference
 view: the PM_SKELETON halves left out) that is more than a few lines long
@@ -8,6 +9,11 @@ radix tree, ships on purpose).  Each body is compared, whitespace
 normalised, with every text file of TREE (every file git lists there, or
 every file if TREE is no repository).  Prints one line per body found, and
 a last line "N secret bodies, M found"; exits 1 if any is found.
+
+The instructor's hidden tests are secret too: every function body of
+hidden/*/*.c of a few lines or more, and the text of every hidden scenario
+(hidden/*/scenarios/*.py, less its opening comment lines, which may well
+resemble a public scenario's).
 
 Run on this repository itself it finds every one of them (make test checks
 that too, so that a check that finds nothing is known to be able to).
@@ -74,6 +80,14 @@ def secrets():
             n = norm(body)
             if n and n not in given:
                 found.append((sol.relative_to(ROOT), body.splitlines()[0].strip(), n))
+    for test in sorted(ROOT.glob("hidden/[0-9][0-9]-*/*.c")):
+        for body in bodies(test.read_text()):
+            if sum(1 for l in body.splitlines() if l.strip()) >= MIN_LINES:
+                found.append((test.relative_to(ROOT), body.splitlines()[0].strip(), norm(body)))
+    for py in sorted(ROOT.glob("hidden/[0-9][0-9]-*/scenarios/*.py")):
+        code = [l for l in py.read_text().splitlines() if not l.lstrip().startswith("#")]
+        if code:
+            found.append((py.relative_to(ROOT), code[0].strip(), norm("\n".join(code))))
     return found
 
 

@@ -71,6 +71,46 @@ START_TEST(dict_delitem_keeps_every_other_entry)
 }
 END_TEST
 
+/* What the value's deallocator finds when it looks into the dict. */
+static PmObject *watched_dict, *watched_key;
+static int lookups, found_dying_value;
+static Pm_ssize_t size_seen;
+
+static void look_into_the_dict(WitnessObject *w)
+{
+    if (w->id != 50 || watched_dict == NULL)
+        return;
+    lookups++;
+    found_dying_value = PmDict_GetItem(watched_dict, watched_key) == (PmObject *)w;
+    size_seen = PmDict_Size(watched_dict);
+}
+
+START_TEST(dict_delitem_takes_the_entry_out_before_releasing_it)
+{
+    witness_reset();
+    PmObject *dict = PmDict_New();
+    PmObject *key = PmUnicode_FromString("last words");
+    PmObject *value = witness_new(50);
+    ck_assert_msg(PmDict_SetItem(dict, key, value) == 0, "PmDict_SetItem failed: %s",
+                  PmErr_Message());
+    Pm_DECREF(value); /* the dict holds the only reference */
+    watched_dict = dict;
+    watched_key = key;
+    witness_on_dealloc = look_into_the_dict;
+    ck_assert_msg(PmDict_DelItem(dict, key) == 0, "PmDict_DelItem failed: %s", PmErr_Message());
+    witness_on_dealloc = NULL;
+    watched_dict = NULL;
+    ck_assert_msg(lookups == 1, "deleting the entry should deallocate its value once; the "
+                  "value's deallocator ran %d time(s)", lookups);
+    ck_assert_msg(!found_dying_value && size_seen == 0,
+                  "the value's deallocator looked the key up in the dict and still found the "
+                  "dying value there (and a dict of %zd item%s): take the entry out of the "
+                  "table first (_PmDict_RemoveEntry), then release its key and value",
+                  size_seen, size_seen == 1 ? "" : "s");
+    Pm_DECREF(key);
+}
+END_TEST
+
 void register_hidden_ownership_tests(PmSuite *s)
 {
     PM_ADD(s, pop_from_the_middle_shifts_every_later_item, 2, STEP3,
@@ -80,6 +120,10 @@ void register_hidden_ownership_tests(PmSuite *s)
     PM_ADD(s, dict_delitem_keeps_every_other_entry, 2, STEP4,
            "Deleting one entry of a dict leaves every other entry and its references alone.",
            "Only the deleted entry's key and value lose the dict's reference.", SECTION4);
+    PM_ADD(s, dict_delitem_takes_the_entry_out_before_releasing_it, 2, STEP4,
+           "del d[k] takes the entry out of the table before it releases the value.",
+           "The value's deallocator can look into the dict: when it runs, its entry must be "
+           "gone already.", SECTION4);
     /* A test students see once grades are published, not after the due date. */
     pm_set_visibility(s, "dict_delitem_keeps_every_other_entry", "after_published");
 }
