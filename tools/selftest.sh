@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout hidden)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -567,6 +567,77 @@ else
   fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
 fi
 echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
+}
+
+# Hidden tests (hidden/NN-slug/, pmgrade --hidden): the solution passes
+# them, a mutant that only a hidden test catches loses that test's points and
+# no other, and the learner's reports (the terminal, report.html, junit.xml)
+# give a count, never a hidden test's name or message.
+sec_hidden() {
+section "hidden tests: graded with --hidden, only counted in the learner's reports"
+local t0 ch names patch=tests/hidden/delitem_releases_the_value_in_the_table.patch
+local mdir=$OUT/hidden/mutant must mpid
+t0=$(date +%s)
+mkdir -p "$mdir"
+cp -r solutions/01-refcount "$mdir/"
+if ! patch -s -p1 -d "$mdir" <"$patch" >"$OUT/hidden/patch.log" 2>&1; then
+  fail "hidden: the mutant $patch no longer applies" "$(cat "$OUT/hidden/patch.log")"; return
+fi
+must=$(sed -n 's/^Must fail: *//p' "$patch")
+for ch in 01-refcount 03-cycles; do
+  if [ "$ch" = 03-cycles ]; then
+    # Chapter 1's hidden objects are built now: the mutant, on every test of
+    # chapter 1 as the learner's terminal shows it (without the sanitizer
+    # pass, which grades the same tests again), beside chapter 3.
+    build/bin/pmgrade --root . --submission "$mdir" --chapter 01 --hidden hidden --no-sanitizers \
+      --out "$OUT/hidden/mutant-report" --jobs "$JOBS" >"$OUT/hidden/mutant.log" 2>&1 &
+    mpid=$!
+  fi
+  names=$( (grep -ho 'PM_ADD[A-Z_]*(s, [A-Za-z0-9_]*' hidden/$ch/*.c | sed 's/.*, //';
+            ls hidden/$ch/scenarios/*.py 2>/dev/null | xargs -rn1 basename | sed 's/\.py$//; s/^/scenario_/') | xargs)
+  grade "hidden/$ch" solutions --chapter "$ch" --hidden hidden --tests "${names// /,}"
+  local n score max vis
+  n=$(report '[.chapters[].tests[] | select(.hidden)] | length' "hidden/$ch")
+  score=$(report '.score' "hidden/$ch"); max=$(report '.max_score' "hidden/$ch")
+  vis=$(jq -r '[.tests[].visibility] | unique | join(",")' "$OUT/hidden/$ch/results.json" 2>/dev/null)
+  if [ "$rc" = 0 ] && [ "$n" = "$(wc -w <<<"$names")" ] && [ "$n" -gt 0 ] && [ "$score" = "$max" ] &&
+     [[ "$vis" == *after_due_date* ]] && [[ "$vis" != *visible* ]]; then
+    ok "hidden: the solution of $ch passes its $n hidden tests ($score/$max; visibility in results.json: $vis)"
+  else
+    fail "hidden: $ch's solution on its hidden tests ($names): exit $rc, $n hidden tests, $score/$max, visibility $vis" "$(tail -15 "$OUT/hidden/$ch.log")"
+  fi
+done
+wait "$mpid"
+local mrc=$? r=$OUT/hidden/mutant-report bad lost pts leaked=() msg
+bad=$(jq -r '[.chapters[].tests[] | select(.status != "passed") | "\(.name):\(.hidden)"] | join(" ")' "$r/report.json" 2>/dev/null)
+lost=$(jq -r '(.max_score - .score)' "$r/report.json" 2>/dev/null)
+pts=$(jq -r --arg t "$must" '[.chapters[].tests[] | select(.name == $t) | .max_points] | add' "$r/report.json" 2>/dev/null)
+if [ "$mrc" = 1 ] && [ "$bad" = "$must:true" ] && [ "$lost" = "$pts" ]; then
+  ok "hidden: a mutant no public test catches ($(basename "$patch" .patch)) loses the $pts points of the hidden $must, and only those"
+else
+  fail "hidden: the mutant $(basename "$patch" .patch): exit $mrc, failed: ${bad:-none}, lost $lost (the hidden test is worth $pts)" "$(tail -15 "$OUT/hidden/mutant.log")"
+fi
+# What the learner reads: a count, no hidden name or message.
+msg=$(jq -r --arg t "$must" '.chapters[].tests[] | select(.name == $t) | .message' "$r/report.json" 2>/dev/null)
+for ch in 01-refcount; do
+  for t in $(grep -ho 'PM_ADD[A-Z_]*(s, [A-Za-z0-9_]*' hidden/$ch/*.c | sed 's/.*, //') scenario_queue_of_jobs "${msg:0:60}"; do
+    for f in "$OUT/hidden/mutant.log" "$r/report.html" "$r/junit.xml"; do
+      grep -qF -- "$t" "$f" 2>/dev/null && leaked+=("$(basename "$f"): $t")
+    done
+  done
+done
+local summary
+summary=$(grep -o 'hidden tests: [0-9]* of [0-9]* passed, [0-9]*/[0-9]* points' "$OUT/hidden/mutant.log" | head -1)
+if [ ${#leaked[@]} -eq 0 ] && [ -n "$summary" ] && grep -qF "$summary" "$r/report.html" &&
+   grep -q 'name="hidden_tests"' "$r/junit.xml" && [ -n "$msg" ]; then
+  ok "hidden: the learner's terminal, report.html and junit.xml say '$summary' and name no hidden test"
+else
+  fail "hidden: the learner's reports: summary '${summary}', hidden text found: ${leaked[*]:-none}"
+fi
+build/bin/pmgrade --root . --hidden "$OUT/hidden/no-such-folder" --chapter 01 --out "$OUT/hidden/none" --quiet >"$OUT/hidden/none.log" 2>&1
+[ $? = 2 ] && grep -q "no such folder" "$OUT/hidden/none.log" && ok "hidden: --hidden with a missing folder stops with status 2 and says so" \
+  || fail "hidden: --hidden with a missing folder" "$(cat "$OUT/hidden/none.log")"
+echo "  (the hidden section took $(( $(date +%s) - t0 )) s)"
 }
 
 for s in "${SECTIONS[@]}"; do
