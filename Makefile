@@ -78,6 +78,7 @@ help:
 	@echo "  make test               the project's own test suite (ONLY=mutants: one section)"
 	@echo "  make skeletons          regenerate skeletons/ from the solutions (maintainers)"
 	@echo "  make handout DEST=dir   a repository for students, without the solutions (CHAPTERS=01,03: some)"
+	@echo "  make gradescope         Gradescope's autograder.zip (CH=01: one chapter; HIDDEN=hidden: hidden tests)"
 	@echo "  make deps               install the Debian packages everything needs"
 	@echo "  make clean              remove build/"
 	@echo
@@ -556,6 +557,14 @@ handout:
 	@$(MAKE) -s --no-print-directory -j$(JOBS) $(HANDOUT_OBJS) $(if $(BIASED_CH),$(BUILD)/handout/prebuilt/$(BIASED_CH)/ft-nohook.o) \
 	  $(BUILD)/rel/count/reference_counts.c
 	@bash tools/handout.sh "$(DEST)" "$(HANDOUT_CHAPTERS)" $(BUILD)/handout/prebuilt $(BUILD)/rel/count/reference_counts.c
+
+# --------------------------------------------------- make gradescope ---
+# make gradescope [CH=01] [HIDDEN=dir] [DEST=file.zip]: Gradescope's
+# autograder package (tools/gradescope.sh says what is in it).
+.PHONY: gradescope
+gradescope:
+	@test "$(REF_FROM)" = solutions || { echo "make gradescope: a handout has no solutions/ to build the reference from" >&2; exit 2; }
+	@bash tools/gradescope.sh "$(or $(DEST),$(BUILD)/gradescope/autograder.zip)" "$(CH)" "$(HIDDEN)"
 
 # ---------------------------------------------------- make skeletons ---
 # Every skeleton is generated from its solution (tools/skeletons.py says

@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout hidden)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout hidden gradescope)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -638,6 +638,90 @@ build/bin/pmgrade --root . --hidden "$OUT/hidden/no-such-folder" --chapter 01 --
 [ $? = 2 ] && grep -q "no such folder" "$OUT/hidden/none.log" && ok "hidden: --hidden with a missing folder stops with status 2 and says so" \
   || fail "hidden: --hidden with a missing folder" "$(cat "$OUT/hidden/none.log")"
 echo "  (the hidden section took $(( $(date +%s) - t0 )) s)"
+}
+
+# make gradescope: the package unpacked into a folder laid out like
+# Gradescope's (AUTOGRADER_ROOT), its setup.sh run (the build, not apt), then
+# run_autograder on a solution handed in as one file beside a forged
+# results.json (full marks, hidden tests included) and on a skeleton handed in
+# as a whole repository (0); results.json checked against Gradescope's format.
+# Run as whoever runs make test: as root (CI), the grade is sandboxed as
+# pmgrade's own user.
+sec_gradescope() {
+section "make gradescope: autograder.zip, unpacked and run as Gradescope does"
+local t0 g=$OUT/gradescope ag src zip h
+t0=$(date +%s)
+ag=$PWD/$g/autograder src=$PWD/$g/autograder/source/pymemlab zip=$PWD/$g/autograder.zip
+rm -rf "$g"; mkdir -p "$ag/source" "$ag/submission" "$ag/results"
+if ! make -s --no-print-directory gradescope CH=01 HIDDEN=hidden DEST="$zip" >"$g/make.log" 2>&1; then
+  fail "make gradescope CH=01 HIDDEN=hidden" "$(tail -10 "$g/make.log")"; return
+fi
+# Unpacked as unzip does (modes and times kept).
+python3 - "$zip" "$ag/source" <<'PY' >"$g/unzip.log" 2>&1
+import os, sys, time, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = set(z.namelist())
+assert {"setup.sh", "run_autograder"} <= names, "setup.sh or run_autograder is not at the root"
+for info in z.infolist():
+    path = z.extract(info, sys.argv[2])
+    if info.external_attr >> 16:
+        os.chmod(path, (info.external_attr >> 16) & 0o7777)
+    t = time.mktime(info.date_time + (0, 0, -1))
+    os.utime(path, (t, t))
+PY
+local unzipped=$?
+if [ "$unzipped" != 0 ] || [ ! -x "$ag/source/run_autograder" ] || [ ! -f "$src/hidden-tests/01-refcount/test_hidden_ownership.c" ]; then
+  fail "autograder.zip: no executable run_autograder at its root, or no hidden tests in it" "$(cat "$g/unzip.log")"; return
+fi
+ok "make gradescope: $(du -k "$zip" | cut -f1) KiB, setup.sh and run_autograder at its root, the hidden tests inside"
+# What this tree built already (the same sources): setup.sh compiles only the rest.
+for v in rel asan; do
+  for d in runtime libpmruntime.a main pmtest suites/01-refcount pmscenarios.o scenarios ref; do
+    [ -e "build/$v/$d" ] && mkdir -p "$src/build/$v/$(dirname "$d")" && cp -rp "build/$v/$d" "$src/build/$v/$(dirname "$d")/"
+  done
+done
+mkdir -p "$src/build/bin" && cp -p build/bin/pmgrade "$src/build/bin/"
+[ -d build/scenarios ] && cp -rp build/scenarios "$src/build/"
+if AUTOGRADER_ROOT=$ag PYMEMLAB_NO_APT=1 bash "$ag/source/setup.sh" >"$g/setup.log" 2>&1; then
+  ok "setup.sh, its build part (apt left out): the grader, the runtime and the reference built"
+else
+  fail "setup.sh" "$(tail -15 "$g/setup.log")"; return
+fi
+# A solution, one file, with a forged results.json beside it.
+cp solutions/01-refcount/refcount.c "$ag/submission/"
+echo '{"score": 1000, "output": "forged", "tests": []}' >"$ag/submission/results.json"
+AUTOGRADER_ROOT=$ag PYMEMLAB_PMGRADE_FLAGS=--no-sanitizers bash "$ag/source/run_autograder" >"$g/solution.out" 2>&1
+cp "$ag/results/results.json" "$g/solution.json" 2>/dev/null
+if h=$(python3 tools/gradescope/check-results.py "$g/solution.json" full) && [[ "$h" == *"(4 not visible"* ]] &&
+   grep -q '^Layout: the files of 01-refcount' "$g/solution.out"; then
+  ok "run_autograder$([ "$(id -u)" = 0 ] && echo ' as root'): chapter 1's solution as one file: $h; the forged results.json ignored"
+else
+  fail "run_autograder on the solution: $h" "$(tail -15 "$g/solution.out")"
+fi
+# A skeleton, as a whole repository (a handout cloned into a folder).
+rm -rf "$ag/submission" "$ag/results"; mkdir -p "$ag/submission/pymemlab-main/skeletons" "$ag/results"
+cp -r skeletons/01-refcount "$ag/submission/pymemlab-main/skeletons/"
+cp README.md "$ag/submission/pymemlab-main/"
+AUTOGRADER_ROOT=$ag PYMEMLAB_PMGRADE_FLAGS=--no-sanitizers bash "$ag/source/run_autograder" >"$g/skeleton.out" 2>&1
+cp "$ag/results/results.json" "$g/skeleton.json" 2>/dev/null
+if h=$(python3 tools/gradescope/check-results.py "$g/skeleton.json" 0) &&
+   grep -q '^Layout: a repository (pymemlab-main/skeletons)' "$g/skeleton.out"; then
+  ok "run_autograder: the pristine skeleton as a whole repository: $h"
+else
+  fail "run_autograder on the skeleton: $h" "$(tail -15 "$g/skeleton.out")"
+fi
+# Chapter folders, and an upload with nothing to grade (staging only).
+rm -rf "$ag/submission"; mkdir -p "$ag/submission/work/01-refcount"
+cp skeletons/01-refcount/refcount.c "$ag/submission/work/01-refcount/"
+ln -s /etc/passwd "$ag/submission/work/01-refcount/extra.c"
+h=$(AUTOGRADER_ROOT=$ag PYMEMLAB_STAGE_ONLY=1 bash "$ag/source/run_autograder" 2>&1)
+if [[ "$h" == *"Layout: chapter folders"* ]] && [[ "$h" == *"01-refcount/refcount.c  <-  work/01-refcount/refcount.c"* ]] &&
+   [[ "$h" != *extra.c* ]]; then
+  ok "run_autograder: chapter folders are taken (and a symbolic link is not)"
+else
+  fail "run_autograder: the chapter-folder layout" "$h"
+fi
+echo "  (the gradescope section took $(( $(date +%s) - t0 )) s)"
 }
 
 for s in "${SECTIONS[@]}"; do
