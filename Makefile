@@ -283,7 +283,10 @@ $(foreach c,$(SCENARIO_CHAPTERS),$(eval $(call SCENARIO_RULES,$(c))))
 # CH layer and the reference for every other chapter (STACK=mine: every
 # layer from the submission).  This is what the grader runs; a compile or
 # link error here costs the chapter.
-SUITE_MINE = $(if $(filter mine,$(STACK)),$(CHAPTERS),$(CH_SLUG))
+# (In a handout, every chapter it contains: the reference serves the chapters
+# not handed out yet.)
+RELEASED   = $(if $(filter prebuilt,$(REF_FROM)),$(filter $(notdir $(wildcard grader/suites/[0-9][0-9]-*)),$(CHAPTERS)),$(CHAPTERS))
+SUITE_MINE = $(if $(filter mine,$(STACK)),$(RELEASED),$(CH_SLUG))
 # In a handout, SUBMISSION=solutions (how pmgrade and make list ask for the
 # reference suite) means the prebuilt reference for every chapter.
 ifeq ($(REF_FROM)$(SUB_PATH),prebuilt$(abspath solutions))

@@ -124,7 +124,7 @@ while [ "$#" -gt 0 ]; do
     set +f
     # shellcheck disable=SC2086
     run pandoc $common --toc --toc-depth=2 --shift-heading-level-by=-1 \
-        --resource-path="$out:$root" --lua-filter="$here/figures.lua" \
+        --resource-path="$out:$root" --lua-filter="$here/figures.lua" --lua-filter="$here/editions.lua" \
         ${prev:+-V "prev-title=$(cat "$tmp/$prev.title")"} \
         ${next:+-V "next-title=$(cat "$tmp/$next.title")"} \
         $nav -o "$out/$stem.html" "$md"
@@ -160,7 +160,7 @@ run pandoc $common -V "next-href=$(basename "$(echo "$chapters" | head -n 1)" .m
 run pandoc --standalone --toc --toc-depth=2 --epub-chapter-level=1 \
     --metadata title=pymemlab --metadata lang=en \
     --css="$here/style.css" --highlight-style=tango \
-    --resource-path="$out:$root" \
+    --resource-path="$out:$root" --lua-filter="$here/editions.lua" \
     -o "$out/pymemlab.epub" $chapters
 
 echo "book: $out/index.html, $(echo "$chapters" | wc -l) chapters, $(ls "$out"/fig/*.svg | wc -l) figures, $out/pymemlab.epub"

@@ -9,16 +9,18 @@
 #
 # What goes in: the committed files of this repository (git ls-files), less
 # what a student must not see or cannot use:
-#   solutions/, hidden/ (the instructor's hidden tests), grader/mutants/ and
-#   grader/fixtures/ (patches of the solutions), CONTRIBUTING.md and the "For instructors" section of
+#   solutions/, hidden/ and tests/hidden/ (the instructor's hidden tests and
+#   their mutant), grader/mutants/ and grader/fixtures/ (patches of the
+#   solutions), CONTRIBUTING.md, chapters/instructors.md and the "For instructors" section of
 #   chapters/00-start.md (instructor notes), the project's self-test and the
 #   tools that read the solutions, .ci/ (it runs the self-test);
 # and, for a chapter that is not handed out, its skeleton, suite, scenarios,
 # traces, figures and book chapter.  Its reference object still ships: a
 # chapter is graded with the reference for all the others.
 # What is added: prebuilt/ (the reference objects, each chapter's
-# chapter.conf, the counts) and the student's README.md
-# (tools/handout-README.md).
+# chapter.conf, the counts), the student's README.md
+# (tools/handout-README.md) and .github/workflows/classroom.yml (GitHub
+# Classroom's autograding, tools/classroom-workflow.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,19 +59,39 @@ mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
 # The committed files, less the excluded ones.
-excluded='^(solutions/|hidden/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/|gradescope\.sh|gradescope/))'
+excluded='^(solutions/|hidden/|chapters/instructors\.md$|tests/hidden/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/|gradescope\.sh|gradescope/|classroom-workflow\.py))'
 for c in $left_out; do
     n=${c%%-*}
     excluded="$excluded|^(skeletons|grader/suites|grader/scenarios|grader/traces)/$c/|^chapters/$c\.md\$|^diagrams/$n-"
 done
 git ls-files -z | grep -zEv "$excluded" | tar --null -T - -cf - | tar -C "$dest" -xf -
 
-# The instructor notes of chapter 0 (its "For instructors" section).
+# The instructor notes of chapter 0 (its "For instructors" section, which
+# points to chapters/instructors.md) and its row for the self-test.
 if [ -f "$dest/chapters/00-start.md" ]; then
     awk '/^## For instructors/ { skip = 1; next } /^## / { skip = 0 } !skip' \
-        "$dest/chapters/00-start.md" >"$dest/chapters/00-start.md.new"
+        "$dest/chapters/00-start.md" | grep -v '^| `make test` |' >"$dest/chapters/00-start.md.new"
     mv "$dest/chapters/00-start.md.new" "$dest/chapters/00-start.md"
 fi
+# The parts of the book written for one edition (book/editions.lua): the
+# handout keeps its own (::: {.handout-only}) and drops this repository's
+# (::: {.repo-only}), which speak of solutions/.
+python3 - "$dest"/chapters/*.md <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    out, mode = [], None
+    for line in open(path).read().split("\n"):
+        m = re.match(r"^::: *\{\.(repo-only|handout-only)\} *$", line)
+        if mode is None and m:
+            mode = m.group(1)
+            continue
+        if mode is not None and line.strip() == ":::":
+            mode = None
+            continue
+        if mode != "repo-only":
+            out.append(line)
+    open(path, "w").write("\n".join(out))
+PY
 
 # The reference, prebuilt.
 mkdir -p "$dest/prebuilt"
@@ -108,6 +130,20 @@ text = open("tools/handout-README.md").read()
 text = text.replace("@CHAPTERS@", chapters).replace("@FIRST@", first)
 open(path, "w").write(text)
 EOF
+
+# Its continuous integration: GitHub Classroom's autograding workflow, one
+# graded step per step of each chapter, worth the step's points (read from
+# the reference suites: make list).
+mkdir -p "$dest/.github/workflows"
+lists=$(mktemp -d)
+specs=()
+for c in $chosen; do
+  make -s --no-print-directory list CH="$c" >"$lists/$c" 2>"$lists/$c.err" ||
+    { cat "$lists/$c.err" >&2; rm -rf "$lists"; die "make list CH=$c failed: no points for the Classroom workflow"; }
+  specs+=("$c=$lists/$c")
+done
+python3 tools/classroom-workflow.py "$dest/.github/workflows/classroom.yml" "${specs[@]}" >/dev/null
+rm -rf "$lists"
 
 # A repository of one commit.
 git -C "$dest" init -q

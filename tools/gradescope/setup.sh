@@ -14,7 +14,7 @@ AG=$(cd "${AUTOGRADER_ROOT:-/autograder}" && pwd)
 src=$AG/source/pymemlab
 cd "$src"
 if [ "${PYMEMLAB_NO_APT:-}" != 1 ]; then
-  bash tools/deps.sh install
+  PYMEMLAB_DEPS=grade bash tools/deps.sh install
 fi
 # The grader runs the tests as a user of their own, who must be able to read
 # the checkout (the scenarios) and write none of it.
