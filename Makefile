@@ -447,12 +447,19 @@ replay: deps-ensure
 # reference collector against CPython's gc.collect() on the same graphs;
 # plain, atomic and biased reference counting (chapter 5).
 .PHONY: bench
-bench: deps-ensure
-	@$(MAKE) -s --no-print-directory $(BUILD)/rel/bench/alloc_bench $(BUILD)/rel/bench/gc_bench
+bench: deps-ensure bench-programs
+	@echo "make bench: the allocator, then the collector, then counting; each table takes a minute or more, and appears when it is done" >&2
 	@$(BUILD)/rel/bench/alloc_bench
 	@echo
+	@echo "make bench: timing the reference collector and CPython's gc.collect() on the same graphs..." >&2
 	@$(BUILD)/rel/bench/gc_bench bench/gc_bench.py
-	@$(if $(BIASED_CH),echo; $(MAKE) -s --no-print-directory $(BUILD)/ft/bench/rc_bench && $(BUILD)/ft/bench/rc_bench)
+	@$(if $(BIASED_CH),echo; $(BUILD)/ft/bench/rc_bench)
+
+# The benchmark programs, built (in a handout, on the prebuilt reference).
+BENCH_PROGRAMS = $(BUILD)/rel/bench/alloc_bench $(BUILD)/rel/bench/gc_bench $(if $(BIASED_CH),$(BUILD)/ft/bench/rc_bench)
+.PHONY: bench-programs
+bench-programs:
+	@$(MAKE) -s --no-print-directory $(BENCH_PROGRAMS)
 
 # The allocator benchmark links chapter 2's reference alone.
 $(BUILD)/rel/bench/alloc_bench: bench/alloc_bench.c $(call CHAPTER_OBJS,rel,$(filter %-pymalloc,$(CHAPTERS))) $(BUILD)/rel/libpmruntime.a
@@ -531,7 +538,7 @@ endif
 # clone, without the solutions (tools/handout.sh says what goes in).  The
 # reference layers ship as objects, one per chapter and variant: every
 # variant a chapter is graded or debugged in, and rel (make run).
-HANDOUT_VARIANTS := $(sort rel $(foreach c,$(CHAPTERS),$(or $(CONF_$(c)_VARIANTS),rel asan) $(or $(CONF_$(c)_DEBUG_VARIANT),debug)))
+HANDOUT_VARIANTS := $(sort rel $(filter bench,$(ALL_VARIANTS)) $(foreach c,$(CHAPTERS),$(or $(CONF_$(c)_VARIANTS),rel asan) $(or $(CONF_$(c)_DEBUG_VARIANT),debug)))
 HANDOUT_OBJS := $(foreach c,$(CHAPTERS),$(foreach v,$(HANDOUT_VARIANTS),$(if $(call IN_VARIANT,$(v),$(c)),$(BUILD)/handout/prebuilt/$(c)/$(v).o)))
 
 ifeq ($(REF_FROM),solutions)

@@ -465,7 +465,7 @@ fi
 # text files; CHAPTERS= keeps exactly the chapters named.
 sec_handout() {
 section "make handout: a student's repository without the solutions"
-local t0 ho=$OUT/handout clone=$OUT/handout-clone part=$OUT/handout-0103 h
+local t0 ho=$OUT/handout clone=$OUT/handout-clone part=$OUT/handout-0103 h top=$PWD
 t0=$(date +%s)
 rm -rf "$ho" "$clone" "$part"
 if ! make -s --no-print-directory handout DEST="$ho" >"$OUT/handout.log" 2>&1; then
@@ -476,7 +476,7 @@ if ! git clone -q "$ho" "$clone" 2>>"$OUT/handout.log"; then
 fi
 ok "make handout DEST=$ho, cloned ($(git -C "$clone" ls-files | wc -l) files)"
 local absent=()
-for p in solutions grader/mutants grader/fixtures CONTRIBUTING.md tools/skeletons.py tools/selftest.sh; do
+for p in solutions hidden tests/hidden chapters/instructors.md grader/mutants grader/fixtures CONTRIBUTING.md tools/skeletons.py tools/selftest.sh tools/gradescope; do
   [ -e "$clone/$p" ] && absent+=("$p")
 done
 grep -q '^## For instructors' "$clone/chapters/00-start.md" && absent+=("the instructor section of chapter 0")
@@ -516,6 +516,7 @@ local prc=$? pscore pmax pn
 pscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
 pmax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
 pn=$(jq -r '[.chapters[].tests[]] | length' "$clone/build/grade/report.json" 2>/dev/null)
+cp "$clone/build/grade/report.json" "$OUT/handout-pristine.json" 2>/dev/null
 mkdir -p "$clone/submission/01-refcount"
 cp solutions/01-refcount/*.c "$clone/submission/01-refcount/"
 (cd "$clone" && make -s --no-print-directory grade CH=01 SUBMISSION=submission) >"$OUT/handout-solution.log" 2>&1
@@ -538,6 +539,57 @@ if (cd "$clone" && make -s --no-print-directory run STACK=ref SCRIPT=examples/cy
   ok "handout: make run STACK=ref SCRIPT=examples/cycle.py prints what CPython prints, and draws the heap"
 else
   fail "handout: make run STACK=ref" "$(tail -10 "$OUT/handout-run.err"; diff examples/cycle.out "$OUT/handout-run.out" | head)"
+fi
+# Chapter 0 speaks of the handout's folders, not of this repository's.
+h=$(grep -nE 'solutions/|^:::|instructors|`make test`|CONTRIBUTING' "$clone/chapters/00-start.md" | head -3)
+[ -z "$h" ] && grep -q 'prebuilt/' "$clone/chapters/00-start.md" \
+  && ok "handout: chapter 0 names prebuilt/, not solutions/, the instructors' page or the self-test" \
+  || fail "handout: chapter 0 still says: $h"
+# Its CI: the GitHub Classroom workflow parses, reports every graded step,
+# gives each step of chapter 1 the points of its tests, and its command works
+# here (the solution's grade is the last one made in the clone).
+h=$(cd "$clone" && python3 - build/grade/report.json <<'PY' 2>&1
+import json, subprocess, sys, yaml
+wf = yaml.safe_load(open(".github/workflows/classroom.yml"))
+steps = wf["jobs"]["run-autograding-tests"]["steps"]
+graders = [s for s in steps if "command-grader" in s.get("uses", "")]
+reporter = [s for s in steps if "grading-reporter" in s.get("uses", "")][0]
+ids = [s["id"] for s in graders]
+assert reporter["with"]["runners"].split(",") == ids, "the reporter's runners are not the graders"
+for i in ids:
+    assert reporter["env"][i.upper() + "_RESULTS"] == "${{steps.%s.outputs.result}}" % i, i
+assert "push" in wf["on"], "not run on push"
+report = json.load(open(sys.argv[1]))
+want = {}
+for c in report["chapters"]:
+    for t in c["tests"]:
+        key = f'{c["chapter"]}, {t["step"]}'
+        want[key] = want.get(key, 0) + t["max_points"]
+ch1 = [s for s in graders if s["with"]["test-name"].startswith("01-refcount, ")]
+assert ch1 and all(s["with"]["max-score"] == want.get(s["with"]["test-name"]) for s in ch1), \
+    "points: " + str([(s["with"]["test-name"], s["with"]["max-score"], want.get(s["with"]["test-name"])) for s in ch1])
+for s in ch1:
+    r = subprocess.run(s["with"]["command"], shell=True, capture_output=True, text=True)
+    assert r.returncode == 0, f'{s["with"]["command"]}: exit {r.returncode}: {r.stdout}'
+print(f"{len(ids)} graded steps, {sum(s['with']['max-score'] for s in graders)} points; chapter 1's {len(ch1)} steps pass on the solution")
+PY
+)
+if [ $? = 0 ]; then
+  ok "handout: .github/workflows/classroom.yml parses: $h"
+else
+  fail "handout: the GitHub Classroom workflow" "$h"
+fi
+h=$(cd "$clone" && python3 tools/classroom-step.py 01-refcount "Step 1: Counting" "$top/$OUT/handout-pristine.json" 2>&1)
+if [ $? = 1 ] && [[ "$h" == *"0 of "*"not-written: "* ]]; then
+  ok "handout: a step of the pristine skeleton earns nothing, and says which tests: $(echo "$h" | head -1)"
+else
+  fail "handout: tools/classroom-step.py on the pristine skeleton" "$h"
+fi
+# make bench's programs build on the prebuilt reference.
+if (cd "$clone" && make -s --no-print-directory bench-programs) >"$OUT/handout-bench.log" 2>&1; then
+  ok "handout: make bench's programs build on the prebuilt reference"
+else
+  fail "handout: make bench's programs" "$(tail -10 "$OUT/handout-bench.log")"
 fi
 # Two chapters only: exactly those, and the reference of every chapter.
 if make -s --no-print-directory handout DEST="$part" CHAPTERS=01,03 >"$OUT/handout-0103.log" 2>&1; then
@@ -562,6 +614,33 @@ if make -s --no-print-directory handout DEST="$part" CHAPTERS=01,03 >"$OUT/hando
     ok "make handout CHAPTERS=01,03: make book there writes chapters 0, 1 and 3"
   else
     fail "make handout CHAPTERS=01,03: make book" "$(tail -10 "$OUT/handout-book.log")"
+  fi
+  # Every link of its book leads to a page or a figure it has.
+  h=$(cd "$part/build/book" 2>/dev/null && python3 - <<'PY'
+import glob, os, re
+for f in sorted(glob.glob("*.html")):
+    for u in re.findall(r'(?:href|src)="([^"#]*)(?:#[^"]*)?"', open(f).read()):
+        if u and not re.match(r"[a-z]+:", u) and not os.path.exists(os.path.normpath(u)):
+            print(f"{f} -> {u}")
+PY
+)
+  [ -z "$h" ] && ok "make handout CHAPTERS=01,03: every link of its book leads somewhere" \
+    || fail "make handout CHAPTERS=01,03: dead links in its book" "$(echo "$h" | head -5)"
+  # The learner's stack there: chapters 1 and 3 written, the reference for
+  # the rest (make run's default stack, and the final exam's suite).
+  cp solutions/01-refcount/*.c "$part/skeletons/01-refcount/"
+  cp solutions/03-cycles/*.c "$part/skeletons/03-cycles/"
+  h=$(cd "$part" && make -s --no-print-directory run SCRIPT=examples/cycle.py 2>&1 >"$top/$OUT/handout-0103-run.out")
+  if [ $? = 0 ] && diff -q examples/cycle.out "$OUT/handout-0103-run.out" >/dev/null &&
+     [[ "$h" == *"your layers: 01-refcount 03-cycles;"* ]]; then
+    ok "make handout CHAPTERS=01,03: make run on the learner's chapters 1 and 3 prints what CPython prints"
+  else
+    fail "make handout CHAPTERS=01,03: make run on the learner's stack" "$h"
+  fi
+  if (cd "$part" && make -s --no-print-directory suite CH=01 STACK=mine OUT=build/exam) >"$OUT/handout-0103-exam.log" 2>&1; then
+    ok "make handout CHAPTERS=01,03: the final exam's suite (STACK=mine) links the learner's 1 and 3 with the reference of 2, 4 and 5"
+  else
+    fail "make handout CHAPTERS=01,03: the final exam's suite" "$(tail -5 "$OUT/handout-0103-exam.log")"
   fi
 else
   fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
