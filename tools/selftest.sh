@@ -403,6 +403,14 @@ if bash book/build.sh "$OUT/book" >"$OUT/book.log" 2>&1; then
   # Every figure a chapter links to exists.
   missing=$(grep -ho 'fig/[A-Za-z0-9_.-]*\.svg' "$OUT"/book/*.html | sort -u | while read -r f; do [ -e "$OUT/book/$f" ] || echo "$f"; done)
   [ -z "$missing" ] && ok "book: every figure a page links to exists" || fail "book: missing figures: $missing"
+  # The instructors' page, linked from chapter 0; this repository's edition
+  # of the text (book/editions.lua), not the handout's.
+  if grep -q 'href="instructors.html"' "$OUT/book/00-start.html" && grep -q 'solutions/</code></strong> holds' "$OUT/book/00-start.html" &&
+     ! grep -q 'prebuilt/</code></strong> holds' "$OUT/book/00-start.html" && ! grep -q ':::' "$OUT/book/00-start.html"; then
+    ok "book: chapter 0 links to the instructors' page and tells of solutions/ (this repository's edition)"
+  else
+    fail "book: chapter 0's link to instructors.html, or its edition's text (solutions/, not prebuilt/)"
+  fi
 else
   fail "the book does not build" "$(tail -20 "$OUT/book.log")"
 fi
