@@ -89,7 +89,6 @@ void thread_leave(void);
 void drop_ref(PmObject *op);
 
 /* The reference's, renamed (see above). */
-int _PmRef_IsImmortal(PmObject *op);
 void _PmRef_MergeZeroLocalRefcount(PmObject *op);
 void _PmRef_DecRefShared(PmObject *op);
 void _PmRef_brc_remove_thread(void);

@@ -116,30 +116,33 @@ void thread_leave(void)
 
 /* Pm_DecRef, for a test of a step before the one that writes each path:
  * the owner's path is Step 3, another thread's (_Pm_DecRefShared) Step 4.
- * A path not written yet is done here: the owner's as the contract states
- * it, with the reference's _Pm_MergeZeroLocalRefcount at 0; another
- * thread's with the reference's _Pm_DecRefShared. */
+ * A path not written yet is done here as the reference's Pm_DecRef does
+ * it, load for load (so the explorer sees the same switch points), with
+ * the reference's _Pm_MergeZeroLocalRefcount and _Pm_DecRefShared. */
 void drop_ref(PmObject *op)
 {
     if (step_graded >= 4) {
         Pm_DecRef(op);
         return;
     }
-    int owned = _Pm_IsOwnedByCurrentThread(op);
+    /* Only the owner itself gives up ownership while it runs (its threads
+     * are registered), so a read that is not a switch point decides. */
+    int owned = __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED) == _Pm_ThreadId();
     if (owned && step_graded >= 3) {
         Pm_DecRef(op);
         return;
     }
-    if (_PmRef_IsImmortal(op))
+    uint32_t local = _Pm_atomic_load_uint32_relaxed(&op->ob_ref_local);
+    if (local == _Pm_IMMORTAL_REFCNT_LOCAL)
         return;
     _Pm_DEC_REFTOTAL();
+    (void)_Pm_atomic_load_uintptr_relaxed(&op->ob_tid); /* the owner test, decided above */
     if (!owned) {
         _PmRef_DecRefShared(op);
         return;
     }
-    uint32_t local = _Pm_atomic_load_uint32_relaxed(&op->ob_ref_local) - 1;
-    _Pm_atomic_store_uint32_relaxed(&op->ob_ref_local, local);
-    if (local == 0)
+    _Pm_atomic_store_uint32_relaxed(&op->ob_ref_local, local - 1);
+    if (local - 1 == 0)
         _PmRef_MergeZeroLocalRefcount(op);
 }
 

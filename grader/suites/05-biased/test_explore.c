@@ -23,7 +23,7 @@ START_TEST(explore_owner_and_other_thread_drop_the_last_two)
     static const XProgram prog = {
         .name = "T1 (owner) drops its local reference while T2 drops its shared one",
         .nthreads = 2, .nobjects = 1, .setup = p1_setup, .body = p1_body,
-        .expect_freed = {1}, .preemptions = 8, /* 8 or more: every schedule */
+        .expect_freed = {1}, .preemptions = 9, /* 9 or more: every schedule */
         .step = 4,
     };
     explore("explore_owner_and_other_thread_drop_the_last_two", &prog);
