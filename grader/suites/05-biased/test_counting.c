@@ -208,7 +208,7 @@ START_TEST(set_immortal_gives_up_the_owner)
 }
 END_TEST
 
-static void incref_decref_total(void *arg)
+static void incref_moves_total(void *arg)
 {
     Pm_ssize_t *moved = arg;
     Pm_ssize_t before = _Pm_GetRefTotal();
@@ -227,7 +227,7 @@ START_TEST(incref_moves_reftotal_by_one)
                   "the owner's Pm_IncRef should add 1 to _Pm_RefTotal (_Pm_INC_REFTOTAL()); "
                   "it moved by %zd", _Pm_GetRefTotal() - before);
     Pm_ssize_t moved[2] = {0, (Pm_ssize_t)(intptr_t)op};
-    run_on_thread(incref_decref_total, moved);
+    run_on_thread(incref_moves_total, moved);
     ck_assert_msg(moved[0] == 1,
                   "another thread's Pm_IncRef should add 1 to _Pm_RefTotal too; it moved by %zd",
                   moved[0]);
