@@ -831,7 +831,8 @@ static int reference_at_check(PgGrade *g, PgChapter *c, PgTest *t, char **ref)
     char file[64];
     int line = 0;
     long n = 0, used = 0;
-    int ok = text != NULL && sscanf(text, "%63[A-Za-z0-9_].c:%d:%ld%ln", file, &line, &n, &used) == 3 &&
+    int ok = text != NULL &&
+             sscanf(text, "%63[A-Za-z0-9_].c:%d:%ld%ln", file, &line, &n, &used) == 3 &&
              line > 0 && line < 1000000 && n > 0 && n < 1000000000 &&
              (text[used] == '\0' || (text[used] == '\n' && text[used + 1] == '\0'));
     free(text);

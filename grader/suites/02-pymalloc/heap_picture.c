@@ -87,12 +87,16 @@ static void draw_at_the_end(void)
     if (draw_at.drawn)
         return;
     draw_at.drawn = 1;
-    long *passed = passes_of(draw_at.file, draw_at.line);
+    long passed = 0;
+    for (int k = 0; k < MAX_CHECKS; k++)
+        if (checks[k].file != NULL && checks[k].line == draw_at.line &&
+            strcmp(base_name(checks[k].file), draw_at.file) == 0)
+            passed = checks[k].passed;
     char title[512];
     snprintf(title, sizeof title,
-             "the reference at the end of the test: it passed the check that failed for you "
-             "(%s line %d) %ld time%s, not %ld", draw_at.file, draw_at.line,
-             passed != NULL ? *passed : 0, passed != NULL && *passed == 1 ? "" : "s", draw_at.n);
+             "the reference at the end of the test, which reached the check that failed for you "
+             "(%s line %d) %ld time%s, not %ld", draw_at.file, draw_at.line, passed,
+             passed == 1 ? "" : "s", draw_at.n);
     draw_arenas(tcase_name(), title);
 }
 
@@ -101,9 +105,10 @@ static int drawing_at_a_check(void)
     if (!draw_at.read) {
         draw_at.read = 1;
         const char *spec = getenv("PMLAB_DRAW_AT");
-        draw_at.wanted = spec != NULL &&
-                         sscanf(spec, "%63[^:]:%d:%ld", draw_at.file, &draw_at.line, &draw_at.n) == 3 &&
-                         draw_at.line > 0 && draw_at.n > 0;
+        draw_at.wanted =
+            spec != NULL &&
+            sscanf(spec, "%63[^:]:%d:%ld", draw_at.file, &draw_at.line, &draw_at.n) == 3 &&
+            draw_at.line > 0 && draw_at.n > 0;
         /* A reference that never gets there draws its heap at the end of
          * the test (the process that runs it exits then). */
         if (draw_at.wanted)
@@ -163,7 +168,8 @@ void pm_fail_with_arenas(const char *file, int line, const char *expr, const cha
         va_end(ap);
     }
     char title[512];
-    snprintf(title, sizeof title, "yours, when the check failed: %.400s", msg != NULL ? text : expr);
+    snprintf(title, sizeof title, "yours, when the check failed: %.400s",
+             msg != NULL ? text : expr);
     if (draw_arenas(tcase_name(), title) == 0)
         record_the_check(tcase_name(), file, line);
     if (msg == NULL)
