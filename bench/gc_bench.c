@@ -34,9 +34,15 @@
  * sides must find the same number of unreachable objects, or the graphs
  * differ and the table says so.
  *
- * Not the same on both sides: CPython's objects are smaller (a list is 56
- * bytes with its GC header; the reference's header also carries the
- * registry links, so 72), and CPython 3.11's gc.collect() does steps this
+ * The objects are the same size on both sides: `make bench` builds this
+ * program in the Makefile's bench variant, whose object header has no
+ * registry links (Pm_NO_TRACE_REFS), as CPython's release build has none;
+ * a list is then 56 bytes with its GC header, a 64-byte block, on both.
+ * Built in another variant (make build/rel/bench/gc_bench), the registry
+ * links make it 72 bytes, an 80-byte block: that table shows what the
+ * registry costs.  Not the same on both sides: a list's item array comes
+ * from the C library's malloc here (the runtime's mem domain) and from
+ * pymalloc in CPython; and CPython 3.11's gc.collect() does steps this
  * subset has no use for (weak references, finalizers, resurrection, which
  * walks the garbage again, and clearing the free lists).
  */
@@ -297,7 +303,14 @@ int main(int argc, char **argv)
     printf("Full collections (gc.collect()), processor ns per object, median of 5 runs (3 at 1,000,000)\n"
            "after one untimed run, the two sides taking turns; CPython %s.  \"found\" is what\n"
            "the collection returned, on both sides; the last column is the range of the\n"
-           "runs' own ratios.\n", version);
+           "runs' own ratios.  The reference's objects are %zu bytes a list, GC header included%s.\n",
+           version, sizeof(PmGC_Head) + sizeof(PmListObject),
+#ifdef Pm_NO_TRACE_REFS
+           " (no registry links, as in CPython's release build)"
+#else
+           " (with the registry links)"
+#endif
+    );
     print_load("at the start");
     printf("\n| shape  |   objects |   found | reference | CPython | reference / CPython |"
            " run ratios |\n");
