@@ -303,12 +303,12 @@ int main(int argc, char **argv)
     printf("Full collections (gc.collect()), processor ns per object, median of 5 runs (3 at 1,000,000)\n"
            "after one untimed run, the two sides taking turns; CPython %s.  \"found\" is what\n"
            "the collection returned, on both sides; the last column is the range of the\n"
-           "runs' own ratios.  The reference's objects are %zu bytes a list, GC header included%s.\n",
+           "runs' own ratios.  A list of the reference is %zu bytes with its GC header,\n%s.\n",
            version, sizeof(PmGC_Head) + sizeof(PmListObject),
 #ifdef Pm_NO_TRACE_REFS
-           " (no registry links, as in CPython's release build)"
+           "without registry links, as in CPython's release build"
 #else
-           " (with the registry links)"
+           "the registry links included (CPython's release build has none)"
 #endif
     );
     print_load("at the start");
