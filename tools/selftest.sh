@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -366,6 +366,22 @@ if bash tools/cpython-obmalloc/compare.sh >"$OUT/cpython-obmalloc.log" 2>&1; the
   ok "CPython's own obmalloc (libpython): $(tail -1 "$OUT/cpython-obmalloc.log")"
 else
   fail "CPython's obmalloc disagrees: $(tail -1 "$OUT/cpython-obmalloc.log")" "$(grep -v '^ok' "$OUT/cpython-obmalloc.log" | head -30)"
+fi
+}
+sec_bench() {
+section "make bench's collector table"
+# The bench variant (objects without the registry links, Pm_NO_TRACE_REFS)
+# builds, and gc_bench times every shape on a small graph on both sides;
+# it exits 1 if the two sides found different garbage.
+if make -s --no-print-directory -j"$JOBS" build/bench/bench/gc_bench >"$OUT/bench-build.log" 2>&1; then
+  if build/bench/bench/gc_bench --objects 3000 bench/gc_bench.py >"$OUT/gc_bench.log" 2>&1 &&
+     [ "$(grep -cE '^\| (chain|cycles|random) +\| +3000 ' "$OUT/gc_bench.log")" = 3 ]; then
+    ok "gc_bench: chain, cycles and random at 3,000 objects, the same garbage found on both sides"
+  else
+    fail "gc_bench at 3,000 objects" "$(tail -20 "$OUT/gc_bench.log")"
+  fi
+else
+  fail "the bench variant does not build" "$(tail -20 "$OUT/bench-build.log")"
 fi
 }
 sec_asan() {
