@@ -392,6 +392,11 @@ $(BUILD)/bin/classify_test: grader/pmgrade/tests/classify_test.c grader/pmgrade/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -O2 $(XML_CFLAGS) -o $@ $(filter %.c,$^) $(XML_LIBS)
 
+# The terminal table's "next:" line and earlier-step note (make test runs it).
+$(BUILD)/bin/report_test: grader/pmgrade/tests/report_test.c grader/pmgrade/report.c grader/pmgrade/classify.c grader/pmgrade/util.c $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(XML_LIBS)
+
 GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(STACK),--stack $(STACK)) $(if $(HIDDEN),--hidden "$(HIDDEN)")
 
 .PHONY: grade

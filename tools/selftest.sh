@@ -76,6 +76,13 @@ if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&
 else
   fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
 fi
+if make -s --no-print-directory build/bin/report_test >"$OUT/report-table.log" 2>&1 &&
+   build/bin/report_test >>"$OUT/report-table.log" 2>&1; then
+  ok "the table's next: line and earlier-step note: $(tail -1 "$OUT/report-table.log")"
+else
+  fail "the table's next: line or earlier-step note: $(tail -1 "$OUT/report-table.log")" \
+    "$(grep -v '^ok' "$OUT/report-table.log" | head -20)"
+fi
 }
 
 sec_solutions() {

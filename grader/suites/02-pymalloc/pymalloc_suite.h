@@ -28,6 +28,14 @@
 extern PmTraceArenas pm_test_arenas;
 void install_arenas(size_t misalign);
 
+/* What a test of an early step is given in place of a later step's work
+ * (given_steps.c), after install_arenas: an arena on usable_arenas, as
+ * new_arena (Step 3) makes it, for the tests of Step 2; that arena and one
+ * used pool per size class, carved in full, as allocate_from_new_pool and
+ * pymalloc_pool_extend (Step 2) leave a pool, for the tests of Step 1. */
+void pm_given_an_arena(void);
+void pm_given_a_pool_per_class(void);
+
 /* A failing check first draws your heap.  Every ck_assert* and ck_abort*
  * of this suite's files expands to _ck_assert_failed, redirected here to
  * pm_fail_with_arenas (heap_picture.c): it draws the arenas and pools
