@@ -290,6 +290,14 @@ def stage(student, entry, chapters, chapter_files, staging):
                 state.update(state='refused', reason='%s is not a folder (a link?)' % ch)
                 continue
             names = [n for n in entries(folder) if n.endswith(('.c', '.h'))] if is_dir(folder) else []
+        if rel_root is not None:
+            # An archive's links and devices were left out: say so.
+            here = os.path.normpath(os.path.relpath(folder, raw))
+            bad = sorted(r for r in left_out if os.path.dirname(r) == here and r.endswith(('.c', '.h')))
+            if bad:
+                state.update(state='refused', reason='%s in the archive is %s' % (
+                    os.path.basename(bad[0]), left_out[bad[0]]))
+                continue
         if not names:
             state.update(state='missing', reason='no %s in the submission' % (
                 ch + '/' if not loose else ' or '.join(sorted(chapter_files[ch]))))
@@ -297,10 +305,6 @@ def stage(student, entry, chapters, chapter_files, staging):
         files = {}
         try:
             for n in sorted(names):
-                if rel_root is not None:
-                    rel = os.path.normpath(os.path.join(rel_root, n if loose else os.path.join(ch, n)))
-                    if rel in left_out:
-                        raise Rejected('%s in the archive is %s' % (n, left_out[rel]))
                 files[n] = take_file(os.path.join(folder, n), n)
         except Rejected as e:
             state.update(state='refused', reason=str(e))
@@ -576,8 +580,13 @@ def grade_one(plan, s, force=False):
     return rec
 
 
-STATUS_WORDS = {'crashed': 'crashed', 'timeout': 'timed out', 'memory-error': 'memory errors',
-                'refused': 'refused', 'build-error': 'did not build'}
+# How a test ended, when that is worth a word in the gradebook (a test that
+# merely failed, or is not written yet, is not).
+STATUS_WORDS = {'crashed': 'crashed', 'timeout': 'timed out', 'stack-overflow': 'overflowed the stack',
+                'out-of-memory': 'ran out of memory', 'memory-error': 'memory errors',
+                'negative-refcount': 'negative reference counts', 'early-exit': 'exited early',
+                'output-flood': 'flooded the output', 'aborted': 'aborted',
+                'file-too-large': 'wrote too large a file', 'refused': 'refused'}
 
 
 def fill_from_report(rec, report, s):
