@@ -124,8 +124,16 @@ def extract_archive(path, dest):
         if not os.path.realpath(d).startswith(os.path.realpath(dest)):
             left_out[rel] = 'outside the archive\'s folder'
             return
-        with open(full, 'xb') as out:
-            shutil.copyfileobj(reader, out)
+        # A later member of the same name replaces the earlier, as tar does;
+        # a member says its size, but only that many bytes are ever read.
+        with open(full, 'wb') as out:
+            left = size
+            while left > 0:
+                chunk = reader.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                out.write(chunk)
+                left -= len(chunk)
 
     try:
         if path.endswith('.zip'):
@@ -241,8 +249,11 @@ def take_file(src, name):
         raise Rejected('%s is not a regular file' % name)
     if st.st_size > SOURCE_LIMIT:
         raise Rejected('%s is %s: a graded file may be at most 1 MiB' % (name, mib(st.st_size)))
-    with open(src, 'rb') as f:
+    fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, 'rb') as f:
         data = f.read(SOURCE_LIMIT + 1)
+    if len(data) > SOURCE_LIMIT:
+        raise Rejected('%s is larger than 1 MiB: a graded file may be at most 1 MiB' % name)
     kind = binary_kind(data)
     if kind:
         raise Rejected('%s is %s, not C source' % (name, kind))
@@ -392,7 +403,7 @@ def prebuild(a, plan):
     ref = os.path.join(out, 'reference')
     log = os.path.join(out, 'prebuild.log')
     open(log, 'w').close()
-    hidden = ['HIDDEN=' + a.hidden] if a.hidden else []
+    hidden = ['HIDDEN=' + os.path.abspath(a.hidden)] if a.hidden else []
     jobs = '-j%d' % max(1, os.cpu_count() or 1)
     targets = ['build/bin/pmgrade', 'pmrun-ref']
     if run_make(root, [jobs] + targets, log) != 0:
@@ -539,10 +550,10 @@ def grade_one(plan, s, force=False):
     cmd = [os.path.join(plan['root'], 'build', 'bin', 'pmgrade'), '--root', plan['root'],
            '--submission', src, '--out', sdir, '--quiet', '--jobs', str(plan['pmgrade_jobs']),
            '--chapter', ','.join(plan['chapters'])]
+    # The reference suites were built with the hidden tests, if any.
+    cmd += ['--reference', os.path.join(out, 'reference')]
     if plan['hidden']:
         cmd += ['--hidden', plan['hidden']]
-    else:
-        cmd += ['--reference', os.path.join(out, 'reference')]
     cmd += shlex.split(plan['gradeflags'])
     started = time.time()
     code = None
@@ -819,7 +830,9 @@ def gather(out):
                        'reason': 'not graded yet (interrupted, or its job never ran): run make grade-class again'}
         rec['folder'] = s['folder']
         records.append(rec)
-        row = {'student': rec['student'], 'status': rec['status']}
+        # A name from a file name could start a spreadsheet formula.
+        name = rec['student']
+        row = {'student': "'" + name if name and name[0] in '=+-@' else name, 'status': rec['status']}
         total = mx = 0
         for ch in chapters:
             c = rec['chapters'].get(ch)

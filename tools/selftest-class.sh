@@ -39,14 +39,18 @@ EOF
 mkdir -p "$subs/ivy/01-refcount"; cp build/bin/pmgrade "$subs/ivy/01-refcount/refcount.c"  # binary
 mkdir -p "$subs/jo"; ln -s "$PWD/solutions/01-refcount" "$subs/jo/01-refcount"  # a link out
 
+# The roster names one student more, who handed in nothing.
+printf 'student,email\n' >"$class_dir/roster.csv"
+for who in ada bo cy di ed flo gus hal ivy jo zed; do printf "%s,%s@example.org\n" "$who" "$who"; done >>"$class_dir/roster.csv"
+
 class_grade() {
-  make -s --no-print-directory grade-class SUBMISSIONS="$subs" OUT="$cout" CHAPTERS=01 JOBS=2 \
+  make -s --no-print-directory grade-class SUBMISSIONS="$subs" OUT="$cout" CHAPTERS=01 JOBS=2 ROSTER="$class_dir/roster.csv" \
     GRADEFLAGS="--no-sanitizers --tests ${class_tests// /,}" "$@"
 }
 
 t0=$(date +%s)
 if class_grade >"$class_dir/run1.log" 2>&1; then
-  ok "make grade-class grades a class of 10 (run 1: $(( $(date +%s) - t0 )) s)"
+  ok "make grade-class grades a class of 10 and a roster of 11 (run 1: $(( $(date +%s) - t0 )) s)"
 else
   fail "make grade-class" "$(tail -15 "$class_dir/run1.log")"
 fi
@@ -87,6 +91,7 @@ want = {
  'hal': ('problems', 0, '01-refcount: refcount.c in the archive is a symbolic link (not followed)', '$(sha_of)', 'archive: chapter folders'),
  'ivy': ('problems', 0, '01-refcount: refcount.c is an ELF object or program, not C source', '$(sha_of)', 'folder: chapter folders'),
  'jo':  ('problems', 0, '01-refcount: 01-refcount is not a folder (a link?)', '$(sha_of)', 'folder: chapter folders'),
+ 'zed': ('missing', 0, 'in the roster, but no submission', '', ''),
 }
 if set(rows) != set(want):
     print('BAD rows|students %s, want %s' % (sorted(rows), sorted(want)))
@@ -116,11 +121,11 @@ for s in srcs:
     a = img.imread(os.path.join(out, s))
     assert a.shape[0] > 100 and a.shape[1] > 200, a.shape
 s = json.load(open(os.path.join(out, 'summary.json')))
-assert s['statuses'] == {'graded': 5, 'problems': 4, 'rejected': 1}, s['statuses']
+assert s['statuses'] == {'graded': 5, 'problems': 4, 'rejected': 1, 'missing': 1}, s['statuses']
 rates = {t['name']: (t['passed'], t['graded']) for t in s['chapters'][0]['tests']}
 assert rates == {'incref_adds_one_and_decref_removes_one': (3, 5), 'append_takes_a_new_reference': (2, 5)}, rates
 assert s['most_failed'][0]['name'] == 'append_takes_a_new_reference', s['most_failed']
-assert len(s['failed_students']) == 5 and 'ed' in page and 'refused' not in s['statuses']
+assert len(s['failed_students']) == 6 and 'ed' in page and 'refused' not in s['statuses']
 EOF
 then
   ok "summary.html: its histogram loads; summary.json: statuses, pass rates, the test most failed"
@@ -144,7 +149,7 @@ if [ "$n2" = 0 ] && [ "$n3" = 1 ] && grep -q "^\[1/1\] cy: " "$class_dir/run3.lo
 else
   fail "resume: graded ${n2:-?} then ${n3:-?} (want 0 then 1)" "$(tail -5 "$class_dir/run3.log")"
 fi
-if [ "$(awk -F'\t' 'NR > 1 { print $2, $7, $NF }' "$cout/parallel.joblog")" = ": 0 cy" ]; then
+if [ "$(awk -F'\t' 'NR > 1 { sub(/.* /, "", $9); print $2, $7, $9 }' "$cout/parallel.joblog")" = ": 0 cy" ]; then
   ok "ENGINE=parallel SSHLOGINFILE (':'): that student was graded through GNU parallel"
 else
   fail "ENGINE=parallel" "$(cat "$cout/parallel.joblog" "$cout/parallel.log" 2>/dev/null | tail -5)"
