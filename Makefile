@@ -49,8 +49,10 @@ XML_LIBS     = $(call pc,--libs,libxml-2.0)
 SECCOMP_LIBS = $(call pc,--libs,libseccomp)
 
 HEADERS      := $(wildcard include/*.h)
-RUNTIME_SRC  := $(wildcard runtime/*.c runtime/interp/*.c)
-RUNTIME_HDRS := $(wildcard runtime/*.h runtime/interp/*.h)
+# The runtime's rooms (CONTRIBUTING.md maps them): every folder of runtime/
+# but main/, whose programs each link the library the others make.
+RUNTIME_SRC  := $(filter-out runtime/main/%,$(wildcard runtime/*.c runtime/*/*.c))
+RUNTIME_HDRS := $(wildcard runtime/*.h runtime/*/*.h)
 GRADER_SRC   := $(wildcard grader/pmgrade/*.c)
 SUITE_HDRS   := $(wildcard grader/suites/*/*.h grader/suites/*/*.inc grader/traces/*.h grader/lib/*.h)
 
@@ -235,7 +237,7 @@ ref-objs: $(call STACK_OBJS,$(VARIANT),)
 # compiled with COUNT_CFLAGS, and pmcountref, a separate program, counts
 # the reference compiled the same way.  The suite links only the numbers it
 # printed, never the reference's code.  The counter itself is in the
-# runtime (runtime/pmcount.c), so every program can link a counted object.
+# runtime (runtime/core/pmcount.c), so every program can link a counted object.
 COUNT_CFLAGS := -fsanitize-coverage=trace-pc
 COUNTED      := $(filter %-pymalloc,$(CHAPTERS))
 # $(call COUNT_FLAGS,variant,chapter)
@@ -470,7 +472,7 @@ $(BUILD)/rel/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,rel,) $(BUILD)/r
 # queue of the runtime, in the free-threaded variant, compiled without the
 # explorer's switch points (-DPm_ATOMIC_NO_HOOK), as CPython's wrappers are.
 BIASED_CH := $(filter %-biased,$(CHAPTERS))
-RC_BENCH_SRC = bench/rc_bench.c $(if $(filter solutions,$(REF_FROM)),$(call LAYER_SRC,$(BIASED_CH)),prebuilt/$(BIASED_CH)/ft-nohook.o) runtime/brc.c
+RC_BENCH_SRC = bench/rc_bench.c $(if $(filter solutions,$(REF_FROM)),$(call LAYER_SRC,$(BIASED_CH)),prebuilt/$(BIASED_CH)/ft-nohook.o) runtime/core/brc.c
 $(BUILD)/ft/bench/rc_bench: $(RC_BENCH_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.ft) -DPm_ATOMIC_NO_HOOK -o $@ $(RC_BENCH_SRC) $(call LDFLAGS_OF,ft)

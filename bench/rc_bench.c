@@ -29,7 +29,7 @@
  * The bench is its own runtime: its objects are bare headers with no type,
  * and _Pm_Dealloc below only records the free, so that nothing but counting
  * is timed.  Compiled with -DPm_GIL_DISABLED and linked with
- * the reference in solutions/05-biased and runtime/brc.c (the locks, stacks and thread
+ * the reference in solutions/05-biased and runtime/core/brc.c (the locks, stacks and thread
  * table the reference uses).
  */
 #include <pthread.h>

@@ -32,7 +32,7 @@
 
 #include "biased_suite.h"
 
-/* Given by the runtime (runtime/heapviz.c): lay out and render a graph. */
+/* Given by the runtime (runtime/viz/heapviz.c): lay out and render a graph. */
 int _PmGraphviz_Render(Agraph_t *g, const char *format, const char *path);
 
 #define X_MAX_STEPS 400     /* a run longer than this "did not finish" */
