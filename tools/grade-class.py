@@ -539,7 +539,7 @@ def grade_one(plan, s, force=False):
     sdir = os.path.join(out, 'students', s['folder'])
     record_path = os.path.join(sdir, RECORD)
     old = read_json(record_path)
-    if not force and old and old.get('key') == s['key']:
+    if not force and old and old.get('key') == s['key'] and old.get('status') != 'error':
         return old
     shutil.rmtree(sdir, ignore_errors=True)
     os.makedirs(sdir)
@@ -688,7 +688,8 @@ def to_grade(plan):
         if s['status'] in ('rejected', 'missing'):
             continue
         old = read_json(os.path.join(plan['out'], 'students', s['folder'], RECORD))
-        if old and old.get('key') == s['key'] and not plan['fresh']:
+        # An error is no verdict: a grade that did not finish is tried again.
+        if old and old.get('key') == s['key'] and old.get('status') != 'error' and not plan['fresh']:
             continue
         out.append(s)
     return out
