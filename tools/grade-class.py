@@ -304,7 +304,8 @@ def stage(student, entry, chapters, chapter_files, staging):
         if rel_root is not None:
             # An archive's links and devices were left out: say so.
             here = os.path.normpath(os.path.relpath(folder, raw))
-            bad = sorted(r for r in left_out if os.path.dirname(r) == here and r.endswith(('.c', '.h')))
+            bad = sorted(r for r in left_out if os.path.dirname(r) == here and r.endswith(('.c', '.h'))
+                         and (not loose or os.path.basename(r) in chapter_files[ch]))
             if bad:
                 state.update(state='refused', reason='%s in the archive is %s' % (
                     os.path.basename(bad[0]), left_out[bad[0]]))
@@ -579,6 +580,10 @@ def grade_one(plan, s, force=False):
         shutil.rmtree(os.path.join(sdir, 'builds'), ignore_errors=True)
     if report is not None:
         fill_from_report(rec, report, s)
+        # The grader's messages name its own copy of the files: the file's
+        # name is enough in a gradebook.
+        rec['reason'] = re.sub(re.escape(sdir) + r'/builds/[^/ ]+/[^/ ]+/src/(?:[0-9][0-9]-[a-z0-9-]+/)?',
+                               '', rec['reason'])
     complete = report is not None and report.get('status') == 'complete'
     if code is None or code not in (0, 1) or not complete:
         rec['status'] = 'error'
