@@ -132,7 +132,7 @@ else
 fi
 
 /usr/bin/python3 - "$DEMO" <<'EOF'
-import csv, hashlib, json, os, sys
+import csv, hashlib, json, os, re, sys
 demo = sys.argv[1]
 out = os.path.join(demo, 'out')
 rows = {r['student']: r for r in csv.DictReader(open(os.path.join(out, 'gradebook.csv')))}
@@ -168,6 +168,12 @@ for line in open(os.path.join(demo, 'expected.txt')):
             must = v
         else:
             want[k] = v
+    # A broken chapter that is not graded (CHAPTERS=) leaves a plain row.
+    m = re.match(r'([0-9][0-9]-[a-z0-9-]+): ', reason or '')
+    if m and m.group(1) not in chapters:
+        status, reason = 'graded', None
+    if must and must.split(':', 1)[0] not in chapters:
+        must = None
     r = rows.get(name)
     if r is not None and r['status'] == 'error' and r['reason'].startswith('not graded yet'):
         pending += 1
@@ -193,8 +199,9 @@ for line in open(os.path.join(demo, 'expected.txt')):
             problems.append('total %s/%s is not the sum %d/%d' % (r['total'], r['max'], total, mx))
         if reason and reason not in r['reason']:
             problems.append('reason %r does not say %r' % (r['reason'], reason))
-        if not reason and r['reason'] and 'below' not in want.values():
-            problems.append('a reason where none was expected: %r' % r['reason'])
+        said = r['reason'].replace('graded again alone after tests timed out beside other students', '').strip('; ')
+        if not reason and said and 'below' not in want.values():
+            problems.append('a reason where none was expected: %r' % said)
         truth = os.path.join(demo, 'truth', name)
         sha = tree_hash(truth, chapters) if os.path.isdir(truth) else ''
         if r['sha256'] != sha:
