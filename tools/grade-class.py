@@ -533,6 +533,21 @@ def pmgrade_has(root, option):
     return option in p.stdout
 
 
+# The graders running now.  Each runs in a session of its own (so that a
+# student's timeout stops the grader and its compilers together), so an
+# interrupt of this program does not reach them: stop_graders() does.
+RUNNING = set()
+
+
+def stop_graders(*_):
+    for p in list(RUNNING):
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    raise KeyboardInterrupt
+
+
 def grade_one(plan, s, force=False):
     """Grade student s with pmgrade (sandboxed as always) and write their record.
     Returns the record; a record already there for the same key is kept."""
@@ -561,6 +576,7 @@ def grade_one(plan, s, force=False):
     with open(os.path.join(sdir, 'pmgrade.log'), 'w') as log:
         p = subprocess.Popen(cmd, cwd=plan['root'], stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, start_new_session=True)
+        RUNNING.add(p)
         try:
             code = p.wait(timeout=plan['timeout'])
         except subprocess.TimeoutExpired:
@@ -574,6 +590,7 @@ def grade_one(plan, s, force=False):
                     break
                 except subprocess.TimeoutExpired:
                     pass
+    RUNNING.discard(p)
     rec['seconds'] = round(time.time() - started, 1)
     report = read_json(os.path.join(sdir, 'report.json'))
     if not plan.get('keep_builds'):
@@ -589,6 +606,7 @@ def grade_one(plan, s, force=False):
         rec['status'] = 'error'
         why = ('the grade did not finish within %d s (TIMEOUT=), so the grader was stopped'
                % plan['timeout'] if code is None else
+               'the grader was stopped by signal %d (an interrupted batch?)' % -code if code < 0 else
                'the grader could not finish (exit status %s): see students/%s/pmgrade.log'
                % (code, s['folder']))
         rec['reason'] = why + ('; ' + rec['reason'] if rec['reason'] else '')
@@ -702,7 +720,8 @@ def to_grade(plan):
 
 def engine_local(plan, todo):
     progress = Progress(len(todo), 0, plan['jobs'])
-    with ThreadPoolExecutor(max_workers=plan['jobs']) as pool:
+    pool = ThreadPoolExecutor(max_workers=plan['jobs'])
+    try:
         pending = {pool.submit(grade_one, plan, s, True) for s in todo}
         while pending:
             done, pending = wait(pending, timeout=1, return_when=FIRST_COMPLETED)
@@ -710,6 +729,17 @@ def engine_local(plan, todo):
                 progress.finished(f.result(), len(pending))
             if not done:
                 progress.tick(min(len(pending), plan['jobs']))
+    except KeyboardInterrupt:
+        # No new student; the graders running now are stopped (their rows
+        # say error, and the next run grades them again).
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in list(RUNNING):
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        raise
+    pool.shutdown()
     progress.end()
 
 
@@ -1097,6 +1127,7 @@ def cmd_one(a):
 
 
 def main():
+    signal.signal(signal.SIGTERM, stop_graders)
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     sub = ap.add_subparsers(dest='cmd')
     r = sub.add_parser('run', help='intake, shared builds, grading and the gradebook')
@@ -1121,7 +1152,17 @@ def main():
     g.add_argument('--out', required=True)
     a = ap.parse_args()
     if a.cmd == 'run':
-        return cmd_run(a)
+        try:
+            return cmd_run(a)
+        except KeyboardInterrupt:
+            for p in list(RUNNING):
+                try:
+                    os.killpg(p.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            print('\ngrade-class: interrupted; the students graded so far are kept: '
+                  'run the same command again to go on', file=sys.stderr)
+            return 130
     if a.cmd == 'one':
         return cmd_one(a)
     if a.cmd == 'gather':
