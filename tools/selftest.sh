@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout class)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -611,6 +611,12 @@ else
   fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
 fi
 echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
+}
+
+# make grade-class on a small class (tools/selftest-class.sh).
+sec_class() {
+section "make grade-class: a class in one command"
+source tools/selftest-class.sh
 }
 
 for s in "${SECTIONS[@]}"; do
