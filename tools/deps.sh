@@ -23,6 +23,8 @@ PACKAGES=(
   python3-dev        # chapter 2 is checked against CPython's own obmalloc (libpython)
   python3-yaml       # the self-test reads the GitHub Classroom workflow
   libmimalloc-dev    # make bench compares with mimalloc
+  python3-matplotlib # make grade-class draws the class's score histograms
+  parallel           # make grade-class ENGINE=parallel (GNU parallel)
 )
 
 # Each check: "kind name package".  kind is cmd (a command), pc (a
@@ -46,6 +48,8 @@ CHECKS=(
   "pc python3-embed python3-dev"
   "file /usr/include/mimalloc.h libmimalloc-dev"
   "file /usr/lib/python3/dist-packages/yaml/__init__.py python3-yaml"
+  "file /usr/lib/python3/dist-packages/matplotlib python3-matplotlib"
+  "cmd parallel parallel"
 )
 
 # What grading alone needs (an autograder: Gradescope's setup.sh, the GitHub

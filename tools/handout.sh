@@ -59,7 +59,7 @@ mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
 # The committed files, less the excluded ones.
-excluded='^(solutions/|hidden/|chapters/instructors\.md$|tests/hidden/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/|gradescope\.sh|gradescope/|classroom-workflow\.py))'
+excluded='^(solutions/|hidden/|chapters/instructors\.md$|tests/hidden/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|selftest-class\.sh|class-demo\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/|gradescope\.sh|gradescope/|classroom-workflow\.py))'
 for c in $left_out; do
     n=${c%%-*}
     excluded="$excluded|^(skeletons|grader/suites|grader/scenarios|grader/traces)/$c/|^chapters/$c\.md\$|^diagrams/$n-"

@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout hidden gradescope)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout class hidden gradescope)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -856,6 +856,12 @@ else
   fail "run_autograder: the chapter-folder layout" "$h"
 fi
 echo "  (the gradescope section took $(( $(date +%s) - t0 )) s)"
+}
+
+# make grade-class on a small class (tools/selftest-class.sh).
+sec_class() {
+section "make grade-class: a class in one command"
+source tools/selftest-class.sh
 }
 
 for s in "${SECTIONS[@]}"; do

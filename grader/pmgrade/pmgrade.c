@@ -28,6 +28,19 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Is chapter slug among the chosen ones ("01", "01-refcount" or
+ * "01,03": each a prefix of a slug)? */
+static int chapter_chosen(const char *chosen, const char *slug)
+{
+    for (const char *p = chosen; *p != '\0'; p += strcspn(p, ",")) {
+        p += strspn(p, ", ");
+        size_t n = strcspn(p, ", ");
+        if (n > 0 && strncmp(slug, p, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The chapters: folders named NN-slug of solutions/ (of grader/suites/ in
  * a handout), sorted. */
 static int find_chapters(PgGrade *g)
@@ -45,7 +58,7 @@ static int find_chapters(PgGrade *g)
         const char *s = e->d_name;
         if (!(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == '-'))
             continue;
-        if (g->opt.chapter != NULL && strncmp(s, g->opt.chapter, strlen(g->opt.chapter)) != 0)
+        if (g->opt.chapter != NULL && !chapter_chosen(g->opt.chapter, s))
             continue;
         char *path = pg_printf("%s/%s", dir, s);
         int ok = pg_is_dir(path);
@@ -111,7 +124,8 @@ static void usage(FILE *f)
 {
     fputs("usage: pmgrade [--root DIR] [--submission DIR] [--chapter NN] [--stack mine|ref]\n"
           "               [--out DIR] [--no-sanitizers] [--no-sandbox | --no-namespaces]\n"
-          "               [--jobs N] [--quiet] [--tests NAME,NAME...] [--hidden DIR]\n"
+          "               [--jobs N] [--quiet] [--tests NAME,NAME...] [--reference DIR]\n"
+          "               [--hidden DIR]\n"
           "Builds each chapter with your layer, runs its graded tests and writes\n"
           "report.json, results.json (Gradescope), junit.xml and report.html into --out.\n"
           "--no-namespaces grades as a machine without user namespaces would (to try\n"
@@ -119,6 +133,8 @@ static void usage(FILE *f)
           "--tests grades the named tests alone (how the self-test checks a mutant);\n"
           "--hidden adds an instructor's hidden tests, DIR/NN-slug/ (summarised, not\n"
           "detailed, in the terminal's, the HTML and the JUnit reports).\n"
+          "--chapter 01,03 grades those chapters; --reference DIR takes the list of tests\n"
+          "from DIR/NN-slug/suite, a reference suite built once for a whole class.\n"
           "Exit status: 0 full marks, 1 otherwise, 2 if grading could not run.\n",
           f);
 }
@@ -132,6 +148,7 @@ int main(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
         {"no-sandbox", no_argument, NULL, 'x'},     {"tests", required_argument, NULL, 't'},      {"no-namespaces", no_argument, NULL, 'N'},
         {"hidden", required_argument, NULL, 'H'},
+        {"reference", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *root = ".", *submission = NULL, *out = NULL, *hidden = NULL;
@@ -144,7 +161,7 @@ int main(int argc, char **argv)
     g.opt.jobs = cpus > 0 ? (int)cpus : 1;
     int c;
     int sandbox = 1;
-    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:H:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:H:R:", longs, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
         case 's': submission = optarg; break;
@@ -164,6 +181,7 @@ int main(int argc, char **argv)
         case 't': g.opt.tests = optarg; break;
         case 'N': sandbox = 2; break;
         case 'H': hidden = optarg; break;
+        case 'R': g.opt.reference = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -59,11 +59,12 @@ typedef struct {
     const char *root;       /* absolute */
     const char *submission; /* absolute */
     const char *out;        /* absolute */
-    const char *chapter;    /* prefix filter, or NULL */
+    const char *chapter;    /* prefix filter, or NULL; several separated by commas */
     const char *tests;      /* only these tests (names separated by spaces or commas:
                              * the self-test's mutants), or NULL for all */
     const char *stack;      /* "ref" or "mine" */
     const char *hidden;     /* absolute: an instructor's hidden tests, hidden/NN-slug/ (NULL: none) */
+    const char *reference;  /* prebuilt reference suites (DIR/NN-slug/suite), or NULL */
     int sanitizers;
     int jobs;
     int quiet;
