@@ -34,6 +34,17 @@ failures=()
 ok()   { passed=$((passed + 1)); printf '  ok    %s\n' "$1"; }
 fail() { failed=$((failed + 1)); failures+=("$1"); printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/        /'; }
 section() { printf '\n== %s ==\n' "$1"; }
+# Seconds per section, wall clock and CPU (user + system of the section's
+# processes; on a busy machine the CPU figure is the steadier one).
+now() { printf '%s' "${EPOCHREALTIME/[.,]/}"; }   # microseconds
+# (times must run in this shell, not in a $(...) subshell.)
+cpu() { times >"$OUT/.times"; tail -1 "$OUT/.times" | awk '{ t = 0; for (i = 1; i <= NF; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%d", t * 1000000 }' >"$OUT/.cpu"; }
+timing=()
+clock_start() { t_wall=$(now); cpu; t_cpu=$(<"$OUT/.cpu"); }
+clock_stop() {
+  local w=$(( $(now) - t_wall )); cpu
+  timing+=("$(printf '%-10s %6.1f %7.1f' "$1" "${w}e-6" "$(( $(<"$OUT/.cpu") - t_cpu ))e-6")")
+}
 
 CHAPTERS=$(ls -d solutions/[0-9][0-9]-* | xargs -n1 basename)
 
@@ -59,6 +70,7 @@ need_solutions() {
 
 section "build"
 start=$(date +%s)
+clock_start
 if make -s --no-print-directory -j"$JOBS" build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
      build/rel/ref/bin/pmrun build/rel/ref/bin/pmgcsteps build/rel/ref/bin/pmreplay build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
   ok "the grader, the runtime and the reference pmrun build (rel and asan)"
@@ -67,6 +79,7 @@ else
   printf '\n%d passed, %d failed\n' "$passed" "$((failed))"
   exit 1
 fi
+clock_stop build
 
 sec_classify() {
 section "the grader explains how a test ended"
@@ -573,7 +586,9 @@ for s in "${SECTIONS[@]}"; do
   [ "$s" = build ] && continue
   wanted "$s" || continue
   # A section listed but not defined is a failure, not a silent skip.
+  clock_start
   if declare -F "sec_$s" >/dev/null; then "sec_$s"; else fail "section '$s' is listed but has no sec_$s"; fi
+  clock_stop "$s"
 done
 
 end=$(date +%s)
@@ -582,6 +597,8 @@ if [ "$failed" -gt 0 ]; then
   echo "Failed:"
   printf '  - %s\n' "${failures[@]}"
 fi
+echo "Seconds per section (wall, CPU):"
+printf '  %s\n' "${timing[@]}"
 echo "make test${ONLY:+ ONLY=\"$ONLY\"} took $((end - start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
