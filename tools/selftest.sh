@@ -59,13 +59,14 @@ grade() {
 report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
 # conf CHAPTER KEY: a value of the chapter's chapter.conf (empty if unset).
 conf() { sed -n "s/^$2 *[:?]*= *//p" "grader/suites/$1/chapter.conf" 2>/dev/null | tail -1; }
-# Several sections read the graded solutions: grade them once per run.
-solutions_graded=0
+# Several sections read the graded solutions: they are graded once per run,
+# before any section that calls need_solutions starts (see the end).
 need_solutions() {
-  [ $solutions_graded = 1 ] && return
-  grade solutions solutions
-  solutions_rc=$rc
-  solutions_graded=1
+  if [ ! -f "$OUT/solutions.rc" ]; then
+    grade solutions solutions
+    echo "$rc" >"$OUT/solutions.rc"
+  fi
+  solutions_rc=$(<"$OUT/solutions.rc")
 }
 
 section "build"
@@ -79,6 +80,27 @@ else
   printf '\n%d passed, %d failed\n' "$passed" "$((failed))"
   exit 1
 fi
+# Everything the sections link and that more than one of them could build:
+# each chapter's reference suite in each of its variants (the objects of
+# every layer, the suite's, the test library's), the reference layers in
+# the debugging variants (make handout), the free-threaded pmrun and the
+# grader's own test programs.  Built here once, with make's parallelism,
+# the sections running at once never compile the same file together.
+prebuilt=1
+for ch in $CHAPTERS; do
+  vs=$(conf "$ch" VARIANTS)
+  for v in ${vs:-rel asan}; do
+    make -s --no-print-directory -j"$JOBS" suite CH="$ch" VARIANT="$v" SUBMISSION=solutions \
+      OUT="$OUT/prebuild/$ch-$v" >>"$OUT/build.log" 2>&1 || prebuilt=0
+  done
+done
+for v in rel asan debug ftdebug; do
+  make -s --no-print-directory -j"$JOBS" ref-objs VARIANT=$v >>"$OUT/build.log" 2>&1 || prebuilt=0
+done
+make -s --no-print-directory -j"$JOBS" build/ft/ref/bin/pmrun build/bin/classify_test build/bin/pmtracegen \
+  >>"$OUT/build.log" 2>&1 || prebuilt=0
+[ $prebuilt = 1 ] && ok "every chapter's reference suite builds in each of its variants" \
+  || fail "a reference suite or program does not build" "$(tail -30 "$OUT/build.log")"
 clock_stop build
 
 sec_classify() {
@@ -582,15 +604,84 @@ fi
 echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
 }
 
+# ---------------------------------------------------------- the run ---
+# The sections run SECTION_JOBS at a time (default 2: most of them are one
+# process after another, and two at once keep both cores busy).  Each runs
+# in a subshell that writes to $OUT/sections/NAME.out; the outputs are
+# printed in the order of SECTIONS, each as soon as it and those before it
+# are done, and the ok/FAIL lines in them are what is counted.  A section
+# whose function calls need_solutions starts once the solutions' grade
+# (started first) is done.  Sections share the build folder: the build
+# section above built every object they link, so that no two of them
+# compile the same file at once.  A new section: a sec_NAME function and
+# its name in SECTIONS.
+SECTION_JOBS=${SECTION_JOBS:-2}
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the checkout while pmgrade watches it
+mkdir -p "$OUT/sections"
+todo=() needs=()
 for s in "${SECTIONS[@]}"; do
   [ "$s" = build ] && continue
   wanted "$s" || continue
-  # A section listed but not defined is a failure, not a silent skip.
+  todo+=("$s")
+  declare -f "sec_$s" 2>/dev/null | grep -q need_solutions && needs+=("$s")
+done
+needs_solutions() { [[ " ${needs[*]} " == *" $1 "* ]]; }
+
+run_section() {  # in a subshell
+  local s=$1
+  exec >"$OUT/sections/$s.out" 2>&1
   clock_start
+  # A section listed but not defined is a failure, not a silent skip.
   if declare -F "sec_$s" >/dev/null; then "sec_$s"; else fail "section '$s' is listed but has no sec_$s"; fi
   clock_stop "$s"
+  printf '%s\n' "${timing[-1]}" >"$OUT/sections/$s.time"
+}
+
+declare -A running=() finished=()
+solutions_job=
+if [ ${#needs[@]} -gt 0 ]; then
+  ( exec >"$OUT/solutions-grade.out" 2>&1; clock_start; need_solutions; clock_stop "(grading the solutions)"
+    printf '%s\n' "${timing[-1]}" >"$OUT/sections/solutions-grade.time" ) &
+  solutions_job=$!
+  running[$solutions_job]=solutions-grade
+fi
+started=0 printed=0
+while [ $printed -lt ${#todo[@]} ]; do
+  # Start what may start, in order.
+  while [ $started -lt ${#todo[@]} ] && [ ${#running[@]} -lt "$SECTION_JOBS" ]; do
+    s=${todo[$started]}
+    # (it waits for the solutions' grade while that runs)
+    needs_solutions "$s" && [ -n "${running[${solutions_job:-none}]:-}" ] && break
+    run_section "$s" &
+    running[$!]=$s
+    started=$((started + 1))
+  done
+  # Print what is done, in order.
+  while [ $printed -lt ${#todo[@]} ] && [ -n "${finished[${todo[$printed]}]:-}" ]; do
+    s=${todo[$printed]}
+    cat "$OUT/sections/$s.out"
+    while IFS= read -r line; do
+      case $line in
+        "  ok    "*) passed=$((passed + 1)) ;;
+        "  FAIL  "*) failed=$((failed + 1)); failures+=("${line#  FAIL  }") ;;
+      esac
+    done <"$OUT/sections/$s.out"
+    if [ -f "$OUT/sections/$s.time" ]; then
+      timing+=("$(<"$OUT/sections/$s.time")")
+    else
+      failed=$((failed + 1)); failures+=("section $s stopped before its end")
+    fi
+    printed=$((printed + 1))
+  done
+  [ $printed -lt ${#todo[@]} ] || break
+  pid=
+  wait -n -p pid "${!running[@]}"
+  [ -n "$pid" ] || continue
+  [ "${running[$pid]}" = solutions-grade ] || finished[${running[$pid]}]=1
+  unset "running[$pid]"
 done
 
+[ -f "$OUT/sections/solutions-grade.time" ] && timing+=("$(<"$OUT/sections/solutions-grade.time")")
 end=$(date +%s)
 echo
 if [ "$failed" -gt 0 ]; then
