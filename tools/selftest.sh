@@ -278,12 +278,32 @@ section "robustness fixtures"
 checkout_state() {
   { git status --porcelain --untracked-files=all 2>/dev/null | grep -v ' build/'; git diff 2>/dev/null; } | md5sum
 }
+# JOBS fixtures at a time, each into a file of its own, printed in order.
+mkdir -p "$OUT/fixtures"
+# (A fixture that changed the checkout fails, and so may the one beside it.)
+local fixtures=() patch
 for patch in grader/fixtures/*.patch; do
   [ -e "$patch" ] || continue
+  fixtures+=("$patch")
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  JOBS=1 check_fixture "$patch" >"$OUT/fixtures/$(basename "$patch" .patch).result" 2>&1 &
+done
+wait
+for patch in "${fixtures[@]}"; do
+  cat "$OUT/fixtures/$(basename "$patch" .patch).result"
+done
+}
+
+# check_fixture PATCH: grade the fixture, print its ok or FAIL line.
+check_fixture() {
+  local patch=$1 fx want want_msg want_score want_tests base sanitizers ch dir before after
+  local files_ok statuses score said problems seen w f
   fx=$(basename "$patch" .patch)
   want=$(sed -n 's/^Expect: *//p' "$patch")
   want_msg=$(sed -n 's/^Expect-message: *//p' "$patch")
   want_score=$(sed -n 's/^Score: *//p' "$patch")
+  # Tests: the tests the misbehaviour is tried on (default: the chapter's all).
+  want_tests=$(sed -n 's/^Tests: *//p' "$patch")
   base=$(sed -n 's/^Base: *//p' "$patch"); base=${base:-solutions}
   sanitizers=--no-sanitizers
   grep -q '^Sanitizers: *yes' "$patch" && sanitizers=
@@ -293,12 +313,13 @@ for patch in grader/fixtures/*.patch; do
   [ "$base" = empty ] || cp -r "$base/$ch" "$dir/"
   if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/fixtures/$fx/patch.log" 2>&1; then
     fail "fixture $fx: the patch no longer applies" "$(cat "$OUT/fixtures/$fx/patch.log")"
-    continue
+    return
   fi
   before=$(checkout_state)
   # The misbehaviour should cost points quickly: shorten Check's per-test
   # timeout for these runs.
-  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers
+  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers \
+    ${want_tests:+--tests "${want_tests// /,}"}
   after=$(checkout_state)
   files_ok=1
   for f in report.json results.json junit.xml report.html; do
@@ -319,11 +340,10 @@ for patch in grader/fixtures/*.patch; do
   [ -z "$want_score" ] || [ "$score" = "$want_score" ] || problems+=("score ${score:-?} (want $want_score)")
   [ "$before" = "$after" ] || problems+=("the checkout changed")
   if [ ${#problems[@]} -eq 0 ]; then
-    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}, checkout unchanged"
+    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}${want_tests:+ (on $(wc -w <<<"$want_tests") tests)}, checkout unchanged"
   else
     fail "fixture $fx: ${problems[*]}" "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
-done
 }
 
 # check_scenarios PMRUN LOG: grader/scenarios/check.sh over every folder,
@@ -645,16 +665,18 @@ if [ ${#needs[@]} -gt 0 ]; then
   solutions_job=$!
   running[$solutions_job]=solutions-grade
 fi
-started=0 printed=0
+declare -A launched=()
+printed=0
 while [ $printed -lt ${#todo[@]} ]; do
-  # Start what may start, in order.
-  while [ $started -lt ${#todo[@]} ] && [ ${#running[@]} -lt "$SECTION_JOBS" ]; do
-    s=${todo[$started]}
-    # (it waits for the solutions' grade while that runs)
-    needs_solutions "$s" && [ -n "${running[${solutions_job:-none}]:-}" ] && break
+  # Start what may start, in order; a section that needs the solutions
+  # waits while they are being graded, and lets the next ones go first.
+  for s in "${todo[@]}"; do
+    [ ${#running[@]} -lt "$SECTION_JOBS" ] || break
+    [ -z "${launched[$s]:-}" ] || continue
+    needs_solutions "$s" && [ -n "${running[${solutions_job:-none}]:-}" ] && continue
     run_section "$s" &
     running[$!]=$s
-    started=$((started + 1))
+    launched[$s]=1
   done
   # Print what is done, in order.
   while [ $printed -lt ${#todo[@]} ] && [ -n "${finished[${todo[$printed]}]:-}" ]; do
