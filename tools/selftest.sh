@@ -37,13 +37,20 @@ section() { printf '\n== %s ==\n' "$1"; }
 # Seconds per section, wall clock and CPU (user + system of the section's
 # processes; on a busy machine the CPU figure is the steadier one).
 now() { printf '%s' "${EPOCHREALTIME/[.,]/}"; }   # microseconds
-# (times must run in this shell, not in a $(...) subshell.)
-cpu() { times >"$OUT/.times"; tail -1 "$OUT/.times" | awk '{ t = 0; for (i = 1; i <= NF; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%d", t * 1000000 }' >"$OUT/.cpu"; }
+# cpu: cpu_us = CPU microseconds of this shell's finished children so far.
+# (times must run in this shell, not in a $(...) subshell; the file is
+# this shell's own, as sections run at once.)
+cpu() {
+  local f="$OUT/.times.$BASHPID"
+  times >"$f"
+  read -r cpu_us < <(tail -1 "$f" | awk '{ t = 0; for (i = 1; i <= NF; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%d\n", t * 1000000 }')
+  rm -f "$f"
+}
 timing=()
-clock_start() { t_wall=$(now); cpu; t_cpu=$(<"$OUT/.cpu"); }
+clock_start() { t_wall=$(now); cpu; t_cpu=$cpu_us; }
 clock_stop() {
   local w=$(( $(now) - t_wall )); cpu
-  timing+=("$(printf '%-10s %6.1f %7.1f' "$1" "${w}e-6" "$(( $(<"$OUT/.cpu") - t_cpu ))e-6")")
+  timing+=("$(printf '%-10s %6.1f %7.1f' "$1" "${w}e-6" "$(( cpu_us - t_cpu ))e-6")")
 }
 
 CHAPTERS=$(ls -d solutions/[0-9][0-9]-* | xargs -n1 basename)
