@@ -10,7 +10,10 @@
 #
 # ONLY="mutants fixtures" (make test ONLY=mutants) runs those sections
 # alone, after the build; the names are in SECTIONS below.  Either way the
-# run ends with one line "N passed, M failed".
+# run ends with each section's seconds (wall clock and CPU) and one line
+# "N passed, M failed".  Sections run two at a time (SECTION_JOBS=1: one by
+# one); CONTRIBUTING.md ("The project's own tests") says how, and how to add
+# one.
 set -u
 cd "$(dirname "$0")/.."
 
