@@ -751,10 +751,13 @@ fi
 declare -A launched=()
 printed=0
 while [ $printed -lt ${#todo[@]} ]; do
-  # Start what may start, in order; a section that needs the solutions
-  # waits while they are being graded, and lets the next ones go first.
+  # Start what may start, in order.  The solutions' grade runs alone: it
+  # already runs two tests at a time, and every test must pass within its
+  # time limit, which a third process on two cores can make it miss.  A
+  # section that needs the solutions waits for that grade.
   for s in "${todo[@]}"; do
     [ ${#running[@]} -lt "$SECTION_JOBS" ] || break
+    [ -n "${running[${solutions_job:-none}]:-}" ] && break
     [ -z "${launched[$s]:-}" ] || continue
     needs_solutions "$s" && [ -n "${running[${solutions_job:-none}]:-}" ] && continue
     run_section "$s" &
