@@ -1137,6 +1137,39 @@ static ssize_t receive_command(int sock, char *buf, size_t size, int fds[3])
     return n;
 }
 
+/* In the sandbox's own PID namespace (PMLAB_SERVE_PIDNS=1), where its
+ * init is 1 and this server the only other process between tests: kill
+ * whatever the last test left, so that nothing outlives its test. */
+static void kill_leftovers(void)
+{
+    const char *ns = getenv("PMLAB_SERVE_PIDNS");
+    if (ns == NULL || strcmp(ns, "1") != 0)
+        return;
+    pid_t self = getpid();
+    for (int round = 0; round < 10; round++) {
+        DIR *d = opendir("/proc");
+        if (d == NULL)
+            return;
+        int found = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] < '0' || e->d_name[0] > '9')
+                continue;
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (pid == 1 || pid == self)
+                continue;
+            kill(pid, SIGKILL);
+            found = 1;
+        }
+        closedir(d);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (!found)
+            return;
+        nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+    }
+}
+
 static void run_served_test(char *command, const int fds[3], int sock)
 {
     char *fields[4] = {NULL, NULL, NULL, NULL};
@@ -1193,6 +1226,7 @@ static void run_served_test(char *command, const int fds[3], int sock)
             waited = 1;
         }
     }
+    kill_leftovers();
     snprintf(answer, sizeof answer, "done %d %d %d %d %d", waited && WIFEXITED(status),
              waited && WIFEXITED(status) ? WEXITSTATUS(status) : 0,
              waited && WIFSIGNALED(status), waited && WIFSIGNALED(status) ? WTERMSIG(status) : 0,
