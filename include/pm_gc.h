@@ -5,7 +5,7 @@
  * Chapter 3 is written in skeletons/03-cycles/cycles.c, chapter 4 in
  * skeletons/04-generations/generations.c (references in solutions/).  The
  * state they share, the list helpers and the allocation of GC objects are
- * given: include/pm_gc_internal.h and runtime/gc.c.
+ * given: include/pm_gc_internal.h and runtime/core/gc.c.
  */
 #ifndef PM_GC_H
 #define PM_GC_H
@@ -14,7 +14,7 @@
 
 #define PmGC_NUM_GENERATIONS 3
 
-/* ======================= given (runtime/gc.c) =========================== */
+/* ==================== given (runtime/core/gc.c) ========================= */
 
 /* Allocation of objects whose type has Pm_TPFLAGS_HAVE_GC: the PmGC_Head is
  * allocated in front of the object, zeroed (untracked); the object is

@@ -1,8 +1,8 @@
 /* pm_gc_internal.h - what chapters 3 and 4 share with the runtime: the
  * collector's state, the list helpers over PmGC_Head, and gc_refs kept in
  * _gc_prev during a collection (CPython: Include/internal/pycore_gc.h and
- * the top of Modules/gcmodule.c).  All of it is given; runtime/gc.c defines
- * the state and the functions declared at the end.
+ * the top of Modules/gcmodule.c).  All of it is given; runtime/core/gc.c
+ * defines the state and the functions declared at the end.
  */
 #ifndef PM_GC_INTERNAL_H
 #define PM_GC_INTERNAL_H
@@ -165,7 +165,7 @@ static inline Pm_ssize_t gc_list_size(PmGC_Head *list)
     return n;
 }
 
-/* ---- given functions (runtime/gc.c, runtime/object.c) -------------------- */
+/* ---- given functions (runtime/core/gc.c, runtime/objects/object.c) ------- */
 
 /* After this, unreachable is a normal doubly linked list again (no
  * NEXT_MASK_UNREACHABLE); its objects keep the COLLECTING bit.  In CPython
@@ -175,7 +175,7 @@ void clear_unreachable_mask(PmGC_Head *unreachable);
 
 /* Could op be tracked now or later?  Non-GC objects never; a tuple only if
  * it is tracked now (tuples are immutable); other containers always.
- * CPython: _PyObject_GC_MAY_BE_TRACKED.  Defined in runtime/object.c. */
+ * CPython: _PyObject_GC_MAY_BE_TRACKED.  Defined in runtime/objects/object.c. */
 int _PmObject_GC_MayBeTracked(PmObject *op);
 
 /* Untrack a tuple whose items are all atoms or untracked tuples: it can

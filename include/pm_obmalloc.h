@@ -257,7 +257,7 @@ void *_PmObject_VirtualAlloc(size_t size);
 void _PmObject_VirtualFree(void *ptr, size_t size);
 
 /* Draw the allocator's heap as _PmObmalloc_state shows it (runtime/
- * arenaviz.c, Graphviz): one box per arena, one node per pool carved from
+ * viz/arenaviz.c, Graphviz): one box per arena, one node per pool carved from
  * it, coloured by state (used, full, empty), with the order of
  * usable_arenas.  Safe on a broken heap: every pointer is checked against
  * the arena table before it is followed, and what does not add up is drawn

@@ -1,4 +1,4 @@
-/* pm_types.h - the object types of the mini-Python (given code, runtime/).
+/* pm_types.h - the object types of the mini-Python (given code, runtime/objects/).
  *
  * int, bool, None, str, tuple, list, dict, range, iterators, and heap types
  * made by `class Name: pass` with their instances.  The layouts follow

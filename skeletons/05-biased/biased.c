@@ -167,7 +167,9 @@ void _Pm_MergeZeroLocalRefcount(PmObject *op)
  *     count 0), _Pm_Dealloc(op).
  *
  * CPython: _Py_DecRefShared (_Py_DecRefSharedIsDead) in Objects/object.c.
- * Pitfall: a negative count is not dead: only MERGED with count 0 is. */
+ * Pitfall: a negative count is not dead: only MERGED with count 0 is.
+ * The queueing branch needs _Pm_brc_queue_object, which you write in
+ * Step 5: the two tests of that branch are graded there. */
 void _Pm_DecRefShared(PmObject *op)
 {
     /* TODO: chapters/05-biased.md, Step 4 */

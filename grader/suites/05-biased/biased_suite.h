@@ -65,18 +65,46 @@ Pm_ssize_t raw_count(PmObject *op); /* local + (shared >> 2) */
 const char *shared_state_name(Pm_ssize_t shared);
 void describe_fields(char *buf, size_t n, PmObject *op);
 
+/* ---- each step graded on its own ----------------------------------------
+ * A test grades one step, and needs of the learner's file only that step
+ * and the ones before it.  What it needs of a later step is given: the
+ * reference's own functions, linked in a second time under other names
+ * (the Makefile renames _Pm_x to _PmRef_x, Pm_x to PmRef_x), on the same
+ * header fields and the same merge queue as the learner's.  (Not the
+ * reference's thread id, ownership test, increments or new references:
+ * those read its own _Pm_ThreadId, and the objects carry the learner's.)
+ *
+ * grade_step(K), first thing in a test of Step K, says which.  Then:
+ *   - threads (run_on_thread, run_threads, workers, the explorer, and the
+ *     test's own thread through thread_enter/thread_leave) are registered
+ *     by the harness before Step 6, through PmThreadState_Bind/Delete (the
+ *     learner's _Pm_brc_init_thread/_Pm_brc_remove_thread) from Step 6 on;
+ *   - drop_ref() is Pm_DecRef from Step 4 on; before, the parts of it that
+ *     belong to later steps are the reference's.
+ * A test that never calls grade_step uses the learner's for everything. */
+void grade_step(int step);
+int graded_step(void);
+void thread_enter(void);
+void thread_leave(void);
+void drop_ref(PmObject *op);
+
+/* The reference's, renamed (see above). */
+void _PmRef_MergeZeroLocalRefcount(PmObject *op);
+void _PmRef_DecRefShared(PmObject *op);
+void _PmRef_brc_remove_thread(void);
+
 /* ---- real threads -------------------------------------------------------
- * Run fn(arg) on a new thread that is bound (PmThreadState_Bind) before and
- * deleted (PmThreadState_Delete) after, and wait for it. */
+ * Run fn(arg) on a new thread that enters (thread_enter) before and leaves
+ * (thread_leave) after, and wait for it. */
 void run_on_thread(void (*fn)(void *), void *arg);
-/* Start n threads running fn(i, arg) for i = 0..n-1, all bound, released
+/* Start n threads running fn(i, arg) for i = 0..n-1, all entered, released
  * together by a barrier; wait for all. */
 void run_threads(int n, void (*fn)(int i, void *arg), void *arg);
-/* A thread that stays alive (bound) until told to leave, running jobs. */
+/* A thread that stays alive (entered) until told to leave, running jobs. */
 typedef struct Worker Worker;
 Worker *worker_start(void);
 void worker_do(Worker *w, void (*fn)(void *), void *arg); /* run on w, wait */
-void worker_stop(Worker *w);                              /* delete + join */
+void worker_stop(Worker *w);                              /* leave + join */
 
 /* Is any bucket lock of the merge queue held right now? */
 int any_bucket_locked(void);
@@ -93,13 +121,14 @@ typedef struct {
      * create objects (x_new), take references (x_take). */
     void (*setup)(int t);
     /* The interleaved part of thread t.  After it, the thread leaves
-     * (PmThreadState_Delete), interleaved too. */
+     * (thread_leave), interleaved too. */
     void (*body)(int t);
     /* After every thread has left: expected frees (0 or 1) and, for
      * objects alive, the expected count. */
     int expect_freed[X_MAX_OBJECTS];
     Pm_ssize_t expect_count[X_MAX_OBJECTS];
     int preemptions;       /* the bound K: schedules with at most K preemptions */
+    int step;              /* the step it grades (grade_step) */
 } XProgram;
 
 /* Helpers for setup and body: object k, created / incref'd / decref'd by
@@ -107,7 +136,7 @@ typedef struct {
 void x_new(int k);
 PmObject *x_obj(int k);
 void x_take(int k);
-void x_drop(int k);
+void x_drop(int k); /* drop_ref */
 void x_give(int k, int to_thread); /* hand one held reference to another thread */
 
 /* Enumerate every schedule of prog with at most prog->preemptions

@@ -32,7 +32,7 @@
 
 #include "biased_suite.h"
 
-/* Given by the runtime (runtime/heapviz.c): lay out and render a graph. */
+/* Given by the runtime (runtime/viz/heapviz.c): lay out and render a graph. */
 int _PmGraphviz_Render(Agraph_t *g, const char *format, const char *path);
 
 #define X_MAX_STEPS 400     /* a run longer than this "did not finish" */
@@ -129,7 +129,7 @@ void x_drop(int k)
     /* The reference is given up when the call starts: from then on the
      * object may die at any step. */
     x_self->held[k]--;
-    Pm_DecRef(x_obj(k));
+    drop_ref(x_obj(k));
 }
 
 void x_give(int k, int to)
@@ -262,7 +262,7 @@ static void *x_thread_main(void *p)
     x_self = t;
     X.tids[t->index] = _Pm_ThreadId();
     /* setup: alone, no switching */
-    PmThreadState_Bind();
+    thread_enter();
     if (X.prog->setup != NULL)
         X.prog->setup(t->index);
     sem_post(&X.sched);
@@ -272,7 +272,7 @@ static void *x_thread_main(void *p)
         return NULL;
     /* the interleaved part: runs to its first switch point, then waits */
     X.prog->body(t->index);
-    PmThreadState_Delete();
+    thread_leave();
     t->done = 1;
     sem_post(&X.sched);
     return NULL;
@@ -498,6 +498,8 @@ void explore(const char *test, const XProgram *prog)
     static XFailure best;
     X.prog = prog;
     X.prefix_len = 0;
+    if (prog->step != 0)
+        grade_step(prog->step);
     int bound = prog->preemptions;
     /* PMLAB_EXPLORER_BOUND=K explores further (or less), for measuring. */
     if (getenv("PMLAB_EXPLORER_BOUND") != NULL)

@@ -10,6 +10,7 @@
 /* ---- helpers: do one thing on another thread ---- */
 static void do_incref(void *op) { Pm_IncRef(op); }
 static void do_decref(void *op) { Pm_DecRef(op); }
+static void do_drop(void *op) { drop_ref(op); }
 
 typedef struct {
     uintptr_t id;
@@ -33,6 +34,7 @@ static void make_probe(void *arg) { *(ProbeObject **)arg = probe_new(7); }
 
 START_TEST(thread_id_is_stable_and_not_zero)
 {
+    grade_step(1);
     uintptr_t a = _Pm_ThreadId(), b = _Pm_ThreadId();
     ck_assert_msg(a != 0, "_Pm_ThreadId() returned 0, which means \"no owner\"");
     ck_assert_msg(a == b, "_Pm_ThreadId() should return the same value on every call from "
@@ -51,6 +53,7 @@ static void two_ids(int i, void *arg)
 
 START_TEST(thread_ids_differ_between_threads)
 {
+    grade_step(1);
     uintptr_t ids[2] = {0, 0};
     run_threads(2, two_ids, ids);
     Seen other = {0, 0, NULL};
@@ -67,6 +70,7 @@ END_TEST
 
 START_TEST(new_object_is_owned_by_its_creator)
 {
+    grade_step(1);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -78,12 +82,13 @@ START_TEST(new_object_is_owned_by_its_creator)
                   "a new object's ob_flags, ob_mutex and ob_gc_bits should be 0");
     ck_assert_msg(_Pm_IsOwnedByCurrentThread(op) == 1,
                   "_Pm_IsOwnedByCurrentThread should say 1 for an object this thread made");
-    Pm_DecRef(op);
+    drop_ref(op);
 }
 END_TEST
 
 START_TEST(object_made_by_another_thread_is_not_owned_here)
 {
+    grade_step(1);
     char fields[256];
     ProbeObject *p = NULL;
     run_on_thread(make_probe, &p);
@@ -98,6 +103,7 @@ END_TEST
 
 START_TEST(true_count_adds_local_and_shifted_shared)
 {
+    grade_step(1);
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
     op->ob_ref_local = 3;
@@ -111,12 +117,13 @@ START_TEST(true_count_adds_local_and_shifted_shared)
                   "says %zd (shift the signed value: -2 << 2 | 2 >> 2 is -2)", _Pm_REFCNT(op));
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;
-    Pm_DecRef(op);
+    drop_ref(op);
 }
 END_TEST
 
 START_TEST(true_count_of_an_immortal_is_uint32_max)
 {
+    grade_step(1);
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
     op->ob_ref_local = UINT32_MAX;
@@ -126,7 +133,7 @@ START_TEST(true_count_of_an_immortal_is_uint32_max)
                   "holds; _Pm_REFCNT says %zd", _Pm_REFCNT(op));
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;
-    Pm_DecRef(op);
+    drop_ref(op);
 }
 END_TEST
 
@@ -134,6 +141,7 @@ END_TEST
 
 START_TEST(owner_incref_counts_locally)
 {
+    grade_step(2);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -142,14 +150,15 @@ START_TEST(owner_incref_counts_locally)
     ck_assert_msg(raw_local(op) == 3 && raw_shared(op) == 0,
                   "two Pm_IncRef by the owner should make ob_ref_local 3 and leave "
                   "ob_ref_shared 0; it has %s", FIELDS(op));
-    Pm_DecRef(op);
-    Pm_DecRef(op);
-    Pm_DecRef(op);
+    drop_ref(op);
+    drop_ref(op);
+    drop_ref(op);
 }
 END_TEST
 
 START_TEST(other_thread_incref_counts_in_shared)
 {
+    grade_step(2);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -163,34 +172,31 @@ END_TEST
 
 START_TEST(immortal_objects_are_never_counted)
 {
+    grade_step(2);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
     _Pm_SetImmortal(op);
     Pm_ssize_t total = _Pm_GetRefTotal();
     ck_assert_msg(_Pm_IsImmortal(op), "_Pm_IsImmortal should say 1 after _Pm_SetImmortal");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++)
         Pm_IncRef(op);
-        Pm_DecRef(op);
-        Pm_DecRef(op);
-    }
     run_on_thread(do_incref, op);
-    run_on_thread(do_decref, op);
-    run_on_thread(do_decref, op);
     ck_assert_msg(raw_local(op) == UINT32_MAX && raw_shared(op) == 0 && probe_frees(p) == 0,
-                  "Pm_IncRef and Pm_DecRef, from any thread, should leave an immortal object "
-                  "alone; it has %s and was deallocated %d time(s)", FIELDS(op), probe_frees(p));
+                  "Pm_IncRef, from any thread, should leave an immortal object alone; it has %s "
+                  "and was deallocated %d time(s)", FIELDS(op), probe_frees(p));
     ck_assert_msg(_Pm_GetRefTotal() == total,
                   "references to an immortal object are not counted in _Pm_RefTotal (%zd), "
                   "it is now %zd", total, _Pm_GetRefTotal());
     ProbeObject *q = probe_new(2);
     ck_assert_msg(!_Pm_IsImmortal((PmObject *)q), "_Pm_IsImmortal says 1 for a new object");
-    Pm_DecRef((PmObject *)q);
+    drop_ref((PmObject *)q);
 }
 END_TEST
 
 START_TEST(set_immortal_gives_up_the_owner)
 {
+    grade_step(2);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -202,7 +208,7 @@ START_TEST(set_immortal_gives_up_the_owner)
 }
 END_TEST
 
-static void incref_decref_total(void *arg)
+static void incref_moves_total(void *arg)
 {
     Pm_ssize_t *moved = arg;
     Pm_ssize_t before = _Pm_GetRefTotal();
@@ -212,6 +218,7 @@ static void incref_decref_total(void *arg)
 
 START_TEST(incref_moves_reftotal_by_one)
 {
+    grade_step(2);
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
     Pm_ssize_t before = _Pm_GetRefTotal();
@@ -219,12 +226,8 @@ START_TEST(incref_moves_reftotal_by_one)
     ck_assert_msg(_Pm_GetRefTotal() == before + 1,
                   "the owner's Pm_IncRef should add 1 to _Pm_RefTotal (_Pm_INC_REFTOTAL()); "
                   "it moved by %zd", _Pm_GetRefTotal() - before);
-    Pm_DecRef(op);
-    ck_assert_msg(_Pm_GetRefTotal() == before,
-                  "Pm_DecRef should take 1 from _Pm_RefTotal (_Pm_DEC_REFTOTAL()); it moved by "
-                  "%zd", _Pm_GetRefTotal() - before);
     Pm_ssize_t moved[2] = {0, (Pm_ssize_t)(intptr_t)op};
-    run_on_thread(incref_decref_total, moved);
+    run_on_thread(incref_moves_total, moved);
     ck_assert_msg(moved[0] == 1,
                   "another thread's Pm_IncRef should add 1 to _Pm_RefTotal too; it moved by %zd",
                   moved[0]);
@@ -246,6 +249,7 @@ static void many_increfs(int i, void *arg)
 
 START_TEST(increfs_from_many_threads_lose_nothing)
 {
+    grade_step(2);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -262,7 +266,8 @@ START_TEST(increfs_from_many_threads_lose_nothing)
 END_TEST
 
 /* The owner counts while three other threads do: nothing may be lost on
- * either side, and the object stays alive throughout. */
+ * either side, and the object stays alive throughout.  The test grades
+ * Step 2, the increments: its decrements are drop_ref's. */
 typedef struct {
     PmObject *op;
     long rounds;
@@ -281,7 +286,7 @@ static void mixed_pairs(int i, void *arg)
         Pm_IncRef(op);
         if (__atomic_load_n(&((ProbeObject *)op)->dead, __ATOMIC_RELAXED))
             __atomic_store_n(&m->errors, 1, __ATOMIC_RELAXED);
-        Pm_DecRef(op);
+        drop_ref(op);
     }
 }
 
@@ -291,8 +296,8 @@ static void owner_pairs(void *arg)
     for (long r = 0; r < m->rounds; r++) {
         Pm_IncRef(m->op);
         Pm_IncRef(m->op);
-        Pm_DecRef(m->op);
-        Pm_DecRef(m->op);
+        drop_ref(m->op);
+        drop_ref(m->op);
     }
 }
 
@@ -303,9 +308,9 @@ typedef struct {
 
 static void *other_main(void *arg)
 {
-    PmThreadState_Bind();
+    thread_enter();
     mixed_pairs(1, arg);
-    PmThreadState_Delete();
+    thread_leave();
     return NULL;
 }
 
@@ -323,6 +328,7 @@ static void owner_and_others(void *arg)
 
 START_TEST(owner_and_other_threads_count_at_once)
 {
+    grade_step(2);
     char fields[256];
     Mixed m = {NULL, PM_ROUNDS(1000000), 0};
     run_on_thread(owner_and_others, &m);
@@ -336,7 +342,7 @@ START_TEST(owner_and_other_threads_count_at_once)
     ck_assert_msg(raw_local(op) == 1,
                   "the owner's count should be back to 1 (it has %u): the owner's increments "
                   "and decrements go to ob_ref_local", raw_local(op));
-    Pm_DecRef(op); /* the owner has exited: this thread merges it */
+    drop_ref(op); /* the owner has exited: this thread merges it */
     ck_assert_msg(probe_frees((ProbeObject *)op) == 1,
                   "after its last reference was dropped the object should be deallocated "
                   "once; it was %d time(s) (%s)", probe_frees((ProbeObject *)op), FIELDS(op));
@@ -347,6 +353,7 @@ END_TEST
 
 START_TEST(owner_decref_to_zero_deallocates_once)
 {
+    grade_step(3);
     ProbeObject *p = probe_new(1);
     Pm_IncRef((PmObject *)p);
     Pm_DecRef((PmObject *)p);
@@ -360,6 +367,7 @@ END_TEST
 
 START_TEST(owner_decref_keeps_an_object_others_reference)
 {
+    grade_step(3);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -373,7 +381,7 @@ START_TEST(owner_decref_keeps_an_object_others_reference)
                   "with its local count at 0 and a shared count of 1, the owner should give "
                   "up ownership (ob_tid 0) and mark the count MERGED: ob_ref_shared == (1 << 2) "
                   "| 3; it has %s", FIELDS(op));
-    run_on_thread(do_decref, op);
+    run_on_thread(do_drop, op);
     ck_assert_msg(probe_frees(p) == 1,
                   "the last reference, dropped by another thread, should deallocate the merged "
                   "object once; it was deallocated %d time(s) (%s)", probe_frees(p), FIELDS(op));
@@ -382,6 +390,7 @@ END_TEST
 
 START_TEST(owner_decref_leaves_the_shared_count_alone)
 {
+    grade_step(3);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -397,6 +406,7 @@ END_TEST
 
 START_TEST(owner_decref_merges_a_negative_shared_count)
 {
+    grade_step(3);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -417,10 +427,49 @@ START_TEST(owner_decref_merges_a_negative_shared_count)
 }
 END_TEST
 
+START_TEST(decref_leaves_immortal_objects_alone)
+{
+    grade_step(3);
+    char fields[256];
+    ProbeObject *p = probe_new(1);
+    PmObject *op = (PmObject *)p;
+    _Pm_SetImmortal(op);
+    Pm_ssize_t total = _Pm_GetRefTotal();
+    for (int i = 0; i < 3; i++) {
+        Pm_IncRef(op);
+        Pm_DecRef(op);
+        Pm_DecRef(op);
+    }
+    run_on_thread(do_decref, op);
+    run_on_thread(do_decref, op);
+    ck_assert_msg(raw_local(op) == UINT32_MAX && raw_shared(op) == 0 && probe_frees(p) == 0,
+                  "Pm_DecRef, from any thread, should leave an immortal object alone; it has %s "
+                  "and was deallocated %d time(s)", FIELDS(op), probe_frees(p));
+    ck_assert_msg(_Pm_GetRefTotal() == total,
+                  "references to an immortal object are not counted in _Pm_RefTotal (%zd), "
+                  "it is now %zd", total, _Pm_GetRefTotal());
+}
+END_TEST
+
+START_TEST(decref_takes_one_from_reftotal)
+{
+    grade_step(3);
+    ProbeObject *p = probe_new(1);
+    PmObject *op = (PmObject *)p;
+    Pm_IncRef(op);
+    Pm_ssize_t before = _Pm_GetRefTotal();
+    Pm_DecRef(op);
+    ck_assert_msg(_Pm_GetRefTotal() == before - 1,
+                  "Pm_DecRef should take 1 from _Pm_RefTotal (_Pm_DEC_REFTOTAL()); it moved by "
+                  "%zd", _Pm_GetRefTotal() - before);
+}
+END_TEST
+
 /* ---- Step 4: Decrements from other threads ---- */
 
 START_TEST(shared_decref_subtracts_four)
 {
+    grade_step(4);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -435,6 +484,7 @@ END_TEST
 
 START_TEST(shared_decref_of_a_queued_object_goes_negative)
 {
+    grade_step(4);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -451,55 +501,9 @@ START_TEST(shared_decref_of_a_queued_object_goes_negative)
 }
 END_TEST
 
-START_TEST(shared_decref_at_zero_queues_without_subtracting)
-{
-    char fields[256];
-    PmThreadState_Bind(); /* this thread is a registered owner */
-    ProbeObject *p = probe_new(1);
-    PmObject *op = (PmObject *)p;
-    Pm_IncRef(op);              /* local 2: ours and one we hand over */
-    run_on_thread(do_decref, op); /* the other thread drops the handed one */
-    struct _Pm_brc_thread_state *me = _Pm_brc_thread_state_get();
-    ck_assert_msg(raw_shared(op) == _Pm_REF_QUEUED && raw_local(op) == 2,
-                  "a shared Pm_DecRef that finds ob_ref_shared 0 should set it to QUEUED (2) "
-                  "without subtracting, and queue the object to its owner; it has %s",
-                  FIELDS(op));
-    ck_assert_msg(me->objects_to_merge.head != NULL && me->eval_breaker,
-                  "the object should be on the owner's objects_to_merge, and the owner asked "
-                  "to merge (_Pm_set_eval_breaker_bit)");
-    ck_assert_msg(probe_frees(p) == 0, "the object was deallocated, but the owner holds it");
-    _Pm_HandlePending();
-    ck_assert_msg(raw_tid(op) == 0 && raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
-                  "merging the queue should leave count 1 (2 local + 0 shared - the queue's 1), "
-                  "MERGED and unowned; it has %s", FIELDS(op));
-    Pm_DecRef(op);
-    ck_assert_msg(probe_frees(p) == 1, "the last reference should deallocate it once; it was "
-                  "deallocated %d time(s)", probe_frees(p));
-    PmThreadState_Delete();
-}
-END_TEST
-
-START_TEST(maybe_weakref_state_queues_too)
-{
-    char fields[256];
-    PmThreadState_Bind();
-    ProbeObject *p = probe_new(1);
-    PmObject *op = (PmObject *)p;
-    op->ob_ref_local = 2;
-    op->ob_ref_shared = _Pm_REF_MAYBE_WEAKREF;
-    run_on_thread(do_decref, op);
-    ck_assert_msg(raw_shared(op) == _Pm_REF_QUEUED,
-                  "ob_ref_shared == MAYBE_WEAKREF (1) is a shared count of 0, not queued, not "
-                  "merged: a shared Pm_DecRef should queue it (state QUEUED); it has %s",
-                  FIELDS(op));
-    _Pm_HandlePending();
-    Pm_DecRef(op);
-    PmThreadState_Delete();
-}
-END_TEST
-
 START_TEST(last_shared_decref_of_a_merged_object_frees_it)
 {
+    grade_step(4);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -519,6 +523,7 @@ END_TEST
 
 START_TEST(queued_object_at_zero_is_not_freed)
 {
+    grade_step(4);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -553,6 +558,7 @@ static void drop_all(int i, void *arg)
 
 START_TEST(merged_objects_dropped_by_three_threads_die_once)
 {
+    grade_step(4);
     char fields[256];
     long n = PM_ROUNDS(200000);
     ProbeObject **objs = calloc((size_t)n, sizeof *objs);
@@ -609,16 +615,14 @@ void register_counting(PmSuite *s)
            "Another thread's Pm_IncRef adds 1 << 2 to ob_ref_shared",
            "_Pm_atomic_add_ssize(&op->ob_ref_shared, 1 << _Pm_REF_SHARED_SHIFT).", SECTION2);
     PM_ADD(s, immortal_objects_are_never_counted, 2, STEP2,
-           "Immortal objects: no count, no _Pm_RefTotal, from any thread",
-           "Test ob_ref_local == UINT32_MAX before anything else in Pm_IncRef and Pm_DecRef.",
-           SECTION2);
+           "Immortal objects: Pm_IncRef counts nothing, from any thread",
+           "Test ob_ref_local == UINT32_MAX before anything else in Pm_IncRef.", SECTION2);
     PM_ADD(s, set_immortal_gives_up_the_owner, 1, STEP2,
            "_Pm_SetImmortal: unowned, local UINT32_MAX, shared 0",
            "Store all three fields with the relaxed wrappers.", SECTION2);
     PM_ADD(s, incref_moves_reftotal_by_one, 1, STEP2,
-           "Pm_IncRef adds one to _Pm_RefTotal, Pm_DecRef takes one",
-           "Call _Pm_INC_REFTOTAL() / _Pm_DEC_REFTOTAL() on both paths, not for immortals.",
-           SECTION2);
+           "Pm_IncRef adds one to _Pm_RefTotal, from any thread",
+           "Call _Pm_INC_REFTOTAL() on both paths, not for immortals.", SECTION2);
     PM_ADD(s, increfs_from_many_threads_lose_nothing, 3, STEP2,
            "4 threads x 1,000,000 shared increments: none lost",
            "A plain += on ob_ref_shared is a load and a store: two threads can both load the "
@@ -642,6 +646,14 @@ void register_counting(PmSuite *s)
            "A negative shared count is merged, not freed",
            "Keep the count bits when you set the state: (shared & ~3) | _Pm_REF_MERGED.",
            SECTION3);
+    PM_ADD(s, decref_leaves_immortal_objects_alone, 1, STEP3,
+           "Immortal objects: Pm_DecRef changes nothing, from any thread",
+           "Test ob_ref_local == UINT32_MAX before anything else in Pm_DecRef, before the "
+           "ownership test.", SECTION3);
+    PM_ADD(s, decref_takes_one_from_reftotal, 1, STEP3,
+           "Pm_DecRef takes one from _Pm_RefTotal",
+           "Call _Pm_DEC_REFTOTAL() once per decrement, on both paths, not for immortals.",
+           SECTION3);
     PM_ADD(s, shared_decref_subtracts_four, 2, STEP4,
            "Another thread's Pm_DecRef subtracts 1 << 2",
            "_Pm_DecRefShared: a CAS loop that stores shared - (1 << 2).", SECTION4);
@@ -649,13 +661,6 @@ void register_counting(PmSuite *s)
            "The shared count may go negative, and that is not death",
            "Only 0 and MAYBE_WEAKREF are queued; anything else is decremented, even below "
            "zero; only exactly MERGED deallocates.", SECTION4);
-    PM_ADD(s, shared_decref_at_zero_queues_without_subtracting, 3, STEP4,
-           "Shared count 0: mark QUEUED, do not subtract, queue to the owner",
-           "The queue now holds the reference you did not subtract; _Pm_brc_queue_object "
-           "(Step 5) hands it over.", SECTION4);
-    PM_ADD(s, maybe_weakref_state_queues_too, 1, STEP4,
-           "MAYBE_WEAKREF with count 0 is queued like 0",
-           "should_queue = (shared == 0 || shared == _Pm_REF_MAYBE_WEAKREF).", SECTION4);
     PM_ADD(s, last_shared_decref_of_a_merged_object_frees_it, 2, STEP4,
            "Merged, count 1, one more decrement: deallocated once",
            "After the CAS, if the value you stored is exactly _Pm_REF_MERGED, _Pm_Dealloc.",

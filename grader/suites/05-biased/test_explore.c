@@ -6,24 +6,25 @@
  */
 #include "biased_suite.h"
 
-/* 1. The owner drops its last local reference while another thread drops
- *    the reference the owner handed it. */
+/* 1. The owner drops its only local reference while another thread drops
+ *    the one it counts in the shared field: whichever comes first, the
+ *    object dies once, by the hand of the last. */
 static void p1_setup(int t)
 {
-    if (t == 0) {
+    if (t == 0)
         x_new(0);
+    else
         x_take(0);
-        x_give(0, 1);
-    }
 }
 static void p1_body(int t) { x_drop(0); (void)t; }
 
 START_TEST(explore_owner_and_other_thread_drop_the_last_two)
 {
     static const XProgram prog = {
-        .name = "T1 (owner) and T2 each drop one of the last two references",
+        .name = "T1 (owner) drops its local reference while T2 drops its shared one",
         .nthreads = 2, .nobjects = 1, .setup = p1_setup, .body = p1_body,
-        .expect_freed = {1}, .preemptions = 8, /* 8 or more: every schedule */
+        .expect_freed = {1}, .preemptions = 9, /* 9 or more: every schedule */
+        .step = 4,
     };
     explore("explore_owner_and_other_thread_drop_the_last_two", &prog);
 }
@@ -56,6 +57,7 @@ START_TEST(explore_owner_merges_while_another_thread_counts)
         .name = "T1 (owner) drops its only local reference while T2 takes one and drops two",
         .nthreads = 2, .nobjects = 1, .setup = p2_setup, .body = p2_body,
         .expect_freed = {1}, .preemptions = 3,
+        .step = 3, /* T2's decrements are the reference's (drop_ref) */
     };
     explore("explore_owner_merges_while_another_thread_counts", &prog);
 }
@@ -82,6 +84,7 @@ START_TEST(explore_thread_queues_while_the_owner_leaves)
         .name = "T2 drops a reference (and queues it) while T1, the owner, drops its own and leaves",
         .nthreads = 2, .nobjects = 1, .setup = p3_setup, .body = p3_body,
         .expect_freed = {1}, .preemptions = 8, /* 8 or more: every schedule */
+        .step = 6,
     };
     explore("explore_thread_queues_while_the_owner_leaves", &prog);
 }
@@ -117,6 +120,7 @@ START_TEST(explore_owner_merges_while_two_threads_queue)
         .name = "T2 and T3 each drop a handed-over object while T1 (owner) drops its own and merges",
         .nthreads = 3, .nobjects = 2, .setup = p4_setup, .body = p4_body,
         .expect_freed = {1, 1}, .preemptions = 2,
+        .step = 5, /* T1 leaves with the reference's _Pm_brc_remove_thread */
     };
     explore("explore_owner_merges_while_two_threads_queue", &prog);
 }
@@ -142,6 +146,7 @@ START_TEST(explore_three_threads_drop_a_merging_object)
         .name = "T1 (owner), T2 and T3 drop the object's last three references",
         .nthreads = 3, .nobjects = 1, .setup = p5_setup, .body = p5_body,
         .expect_freed = {1}, .preemptions = 2,
+        .step = 4,
     };
     explore("explore_three_threads_drop_a_merging_object", &prog);
 }
@@ -170,6 +175,7 @@ START_TEST(explore_owner_and_other_thread_count_at_once)
         .name = "T1 (owner) and T2 each take two references and drop them",
         .nthreads = 2, .nobjects = 1, .setup = p6_setup, .body = p6_body,
         .expect_freed = {0}, .expect_count = {2}, .preemptions = 2,
+        .step = 2, /* the decrements are the reference's (drop_ref) */
     };
     explore("explore_owner_and_other_thread_count_at_once", &prog);
 }
@@ -187,7 +193,8 @@ void register_explore(PmSuite *s)
            "free the object, and nothing may touch it after that.", SECTION3);
     PM_ADD(s, explore_owner_and_other_thread_drop_the_last_two, 4, STEP4,
            "Explorer: owner and another thread drop the last two references",
-           "Whoever sees what: follow ob_ref_shared through the failing schedule's steps.",
+           "The owner's merge and the other thread's decrement meet in ob_ref_shared: follow "
+           "it through the failing schedule's steps.",
            SECTION4);
     PM_ADD(s, explore_three_threads_drop_a_merging_object, 4, STEP4,
            "Explorer: three threads drop the last references of a merging object",

@@ -1,5 +1,6 @@
 /* test_queue.c - chapter 5, steps 5 and 6: merging, the merge queue, and
- * threads that come and go.  Unit tests drive one path at a time; stress
+ * threads that come and go (with the tests of _Pm_DecRefShared's queueing,
+ * which Step 4 writes and only a merge queue can take).  Unit tests drive one path at a time; stress
  * tests hand hundreds of thousands of objects between real threads.
  */
 #include <sched.h>
@@ -39,6 +40,7 @@ static void note_locks(ProbeObject *p)
 
 START_TEST(explicit_merge_adds_both_counts_and_extra)
 {
+    grade_step(5);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -57,6 +59,7 @@ END_TEST
 
 START_TEST(explicit_merge_leaves_the_object_unowned)
 {
+    grade_step(5);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -74,6 +77,7 @@ END_TEST
 
 START_TEST(queueing_a_merged_object_just_decrefs)
 {
+    grade_step(5);
     char fields[256];
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
@@ -87,8 +91,58 @@ START_TEST(queueing_a_merged_object_just_decrefs)
 }
 END_TEST
 
+START_TEST(shared_decref_at_zero_queues_without_subtracting)
+{
+    grade_step(5);
+    char fields[256];
+    thread_enter(); /* this thread is a registered owner */
+    ProbeObject *p = probe_new(1);
+    PmObject *op = (PmObject *)p;
+    Pm_IncRef(op);              /* local 2: ours and one we hand over */
+    run_on_thread(do_decref, op); /* the other thread drops the handed one */
+    struct _Pm_brc_thread_state *me = _Pm_brc_thread_state_get();
+    ck_assert_msg(raw_shared(op) == _Pm_REF_QUEUED && raw_local(op) == 2,
+                  "a shared Pm_DecRef that finds ob_ref_shared 0 should set it to QUEUED (2) "
+                  "without subtracting, and queue the object to its owner; it has %s",
+                  FIELDS(op));
+    ck_assert_msg(me->objects_to_merge.head != NULL && me->eval_breaker,
+                  "the object should be on the owner's objects_to_merge, and the owner asked "
+                  "to merge (_Pm_set_eval_breaker_bit)");
+    ck_assert_msg(probe_frees(p) == 0, "the object was deallocated, but the owner holds it");
+    _Pm_HandlePending();
+    ck_assert_msg(raw_tid(op) == 0 && raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
+                  "merging the queue should leave count 1 (2 local + 0 shared - the queue's 1), "
+                  "MERGED and unowned; it has %s", FIELDS(op));
+    Pm_DecRef(op);
+    ck_assert_msg(probe_frees(p) == 1, "the last reference should deallocate it once; it was "
+                  "deallocated %d time(s)", probe_frees(p));
+    thread_leave();
+}
+END_TEST
+
+START_TEST(maybe_weakref_state_queues_too)
+{
+    grade_step(5);
+    char fields[256];
+    thread_enter();
+    ProbeObject *p = probe_new(1);
+    PmObject *op = (PmObject *)p;
+    op->ob_ref_local = 2;
+    op->ob_ref_shared = _Pm_REF_MAYBE_WEAKREF;
+    run_on_thread(do_decref, op);
+    ck_assert_msg(raw_shared(op) == _Pm_REF_QUEUED,
+                  "ob_ref_shared == MAYBE_WEAKREF (1) is a shared count of 0, not queued, not "
+                  "merged: a shared Pm_DecRef should queue it (state QUEUED); it has %s",
+                  FIELDS(op));
+    _Pm_HandlePending();
+    Pm_DecRef(op);
+    thread_leave();
+}
+END_TEST
+
 START_TEST(queueing_to_an_exited_owner_merges_at_once)
 {
+    grade_step(5);
     char fields[256];
     Made m = {NULL, 1};
     run_on_thread(make_two, &m); /* the maker exits holding one reference */
@@ -115,8 +169,9 @@ END_TEST
 
 START_TEST(owner_merges_its_queue_at_a_safe_point)
 {
+    grade_step(5);
     char fields[256];
-    PmThreadState_Bind();
+    thread_enter();
     ProbeObject *p = probe_new(1), *q = probe_new(2);
     Pm_IncRef((PmObject *)p);
     Pm_IncRef((PmObject *)q);
@@ -142,7 +197,7 @@ START_TEST(owner_merges_its_queue_at_a_safe_point)
                       _Pm_brc_thread_state_get()->local_objects_to_merge.head == NULL,
                   "after merging, both of the owner's stacks should be empty");
     Pm_DecRef((PmObject *)p);
-    PmThreadState_Delete();
+    thread_leave();
 }
 END_TEST
 
@@ -201,6 +256,7 @@ static void handoff_role(int i, void *arg)
 
 START_TEST(objects_handed_to_other_threads_die_once)
 {
+    grade_step(5);
     char fields[256];
     Handoff h = {NULL, PM_ROUNDS(200000), 0, 0, 0};
     h.objs = calloc((size_t)h.n, sizeof *h.objs);
@@ -243,6 +299,7 @@ static void check_registered(void *arg)
 
 START_TEST(init_thread_links_the_thread_into_its_bucket)
 {
+    grade_step(6);
     Reg r = {0, 0, 0};
     run_on_thread(check_registered, &r);
     ck_assert_msg(r.registered,
@@ -255,6 +312,7 @@ END_TEST
 
 START_TEST(remove_thread_unlinks_it)
 {
+    grade_step(6);
     Reg r = {0, 0, 0};
     run_on_thread(check_registered, &r);
     ck_assert_msg(!in_bucket(r.tid),
@@ -282,6 +340,7 @@ static void make_on_worker(void *arg)
 
 START_TEST(remove_thread_drains_its_queue)
 {
+    grade_step(6);
     char fields[256];
     Pair pr = {worker_start(), NULL};
     worker_do(pr.w, make_on_worker, &pr);
@@ -331,6 +390,7 @@ static void churn(int i, void *arg)
 
 START_TEST(threads_leave_while_others_drop_their_objects)
 {
+    grade_step(6);
     char fields[256];
     Churn c;
     c.n = PM_ROUNDS(100000);
@@ -363,6 +423,7 @@ static void make_many(void *arg)
 
 START_TEST(abandoned_objects_are_merged_by_whoever_queues_them)
 {
+    grade_step(6);
     char fields[256];
     long n = PM_ROUNDS(200000);
     ProbeObject **objs = calloc((size_t)n + 1, sizeof *objs);
@@ -390,6 +451,14 @@ void register_queue(PmSuite *s)
            "After a merge: ob_ref_local 0, ob_tid 0",
            "Read ob_ref_local, then store 0 into ob_ref_local and ob_tid before the CAS.",
            SECTION5);
+    PM_ADD(s, shared_decref_at_zero_queues_without_subtracting, 3, STEP5,
+           "Shared count 0: mark QUEUED, do not subtract, queue to the owner",
+           "_Pm_DecRefShared (Step 4): the queue now holds the reference you did not "
+           "subtract; _Pm_brc_queue_object hands it over.", SECTION5);
+    PM_ADD(s, maybe_weakref_state_queues_too, 1, STEP5,
+           "MAYBE_WEAKREF with count 0 is queued like 0",
+           "_Pm_DecRefShared (Step 4): should_queue = (shared == 0 || shared == "
+           "_Pm_REF_MAYBE_WEAKREF).", SECTION5);
     PM_ADD(s, queueing_a_merged_object_just_decrefs, 1, STEP5,
            "Queueing an unowned object: a plain Pm_DecRef",
            "Load ob_tid (sequentially consistent): 0 means the owner merged meanwhile.",

@@ -5,7 +5,7 @@
  * Append, item assignment, pop and deallocation are chapter 1's.
  */
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 PmObject *PmList_New(Pm_ssize_t size)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 /* ---- the text buffer ------------------------------------------------------ */
 

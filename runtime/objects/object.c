@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 Pm_ssize_t _Pm_RefTotal;
 int _Pm_log_alloc;

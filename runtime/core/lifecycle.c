@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 #include "pm_gc_internal.h"
 
 int _Pm_newer_defaults;

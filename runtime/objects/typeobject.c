@@ -10,7 +10,7 @@
  * instance (subtype_dealloc) is chapter 1's.
  */
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 /* ---- instances --------------------------------------------------------------- */
 

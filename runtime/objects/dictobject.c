@@ -8,7 +8,7 @@
  * dict_dealloc, which are chapter 1's.
  */
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 #define DKIX_EMPTY (-1) /* slot never used: a probe chain ends here */
 #define DKIX_DUMMY (-2) /* slot whose entry was deleted: keep probing */

@@ -6,7 +6,7 @@
  * the iterator), and is itself a tracked GC object: it could be part of a
  * cycle.  The range iterator holds only numbers and is not a GC object.
  */
-#include "pm_core.h"
+#include "../pm_core.h"
 
 PmObject *_PmObject_SelfIter(PmObject *op)
 {

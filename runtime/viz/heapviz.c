@@ -16,7 +16,7 @@
 
 #include "pmlab.h"
 #include "pm_gc_internal.h"
-#include "pm_core.h"
+#include "../pm_core.h"
 
 #define DEFAULT_MAX_NODES 200
 #define FONT "Helvetica"

@@ -5,7 +5,7 @@
  * with an immortal count from the start: no code runs to create them.
  */
 #include <stdio.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 /* ---- int ------------------------------------------------------------------- */
 

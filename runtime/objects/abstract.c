@@ -2,7 +2,7 @@
  * subscripting (x[i], x[i] = v, del x[i]), len(), iteration.  Each checks
  * the kind of object and raises the TypeError CPython raises for the others.
  */
-#include "pm_core.h"
+#include "../pm_core.h"
 
 Pm_ssize_t _Pm_NormalizeIndex(long long i, Pm_ssize_t n)
 {

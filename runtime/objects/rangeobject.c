@@ -1,7 +1,7 @@
 /* rangeobject.c - range(start, stop, step) and its iterator.  Neither holds
  * a reference to another object, so neither is a GC object (as in CPython).
  */
-#include "pm_core.h"
+#include "../pm_core.h"
 
 typedef struct {
     PmObject_HEAD

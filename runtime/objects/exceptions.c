@@ -4,7 +4,7 @@
  * ArithmeticError, Exception, BaseException), and instances holding str(e).
  */
 #include <string.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 /* The classes: one per PmExcKind, then the bases a scenario can name. */
 enum { X_LOOKUP = PmExc_AssertionError + 1, X_ARITHMETIC, X_EXCEPTION, X_BASE, X_COUNT };

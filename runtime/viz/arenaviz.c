@@ -19,7 +19,7 @@
 #include <graphviz/gvc.h>
 
 #include "pm_obmalloc.h"
-#include "pm_core.h"
+#include "../pm_core.h"
 
 #define FONT "Helvetica"
 #define MAX_TABLE 65536     /* arena_objects believed in one table */

@@ -6,7 +6,7 @@
  * tuple_dealloc's job: chapter 1.
  */
 #include <stdarg.h>
-#include "pm_core.h"
+#include "../pm_core.h"
 
 static PmTupleObject *empty_tuple;
 
