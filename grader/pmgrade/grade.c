@@ -848,16 +848,8 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     char *function = NULL;
     const char *prover = NULL;
     if (certain) {
-        const char *where_loop = NULL;
-        for (size_t i = 0; i < c->ntests && where_loop == NULL; i++)
-            if (c->tests[i].stopped_early &&
-                pg_loops_known(loops, c->tests[i].frame, &proof, &seconds) != NULL)
-                where_loop = c->tests[i].frame;
-        if (where_loop != NULL) {
-            function = pg_printf("%.*s", (int)strcspn(where_loop, " "), where_loop);
-            prover = proof;
-            confirmed = 1;
-        }
+        function = pg_strdup(pg_loops_function(loops, &prover));
+        confirmed = 1;
     } else if (alone != NULL) {
         function = pg_printf("%.*s", (int)strcspn(alone->frame, " "), alone->frame);
         int jobs = g->opt.jobs;
@@ -907,9 +899,12 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         chosen[n++] = t;
     }
     free(function);
+    /* Alone, each runs its whole time: a loop not confirmed stops none. */
     int jobs = g->opt.jobs;
     g->opt.jobs = 1;
+    confirming = 1;
     run_tests(g, c, variant, chosen, n, store);
+    confirming = 0;
     g->opt.jobs = jobs;
 }
 

@@ -179,6 +179,14 @@ void pg_loops_note(PgLoops *l, const char *where, const char *test, double secon
     l->proven_with_cpu = had_cpu;
 }
 
+const char *pg_loops_function(const PgLoops *l, const char **test)
+{
+    if (l == NULL || l->function == NULL)
+        return NULL;
+    *test = l->proven_by;
+    return l->function;
+}
+
 int pg_loops_certain(const PgLoops *l)
 {
     return l != NULL && l->function != NULL && l->proven_with_cpu;

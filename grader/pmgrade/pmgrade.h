@@ -287,6 +287,8 @@ void pg_loops_note(PgLoops *l, const char *where, const char *test, double secon
 /* The function known to loop was shown by a test that had the CPU: no
  * second run is needed to believe it. */
 int pg_loops_certain(const PgLoops *l);
+/* The function known to loop ("fn") and the test that showed it, or NULL. */
+const char *pg_loops_function(const PgLoops *l, const char **test);
 int pg_loops_have(const PgLoops *l);
 /* If where is in the function known to loop: its name, and the test that
  * showed it (and for how long); else NULL. */
