@@ -105,6 +105,9 @@ VARIANT_FLAGS.ft      := -O2 -DPm_GIL_DISABLED -pthread
 VARIANT_FLAGS.ftdebug := -O0 -DPm_GIL_DISABLED -pthread
 VARIANT_FLAGS.tsan    := -O1 -DPm_GIL_DISABLED -pthread -fsanitize=thread
 VARIANT_FLAGS.oldgeom := -O2 -Werror -DPm_PYMALLOC_OLD_GEOMETRY
+# make bench's collector table: objects without the registry links, the
+# size of CPython's release build's (pm_object.h).
+VARIANT_FLAGS.bench   := -O2 -DPm_NO_TRACE_REFS
 
 ALL_VARIANTS := $(sort $(patsubst VARIANT_FLAGS.%,%,$(filter VARIANT_FLAGS.%,$(.VARIABLES))))
 LDFLAGS_OF    = $(filter -fsanitize=% -pthread,$(VARIANT_FLAGS.$(1)))
@@ -367,6 +370,11 @@ $(BUILD)/bin/classify_test: grader/pmgrade/tests/classify_test.c grader/pmgrade/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -O2 $(XML_CFLAGS) -o $@ $(filter %.c,$^) $(XML_LIBS)
 
+# The terminal table's "next:" line and earlier-step note (make test runs it).
+$(BUILD)/bin/report_test: grader/pmgrade/tests/report_test.c grader/pmgrade/report.c grader/pmgrade/classify.c grader/pmgrade/util.c $(wildcard grader/pmgrade/*.h) grader/lib/pmlimits.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O2 $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $(filter %.c,$^) $(JSON_LIBS) $(XML_LIBS)
+
 GRADE_ARGS = --root . --submission "$(SUBMISSION)" --jobs $(JOBS) $(if $(CH),--chapter $(CH)) $(if $(STACK),--stack $(STACK))
 
 .PHONY: grade
@@ -448,10 +456,10 @@ replay: deps-ensure
 # plain, atomic and biased reference counting (chapter 5).
 .PHONY: bench
 bench: deps-ensure
-	@$(MAKE) -s --no-print-directory $(BUILD)/rel/bench/alloc_bench $(BUILD)/rel/bench/gc_bench
+	@$(MAKE) -s --no-print-directory $(BUILD)/rel/bench/alloc_bench $(BUILD)/bench/bench/gc_bench
 	@$(BUILD)/rel/bench/alloc_bench
 	@echo
-	@$(BUILD)/rel/bench/gc_bench bench/gc_bench.py
+	@$(BUILD)/bench/bench/gc_bench bench/gc_bench.py
 	@$(if $(BIASED_CH),echo; $(MAKE) -s --no-print-directory $(BUILD)/ft/bench/rc_bench && $(BUILD)/ft/bench/rc_bench)
 
 # The allocator benchmark links chapter 2's reference alone.
@@ -460,9 +468,15 @@ $(BUILD)/rel/bench/alloc_bench: bench/alloc_bench.c $(call CHAPTER_OBJS,rel,$(fi
 	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -Igrader/traces -o $@ $^ \
 	  $(GVC_LIBS) $(call pc,--libs,python3-embed) -lmimalloc -lm
 
-$(BUILD)/rel/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,rel,) $(BUILD)/rel/libpmruntime.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(VARIANT_FLAGS.rel) -o $@ $^ $(GVC_LIBS) -lm
+# The collector benchmark on the reference stack.  make bench runs it in the
+# bench variant, whose objects are the size of CPython's release build's;
+# build/rel/bench/gc_bench, with the registry links, shows what they cost.
+define GC_BENCH
+$(BUILD)/$(1)/bench/gc_bench: bench/gc_bench.c $(call STACK_OBJS,$(1),) $(BUILD)/$(1)/libpmruntime.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS_COMMON) $$(VARIANT_FLAGS.$(1)) -o $$@ $$^ $$(GVC_LIBS) -lm
+endef
+$(foreach v,bench rel,$(eval $(call GC_BENCH,$(v))))
 
 # Plain, atomic and biased counting: chapter 5's reference and the merge
 # queue of the runtime, in the free-threaded variant, compiled without the
@@ -530,8 +544,8 @@ endif
 # make handout DEST=dir [CHAPTERS=01,03]: a git repository a student can
 # clone, without the solutions (tools/handout.sh says what goes in).  The
 # reference layers ship as objects, one per chapter and variant: every
-# variant a chapter is graded or debugged in, and rel (make run).
-HANDOUT_VARIANTS := $(sort rel $(foreach c,$(CHAPTERS),$(or $(CONF_$(c)_VARIANTS),rel asan) $(or $(CONF_$(c)_DEBUG_VARIANT),debug)))
+# variant a chapter is graded or debugged in, rel (make run) and bench.
+HANDOUT_VARIANTS := $(sort rel bench $(foreach c,$(CHAPTERS),$(or $(CONF_$(c)_VARIANTS),rel asan) $(or $(CONF_$(c)_DEBUG_VARIANT),debug)))
 HANDOUT_OBJS := $(foreach c,$(CHAPTERS),$(foreach v,$(HANDOUT_VARIANTS),$(if $(call IN_VARIANT,$(v),$(c)),$(BUILD)/handout/prebuilt/$(c)/$(v).o)))
 
 ifeq ($(REF_FROM),solutions)

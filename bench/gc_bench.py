@@ -1,14 +1,19 @@
 # gc_bench.py - CPython's side of `make bench` for chapters 3 and 4: builds
 # the same object graphs as gc_bench.c, with the same pseudo-random numbers,
-# and times gc.collect() on them.  Run by gc_bench (through popen); prints
-# one line per measurement:
+# and times gc.collect() on them.  gc_bench starts it once and asks for one
+# measurement at a time, so that the two sides take turns and share the
+# machine's load.  Protocol, one line each way:
 #
-#   version 3.11.7
-#   <shape> <objects> <found> <best ns>
+#   -> version 3.11.7                 (once, at start)
+#   <- <shape> <objects>              build the graph, time one gc.collect()
+#   -> <found> <ns>                   what it returned, how long it took
 #
-# where found is what gc.collect() returned and best ns the fastest of the
-# runs.  The interpreter's own objects are frozen first (gc.freeze()), so a
+# The interpreter's own objects are frozen first (gc.freeze()), so a
 # collection looks at the benchmark's graph only, as the reference's does.
+# What is timed is the gc.collect() call alone: building the graph and
+# freeing what stays reachable are outside the clock, on both sides.  The
+# clock is the process's processor time (CLOCK_PROCESS_CPUTIME_ID on both
+# sides), which does not count time spent waiting for a processor.
 import gc
 import sys
 import time
@@ -63,28 +68,29 @@ def build_random(n, edges):
 SHAPES = {"chain": build_chain, "cycles": build_cycles, "random": build_random}
 
 
+def measure(shape, n, edges):
+    keep = SHAPES[shape](n, edges)
+    t0 = time.process_time_ns()
+    found = gc.collect()
+    t1 = time.process_time_ns()
+    del keep
+    gc.collect()
+    return found, t1 - t0
+
+
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
     gc.disable()
     gc.collect()
     gc.freeze()
     print("version", sys.version.split()[0], flush=True)
-    for shape, build in SHAPES.items():
-        for n in sizes:
-            edges = lcg_indices(n, CLUSTER, 42) if shape == "random" else None
-            runs = 5 if n <= 100_000 else 3
-            best = None
-            found = None
-            for _ in range(runs):
-                keep = build(n, edges)
-                t0 = time.perf_counter_ns()
-                found = gc.collect()
-                t1 = time.perf_counter_ns()
-                del keep
-                gc.collect()
-                if best is None or t1 - t0 < best:
-                    best = t1 - t0
-            print(shape, n, found, best, flush=True)
+    edges = {}
+    for line in sys.stdin:
+        shape, n = line.split()
+        n = int(n)
+        if shape == "random" and n not in edges:
+            edges[n] = lcg_indices(n, CLUSTER, 42)
+        found, ns = measure(shape, n, edges.get(n))
+        print(found, ns, flush=True)
 
 
 main()

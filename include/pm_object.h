@@ -2,7 +2,7 @@
  *
  * Mirrors CPython's Include/object.h and Include/cpython/object.h with Py
  * renamed Pm.  Every object starts with PmObject_HEAD: the registry links
- * (Py_TRACE_REFS), the reference count (or, in the free-threaded variant,
+ * (Py_TRACE_REFS; not in make bench's build), the reference count (or, in the free-threaded variant,
  * ob_tid / ob_ref_local / ob_ref_shared as in PEP 703), and the type.
  * Containers that the cycle collector tracks carry a PmGC_Head *before* the
  * object, exactly as CPython lays them out.
@@ -20,11 +20,18 @@ typedef Pm_ssize_t Pm_hash_t;
 typedef struct _pmobject PmObject;
 typedef struct _pmtypeobject PmTypeObject;
 
-/* The registry of live objects (CPython's Py_TRACE_REFS "refchain") is always
- * on in pymemlab: the grader and the heap pictures need to see every object. */
+/* The registry of live objects (CPython's Py_TRACE_REFS "refchain") is on in
+ * every build that grades, runs or draws: the grader and the heap pictures
+ * need to see every object.  Pm_NO_TRACE_REFS leaves the two links out, as
+ * CPython's release builds do; only `make bench` builds that way, so that
+ * its objects are the size of CPython's. */
+#ifndef Pm_NO_TRACE_REFS
 #define _PmObject_HEAD_EXTRA \
     PmObject *_ob_next;      \
     PmObject *_ob_prev;
+#else
+#define _PmObject_HEAD_EXTRA
+#endif
 
 #ifdef Pm_GIL_DISABLED
 /* Free-threaded header (chapter 5, PEP 703): the owning thread counts in

@@ -10,7 +10,16 @@ that the skeleton's text leaves for a step after K put back as the skeleton
 has it.  The step of such a function is the one its
 _Pm_Unimplemented("name", "chapters/NN-slug.md, Step N") call names.
 Functions are replaced whole, not marked regions: a region is a stretch of
-differing lines and may hold parts of two functions.  make test grades these
+differing lines and may hold parts of two functions.
+
+A function the learner writes in one step and extends in a later one (the
+skeleton says "Step 1 (then Step 2)") is the final version in the
+reference; the lines the later step N adds stand, in the reference's text
+only, between "#ifndef PM_BEFORE_STEP_N" and its #endif (or the earlier
+version under "#ifdef PM_BEFORE_STEP_N").  The compiler never sees these
+macros defined in the reference; the mixed file defines PM_BEFORE_STEP_N
+for every such N after K, so it holds each function as the learner has it
+after step K.  make test grades these
 files to check that each step's tests need only that step and the ones
 before it (tools/steps-alone.sh).
 """
@@ -23,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import skeletons  # noqa: E402  (the marker format and its parser)
 
 STUB = re.compile(r'_Pm_Unimplemented\("([A-Za-z_0-9]+)",\s*"[^"]*Step (\d+)"\)')
+BEFORE = re.compile(r"\bPM_BEFORE_STEP_(\d+)\b")
 
 
 def definition(lines, name):
@@ -60,7 +70,12 @@ def mix(text, k, where="the solution"):
             sys.exit(f"mixsteps: {name} (Step {step}) is not defined in the "
                      f"{'skeleton' if s is None else 'reference'} text of {where}")
         ref[r[0]:r[1] + 1] = skel[s[0]:s[1] + 1]
-    return "".join(ref)
+    if BEFORE.search(skel_text):
+        sys.exit(f"mixsteps: PM_BEFORE_STEP_N appears in the skeleton's text of {where}; "
+                 "it belongs in the reference's lines only")
+    later = sorted({int(n) for n in BEFORE.findall("".join(ref)) if int(n) > k})
+    defines = "".join(f"#define PM_BEFORE_STEP_{n} 1\n" for n in later)
+    return defines + "".join(ref)
 
 
 def main():

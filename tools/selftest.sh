@@ -14,7 +14,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book handout)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -75,6 +75,13 @@ if make -s --no-print-directory build/bin/classify_test >"$OUT/classify.log" 2>&
   ok "pg_classify: $(tail -1 "$OUT/classify.log")"
 else
   fail "pg_classify: $(tail -1 "$OUT/classify.log")" "$(grep -v '^ok' "$OUT/classify.log" | head -20)"
+fi
+if make -s --no-print-directory build/bin/report_test >"$OUT/report-table.log" 2>&1 &&
+   build/bin/report_test >>"$OUT/report-table.log" 2>&1; then
+  ok "the table's next: line and earlier-step note: $(tail -1 "$OUT/report-table.log")"
+else
+  fail "the table's next: line or earlier-step note: $(tail -1 "$OUT/report-table.log")" \
+    "$(grep -v '^ok' "$OUT/report-table.log" | head -20)"
 fi
 }
 
@@ -375,6 +382,22 @@ else
   fail "CPython's obmalloc disagrees: $(tail -1 "$OUT/cpython-obmalloc.log")" "$(grep -v '^ok' "$OUT/cpython-obmalloc.log" | head -30)"
 fi
 }
+sec_bench() {
+section "make bench's collector table"
+# The bench variant (objects without the registry links, Pm_NO_TRACE_REFS)
+# builds, and gc_bench times every shape on a small graph on both sides;
+# it exits 1 if the two sides found different garbage.
+if make -s --no-print-directory -j"$JOBS" build/bench/bench/gc_bench >"$OUT/bench-build.log" 2>&1; then
+  if build/bench/bench/gc_bench --objects 3000 bench/gc_bench.py >"$OUT/gc_bench.log" 2>&1 &&
+     [ "$(grep -cE '^\| (chain|cycles|random) +\| +3000 ' "$OUT/gc_bench.log")" = 3 ]; then
+    ok "gc_bench: chain, cycles and random at 3,000 objects, the same garbage found on both sides"
+  else
+    fail "gc_bench at 3,000 objects" "$(tail -20 "$OUT/gc_bench.log")"
+  fi
+else
+  fail "the bench variant does not build" "$(tail -20 "$OUT/bench-build.log")"
+fi
+}
 sec_asan() {
 section "the reference is clean under AddressSanitizer and UBSan"
 # CPython itself was asked in the scenarios section.
@@ -426,7 +449,8 @@ fi
 # Two mutants graded here on the scenarios that show it (the mutant
 # section grades each on its Must-fail tests alone).
 for spec in "01-refcount list_dealloc_skips_the_items scenario_append_adds_a_reference scenario_del_item_releases_it scenario_list_insert_and_pop" \
-            "04-generations dicts_untracked_at_every_collection scenario_dicts_untracked_only_by_full_collections"; do
+            "04-generations dicts_untracked_at_every_collection scenario_dicts_untracked_only_by_full_collections" \
+            "02-pymalloc heap_checker_ignores_the_fingers the_heap_checker_finds_a_stale_finger"; do
   read -r ch m tests <<<"$spec"
   dir="$OUT/pictures/$m/src"
   mkdir -p "$dir"
@@ -447,6 +471,19 @@ else
   fail "mutant $m: the two pictures do not show the dict's tracking"
 fi
 
+# Chapter 2: a unit test's failure shows the reference's arenas beside the
+# learner's, drawn at the check that failed (here both show the finger the
+# test made stale, in red).
+m=heap_checker_ignores_the_fingers
+mine=$(report '.chapters[].tests[] | select(.name == "the_heap_checker_finds_a_stale_finger") | .heap_svg_mine' "pictures/$m")
+ref=$(report '.chapters[].tests[] | select(.name == "the_heap_checker_finds_a_stale_finger") | .heap_svg_ref' "pictures/$m")
+if [ -f "$mine" ] && [ -f "$ref" ] && grep -q '>stale: ' "$mine" && grep -q '>stale: ' "$ref" &&
+   grep -q '>the reference, passing the check that failed for you' "$ref"; then
+  ok "mutant $m: its arenas and the reference's at the failing check, the stale finger red in both"
+else
+  fail "mutant $m: no reference picture at the failing check, or no stale finger drawn"
+fi
+
 section "pages as a reader sees them (Chromium, 1280 px)"
 # The book's pages with wide figures, and a report with heap pictures (a
 # mutant's that diverged): every image loads, no figure is shrunk below
@@ -454,11 +491,18 @@ section "pages as a reader sees them (Chromium, 1280 px)"
 pages=("$OUT"/book/01-*.html "$OUT"/book/02-*.html "$OUT"/book/04-*.html)
 report_with_heaps=$(grep -l '<svg' "$OUT"/pictures/*/report.html 2>/dev/null | head -1)
 [ -n "$report_with_heaps" ] && pages+=("$report_with_heaps") || fail "no mutant's report.html has a heap picture"
+arenas_report=$OUT/pictures/heap_checker_ignores_the_fingers/report.html
+[ -f "$arenas_report" ] && [ "$arenas_report" != "$report_with_heaps" ] && pages+=("$arenas_report")
 if bash tools/pagecheck.sh --shots "$OUT/shots" "${pages[@]}" >"$OUT/pages.log" 2>&1; then
   ok "pages: $(grep -c '^ok' "$OUT/pages.log") look right at 1280 px (screenshots in $OUT/shots)"
 else
   fail "pages at 1280 px" "$(grep -v '^ok' "$OUT/pages.log" | head -20)"
 fi
+# Chapter 2's report shows both heaps, yours and the reference's, each
+# readable (pagecheck counts the inline pictures it measured).
+grep -q "^ok .*heap_checker_ignores_the_fingers/report.html: 2 figures" "$OUT/pages.log" &&
+  ok "pages: chapter 2's report shows your arenas and the reference's, both readable at 1280 px" ||
+  fail "pages: chapter 2's report does not show two readable heap pictures" "$(grep heap_checker_ignores "$OUT/pages.log")"
 
 if bash book/check-snippets.sh >"$OUT/snippets.log" 2>&1; then
   ok "book: 'see it in real Python' snippets: $(tail -1 "$OUT/snippets.log")"

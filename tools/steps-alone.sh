@@ -30,6 +30,14 @@ for ch in ${*:-$(ls -d skeletons/[0-9][0-9]-* | xargs -n1 basename)}; do
   make -s --no-print-directory suite CH="$ch" SUBMISSION=solutions OUT="$out/$ch/list" \
     >"$out/$ch.build.log" 2>&1 || { echo "FAIL  $ch: the solution's suite does not build"; failed=$((failed + 1)); continue; }
   "$out/$ch/list/suite" --list >"$out/$ch/manifest.json"
+  # The grade lists tests in the suite's order, a subtotal per run of one
+  # step: a step split in two runs reads as two steps, and "next:" and the
+  # earlier-step note would look at the wrong one.
+  split=$(jq -r '.tests[].step' "$out/$ch/manifest.json" | uniq | sort | uniq -d)
+  if [ -n "$split" ]; then
+    echo "FAIL  $ch: the tests of $(echo "$split" | paste -sd, -) are not registered together"
+    failed=$((failed + 1))
+  fi
   for k in $steps; do
     sub="$out/$ch/steps-1-to-$k"
     python3 tools/mixsteps.py "$ch" "$k" "$sub" || { echo "FAIL  $ch: cannot mix steps 1..$k"; failed=$((failed + 1)); continue; }

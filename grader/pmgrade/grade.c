@@ -1038,10 +1038,70 @@ static int reference_arenas(PgGrade *g, PgChapter *c, PgTest *t, const char *ref
     return rc;
 }
 
+/* A unit test that drew its heap when a check failed may also have left
+ * <test>.at, "file.c:line:n": the check, and that it failed on its n-th
+ * reach.  Run the same test on the reference suite (no learner code in
+ * it), which draws its heap when it passes that check the n-th time, or at
+ * the end of the test if it never does, into a folder no test can write.
+ * The record is the learner's file: it is read as three checked fields and
+ * can only move the reference's picture.  0 if drawn, *ref set. */
+static int reference_at_check(PgGrade *g, PgChapter *c, PgTest *t, char **ref)
+{
+    char *at_path = pg_printf("%s/artifacts/%s/%s.at", g->opt.out, c->slug, t->name);
+    char *text = pg_is_file(at_path) ? pg_read_file(at_path, 256) : NULL;
+    free(at_path);
+    char file[64];
+    int line = 0;
+    long n = 0, used = 0;
+    int ok = text != NULL &&
+             sscanf(text, "%63[A-Za-z0-9_].c:%d:%ld%ln", file, &line, &n, &used) == 3 &&
+             line > 0 && line < 1000000 && n > 0 && n < 1000000000 &&
+             (text[used] == '\0' || (text[used] == '\n' && text[used + 1] == '\0'));
+    free(text);
+    char *suite = pg_printf("%s/builds/%s/reference/suite", g->opt.out, c->slug);
+    if (!ok || !pg_is_file(suite)) {
+        free(suite);
+        return -1;
+    }
+    char *dir = pg_printf("%s/builds/%s/reference/pictures", g->opt.out, c->slug);
+    pg_mkdirs(dir);
+    char *svg = pg_printf("%s/%s.svg", dir, t->name);
+    char *xml = pg_printf("%s/%s.xml", dir, t->name);
+    char *log = pg_printf("%s/%s.log", dir, t->name);
+    char *argv[] = {suite, "--run", t->name, "--xml", xml, NULL};
+    char *env[] = {pg_printf("PMLAB_ROOT=%s", g->opt.root), pg_printf("PMLAB_ARTIFACTS=%s", dir),
+                   pg_printf("PMLAB_DRAW_AT=%s.c:%d:%ld", file, line, n), pg_strdup("CK_FORK=yes"),
+                   NULL};
+    PgProc p;
+    memset(&p, 0, sizeof p);
+    p.argv = argv;
+    p.env = env;
+    p.out_path = log;
+    p.limit = PG_TEST_LIMIT;
+    unlink(svg);
+    pg_run_proc(&p);
+    int rc = -1;
+    if (pg_is_file(svg)) {
+        *ref = svg;
+        svg = NULL;
+        rc = 0;
+    }
+    /* (each string is a copy: pg_run_proc's child edits them in place) */
+    for (int i = 0; env[i] != NULL; i++)
+        free(env[i]);
+    free(suite);
+    free(dir);
+    free(svg);
+    free(xml);
+    free(log);
+    return rc;
+}
+
 /* A failed test may have left a picture of its heap (unit tests draw one
  * when a check fails); for a scenario that diverged, also draw the
- * reference heap at the same point, and for a trace of chapter 2 the
- * reference's arenas at the trace's line. */
+ * reference heap at the same point, for a trace of chapter 2 the
+ * reference's arenas at the trace's line, and for a unit test that says
+ * which check failed, the reference's heap at that check. */
 static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
 {
     char *json_path = pg_printf("%s/artifacts/%s/%s.json", g->opt.out, c->slug, t->name);
@@ -1052,6 +1112,8 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
         t->heap_svg_mine = pg_strdup(mine);
     if (t->heap_svg_mine != NULL && record == NULL && reference_arenas(g, c, t, ref) == 0)
         t->heap_svg_ref = pg_strdup(ref);
+    if (t->heap_svg_mine != NULL && record == NULL && t->heap_svg_ref == NULL)
+        reference_at_check(g, c, t, &t->heap_svg_ref);
     if (record != NULL) {
         /* The record was written by the test: its scenario must be one of
          * this chapter's, named as the suite names them. */

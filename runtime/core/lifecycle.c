@@ -12,6 +12,9 @@
 
 int _Pm_newer_defaults;
 
+/* PmRuntime_Fini's collection (pm_runtime.h). */
+Pm_ssize_t (*_PmRuntime_FiniCollect)(int generation) = gc_collect_main;
+
 static PmThreadState the_thread_state;
 
 PmThreadState *PmThreadState_Get(void)
@@ -25,6 +28,7 @@ void PmRuntime_Init(void)
     if (version != NULL && strcmp(version, "3.13") == 0)
         _Pm_newer_defaults = 1;
     memset(&the_thread_state, 0, sizeof the_thread_state);
+    _PmRuntime_FiniCollect = gc_collect_main;
     PmErr_Clear();
     _PmRegistry_Init();
     _PmType_InitStatic();
@@ -38,13 +42,14 @@ void PmRuntime_Init(void)
  * still alive after that are leaks of the code under test: they stay in the
  * registry, where the grader counts them, until the next PmRuntime_Init.
  * The collection is gc_collect_main's (chapter 4, Step 2) rather than
- * PmGC_Collect's (Step 4): a graded test of chapter 4 tears down with only
- * the steps it tests written. */
+ * PmGC_Collect's (Step 4), and the tests of chapter 4's Step 1 put one of
+ * the grader's in its place: a graded test of chapter 4 tears down with
+ * only the steps it tests written. */
 void PmRuntime_Fini(void)
 {
     if (!_PmGC_state.collecting) {
         _PmGC_state.collecting = 1;
-        gc_collect_main(PmGC_NUM_GENERATIONS - 1);
+        _PmRuntime_FiniCollect(PmGC_NUM_GENERATIONS - 1);
         _PmGC_state.collecting = 0;
     }
     _PmTuple_Fini();

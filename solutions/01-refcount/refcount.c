@@ -27,6 +27,9 @@
  * their count is not a count, so neither is their share of _Pm_RefTotal. */
 void Pm_IncRef(PmObject *op)
 {
+#ifdef PM_BEFORE_STEP_2 /* Step 1's version: every object is counted */
+    op->ob_refcnt++;
+#else
     /* Saturating add on the low 32 bits, as 3.12's Py_INCREF: an immortal
      * count is 0xFFFFFFFF there, so cur + 1 wraps to 0 and nothing is stored. */
     uint32_t cur = op->ob_refcnt_split[0];
@@ -35,6 +38,7 @@ void Pm_IncRef(PmObject *op)
         return;
     }
     op->ob_refcnt_split[0] = new;
+#endif /* PM_BEFORE_STEP_2 */
     _Pm_INC_REFTOTAL();
 #else /* PM_SKELETON */
 /* Add one strong reference to op, and add one to _Pm_RefTotal
@@ -56,9 +60,11 @@ void Pm_IncRef(PmObject *op)
  * that was already 0 means someone released a reference they did not own. */
 void Pm_DecRef(PmObject *op)
 {
+#ifndef PM_BEFORE_STEP_2 /* Step 2 adds: immortal objects are left alone */
     if (_Pm_IsImmortal(op)) {
         return;
     }
+#endif /* PM_BEFORE_STEP_2 */
     _Pm_DEC_REFTOTAL();
     if (--op->ob_refcnt != 0) {
         if (op->ob_refcnt < 0) {
@@ -379,13 +385,17 @@ int PmDict_DelItem(PmObject *dict, PmObject *key)
 void tuple_dealloc(PmObject *op)
 {
     PmObject_GC_UnTrack(op);
+#ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, tuple_dealloc)
+#endif /* PM_BEFORE_STEP_6 */
     Pm_ssize_t i = Pm_SIZE(op);
     while (--i >= 0) {
         Pm_XDECREF(PmTuple_GET_ITEM(op, i));
     }
     Pm_TYPE(op)->tp_free(op);
+#ifndef PM_BEFORE_STEP_6
     Pm_TRASHCAN_END
+#endif /* PM_BEFORE_STEP_6 */
 #else /* PM_SKELETON */
 /* ---- Step 5: Deallocators ----
  * Each deallocator is called by _Pm_Dealloc with a count of zero.  In order:
@@ -411,7 +421,9 @@ void list_dealloc(PmObject *op)
 {
     PmListObject *self = (PmListObject *)op;
     PmObject_GC_UnTrack(op);
+#ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, list_dealloc)
+#endif /* PM_BEFORE_STEP_6 */
     if (self->ob_item != NULL) {
         Pm_ssize_t i = Pm_SIZE(self);
         while (--i >= 0) {
@@ -420,7 +432,9 @@ void list_dealloc(PmObject *op)
         PmMem_Free(self->ob_item);
     }
     Pm_TYPE(op)->tp_free(op);
+#ifndef PM_BEFORE_STEP_6
     Pm_TRASHCAN_END
+#endif /* PM_BEFORE_STEP_6 */
 #else /* PM_SKELETON */
 /* A list owns its Pm_SIZE(op) items and the item array ob_item, which came
  * from the mem domain (free it with PmMem_Free; it may be NULL for an empty
@@ -439,14 +453,18 @@ void dict_dealloc(PmObject *op)
 {
     PmDictObject *mp = (PmDictObject *)op;
     PmObject_GC_UnTrack(op);
+#ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, dict_dealloc)
+#endif /* PM_BEFORE_STEP_6 */
     for (Pm_ssize_t i = 0; i < mp->ma_nentries; i++) {
         Pm_XDECREF(mp->ma_entries[i].me_key);
         Pm_XDECREF(mp->ma_entries[i].me_value);
     }
     _PmDict_FreeStorage(mp);
     Pm_TYPE(op)->tp_free(op);
+#ifndef PM_BEFORE_STEP_6
     Pm_TRASHCAN_END
+#endif /* PM_BEFORE_STEP_6 */
 #else /* PM_SKELETON */
 /* A dict owns the key and value of each of its ma_nentries entries
  * (ma_entries[i].me_key, .me_value; both NULL for a deleted entry) and its
@@ -469,11 +487,15 @@ void subtype_dealloc(PmObject *op)
 {
     PmTypeObject *type = Pm_TYPE(op);
     PmObject_GC_UnTrack(op);
+#ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, subtype_dealloc)
+#endif /* PM_BEFORE_STEP_6 */
     Pm_CLEAR(((PmInstanceObject *)op)->ob_dict);
     type->tp_free(op);
     Pm_DECREF(type);
+#ifndef PM_BEFORE_STEP_6
     Pm_TRASHCAN_END
+#endif /* PM_BEFORE_STEP_6 */
 #else /* PM_SKELETON */
 /* An instance of `class Name: pass` owns its attribute dict (ob_dict, may be
  * NULL) and a reference to its class, Pm_TYPE(op).  CPython: subtype_dealloc.

@@ -10,9 +10,12 @@
  * size class; pools are cut from 1 MiB arenas; the rest goes to malloc.
  *
  * This is the only file you edit.  The runtime allocates every object with
- * PmObject_Malloc, so nothing runs until Steps 1-3 are written: each
- * function below stops the program and names the step of
- * chapters/02-pymalloc.md to read.  Given, because writing them teaches
+ * PmObject_Malloc, so a program (make run) runs only once Steps 1-3 are
+ * written; the graded tests of each step give your allocator what later
+ * steps would make (a pool per class for Step 1, an arena for Step 2), so
+ * `make grade CH=02` shows each step's tests turn green as you write it.
+ * Until you write a function, it stops the test that reached it and names
+ * the step of chapters/02-pymalloc.md to read.  Given, because writing them teaches
  * little: the state and its usedpools initialiser, the system allocator
  * wrappers, the radix tree (arena_map_*), address_in_range, and the two
  * formatting helpers of Step 7 (printone, broken).  Static functions are
@@ -341,7 +344,7 @@ static inline void pymalloc_pool_extend(poolp pool, uint size)
     next->prevpool = pool;
     pool->nextpool = next;
 #else /* PM_SKELETON */
-/* ---- Steps 1-3: Allocation (CPython: pymalloc_alloc) ------------------- */
+/* ---- Steps 1-2: Allocation (CPython: pymalloc_alloc) ------------------- */
 
 /* The pool's free list just ran dry (Step 2).  If a virgin block is left
  * (nextoffset <= maxnextoffset), put just that one on the free list and
@@ -426,20 +429,23 @@ static void *allocate_from_new_pool(uint size)
  * usedpools[size + size] and return its first block; NULL when out of
  * memory.
  *
- * Step 2: the pool comes from usable_arenas, the first arena with a free
- * pool: its freepools list if not empty, else carve the pool at
- * pool_address (set arenaindex, szidx = DUMMY_SIZE_IDX, advance
- * pool_address).  Decrement nfreepools; an arena left with none leaves
- * usable_arenas.  Link the pool as the only member of the class's list
- * and set ref.count = 1.  If szidx is already `size`, its free list is
- * ready: pop a block.  Otherwise set the header up: szidx, the first
- * block at POOL_OVERHEAD, the second as the only free block,
- * nextoffset after it, maxnextoffset = POOL_SIZE - block size.
- *
- * Step 3: when usable_arenas is NULL, get one from new_arena().  Keep
- * nfp2lasta right as nfreepools drops: the first arena has the fewest
- * free pools, so taking one keeps the list sorted; but nfp2lasta[n] may
- * have named it, and it now belongs at nfp2lasta[n - 1]. */
+ * 1. When usable_arenas is NULL, get an arena from new_arena() (Step 3;
+ *    NULL means out of memory), make it the only member of usable_arenas
+ *    and set nfp2lasta[its nfreepools] to it.  The tests of this step give
+ *    your allocator an arena, so new_arena is not called before Step 3.
+ * 2. The pool comes from usable_arenas, the first arena with a free pool.
+ *    Keep nfp2lasta right as its nfreepools drops: the first arena has the
+ *    fewest free pools, so taking one keeps the list sorted; but
+ *    nfp2lasta[n] may have named it, and it now belongs at
+ *    nfp2lasta[n - 1].  Take its freepools list's head if not empty, else
+ *    carve the pool at pool_address (set arenaindex, szidx =
+ *    DUMMY_SIZE_IDX, advance pool_address).  Decrement nfreepools; an
+ *    arena left with none leaves usable_arenas.
+ * 3. Link the pool as the only member of the class's list and set
+ *    ref.count = 1.  If szidx is already `size`, its free list is ready:
+ *    pop a block.  Otherwise set the header up: szidx, the first block at
+ *    POOL_OVERHEAD, the second as the only free block, nextoffset after
+ *    it, maxnextoffset = POOL_SIZE - block size. */
 __attribute__((unused)) static inline void *allocate_from_new_pool(uint size)
 {
     /* TODO: chapters/02-pymalloc.md, Step 2 */
@@ -470,16 +476,18 @@ static inline void *pymalloc_alloc(size_t nbytes)
 #else /* PM_SKELETON */
 /* A block for nbytes, or NULL if pymalloc does not serve the request.
  *
- * Step 1: requests of 0 bytes or more than SMALL_REQUEST_THRESHOLD are not
+ * Requests of 0 bytes or more than SMALL_REQUEST_THRESHOLD are not
  * pymalloc's: return NULL.  Otherwise the size class is
  * (nbytes - 1) >> ALIGNMENT_SHIFT.  Pitfall: nbytes is a size_t, so for 0
  * the subtraction wraps around to SIZE_MAX and the "class" is far past
  * the table: reject 0 before computing it (CPython tests nbytes == 0, then
  * nbytes > SMALL_REQUEST_THRESHOLD).
- * Step 2: pool = usedpools[size + size].  If pool != pool->nextpool, the
+ * Then pool = usedpools[size + size].  If pool != pool->nextpool, the
  * class has a used pool: count the block, pop the head of its free list,
- * and call pymalloc_pool_extend if that emptied the list.  Otherwise
- * allocate_from_new_pool(size).  This is the hot path: keep it short. */
+ * and call pymalloc_pool_extend (Step 2) if that emptied the list.
+ * Otherwise allocate_from_new_pool(size) (Step 2).  This is the hot path:
+ * keep it short.  The tests of Step 1 give every class a used pool with
+ * blocks to spare, so neither Step 2 function is called before Step 2. */
 __attribute__((unused)) static inline void *pymalloc_alloc(size_t nbytes)
 {
     /* TODO: chapters/02-pymalloc.md, Step 1 */

@@ -5,6 +5,7 @@
  */
 #include <setjmp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -69,6 +70,7 @@ static size_t blocks_per_arena(pymem_uint ntotalpools)
 START_TEST(every_size_from_1_to_512_gets_its_size_class)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_a_pool_per_class();
     for (size_t n = 1; n <= SMALL_REQUEST_THRESHOLD; n++) {
         void *p = PmObject_Malloc(n);
         ck_assert_msg(p != NULL, "PmObject_Malloc(%zu) returned NULL", n);
@@ -82,9 +84,51 @@ START_TEST(every_size_from_1_to_512_gets_its_size_class)
 }
 END_TEST
 
+START_TEST(zero_bytes_go_to_the_system_allocator)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_a_pool_per_class(); /* so an arena exists */
+    void *p = PmObject_Malloc(0), *q = PmObject_Malloc(0);
+    ck_assert_msg(p != NULL && q != NULL && p != q,
+                  "two PmObject_Malloc(0) should return two distinct pointers, not %p and %p",
+                  p, q);
+    ck_assert_msg(!in_arena(p) && !in_arena(q),
+                  "PmObject_Malloc(0) returned a block inside an arena: 0 bytes go to malloc");
+    ck_assert_msg(st.raw_allocated_blocks == 2,
+                  "after two requests of 0 bytes raw_allocated_blocks should be 2, it is %zd",
+                  st.raw_allocated_blocks);
+    /* PmObject_Free is Step 4's (freeing_system_blocks_counts_them_out). */
+    free(p);
+    free(q);
+}
+END_TEST
+
+START_TEST(requests_over_512_bytes_go_to_the_system_allocator)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_a_pool_per_class();
+    void *small = PmObject_Malloc(512), *big = PmObject_Malloc(513), *huge = PmObject_Malloc(70000);
+    ck_assert_msg(in_arena(small), "PmObject_Malloc(512) should be served from a pool");
+    ck_assert_msg(big != NULL && !in_arena(big),
+                  "PmObject_Malloc(513) should go to malloc, not into an arena");
+    ck_assert_msg(huge != NULL && !in_arena(huge),
+                  "PmObject_Malloc(70000) should go to malloc, not into an arena");
+    ck_assert_msg(st.raw_allocated_blocks == 2, "raw_allocated_blocks should be 2, it is %zd",
+                  st.raw_allocated_blocks);
+    memset(huge, 0xAB, 70000);
+    heap_ok("with blocks of 512, 513 and 70000 bytes allocated");
+    /* PmObject_Free is Step 4's (freeing_system_blocks_counts_them_out). */
+    free(big);
+    free(huge);
+}
+END_TEST
+
+/* ------------------------------------------------------------ Step 2 --- */
+
 START_TEST(blocks_are_16_byte_aligned)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_an_arena();
     for (size_t n = 0; n <= 1100; n += 7) {
         void *p = PmObject_Malloc(n);
         ck_assert_msg(p != NULL, "PmObject_Malloc(%zu) returned NULL", n);
@@ -97,6 +141,7 @@ END_TEST
 START_TEST(blocks_of_a_class_are_one_block_size_apart)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_an_arena();
     char *a = PmObject_Malloc(40), *b = PmObject_Malloc(33), *c = PmObject_Malloc(48);
     ck_assert_msg(b - a == 48 && c - b == 48,
                   "three requests of class 2 (33..48 bytes) in a new pool should be 48 bytes "
@@ -104,52 +149,10 @@ START_TEST(blocks_of_a_class_are_one_block_size_apart)
 }
 END_TEST
 
-START_TEST(zero_bytes_go_to_the_system_allocator)
-{
-    install_arenas(SYSTEM_PAGE_SIZE);
-    void *keep = PmObject_Malloc(8); /* so an arena exists */
-    void *p = PmObject_Malloc(0), *q = PmObject_Malloc(0);
-    ck_assert_msg(p != NULL && q != NULL && p != q,
-                  "two PmObject_Malloc(0) should return two distinct pointers, not %p and %p",
-                  p, q);
-    ck_assert_msg(!in_arena(p) && !in_arena(q),
-                  "PmObject_Malloc(0) returned a block inside an arena: 0 bytes go to malloc");
-    ck_assert_msg(st.raw_allocated_blocks == 2,
-                  "after two requests of 0 bytes raw_allocated_blocks should be 2, it is %zd",
-                  st.raw_allocated_blocks);
-    PmObject_Free(p);
-    PmObject_Free(q);
-    PmObject_Free(keep);
-    ck_assert_msg(st.raw_allocated_blocks == 0,
-                  "after freeing them raw_allocated_blocks should be 0, it is %zd",
-                  st.raw_allocated_blocks);
-}
-END_TEST
-
-START_TEST(requests_over_512_bytes_go_to_the_system_allocator)
-{
-    install_arenas(SYSTEM_PAGE_SIZE);
-    void *small = PmObject_Malloc(512), *big = PmObject_Malloc(513), *huge = PmObject_Malloc(70000);
-    ck_assert_msg(in_arena(small), "PmObject_Malloc(512) should be served from a pool");
-    ck_assert_msg(big != NULL && !in_arena(big),
-                  "PmObject_Malloc(513) should go to malloc, not into an arena");
-    ck_assert_msg(huge != NULL && !in_arena(huge),
-                  "PmObject_Malloc(70000) should go to malloc, not into an arena");
-    ck_assert_msg(st.raw_allocated_blocks == 2, "raw_allocated_blocks should be 2, it is %zd",
-                  st.raw_allocated_blocks);
-    memset(huge, 0xAB, 70000);
-    PmObject_Free(big);
-    PmObject_Free(huge);
-    PmObject_Free(small);
-    heap_ok("after freeing blocks of 512, 513 and 70000 bytes");
-}
-END_TEST
-
-/* ------------------------------------------------------------ Step 2 --- */
-
 START_TEST(a_new_pool_carves_blocks_lazily)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_an_arena();
     uint8_t *first = PmObject_Malloc(64);
     poolp pool = POOL_ADDR(first);
     ck_assert_msg(first == (uint8_t *)pool + POOL_OVERHEAD,
@@ -179,6 +182,7 @@ END_TEST
 START_TEST(a_new_pool_records_its_class_and_arena)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_an_arena();
     void *p = PmObject_Malloc(100);
     poolp pool = POOL_ADDR(p);
     ck_assert_msg(pool->szidx == 6, "a pool serving 100 bytes has szidx 6, not %u", pool->szidx);
@@ -190,43 +194,10 @@ START_TEST(a_new_pool_records_its_class_and_arena)
 }
 END_TEST
 
-START_TEST(a_freed_block_is_reused_first)
-{
-    install_arenas(SYSTEM_PAGE_SIZE);
-    void *b[6];
-    for (int i = 0; i < 6; i++)
-        b[i] = PmObject_Malloc(32);
-    PmObject_Free(b[2]);
-    PmObject_Free(b[4]);
-    void *x = PmObject_Malloc(32), *y = PmObject_Malloc(32);
-    ck_assert_msg(x == b[4] && y == b[2],
-                  "the free list is last in, first out: after freeing %p then %p, the next "
-                  "two allocations should return %p and %p, not %p and %p", b[2], b[4], b[4],
-                  b[2], x, y);
-}
-END_TEST
-
-START_TEST(the_free_list_runs_through_the_freed_blocks)
-{
-    install_arenas(SYSTEM_PAGE_SIZE);
-    void *a = PmObject_Malloc(48), *b = PmObject_Malloc(48);
-    PmObject_Malloc(48);
-    poolp pool = POOL_ADDR(a);
-    pymem_block *before = pool->freeblock;
-    PmObject_Free(a);
-    ck_assert_msg(pool->freeblock == a, "after freeing %p, pool->freeblock should be it", a);
-    ck_assert_msg(*(pymem_block **)a == before,
-                  "the freed block's first word should hold the old freeblock %p, it holds %p",
-                  (void *)before, (void *)*(pymem_block **)a);
-    PmObject_Free(b);
-    ck_assert_msg(pool->freeblock == b && *(pymem_block **)b == a,
-                  "after freeing %p too, the free list should be %p -> %p", b, b, a);
-}
-END_TEST
-
 START_TEST(a_full_pool_leaves_usedpools)
 {
     install_arenas(SYSTEM_PAGE_SIZE);
+    pm_given_an_arena();
     unsigned n = NUMBLOCKS(0);
     void *first = PmObject_Malloc(16);
     poolp pool = POOL_ADDR(first);
@@ -241,28 +212,6 @@ START_TEST(a_full_pool_leaves_usedpools)
     void *next = PmObject_Malloc(16);
     ck_assert_msg(POOL_ADDR(next) != pool, "the block after a full pool needs a new pool");
     heap_ok("after filling a pool");
-}
-END_TEST
-
-START_TEST(a_full_pool_comes_back_on_the_first_free)
-{
-    install_arenas(SYSTEM_PAGE_SIZE);
-    unsigned n = NUMBLOCKS(0);
-    void *blocks[2048];
-    for (unsigned k = 0; k <= n; k++)
-        blocks[k] = PmObject_Malloc(16);
-    poolp full = POOL_ADDR(blocks[0]);
-    PmObject_Free(blocks[10]);
-    ck_assert_msg(in_usedpools(full, 0),
-                  "freeing a block of a full pool makes it used again: it should be back in "
-                  "usedpools");
-    ck_assert_msg(st.usedpools[0] == full,
-                  "the pool should be linked at the front of usedpools[0]");
-    void *again = PmObject_Malloc(16);
-    ck_assert_msg(again == blocks[10],
-                  "the next 16-byte request should reuse the freed block %p, got %p",
-                  blocks[10], again);
-    heap_ok("after a full pool became used again");
 }
 END_TEST
 
@@ -473,6 +422,103 @@ START_TEST(free_of_a_pointer_not_ours_goes_to_the_system_allocator)
                   "never onto a pool's free list");
     PmObject_Free(ours);
     PmObject_Free(NULL);
+}
+END_TEST
+
+START_TEST(a_freed_block_is_reused_first)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    void *b[6];
+    for (int i = 0; i < 6; i++)
+        b[i] = PmObject_Malloc(32);
+    PmObject_Free(b[2]);
+    PmObject_Free(b[4]);
+    void *x = PmObject_Malloc(32), *y = PmObject_Malloc(32);
+    ck_assert_msg(x == b[4] && y == b[2],
+                  "the free list is last in, first out: after freeing %p then %p, the next "
+                  "two allocations should return %p and %p, not %p and %p", b[2], b[4], b[4],
+                  b[2], x, y);
+}
+END_TEST
+
+START_TEST(the_free_list_runs_through_the_freed_blocks)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    void *a = PmObject_Malloc(48), *b = PmObject_Malloc(48);
+    PmObject_Malloc(48);
+    poolp pool = POOL_ADDR(a);
+    pymem_block *before = pool->freeblock;
+    PmObject_Free(a);
+    ck_assert_msg(pool->freeblock == a, "after freeing %p, pool->freeblock should be it", a);
+    ck_assert_msg(*(pymem_block **)a == before,
+                  "the freed block's first word should hold the old freeblock %p, it holds %p",
+                  (void *)before, (void *)*(pymem_block **)a);
+    PmObject_Free(b);
+    ck_assert_msg(pool->freeblock == b && *(pymem_block **)b == a,
+                  "after freeing %p too, the free list should be %p -> %p", b, b, a);
+}
+END_TEST
+
+START_TEST(a_full_pool_comes_back_on_the_first_free)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    unsigned n = NUMBLOCKS(0);
+    void *blocks[2048];
+    for (unsigned k = 0; k <= n; k++)
+        blocks[k] = PmObject_Malloc(16);
+    poolp full = POOL_ADDR(blocks[0]);
+    PmObject_Free(blocks[10]);
+    ck_assert_msg(in_usedpools(full, 0),
+                  "freeing a block of a full pool makes it used again: it should be back in "
+                  "usedpools");
+    ck_assert_msg(st.usedpools[0] == full,
+                  "the pool should be linked at the front of usedpools[0]");
+    void *again = PmObject_Malloc(16);
+    ck_assert_msg(again == blocks[10],
+                  "the next 16-byte request should reuse the freed block %p, got %p",
+                  blocks[10], again);
+    heap_ok("after a full pool became used again");
+}
+END_TEST
+
+START_TEST(calloc_zeroes_a_reused_block)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    unsigned char *p = PmObject_Malloc(64);
+    memset(p, 0xEE, 64);
+    PmObject_Free(p);
+    unsigned char *q = PmObject_Calloc(4, 16);
+    ck_assert_msg(q == p, "calloc of 64 bytes should reuse the block just freed");
+    for (int i = 0; i < 64; i++)
+        ck_assert_msg(q[i] == 0, "PmObject_Calloc(4, 16): byte %d is 0x%02x, not zero", i, q[i]);
+    ck_assert_msg(PmObject_Calloc((size_t)1 << 62, 16) == NULL,
+                  "PmObject_Calloc(2^62, 16) overflows size_t and should return NULL");
+}
+END_TEST
+
+START_TEST(freeing_system_blocks_counts_them_out)
+{
+    install_arenas(SYSTEM_PAGE_SIZE);
+    void *keep = PmObject_Malloc(8); /* so an arena exists */
+    void *p = PmObject_Malloc(0), *q = PmObject_Malloc(0);
+    void *big = PmObject_Malloc(513), *huge = PmObject_Malloc(70000);
+    ck_assert_msg(p != NULL && q != NULL && big != NULL && huge != NULL,
+                  "PmObject_Malloc of 0, 0, 513 and 70000 bytes should all succeed");
+    ck_assert_msg(st.raw_allocated_blocks == 4,
+                  "after four requests for the system allocator raw_allocated_blocks should "
+                  "be 4, it is %zd", st.raw_allocated_blocks);
+    PmObject_Free(p);
+    PmObject_Free(q);
+    ck_assert_msg(st.raw_allocated_blocks == 2,
+                  "after freeing the two blocks of 0 bytes raw_allocated_blocks should be 2, "
+                  "it is %zd", st.raw_allocated_blocks);
+    PmObject_Free(big);
+    PmObject_Free(huge);
+    PmObject_Free(keep);
+    ck_assert_msg(st.raw_allocated_blocks == 0,
+                  "after freeing them all raw_allocated_blocks should be 0, it is %zd",
+                  st.raw_allocated_blocks);
+    heap_ok("after freeing blocks of 0, 8, 513 and 70000 bytes");
 }
 END_TEST
 
@@ -688,21 +734,6 @@ START_TEST(realloc_keeps_system_blocks_in_the_system_allocator)
     PmObject_Free(keep);
     ck_assert_msg(st.raw_allocated_blocks == 0, "raw_allocated_blocks should be back to 0, is %zd",
                   st.raw_allocated_blocks);
-}
-END_TEST
-
-START_TEST(calloc_zeroes_a_reused_block)
-{
-    install_arenas(SYSTEM_PAGE_SIZE);
-    unsigned char *p = PmObject_Malloc(64);
-    memset(p, 0xEE, 64);
-    PmObject_Free(p);
-    unsigned char *q = PmObject_Calloc(4, 16);
-    ck_assert_msg(q == p, "calloc of 64 bytes should reuse the block just freed");
-    for (int i = 0; i < 64; i++)
-        ck_assert_msg(q[i] == 0, "PmObject_Calloc(4, 16): byte %d is 0x%02x, not zero", i, q[i]);
-    ck_assert_msg(PmObject_Calloc((size_t)1 << 62, 16) == NULL,
-                  "PmObject_Calloc(2^62, 16) overflows size_t and should return NULL");
 }
 END_TEST
 
@@ -935,12 +966,6 @@ void register_unit_tests(PmSuite *s)
            "every size from 1 to 512 bytes is served from size class (n - 1) >> 4",
            "A request landed in the wrong size class: try the formula at the edges of the "
            "classes (1, 16, 17, 32, 512).", SECTION1);
-    PM_ADD(s, blocks_are_16_byte_aligned, 1, STEP1, "every block is 16-byte aligned",
-           "A block was not 16-byte aligned: where in its pool does a block start, and how far "
-           "apart are blocks?", SECTION1);
-    PM_ADD(s, blocks_of_a_class_are_one_block_size_apart, 1, STEP1,
-           "blocks of one class are INDEX2SIZE(class) bytes apart",
-           "A block of class i is INDEX2SIZE(i) = 16 * (i + 1) bytes.", SECTION1);
     PM_ADD(s, zero_bytes_go_to_the_system_allocator, 1, STEP1,
            "requests of 0 bytes go to the system allocator",
            "A request of 0 bytes is not pymalloc's: what does n - 1 give when n is a size_t "
@@ -948,9 +973,15 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, requests_over_512_bytes_go_to_the_system_allocator, 1, STEP1,
            "requests over 512 bytes go to the system allocator",
            "Above SMALL_REQUEST_THRESHOLD, PmObject_Malloc calls malloc and counts the block "
-           "in raw_allocated_blocks; PmObject_Free tells it apart with address_in_range.",
+           "in raw_allocated_blocks.",
            SECTION1);
 
+    PM_ADD(s, blocks_are_16_byte_aligned, 1, STEP2, "every block is 16-byte aligned",
+           "A block was not 16-byte aligned: where in its pool does a block start, and how far "
+           "apart are blocks?", SECTION2);
+    PM_ADD(s, blocks_of_a_class_are_one_block_size_apart, 1, STEP2,
+           "blocks of one class are INDEX2SIZE(class) bytes apart",
+           "A block of class i is INDEX2SIZE(i) = 16 * (i + 1) bytes.", SECTION2);
     PM_ADD(s, a_new_pool_carves_blocks_lazily, 2, STEP2,
            "a new pool sets up two blocks and carves one more per allocation",
            "A new pool set up more, or fewer, than its first two blocks: blocks are carved "
@@ -960,21 +991,9 @@ void register_unit_tests(PmSuite *s)
            "a new pool records its size class and its arena, and joins usedpools",
            "Set szidx and arenaindex in the pool header, and link the pool at the front of "
            "usedpools[2 * szidx].", SECTION2);
-    PM_ADD(s, a_freed_block_is_reused_first, 2, STEP2,
-           "a freed block is reused before virgin blocks, last freed first",
-           "The block freed last was not the next one handed out: a pool's free list is a "
-           "stack.", SECTION2);
-    PM_ADD(s, the_free_list_runs_through_the_freed_blocks, 1, STEP2,
-           "the free list is chained through the first word of each freed block",
-           "The free list costs no memory: where does a freed block keep the link to the next "
-           "one?", SECTION2);
     PM_ADD(s, a_full_pool_leaves_usedpools, 2, STEP2, "a full pool leaves usedpools",
            "A pool with no block left to give was still in usedpools: when exactly is a pool "
            "full?", SECTION2);
-    PM_ADD(s, a_full_pool_comes_back_on_the_first_free, 2, STEP2,
-           "freeing a block of a full pool links it back into usedpools",
-           "A full pool got a block back, but the next allocation of its class did not find "
-           "it.", SECTION2);
 
     PM_ADD(s, the_first_allocation_maps_one_arena, 1, STEP3,
            "the first allocation maps one arena, in a table of 16 arena_objects",
@@ -1011,6 +1030,27 @@ void register_unit_tests(PmSuite *s)
            "PmObject_Free of a block from malloc goes to free()",
            "address_in_range(p, POOL_ADDR(p)) must say no for memory outside every arena; "
            "then call free().", SECTION4);
+    PM_ADD(s, a_freed_block_is_reused_first, 2, STEP4,
+           "a freed block is reused before virgin blocks, last freed first",
+           "The block freed last was not the next one handed out: a pool's free list is a "
+           "stack.", SECTION4);
+    PM_ADD(s, the_free_list_runs_through_the_freed_blocks, 1, STEP4,
+           "the free list is chained through the first word of each freed block",
+           "The free list costs no memory: where does a freed block keep the link to the next "
+           "one?", SECTION4);
+    PM_ADD(s, a_full_pool_comes_back_on_the_first_free, 2, STEP4,
+           "freeing a block of a full pool links it back into usedpools",
+           "A full pool got a block back, but the next allocation of its class did not find "
+           "it.", SECTION4);
+    PM_ADD(s, calloc_zeroes_a_reused_block, 1, STEP4,
+           "calloc zeroes the block, also a reused one, and refuses overflow",
+           "calloc returned a block with old data in it, or did not notice that nelem * elsize "
+           "overflows.", SECTION4);
+    PM_ADD(s, freeing_system_blocks_counts_them_out, 1, STEP4,
+           "PmObject_Free gives blocks of 0 and over 512 bytes back to free() and counts them "
+           "out of raw_allocated_blocks",
+           "A block from the system allocator was freed but raw_allocated_blocks did not go "
+           "down: PmObject_Free tells it apart with address_in_range.", SECTION4);
 
     PM_ADD(s, an_empty_arena_goes_back_to_the_os, 2, STEP5,
            "an arena whose pools are all free goes back to the OS",
@@ -1052,10 +1092,6 @@ void register_unit_tests(PmSuite *s)
            "realloc of a block from malloc stays with malloc",
            "pymalloc_realloc only handles blocks in arenas; any other block goes to "
            "realloc(), even when the new size is small.", SECTION6);
-    PM_ADD(s, calloc_zeroes_a_reused_block, 1, STEP6,
-           "calloc zeroes the block, also a reused one, and refuses overflow",
-           "calloc returned a block with old data in it, or did not notice that nelem * elsize "
-           "overflows.", SECTION6);
 
     PM_ADD(s, the_heap_checker_accepts_a_healthy_heap, 1, STEP7,
            "the heap checker accepts a healthy heap",

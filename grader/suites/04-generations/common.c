@@ -44,6 +44,30 @@ void settle(void)
     _PmGC_state.long_lived_pending = 0;
 }
 
+/* Every tracked object into the oldest generation, then chapter 3's steps:
+ * what is unreachable is freed.  No count, stat or log line changes. */
+static Pm_ssize_t collect_all_without_step_2(int generation)
+{
+    (void)generation;
+    for (int i = 0; i < NUM_GENERATIONS - 1; i++)
+        gc_list_merge(GEN_HEAD(i), GEN_HEAD(NUM_GENERATIONS - 1));
+    PmGC_Head *young = GEN_HEAD(NUM_GENERATIONS - 1);
+    PmGC_Head unreachable;
+    _PmGC_state.collecting_generation = NUM_GENERATIONS - 1;
+    _PmGC_state.unreachable = &unreachable;
+    deduce_unreachable(young, &unreachable);
+    clear_unreachable_mask(&unreachable);
+    Pm_ssize_t found = gc_list_size(&unreachable);
+    delete_garbage(&unreachable, young);
+    _PmGC_state.unreachable = NULL;
+    return found;
+}
+
+void tear_down_without_step_2(void)
+{
+    _PmRuntime_FiniCollect = collect_all_without_step_2;
+}
+
 Pm_ssize_t gen_size(int generation)
 {
     if (generation == NUM_GENERATIONS)

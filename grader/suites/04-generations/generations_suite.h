@@ -37,6 +37,10 @@ void quiet_collector(void);
  * generation 2, every count and both long-lived counters are zero, and no
  * collection runs by itself (quiet_collector). */
 void settle(void);
+/* For a test of Step 1, which comes before gc_collect_main (Step 2): the
+ * collection PmRuntime_Fini runs after the test is the grader's own (the
+ * reference chapter 3's steps on every generation), not gc_collect_main. */
+void tear_down_without_step_2(void);
 /* Objects in a generation list (3 = the permanent generation). */
 Pm_ssize_t gen_size(int generation);
 
@@ -44,7 +48,9 @@ Pm_ssize_t gen_size(int generation);
 void register_counting_tests(PmSuite *s);   /* step 1 */
 void register_collecting_tests(PmSuite *s); /* step 2 */
 void register_threshold_tests(PmSuite *s);  /* step 3 */
+void register_link_collection_tests(PmSuite *s); /* step 3, in test_counting.c */
 void register_module_tests(PmSuite *s);     /* steps 4 and 5 */
+void register_step2_log_tests(PmSuite *s);  /* step 2's test of the log */
 void register_log_tests(PmSuite *s);        /* step 6: the logs of collections */
 
 #endif /* GENERATIONS_SUITE_H */

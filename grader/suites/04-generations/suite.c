@@ -21,7 +21,9 @@ void pm_register(PmSuite *s)
 {
     register_counting_tests(s);
     register_collecting_tests(s);
+    register_step2_log_tests(s);
     register_threshold_tests(s);
+    register_link_collection_tests(s);
     register_module_tests(s);
     register_log_tests(s);
     pm_add_scenarios(s, 1, STEP6, sections, sizeof sections / sizeof sections[0]);
