@@ -256,6 +256,8 @@ for patch in grader/fixtures/*.patch; do
   want=$(sed -n 's/^Expect: *//p' "$patch")
   want_msg=$(sed -n 's/^Expect-message: *//p' "$patch")
   want_score=$(sed -n 's/^Score: *//p' "$patch")
+  max_waited=$(sed -n 's/^Max-waited-out: *//p' "$patch")
+  multiplier=$(sed -n 's/^Timeout-multiplier: *//p' "$patch")
   base=$(sed -n 's/^Base: *//p' "$patch"); base=${base:-solutions}
   sanitizers=--no-sanitizers
   grep -q '^Sanitizers: *yes' "$patch" && sanitizers=
@@ -270,7 +272,7 @@ for patch in grader/fixtures/*.patch; do
   before=$(checkout_state)
   # The misbehaviour should cost points quickly: shorten Check's per-test
   # timeout for these runs.
-  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers
+  CK_TIMEOUT_MULTIPLIER=${multiplier:-0.4} grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers
   after=$(checkout_state)
   files_ok=1
   for f in report.json results.json junit.xml report.html; do
@@ -289,9 +291,14 @@ for patch in grader/fixtures/*.patch; do
   [ $seen = 1 ] || problems+=("statuses: ${statuses:-none} (want $want)")
   [ -z "$want_msg" ] || grep -qF -- "$want_msg" <<<"$said" || problems+=("the report never says '$want_msg'")
   [ -z "$want_score" ] || [ "$score" = "$want_score" ] || problems+=("score ${score:-?} (want $want_score)")
+  # Tests that timed out without being stopped early as stuck in a function
+  # known to loop: each one cost its whole timeout.
+  waited=$(report '[.chapters[].tests[] | select(.status == "timeout" and (.stopped_early | not))] | length' "fixtures/$fx")
+  [ -z "$max_waited" ] || [ "${waited:-99}" -le "$max_waited" ] || problems+=("$waited tests waited out their whole timeout (at most $max_waited)")
+  stopped=$(report '[.chapters[].tests[] | select(.stopped_early == true)] | length' "fixtures/$fx")
   [ "$before" = "$after" ] || problems+=("the checkout changed")
   if [ ${#problems[@]} -eq 0 ]; then
-    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}, checkout unchanged"
+    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}${max_waited:+, $waited waited out, $stopped stopped early}, checkout unchanged"
   else
     fail "fixture $fx: ${problems[*]}" "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
