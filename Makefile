@@ -21,8 +21,9 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 # full repository, or, in a handout made by `make handout` (which leaves the
 # solutions out), the prebuilt objects of prebuilt/NN-slug/<variant>.o.
 REF_FROM := $(if $(wildcard solutions/[0-9][0-9]-*),solutions,prebuilt)
-# `make handout CHAPTERS=01,03` names the chapters a handout contains; the
-# name is also this Makefile's list of every chapter, which it keeps.
+# `make handout CHAPTERS=01,03` names the chapters a handout contains (and
+# `make grade-class CHAPTERS=01,03` those it grades); the name is also this
+# Makefile's list of every chapter, which it keeps.
 ifeq ($(origin CHAPTERS),command line)
 HANDOUT_CHAPTERS := $(CHAPTERS)
 endif
@@ -80,6 +81,7 @@ help:
 	@echo "  make test               the project's own test suite (ONLY=mutants: one section)"
 	@echo "  make skeletons          regenerate skeletons/ from the solutions (maintainers)"
 	@echo "  make handout DEST=dir   a repository for students, without the solutions (CHAPTERS=01,03: some)"
+	@echo "  make grade-class SUBMISSIONS=dir   grade a whole class: gradebook.csv and a summary page"
 	@echo "  make deps               install the Debian packages everything needs"
 	@echo "  make clean              remove build/"
 	@echo
@@ -391,6 +393,28 @@ grade: deps-ensure
 	   echo "Stuck? make hint$(if $(CH), CH=$(CH)) gives the second hint of every test that failed (TEST=name: one test)."; \
 	   exit 0; \
 	 fi; exit $$status
+
+# --------------------------------------------------- make grade-class ---
+# make grade-class SUBMISSIONS=dir [JOBS=n] [CHAPTERS=01,03] [OUT=dir]: every
+# student's submission under dir graded (tools/grade-class.py; the layouts it
+# accepts and what it writes are in chapters/instructors.md), several at
+# once, each by pmgrade in its own sandbox, into OUT (build/class) with
+# gradebook.csv and summary.html.  Again later: only the students whose
+# files changed are graded again (FRESH=1: everyone).  ENGINE=parallel
+# SSHLOGINFILE=f hands the students to GNU parallel; ENGINE=slurm writes a
+# Slurm job array and its gather step without running them.  HIDDEN=dir
+# adds an instructor's hidden tests; ROSTER=file gives a row to every
+# student listed, submission or not; TIMEOUT= caps one student (seconds).
+# Debian's python3, which python3-matplotlib goes with (the summary's pictures).
+CLASS_PYTHON := $(or $(wildcard /usr/bin/python3),python3)
+.PHONY: grade-class
+grade-class: deps-ensure
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-class SUBMISSIONS=dir [JOBS=n] [CHAPTERS=01,03] [OUT=dir] [ENGINE=local|parallel|slurm]" >&2; exit 2; }
+	@$(CLASS_PYTHON) tools/grade-class.py run --root . --submissions "$(SUBMISSIONS)" \
+	  --jobs $(JOBS) $(if $(HANDOUT_CHAPTERS),--chapters "$(HANDOUT_CHAPTERS)") $(if $(OUT),--out "$(OUT)") \
+	  --engine $(or $(ENGINE),local) $(if $(SSHLOGINFILE),--sshloginfile "$(SSHLOGINFILE)") \
+	  $(if $(HIDDEN),--hidden "$(HIDDEN)") $(if $(ROSTER),--roster "$(ROSTER)") \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(FRESH),--fresh) --gradeflags "$(GRADEFLAGS)"
 
 # --------------------------------------------------------- make run ---
 # STACK=mine (default): your layers for every chapter you have written, and

@@ -22,6 +22,8 @@ PACKAGES=(
   chromium           # the self-test looks at the book and a report as a reader does (1280 px)
   python3-dev        # chapter 2 is checked against CPython's own obmalloc (libpython)
   libmimalloc-dev    # make bench compares with mimalloc
+  python3-matplotlib # make grade-class draws the class's score histograms
+  parallel           # make grade-class ENGINE=parallel (GNU parallel)
 )
 
 # Each check: "kind name package".  kind is cmd (a command), pc (a
@@ -44,6 +46,8 @@ CHECKS=(
   "cmd bwrap bubblewrap"
   "pc python3-embed python3-dev"
   "file /usr/include/mimalloc.h libmimalloc-dev"
+  "file /usr/lib/python3/dist-packages/matplotlib python3-matplotlib"
+  "cmd parallel parallel"
 )
 
 missing_packages() {

@@ -10,7 +10,7 @@
 # What goes in: the committed files of this repository (git ls-files), less
 # what a student must not see or cannot use:
 #   solutions/, grader/mutants/ and grader/fixtures/ (patches of the
-#   solutions), CONTRIBUTING.md and the "For instructors" section of
+#   solutions), CONTRIBUTING.md, chapters/instructors.md and the "For instructors" section of
 #   chapters/00-start.md (instructor notes), the project's self-test and the
 #   tools that read the solutions, .ci/ (it runs the self-test);
 # and, for a chapter that is not handed out, its skeleton, suite, scenarios,
@@ -57,7 +57,7 @@ mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
 # The committed files, less the excluded ones.
-excluded='^(solutions/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/))'
+excluded='^(solutions/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|chapters/instructors\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|selftest-class\.sh|class-demo\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/))'
 for c in $left_out; do
     n=${c%%-*}
     excluded="$excluded|^(skeletons|grader/suites|grader/scenarios|grader/traces)/$c/|^chapters/$c\.md\$|^diagrams/$n-"

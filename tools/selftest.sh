@@ -17,7 +17,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout)
+SECTIONS=(build classify solutions chapters learner skeletons generated mutants steps own fixtures scenarios traces asan book bench handout class)
 ONLY=${ONLY:-}
 ONLY=${ONLY//,/ }
 for s in $ONLY; do
@@ -350,6 +350,8 @@ check_fixture() {
   want_score=$(sed -n 's/^Score: *//p' "$patch")
   # Tests: the tests the misbehaviour is tried on (default: the chapter's all).
   want_tests=$(sed -n 's/^Tests: *//p' "$patch")
+  max_waited=$(sed -n 's/^Max-waited-out: *//p' "$patch")
+  multiplier=$(sed -n 's/^Timeout-multiplier: *//p' "$patch")
   base=$(sed -n 's/^Base: *//p' "$patch"); base=${base:-solutions}
   sanitizers=--no-sanitizers
   grep -q '^Sanitizers: *yes' "$patch" && sanitizers=
@@ -364,7 +366,7 @@ check_fixture() {
   before=$(checkout_state)
   # The misbehaviour should cost points quickly: shorten Check's per-test
   # timeout for these runs.
-  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers \
+  CK_TIMEOUT_MULTIPLIER=${multiplier:-0.4} grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers \
     ${want_tests:+--tests "${want_tests// /,}"}
   after=$(checkout_state)
   files_ok=1
@@ -384,9 +386,14 @@ check_fixture() {
   [ $seen = 1 ] || problems+=("statuses: ${statuses:-none} (want $want)")
   [ -z "$want_msg" ] || grep -qF -- "$want_msg" <<<"$said" || problems+=("the report never says '$want_msg'")
   [ -z "$want_score" ] || [ "$score" = "$want_score" ] || problems+=("score ${score:-?} (want $want_score)")
+  # Tests that timed out without being stopped early as stuck in a function
+  # known to loop: each one cost its whole timeout.
+  waited=$(report '[.chapters[].tests[] | select(.status == "timeout" and (.stopped_early | not))] | length' "fixtures/$fx")
+  [ -z "$max_waited" ] || [ "${waited:-99}" -le "$max_waited" ] || problems+=("$waited tests waited out their whole timeout (at most $max_waited)")
+  stopped=$(report '[.chapters[].tests[] | select(.stopped_early == true)] | length' "fixtures/$fx")
   [ "$before" = "$after" ] || problems+=("the checkout changed")
   if [ ${#problems[@]} -eq 0 ]; then
-    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}${want_tests:+ (on $(wc -w <<<"$want_tests") tests)}, checkout unchanged"
+    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}${want_tests:+ (on $(wc -w <<<"$want_tests") tests)}${max_waited:+, $waited waited out, $stopped stopped early}, checkout unchanged"
   else
     fail "fixture $fx: ${problems[*]}" "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
@@ -705,6 +712,12 @@ else
   fail "make handout CHAPTERS=01,03" "$(tail -20 "$OUT/handout-0103.log")"
 fi
 echo "  (the handout section took $(( $(date +%s) - t0 )) s)"
+}
+
+# make grade-class on a small class (tools/selftest-class.sh).
+sec_class() {
+section "make grade-class: a class in one command"
+source tools/selftest-class.sh
 }
 
 # ---------------------------------------------------------- the run ---

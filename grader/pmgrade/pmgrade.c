@@ -28,6 +28,19 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Is chapter slug among the chosen ones ("01", "01-refcount" or
+ * "01,03": each a prefix of a slug)? */
+static int chapter_chosen(const char *chosen, const char *slug)
+{
+    for (const char *p = chosen; *p != '\0'; p += strcspn(p, ",")) {
+        p += strspn(p, ", ");
+        size_t n = strcspn(p, ", ");
+        if (n > 0 && strncmp(slug, p, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The chapters: folders named NN-slug of solutions/ (of grader/suites/ in
  * a handout), sorted. */
 static int find_chapters(PgGrade *g)
@@ -45,7 +58,7 @@ static int find_chapters(PgGrade *g)
         const char *s = e->d_name;
         if (!(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == '-'))
             continue;
-        if (g->opt.chapter != NULL && strncmp(s, g->opt.chapter, strlen(g->opt.chapter)) != 0)
+        if (g->opt.chapter != NULL && !chapter_chosen(g->opt.chapter, s))
             continue;
         char *path = pg_printf("%s/%s", dir, s);
         int ok = pg_is_dir(path);
@@ -111,12 +124,18 @@ static void usage(FILE *f)
 {
     fputs("usage: pmgrade [--root DIR] [--submission DIR] [--chapter NN] [--stack mine|ref]\n"
           "               [--out DIR] [--no-sanitizers] [--no-sandbox | --no-namespaces]\n"
-          "               [--jobs N] [--quiet] [--tests NAME,NAME...]\n"
+          "               [--jobs N] [--quiet] [--tests NAME,NAME...] [--reference DIR]\n"
+          "               [--one-sandbox-per-test]\n"
           "Builds each chapter with your layer, runs its graded tests and writes\n"
           "report.json, results.json (Gradescope), junit.xml and report.html into --out.\n"
           "--no-namespaces grades as a machine without user namespaces would (to try\n"
           "the fallback); --no-sandbox runs the tests unconfined (to debug the grader);\n"
-          "--tests grades the named tests alone (how the self-test checks a mutant).\n"
+          "--tests grades the named tests alone (how the self-test checks a mutant);\n"
+          "--chapter 01,03 grades those chapters; --reference DIR takes the list of tests\n"
+          "from DIR/NN-slug/suite, a reference suite built once for a whole class.\n"
+          "--one-sandbox-per-test starts a sandbox and the suite for every test (the\n"
+          "default starts one per job and hands it the tests one at a time, each in a\n"
+          "process of its own: the same confinement, a fraction of the start-up).\n"
           "Exit status: 0 full marks, 1 otherwise, 2 if grading could not run.\n",
           f);
 }
@@ -127,8 +146,10 @@ int main(int argc, char **argv)
         {"root", required_argument, NULL, 'r'},      {"submission", required_argument, NULL, 's'},
         {"chapter", required_argument, NULL, 'c'},   {"stack", required_argument, NULL, 'k'},
         {"out", required_argument, NULL, 'o'},       {"no-sanitizers", no_argument, NULL, 'n'},
+        {"one-sandbox-per-test", no_argument, NULL, 'P'},
         {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
         {"no-sandbox", no_argument, NULL, 'x'},     {"tests", required_argument, NULL, 't'},      {"no-namespaces", no_argument, NULL, 'N'},
+        {"reference", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *root = ".", *submission = NULL, *out = NULL;
@@ -141,7 +162,7 @@ int main(int argc, char **argv)
     g.opt.jobs = cpus > 0 ? (int)cpus : 1;
     int c;
     int sandbox = 1;
-    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:R:P", longs, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
         case 's': submission = optarg; break;
@@ -160,6 +181,8 @@ int main(int argc, char **argv)
         case 'x': sandbox = 0; break;
         case 't': g.opt.tests = optarg; break;
         case 'N': sandbox = 2; break;
+        case 'R': g.opt.reference = optarg; break;
+        case 'P': g.opt.one_sandbox_per_test = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -213,7 +236,9 @@ int main(int argc, char **argv)
         g.max_score += g.chapters[i].max_score;
         if (!g.opt.quiet)
             pg_print_chapter(&g, &g.chapters[i]);
+        double written = pg_now();
         write_reports(&g);
+        pg_profile("reports", g.chapters[i].slug, written);
     }
     g.finished = 1;
     write_reports(&g);
