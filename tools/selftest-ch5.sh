@@ -13,20 +13,22 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 ch=05-biased
 
-for patch in grader/mutants/$ch/*.patch; do
+# check_mutant PATCH: prints its ok/FAIL line.
+check_mutant() {
+  local patch=$1 m dir must t missed where
   m=$(basename "$patch" .patch)
   dir=$OUT/$m
   mkdir -p "$dir/src"
   cp -r solutions/$ch "$dir/src/"
   if ! patch -s -p1 -d "$dir/src" <"$patch" >"$dir/patch.log" 2>&1; then
     echo "FAIL mutant $m: the patch no longer applies"
-    continue
+    return
   fi
   must=$(sed -n 's/^Must fail: *//p' "$patch")
-  [ -n "$must" ] || { echo "FAIL mutant $m: no 'Must fail:' line"; continue; }
+  [ -n "$must" ] || { echo "FAIL mutant $m: no 'Must fail:' line"; return; }
   if ! make -s --no-print-directory suite CH=$ch SUBMISSION="$dir/src" OUT="$dir/ft" >"$dir/build.log" 2>&1; then
     echo "FAIL mutant $m: does not build ($(tail -1 "$dir/build.log"))"
-    continue
+    return
   fi
   missed=() where=()
   for t in $must; do
@@ -52,14 +54,34 @@ for patch in grader/mutants/$ch/*.patch; do
   else
     echo "FAIL mutant $m: these tests should fail but pass: ${missed[*]}"
   fi
+}
+# The scenarios of chapters 1, 3 and 4 on the free-threaded build, beside
+# the mutants.
+check_ft_scenarios() {
+  if make -s --no-print-directory build/ft/ref/bin/pmrun >"$OUT/pmrun.log" 2>&1 &&
+     PMCHECK_SKIP_CPYTHON=1 bash grader/scenarios/check.sh build/ft/ref/bin/pmrun \
+       grader/scenarios/01-refcount grader/scenarios/03-cycles grader/scenarios/04-generations \
+       >"$OUT/scenarios-ft.log" 2>&1; then
+    echo "ok   scenarios of chapters 1, 3, 4 on the free-threaded build: $(tail -1 "$OUT/scenarios-ft.log")"
+  else
+    echo "FAIL scenarios on the free-threaded build: $(tail -1 "$OUT/scenarios-ft.log")"
+    grep -v '^ok' "$OUT/scenarios-ft.log" | head -20 | sed 's/^/       /'
+  fi
+}
+check_ft_scenarios >"$OUT/scenarios-ft.result" 2>&1 &
+ft_scenarios=$!
+# JOBS mutants at a time, each into a file of its own, printed in order.
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+mutants=(grader/mutants/$ch/*.patch)
+for patch in "${mutants[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  check_mutant "$patch" >"$OUT/$(basename "$patch" .patch).result" 2>&1 &
+done
+wait
+for patch in "${mutants[@]}"; do
+  r=$OUT/$(basename "$patch" .patch).result
+  [ -s "$r" ] && cat "$r" || echo "FAIL mutant $(basename "$patch" .patch): its check said nothing"
 done
 
-if make -s --no-print-directory build/ft/ref/bin/pmrun >"$OUT/pmrun.log" 2>&1 &&
-   PMCHECK_SKIP_CPYTHON=1 bash grader/scenarios/check.sh build/ft/ref/bin/pmrun \
-     grader/scenarios/01-refcount grader/scenarios/03-cycles grader/scenarios/04-generations \
-     >"$OUT/scenarios-ft.log" 2>&1; then
-  echo "ok   scenarios of chapters 1, 3, 4 on the free-threaded build: $(tail -1 "$OUT/scenarios-ft.log")"
-else
-  echo "FAIL scenarios on the free-threaded build: $(tail -1 "$OUT/scenarios-ft.log")"
-  grep -v '^ok' "$OUT/scenarios-ft.log" | head -20 | sed 's/^/       /'
-fi
+
+cat "$OUT/scenarios-ft.result"

@@ -10,7 +10,10 @@
 #
 # ONLY="mutants fixtures" (make test ONLY=mutants) runs those sections
 # alone, after the build; the names are in SECTIONS below.  Either way the
-# run ends with one line "N passed, M failed".
+# run ends with each section's seconds (wall clock and CPU) and one line
+# "N passed, M failed".  Sections run two at a time (SECTION_JOBS=1: one by
+# one); CONTRIBUTING.md ("The project's own tests") says how, and how to add
+# one.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -34,6 +37,24 @@ failures=()
 ok()   { passed=$((passed + 1)); printf '  ok    %s\n' "$1"; }
 fail() { failed=$((failed + 1)); failures+=("$1"); printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/        /'; }
 section() { printf '\n== %s ==\n' "$1"; }
+# Seconds per section, wall clock and CPU (user + system of the section's
+# processes; on a busy machine the CPU figure is the steadier one).
+now() { printf '%s' "${EPOCHREALTIME/[.,]/}"; }   # microseconds
+# cpu: cpu_us = CPU microseconds of this shell's finished children so far.
+# (times must run in this shell, not in a $(...) subshell; the file is
+# this shell's own, as sections run at once.)
+cpu() {
+  local f="$OUT/.times.$BASHPID"
+  times >"$f"
+  read -r cpu_us < <(tail -1 "$f" | awk '{ t = 0; for (i = 1; i <= NF; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%d\n", t * 1000000 }')
+  rm -f "$f"
+}
+timing=()
+clock_start() { t_wall=$(now); cpu; t_cpu=$cpu_us; }
+clock_stop() {
+  local w=$(( $(now) - t_wall )); cpu
+  timing+=("$(printf '%-10s %6.1f %7.1f' "$1" "${w}e-6" "$(( cpu_us - t_cpu ))e-6")")
+}
 
 CHAPTERS=$(ls -d solutions/[0-9][0-9]-* | xargs -n1 basename)
 
@@ -48,17 +69,19 @@ grade() {
 report() { jq -r "$1" "$OUT/$2/report.json" 2>/dev/null; }
 # conf CHAPTER KEY: a value of the chapter's chapter.conf (empty if unset).
 conf() { sed -n "s/^$2 *[:?]*= *//p" "grader/suites/$1/chapter.conf" 2>/dev/null | tail -1; }
-# Several sections read the graded solutions: grade them once per run.
-solutions_graded=0
+# Several sections read the graded solutions: they are graded once per run,
+# before any section that calls need_solutions starts (see the end).
 need_solutions() {
-  [ $solutions_graded = 1 ] && return
-  grade solutions solutions
-  solutions_rc=$rc
-  solutions_graded=1
+  if [ ! -f "$OUT/solutions.rc" ]; then
+    grade solutions solutions
+    echo "$rc" >"$OUT/solutions.rc"
+  fi
+  solutions_rc=$(<"$OUT/solutions.rc")
 }
 
 section "build"
 start=$(date +%s)
+clock_start
 if make -s --no-print-directory -j"$JOBS" build/bin/pmgrade build/rel/libpmruntime.a build/asan/libpmruntime.a \
      build/rel/ref/bin/pmrun build/rel/ref/bin/pmgcsteps build/rel/ref/bin/pmreplay build/asan/ref/bin/pmrun >"$OUT/build.log" 2>&1; then
   ok "the grader, the runtime and the reference pmrun build (rel and asan)"
@@ -67,6 +90,28 @@ else
   printf '\n%d passed, %d failed\n' "$passed" "$((failed))"
   exit 1
 fi
+# Everything the sections link and that more than one of them could build:
+# each chapter's reference suite in each of its variants (the objects of
+# every layer, the suite's, the test library's), the reference layers in
+# the debugging variants (make handout), the free-threaded pmrun and the
+# grader's own test programs.  Built here once, with make's parallelism,
+# the sections running at once never compile the same file together.
+prebuilt=1
+for ch in $CHAPTERS; do
+  vs=$(conf "$ch" VARIANTS)
+  for v in ${vs:-rel asan}; do
+    make -s --no-print-directory -j"$JOBS" suite CH="$ch" VARIANT="$v" SUBMISSION=solutions \
+      OUT="$OUT/prebuild/$ch-$v" >>"$OUT/build.log" 2>&1 || prebuilt=0
+  done
+done
+for v in rel asan debug ftdebug; do
+  make -s --no-print-directory -j"$JOBS" ref-objs VARIANT=$v >>"$OUT/build.log" 2>&1 || prebuilt=0
+done
+make -s --no-print-directory -j"$JOBS" build/ft/ref/bin/pmrun build/bin/classify_test build/bin/pmtracegen \
+  >>"$OUT/build.log" 2>&1 || prebuilt=0
+[ $prebuilt = 1 ] && ok "every chapter's reference suite builds in each of its variants" \
+  || fail "a reference suite or program does not build" "$(tail -30 "$OUT/build.log")"
+clock_stop build
 
 sec_classify() {
 section "the grader explains how a test ended"
@@ -170,48 +215,77 @@ fi
 
 sec_mutants() {
 section "mutants lose points where they should"
-# Each mutant is graded on the tests its 'Must fail:' line names, and
-# JOBS mutants at a time: what it must lose is checked, quickly.
-local launched=()
+# Each mutant's 'Must fail:' tests run in its chapter's suite, as the
+# grader builds it, variant after variant of chapter.conf's VARIANTS: a test
+# that passes in the first runs again in the next (normally the sanitizer
+# build), as the grader would run it.  Every one of them must fail in one of
+# them.  JOBS mutants at a time, each into a file of its own, printed in
+# order.  (The grader itself is checked by the solutions, skeletons and
+# fixtures sections; here it is the tests' power that is checked.)
+local mutants=() ch patch
+mkdir -p "$OUT/mutants"
 for ch in $CHAPTERS; do
   # A chapter with a SELFTEST script of its own runs its mutants there.
   [ -n "$(conf "$ch" SELFTEST)" ] && continue
   for patch in grader/mutants/"$ch"/*.patch; do
     [ -e "$patch" ] || continue
-    m=$(basename "$patch" .patch)
-    dir="$OUT/mutants/$m/src"
-    mkdir -p "$dir"
-    cp -r solutions/"$ch" "$dir/"
-    if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/mutants/$m/patch.log" 2>&1; then
-      fail "mutant $m: the patch no longer applies" "$(cat "$OUT/mutants/$m/patch.log")"
-      continue
-    fi
-    must=$(sed -n 's/^Must fail: *//p' "$patch")
-    if [ -z "$must" ]; then
-      fail "mutant $m: no 'Must fail:' line"
-      continue
-    fi
+    mutants+=("$patch")
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
-    JOBS=1 grade "mutants/$m" "$dir" --chapter "$ch" --tests "$must" &
-    launched+=("$patch")
+    check_mutant "$ch" "$patch" >"$OUT/mutants/$(basename "$patch" .patch).result" 2>&1 &
   done
 done
 wait
-for patch in "${launched[@]}"; do
-  m=$(basename "$patch" .patch)
-  must=$(sed -n 's/^Must fail: *//p' "$patch")
-  score=$(report .score "mutants/$m"); max=$(report .max_score "mutants/$m")
-  missed=()
-  for t in $must; do
-    st=$(report ".chapters[].tests[] | select(.name == \"$t\") | .status" "mutants/$m")
-    [ -n "$st" ] && [ "$st" != passed ] || missed+=("$t (${st:-no such test})")
-  done
-  if [ ${#missed[@]} -eq 0 ] && [ -n "$score" ] && [ "$score" -lt "$max" ]; then
-    ok "mutant $m fails where it should ($score of ${max} points kept) at: $must"
-  else
-    fail "mutant $m: these tests should fail but did not: ${missed[*]:-} (score ${score:-?}/${max:-?})"
-  fi
+for patch in "${mutants[@]}"; do
+  cat "$OUT/mutants/$(basename "$patch" .patch).result"
 done
+}
+
+# check_mutant CHAPTER PATCH: prints the mutant's ok or FAIL line.
+check_mutant() {
+  local ch=$1 patch=$2 m dir must vs v first t left caught=() still log
+  m=$(basename "$patch" .patch)
+  dir="$OUT/mutants/$m"
+  mkdir -p "$dir/src" "$dir/artifacts"
+  cp -r solutions/"$ch" "$dir/src/"
+  if ! patch -s -p1 -d "$dir/src" <"$patch" >"$dir/patch.log" 2>&1; then
+    fail "mutant $m: the patch no longer applies" "$(cat "$dir/patch.log")"; return
+  fi
+  must=$(sed -n 's/^Must fail: *//p' "$patch")
+  [ -n "$must" ] || { fail "mutant $m: no 'Must fail:' line"; return; }
+  left=$must
+  vs=$(conf "$ch" VARIANTS); vs=${vs:-rel asan}; first=${vs%% *}
+  for v in $vs; do
+    [ -n "$left" ] || break
+    if ! make -s --no-print-directory suite CH="$ch" VARIANT="$v" SUBMISSION="$dir/src" OUT="$dir/$v" \
+         >"$dir/build-$v.log" 2>&1; then
+      fail "mutant $m: does not build in $v" "$(tail -5 "$dir/build-$v.log")"; return
+    fi
+    still=
+    for t in $left; do
+      log="$dir/$v-$t.log"
+      # The environment the grader gives a test (grader/pmgrade/grade.c).
+      run_mutant_test() {
+        PMLAB_ROOT=. PMLAB_ARTIFACTS="$dir/artifacts" CK_FORK=yes CK_TIMEOUT_MULTIPLIER=$1 \
+        ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1 \
+        UBSAN_OPTIONS=halt_on_error=1 TSAN_OPTIONS=halt_on_error=1 \
+          timeout 300 "$dir/$v/suite" --run "$t" >"$log" 2>&1
+      }
+      if run_mutant_test 1; then
+        still="$still $t"
+      elif grep -q "Test timeout expired" "$log" && run_mutant_test 4; then
+        # It only ran out of time on a busy machine: it passes.
+        still="$still $t"
+      else
+        [ "$v" = "$first" ] && caught+=("$t") || caught+=("$t (in $v)")
+      fi
+    done
+    left=$still
+  done
+  if [ -z "$left" ]; then
+    ok "mutant $m fails where it should: ${caught[*]}"
+  else
+    fail "mutant $m: these tests should fail but pass:$left"
+  fi
 }
 
 sec_steps() {
@@ -250,12 +324,34 @@ section "robustness fixtures"
 checkout_state() {
   { git status --porcelain --untracked-files=all 2>/dev/null | grep -v ' build/'; git diff 2>/dev/null; } | md5sum
 }
+# JOBS fixtures at a time, each into a file of its own, printed in order.
+mkdir -p "$OUT/fixtures"
+# (A fixture that changed the checkout fails, and so may the one beside it.)
+local fixtures=() patch
 for patch in grader/fixtures/*.patch; do
   [ -e "$patch" ] || continue
+  fixtures+=("$patch")
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  JOBS=1 check_fixture "$patch" >"$OUT/fixtures/$(basename "$patch" .patch).result" 2>&1 &
+done
+wait
+for patch in "${fixtures[@]}"; do
+  cat "$OUT/fixtures/$(basename "$patch" .patch).result"
+done
+}
+
+# check_fixture PATCH: grade the fixture, print its ok or FAIL line.
+check_fixture() {
+  local patch=$1 fx want want_msg want_score want_tests base sanitizers ch dir before after
+  local files_ok statuses score said problems seen w f
   fx=$(basename "$patch" .patch)
   want=$(sed -n 's/^Expect: *//p' "$patch")
   want_msg=$(sed -n 's/^Expect-message: *//p' "$patch")
   want_score=$(sed -n 's/^Score: *//p' "$patch")
+  # Tests: the tests the misbehaviour is tried on (default: the chapter's all).
+  want_tests=$(sed -n 's/^Tests: *//p' "$patch")
+  max_waited=$(sed -n 's/^Max-waited-out: *//p' "$patch")
+  multiplier=$(sed -n 's/^Timeout-multiplier: *//p' "$patch")
   base=$(sed -n 's/^Base: *//p' "$patch"); base=${base:-solutions}
   sanitizers=--no-sanitizers
   grep -q '^Sanitizers: *yes' "$patch" && sanitizers=
@@ -265,12 +361,13 @@ for patch in grader/fixtures/*.patch; do
   [ "$base" = empty ] || cp -r "$base/$ch" "$dir/"
   if ! patch -s -p1 -d "$dir" <"$patch" >"$OUT/fixtures/$fx/patch.log" 2>&1; then
     fail "fixture $fx: the patch no longer applies" "$(cat "$OUT/fixtures/$fx/patch.log")"
-    continue
+    return
   fi
   before=$(checkout_state)
   # The misbehaviour should cost points quickly: shorten Check's per-test
   # timeout for these runs.
-  CK_TIMEOUT_MULTIPLIER=0.4 grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers
+  CK_TIMEOUT_MULTIPLIER=${multiplier:-0.4} grade "fixtures/$fx" "$dir" --chapter "$ch" $sanitizers \
+    ${want_tests:+--tests "${want_tests// /,}"}
   after=$(checkout_state)
   files_ok=1
   for f in report.json results.json junit.xml report.html; do
@@ -289,13 +386,17 @@ for patch in grader/fixtures/*.patch; do
   [ $seen = 1 ] || problems+=("statuses: ${statuses:-none} (want $want)")
   [ -z "$want_msg" ] || grep -qF -- "$want_msg" <<<"$said" || problems+=("the report never says '$want_msg'")
   [ -z "$want_score" ] || [ "$score" = "$want_score" ] || problems+=("score ${score:-?} (want $want_score)")
+  # Tests that timed out without being stopped early as stuck in a function
+  # known to loop: each one cost its whole timeout.
+  waited=$(report '[.chapters[].tests[] | select(.status == "timeout" and (.stopped_early | not))] | length' "fixtures/$fx")
+  [ -z "$max_waited" ] || [ "${waited:-99}" -le "$max_waited" ] || problems+=("$waited tests waited out their whole timeout (at most $max_waited)")
+  stopped=$(report '[.chapters[].tests[] | select(.stopped_early == true)] | length' "fixtures/$fx")
   [ "$before" = "$after" ] || problems+=("the checkout changed")
   if [ ${#problems[@]} -eq 0 ]; then
-    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}, checkout unchanged"
+    ok "fixture $fx: ${want}${want_msg:+ ('$want_msg')}${want_score:+, score $score}${want_tests:+ (on $(wc -w <<<"$want_tests") tests)}${max_waited:+, $waited waited out, $stopped stopped early}, checkout unchanged"
   else
     fail "fixture $fx: ${problems[*]}" "$(tail -5 "$OUT/fixtures/$fx.log")"
   fi
-done
 }
 
 # check_scenarios PMRUN LOG: grader/scenarios/check.sh over every folder,
@@ -864,19 +965,97 @@ section "make grade-class: a class in one command"
 source tools/selftest-class.sh
 }
 
+# ---------------------------------------------------------- the run ---
+# The sections run SECTION_JOBS at a time (default 2: most of them are one
+# process after another, and two at once keep both cores busy).  Each runs
+# in a subshell that writes to $OUT/sections/NAME.out; the outputs are
+# printed in the order of SECTIONS, each as soon as it and those before it
+# are done, and the ok/FAIL lines in them are what is counted.  A section
+# whose function calls need_solutions starts once the solutions' grade
+# (started first) is done.  Sections share the build folder: the build
+# section above built every object they link, so that no two of them
+# compile the same file at once.  A new section: a sec_NAME function and
+# its name in SECTIONS.
+SECTION_JOBS=${SECTION_JOBS:-2}
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the checkout while pmgrade watches it
+mkdir -p "$OUT/sections"
+todo=() needs=()
 for s in "${SECTIONS[@]}"; do
   [ "$s" = build ] && continue
   wanted "$s" || continue
+  todo+=("$s")
+  declare -f "sec_$s" 2>/dev/null | grep -q need_solutions && needs+=("$s")
+done
+needs_solutions() { [[ " ${needs[*]} " == *" $1 "* ]]; }
+
+run_section() {  # in a subshell
+  local s=$1
+  exec >"$OUT/sections/$s.out" 2>&1
+  clock_start
   # A section listed but not defined is a failure, not a silent skip.
   if declare -F "sec_$s" >/dev/null; then "sec_$s"; else fail "section '$s' is listed but has no sec_$s"; fi
+  clock_stop "$s"
+  printf '%s\n' "${timing[-1]}" >"$OUT/sections/$s.time"
+}
+
+declare -A running=() finished=()
+solutions_job=
+if [ ${#needs[@]} -gt 0 ]; then
+  ( exec >"$OUT/solutions-grade.out" 2>&1; clock_start; need_solutions; clock_stop "(grading the solutions)"
+    printf '%s\n' "${timing[-1]}" >"$OUT/sections/solutions-grade.time" ) &
+  solutions_job=$!
+  running[$solutions_job]=solutions-grade
+fi
+declare -A launched=()
+printed=0
+while [ $printed -lt ${#todo[@]} ]; do
+  # Start what may start, in order.  The solutions' grade runs alone: it
+  # already runs two tests at a time, and every test must pass within its
+  # time limit, which a third process on two cores can make it miss.  A
+  # section that needs the solutions waits for that grade.
+  for s in "${todo[@]}"; do
+    [ ${#running[@]} -lt "$SECTION_JOBS" ] || break
+    [ -n "${running[${solutions_job:-none}]:-}" ] && break
+    [ -z "${launched[$s]:-}" ] || continue
+    needs_solutions "$s" && [ -n "${running[${solutions_job:-none}]:-}" ] && continue
+    run_section "$s" &
+    running[$!]=$s
+    launched[$s]=1
+  done
+  # Print what is done, in order.
+  while [ $printed -lt ${#todo[@]} ] && [ -n "${finished[${todo[$printed]}]:-}" ]; do
+    s=${todo[$printed]}
+    cat "$OUT/sections/$s.out"
+    while IFS= read -r line; do
+      case $line in
+        "  ok    "*) passed=$((passed + 1)) ;;
+        "  FAIL  "*) failed=$((failed + 1)); failures+=("${line#  FAIL  }") ;;
+      esac
+    done <"$OUT/sections/$s.out"
+    if [ -f "$OUT/sections/$s.time" ]; then
+      timing+=("$(<"$OUT/sections/$s.time")")
+    else
+      failed=$((failed + 1)); failures+=("section $s stopped before its end")
+    fi
+    printed=$((printed + 1))
+  done
+  [ $printed -lt ${#todo[@]} ] || break
+  pid=
+  wait -n -p pid "${!running[@]}"
+  [ -n "$pid" ] || continue
+  [ "${running[$pid]}" = solutions-grade ] || finished[${running[$pid]}]=1
+  unset "running[$pid]"
 done
 
+[ -f "$OUT/sections/solutions-grade.time" ] && timing+=("$(<"$OUT/sections/solutions-grade.time")")
 end=$(date +%s)
 echo
 if [ "$failed" -gt 0 ]; then
   echo "Failed:"
   printf '  - %s\n' "${failures[@]}"
 fi
+echo "Seconds per section (wall, CPU):"
+printf '  %s\n' "${timing[@]}"
 echo "make test${ONLY:+ ONLY=\"$ONLY\"} took $((end - start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -22,7 +22,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -1115,9 +1117,212 @@ static int usage(const char *argv0)
     fprintf(stderr,
             "usage: %s --list\n"
             "       %s --run NAME [--xml FILE]\n"
-            "       %s --run-all [--xml FILE]\n",
-            argv0, argv0, argv0);
+            "       %s --run-all [--xml FILE]\n"
+            "       %s --serve (the grader's: tests named on fd 3, one at a time)\n",
+            argv0, argv0, argv0, argv0);
     return 2;
+}
+
+/* Run the tests of the suite (only the one named, if run is not NULL) under
+ * Check, and report to the grader on fd 3 if it passed one; the number
+ * of tests that failed. */
+static int run_tests(const char *run, const char *xml)
+{
+    SRunner *sr = srunner_create(build_check_suite(&the_suite, run));
+    const char *fork_env = getenv("CK_FORK");
+    forking = !(fork_env != NULL && strcmp(fork_env, "no") == 0);
+    srunner_set_fork_status(sr, forking ? CK_FORK : CK_NOFORK);
+    if (xml != NULL)
+        srunner_set_xml(sr, xml);
+    const char *fd_env = getenv("PMLAB_RESULT_FD");
+    if (forking && fd_env != NULL && strcmp(fd_env, "3") == 0 && fcntl(3, F_GETFD) != -1) {
+        result_fd = 3;
+        fcntl(result_fd, F_SETFD, FD_CLOEXEC);
+        make_nonce();
+        if (pipe(done_pipe) != 0)
+            done_pipe[0] = done_pipe[1] = -1;
+        else
+            fcntl(done_pipe[0], F_SETFL, O_NONBLOCK);
+    }
+    srunner_run_all(sr, CK_ENV);
+    report_results(sr);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed;
+}
+
+/* ---- --serve: many tests from one sandbox --------------------------------
+ * Starting a sandbox and this program costs more than most tests take, so
+ * the grader starts one per core and hands it the tests one at a time, on
+ * the socket it passes as fd 3 (PMLAB_SERVE_FD=3).  A command is
+ *
+ *     run NAME<TAB>FOLDER<TAB>XML<TAB>SECONDS
+ *
+ * with three descriptors attached: the test's stdout, its stderr and the
+ * write end of its verdict pipe.  The test runs as with --run, in a process
+ * of its own forked from this one (with a fresh nonce, those descriptors as
+ * 1, 2 and 3 and nothing else), and Check forks the test's own process from
+ * that one, as always: no learner code runs here or in the process that
+ * writes the verdict.  "stop" ends the test now (the grader knows it
+ * loops); after SECONDS it is ended too.  The answer is
+ *
+ *     done EXITED CODE SIGNALED SIGNAL TIMED_OUT
+ *
+ * Neither this process nor the test's runner can be read or written
+ * through /proc by the tests (they are not dumpable). */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One command and up to three descriptors; the length, 0 at the end. */
+static ssize_t receive_command(int sock, char *buf, size_t size, int fds[3])
+{
+    char control[CMSG_SPACE(3 * sizeof(int))];
+    struct iovec iov = {buf, size - 1};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    fds[0] = fds[1] = fds[2] = -1;
+    ssize_t n;
+    do
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return n;
+    buf[n] = '\0';
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            memcpy(fds, CMSG_DATA(c), (k > 3 ? 3 : k) * sizeof(int));
+        }
+    return n;
+}
+
+/* In the sandbox's own PID namespace (PMLAB_SERVE_PIDNS=1), where its
+ * init is 1 and this server the only other process between tests: kill
+ * whatever the last test left, so that nothing outlives its test. */
+static void kill_leftovers(void)
+{
+    const char *ns = getenv("PMLAB_SERVE_PIDNS");
+    if (ns == NULL || strcmp(ns, "1") != 0)
+        return;
+    pid_t self = getpid();
+    for (int round = 0; round < 10; round++) {
+        DIR *d = opendir("/proc");
+        if (d == NULL)
+            return;
+        int found = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] < '0' || e->d_name[0] > '9')
+                continue;
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (pid == 1 || pid == self)
+                continue;
+            kill(pid, SIGKILL);
+            found = 1;
+        }
+        closedir(d);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (!found)
+            return;
+        nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
+    }
+}
+
+static void run_served_test(char *command, const int fds[3], int sock)
+{
+    char *fields[4] = {NULL, NULL, NULL, NULL};
+    char *p = command + strlen("run ");
+    for (int i = 0; i < 4; i++) {
+        fields[i] = p;
+        p = strchr(p, '\t');
+        if (p == NULL) {
+            if (i < 3)
+                fields[i + 1] = NULL;
+            break;
+        }
+        *p++ = '\0';
+    }
+    char answer[128];
+    if (fields[3] == NULL || fds[0] < 0 || fds[1] < 0 || fds[2] < 0) {
+        snprintf(answer, sizeof answer, "done 0 0 0 0 0");
+        (void)!send(sock, answer, strlen(answer), 0);
+        return;
+    }
+    double limit = atof(fields[3]), started = now_seconds();
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[0], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        dup2(fds[2], 3);
+        close_range(4, ~0U, 0);
+        if (chdir(fields[1]) == 0)
+            setenv("HOME", fields[1], 1);
+        exit(run_tests(fields[0], fields[2]) == 0 ? 0 : 1);
+    }
+    int status = 0, timed_out = 0, waited = pid < 0;
+    while (!waited) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR)) {
+            waited = r == pid;
+            break;
+        }
+        struct pollfd pfd = {sock, POLLIN, 0};
+        if (poll(&pfd, 1, 5) > 0) {
+            char stop[64];
+            ssize_t n = recv(sock, stop, sizeof stop - 1, 0);
+            if (n <= 0 || (n >= 4 && strncmp(stop, "stop", 4) == 0))
+                timed_out = 1;
+        }
+        if (now_seconds() - started > limit)
+            timed_out = 1;
+        if (timed_out) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            waited = 1;
+        }
+    }
+    kill_leftovers();
+    snprintf(answer, sizeof answer, "done %d %d %d %d %d", waited && WIFEXITED(status),
+             waited && WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+             waited && WIFSIGNALED(status), waited && WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+             timed_out);
+    (void)!send(sock, answer, strlen(answer), 0);
+}
+
+static int serve(void)
+{
+    const char *fd_env = getenv("PMLAB_SERVE_FD");
+    if (fd_env == NULL || strcmp(fd_env, "3") != 0 || fcntl(3, F_GETFD) == -1) {
+        fprintf(stderr, "--serve: no socket on fd 3 (PMLAB_SERVE_FD=3)\n");
+        return 2;
+    }
+    int sock = 3;
+    fcntl(sock, F_SETFD, FD_CLOEXEC);
+    prctl(PR_SET_DUMPABLE, 0);
+    for (;;) {
+        char command[8192];
+        int fds[3];
+        ssize_t n = receive_command(sock, command, sizeof command, fds);
+        if (n <= 0)
+            return 0;
+        if (strncmp(command, "run ", 4) == 0)
+            run_served_test(command, fds, sock);
+        for (int i = 0; i < 3; i++)
+            if (fds[i] >= 0)
+                close(fds[i]);
+    }
 }
 
 /* The number N of a "Step N: ..." label; groups without one ("Traces")
@@ -1153,10 +1358,12 @@ static void group_by_step(PmSuite *s)
 int main(int argc, char **argv)
 {
     const char *run = NULL, *xml = NULL;
-    int list = 0, all = 0;
+    int list = 0, all = 0, serving = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--list") == 0)
             list = 1;
+        else if (strcmp(argv[i], "--serve") == 0)
+            serving = 1;
         else if (strcmp(argv[i], "--run-all") == 0)
             all = 1;
         else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
@@ -1166,7 +1373,7 @@ int main(int argc, char **argv)
         else
             return usage(argv[0]);
     }
-    if (list + all + (run != NULL) != 1)
+    if (list + all + serving + (run != NULL) != 1)
         return usage(argv[0]);
 
     pm_register(&the_suite);
@@ -1190,27 +1397,12 @@ int main(int argc, char **argv)
         }
     }
 
-    SRunner *sr = srunner_create(build_check_suite(&the_suite, run));
-    const char *fork_env = getenv("CK_FORK");
-    forking = !(fork_env != NULL && strcmp(fork_env, "no") == 0);
-    srunner_set_fork_status(sr, forking ? CK_FORK : CK_NOFORK);
     signal(SIGXFSZ, SIG_IGN);
-    if (xml != NULL)
-        srunner_set_xml(sr, xml);
     set_resource_limits();
-    const char *fd_env = getenv("PMLAB_RESULT_FD");
-    if (forking && fd_env != NULL && strcmp(fd_env, "3") == 0 && fcntl(3, F_GETFD) != -1) {
-        result_fd = 3;
-        fcntl(result_fd, F_SETFD, FD_CLOEXEC);
-        make_nonce();
-        if (pipe(done_pipe) != 0)
-            done_pipe[0] = done_pipe[1] = -1;
-        else
-            fcntl(done_pipe[0], F_SETFL, O_NONBLOCK);
-    }
-    srunner_run_all(sr, CK_ENV);
-    report_results(sr);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    if (serving)
+        return serve();
+    /* Not readable through /proc by the test it forks (see serve). */
+    if (getenv("PMLAB_RESULT_FD") != NULL)
+        prctl(PR_SET_DUMPABLE, 0);
+    return run_tests(run, xml) == 0 ? 0 : 1;
 }

@@ -73,15 +73,18 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     free(artifacts);
     const char *not_checked[] = {g->opt.out, g->opt.submission, NULL};
     char *checkout = pg_checkout_snapshot(g->opt.root, not_checked);
+    double phase = pg_profile("snapshot", c->slug, started);
     c->build = "ok";
     PgTest **chosen = NULL;
 
     progress_line(g, "building %s", c->slug);
     if (reference_tests(g, c) != 0)
         goto score;
+    phase = pg_profile("reference build and list", c->slug, phase);
     keep_named_tests(c, g->opt.tests);
     if (build_learner_suite(g, c, c->conf.variants[0]) != 0)
         goto clean_up;
+    phase = pg_profile("build", c->slug, phase);
 
     chosen = pg_malloc((c->ntests ? c->ntests : 1) * sizeof *chosen);
     for (size_t i = 0; i < c->ntests; i++)
@@ -96,20 +99,25 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
     free(learner);
     free(scratch);
     run_tests(g, c, c->conf.variants[0], chosen, c->ntests, store_rel);
+    phase = pg_profile("tests", c->slug, phase);
     retry_timeouts(g, c, c->conf.variants[0], chosen, store_rel);
+    phase = pg_profile("timeouts run again", c->slug, phase);
     pg_loops_free(chapter_loops);
     chapter_loops = NULL;
 
     /* Each further variant of the chapter.conf: the sanitizer builds. */
     for (int v = 1; v < c->conf.nvariants && g->opt.sanitizers; v++)
         sanitizer_phase(g, c, chosen, c->conf.variants[v]);
+    phase = pg_profile("sanitizer phase", c->slug, phase);
 
     for (size_t i = 0; i < c->ntests; i++)
         if (c->tests[i].status != PG_PASSED && !c->tests[i].hidden)
             divergence_pictures(g, c, &c->tests[i]);
+    phase = pg_profile("pictures", c->slug, phase);
 
 clean_up:
     clean_up(g, c, checkout);
+    phase = pg_profile("clean-up", c->slug, phase);
 score:
     free(checkout);
     free(chosen);
@@ -327,7 +335,7 @@ typedef struct {
     PgSandboxRun box;
     char *argv[6];
     char *env[12];
-    char *xml, *out, *err, *scratch;
+    char *xml, *out, *err, *scratch, *command;
     int record_fd; /* read end of the verdict pipe */
 } TestRun;
 
@@ -340,10 +348,11 @@ static double check_timeout_of(const PgChapter *c, const PgTest *t, double timeo
 }
 
 /* A test that ran out its whole time stuck in one of the learner's
- * functions (its last samples there, after at least 1.75 s of CPU time):
- * that function is suspected to loop.  Other tests found spinning in it are
- * stopped early; retry_timeouts then runs one of them alone, and only if it
- * times out there again do they fail. */
+ * functions (its last two samples there): that function is suspected to
+ * loop.  Other tests found spinning in it are stopped early.  If the test
+ * had the CPU for most of its time, the loop is certain and they fail;
+ * otherwise retry_timeouts runs one of them alone, and only if it times
+ * out there again do they fail. */
 static void note_loop(const ProgressArg *a, PgProc *p)
 {
     const TestRun *r = (const TestRun *)p;
@@ -353,8 +362,9 @@ static void note_loop(const ProgressArg *a, PgProc *p)
         p->elapsed < 0.9 * limit)
         return;
     PgLoopSample s = pg_loops_where(a->loops, r->err);
-    if (s.stuck && s.samples >= 4)
-        pg_loops_note(a->loops, s.where, t->name, p->elapsed);
+    if (s.stuck && s.samples >= 2)
+        pg_loops_note(a->loops, s.where, t->name, p->elapsed,
+                      pg_loops_cpu_seconds(s.samples) >= 0.8 * limit);
     free(s.where);
 }
 
@@ -388,11 +398,13 @@ static void explain_timeout(PgLoops *loops, TestRun *r, PgTest *t, double limit,
         return;
     }
     char *msg;
+    const char *function;
     if (r->proc.stopped_early &&
-        pg_loops_known(loops, s.where, &proof, &seconds) != NULL) {
-        msg = pg_printf("stopped after %.1f s, still running in %s: the same function never "
-                        "returned in %s, which ran for %.0f s (an endless loop?)",
-                        r->proc.elapsed, s.where, proof, seconds);
+        (function = pg_loops_known(loops, s.where, &proof, &seconds)) != NULL) {
+        msg = pg_printf("stopped after %.1f s, still running in %s: %s loops, as %s showed (it "
+                        "never returned from %s in %.0f s), so this test was not waited out",
+                        r->proc.elapsed, s.where, function, proof, function, seconds);
+        t->stopped_early = 1;
     } else {
         msg = pg_printf("%s It was still running in %s.", v->message ? v->message : "", s.where);
         t->looped = pg_loops_cpu_seconds(s.samples) >= 0.8 * limit;
@@ -429,6 +441,7 @@ static void free_run(TestRun *r)
     free(r->out);
     free(r->err);
     free(r->scratch);
+    free(r->command);
     if (r->record_fd >= 0)
         close(r->record_fd);
 }
@@ -445,6 +458,125 @@ static char *read_record(int fd)
         got += (size_t)n;
     buf[got] = '\0';
     return got > 0 ? pg_strdup(buf) : NULL;
+}
+
+/* How long each test of a chapter took in its last grade, in a file of the
+ * grader's own ("NAME SECONDS" lines; the tests cannot write there). */
+typedef struct {
+    char **names;
+    double *seconds;
+    size_t n;
+} Durations;
+
+static Durations read_durations(const char *path)
+{
+    Durations d = {NULL, NULL, 0};
+    char *text = pg_read_file(path, 1 << 20);
+    size_t lines = 0;
+    for (const char *p = text; p != NULL && *p; p++)
+        lines += *p == '\n';
+    if (lines == 0 || (d.names = calloc(lines, sizeof *d.names)) == NULL ||
+        (d.seconds = calloc(lines, sizeof *d.seconds)) == NULL) {
+        free(d.names);
+        d.names = NULL;
+        free(text);
+        return d;
+    }
+    for (char *line = strtok(text, "\n"); line != NULL && d.n < lines; line = strtok(NULL, "\n")) {
+        char *space = strrchr(line, ' ');
+        if (space == NULL)
+            continue;
+        *space = '\0';
+        d.names[d.n] = pg_strdup(line);
+        d.seconds[d.n++] = atof(space + 1);
+    }
+    free(text);
+    return d;
+}
+
+static double duration_of(const Durations *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->names[i], name) == 0)
+            return d->seconds[i];
+    return -0.5; /* not seen yet */
+}
+
+static void free_durations(Durations *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->names[i]);
+    free(d->names);
+    free(d->seconds);
+}
+
+/* The longest first (as long as they took last time; those not seen yet
+ * first of all, in the suite's order): the last test to end then comes
+ * soon after the others on the other core.  But of the tests that timed
+ * out last time (a negative time, minus the time they took), only the
+ * first goes first: if it loops again it shows the loop, and the others,
+ * last of all, are stopped early as soon as they spin in the same
+ * function, instead of waiting out their time side by side. */
+static void longest_first(PgTest **order, double *seconds, size_t n)
+{
+    size_t kept = 0, timed_out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (seconds[i] <= -1 && timed_out++ > 0) {
+            /* to the end, in order */
+            PgTest *t = order[i];
+            double s = seconds[i];
+            memmove(&order[i], &order[i + 1], (n - i - 1) * sizeof *order);
+            memmove(&seconds[i], &seconds[i + 1], (n - i - 1) * sizeof *seconds);
+            order[n - 1] = t;
+            seconds[n - 1] = s;
+            n--;
+            i--;
+        } else if (seconds[i] <= -1) {
+            /* the first: before every other */
+            PgTest *t = order[i];
+            memmove(&order[1], &order[0], i * sizeof *order);
+            memmove(&seconds[1], &seconds[0], i * sizeof *seconds);
+            order[0] = t;
+            seconds[0] = -1;
+            kept = 1;
+        }
+    order += kept;
+    seconds += kept;
+    n -= kept;
+    for (size_t i = 1; i < n; i++) {
+        PgTest *t = order[i];
+        double s = seconds[i];
+        size_t j = i;
+        for (; j > 0 && (s < 0 ? seconds[j - 1] >= 0 : seconds[j - 1] >= 0 && seconds[j - 1] < s);
+             j--) {
+            order[j] = order[j - 1];
+            seconds[j] = seconds[j - 1];
+        }
+        order[j] = t;
+        seconds[j] = s;
+    }
+}
+
+static void write_durations(const char *path, const Durations *old, PgTest **tests,
+                            const double *seconds, size_t n)
+{
+    char *tmp = pg_printf("%s.new", path);
+    FILE *f = fopen(tmp, "w");
+    if (f != NULL) {
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%s %.3f\n", tests[i]->name,
+                    tests[i]->status == PG_TIMEOUT ? -1 - seconds[i] : seconds[i]);
+        for (size_t i = 0; i < old->n; i++) {
+            int again = 0;
+            for (size_t k = 0; k < n && !again; k++)
+                again = strcmp(tests[k]->name, old->names[i]) == 0;
+            if (!again)
+                fprintf(f, "%s %.3f\n", old->names[i], old->seconds[i]);
+        }
+        if (fclose(f) == 0)
+            rename(tmp, path);
+    }
+    free(tmp);
 }
 
 /* Run the chosen tests of a chapter, one sandboxed process each, in
@@ -472,6 +604,22 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     double timeout = c->conf.unit_timeout * multiplier;
     pg_remove_tree(dir);
     pg_mkdirs(dir);
+    /* Every test's own folder is in here: the runners may write it all. */
+    char *scratch_root = pg_printf("%s/scratch", dir);
+    pg_sandbox_scratch(scratch_root);
+    int served = !g->opt.one_sandbox_per_test;
+    char *durations_path = pg_printf("%s/builds/%s/durations-%s.txt", g->opt.out, c->slug, variant);
+    Durations last = read_durations(durations_path);
+    PgTest **order = calloc(n, sizeof *order);
+    double *seconds = calloc(n, sizeof *seconds);
+    for (size_t i = 0; order != NULL && seconds != NULL && i < n; i++) {
+        order[i] = chosen[i];
+        seconds[i] = duration_of(&last, chosen[i]->name);
+    }
+    if (order != NULL && seconds != NULL) {
+        longest_first(order, seconds, n);
+        chosen = order;
+    }
     TestRun *runs = calloc(n, sizeof *runs);
     PgProc **procs = calloc(n, sizeof *procs);
     if (runs == NULL || procs == NULL) {
@@ -482,6 +630,11 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         free(artifacts);
         free(learner);
         free(solutions);
+        free(scratch_root);
+        free(durations_path);
+        free_durations(&last);
+        free(order);
+        free(seconds);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -489,7 +642,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         PgTest *t = chosen[i];
         /* stdout and stderr in the grader's folder; everything the test
          * itself writes in its own scratch folder. */
-        r->scratch = pg_printf("%s/%s.d", dir, t->name);
+        r->scratch = pg_printf("%s/%s.d", scratch_root, t->name);
         pg_sandbox_scratch(r->scratch);
         r->xml = pg_printf("%s/result.xml", r->scratch);
         r->out = pg_printf("%s/%s.out", dir, t->name);
@@ -517,8 +670,8 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
             r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
         }
         r->env[e] = NULL;
-        r->box.workdir = r->scratch;
-        r->box.writable[0] = r->scratch;
+        r->box.workdir = served ? scratch_root : r->scratch;
+        r->box.writable[0] = served ? scratch_root : r->scratch;
         r->box.writable[1] = artifacts;
         r->box.hidden[0] = pg_is_dir(solutions) ? solutions : NULL; /* none in a handout */
         r->box.readable[0] = g->opt.root; /* the scenarios and their .out */
@@ -543,12 +696,41 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
         r->proc.user = t;
         r->proc.watch = watch_test;
+        r->command = pg_printf("%s\t%s\t%s", t->name, r->scratch, r->xml);
+        r->proc.command = r->command;
         t->looped = 0;
+        t->stopped_early = 0;
         procs[i] = &r->proc;
     }
     ProgressArg arg = {g, c, variant, 0, n, asan ? NULL : chapter_loops, timeout};
     watched_loops = arg.loops;
-    pg_run_procs(procs, n, g->opt.jobs, show_progress, &arg);
+    if (served) {
+        /* One sandbox per job, the tests handed to it one at a time; the
+         * environment and the sandbox are those of the first test (every
+         * test of one call has the same: see sanitizer_phase). */
+        TestRun *first = &runs[0];
+        char *argv[] = {suite, "--serve", NULL};
+        char *env[16];
+        int e = 0;
+        for (int k = 0; first->env[k] != NULL && e < 13; k++)
+            env[e++] = first->env[k];
+        char *serve_fd = pg_strdup("PMLAB_SERVE_FD=3");
+        env[e++] = serve_fd;
+        /* In bubblewrap's PID namespace the server kills what each test
+         * left; elsewhere the grader does, after the chapter. */
+        if (first->proc.sandbox != NULL && pg_sandbox()->use_bwrap)
+            env[e++] = "PMLAB_SERVE_PIDNS=1";
+        env[e] = NULL;
+        PgProc runner;
+        memset(&runner, 0, sizeof runner);
+        runner.argv = argv;
+        runner.env = env;
+        runner.sandbox = first->proc.sandbox;
+        pg_run_served(&runner, dir, procs, n, g->opt.jobs, show_progress, &arg);
+        free(serve_fd);
+    } else {
+        pg_run_procs(procs, n, g->opt.jobs, show_progress, &arg);
+    }
     watched_loops = NULL;
     if (g->opt.color && !g->opt.quiet) {
         printf("\r\033[K");
@@ -572,8 +754,16 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         free(v.message);
         v.message = clean;
         store(chosen[i], &v);
+        if (seconds != NULL)
+            seconds[i] = runs[i].proc.elapsed;
         free_run(&runs[i]);
     }
+    if (order != NULL && seconds != NULL)
+        write_durations(durations_path, &last, order, seconds, n);
+    free_durations(&last);
+    free(durations_path);
+    free(order);
+    free(seconds);
     free(runs);
     free(procs);
     free(dir);
@@ -581,6 +771,7 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     free(artifacts);
     free(learner);
     free(solutions);
+    free(scratch_root);
 }
 
 static void store_rel(PgTest *t, PgVerdict *v)
@@ -657,7 +848,10 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     const char *proof;
     double seconds;
     PgTest *alone = NULL; /* the one stuck test that runs alone */
-    for (size_t i = 0; i < c->ntests; i++) {
+    /* The test that showed the loop had the CPU: believed without a
+     * second run. */
+    int certain = pg_loops_certain(loops);
+    for (size_t i = 0; i < c->ntests && !certain; i++) {
         PgTest *t = &c->tests[i];
         if (t->status == PG_TIMEOUT && !t->looped && loops != NULL &&
             pg_loops_known(loops, t->frame, &proof, &seconds) != NULL &&
@@ -666,7 +860,11 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     }
     int confirmed = 0;
     char *function = NULL;
-    if (alone != NULL) {
+    const char *prover = NULL;
+    if (certain) {
+        function = pg_strdup(pg_loops_function(loops, &prover));
+        confirmed = 1;
+    } else if (alone != NULL) {
         function = pg_printf("%.*s", (int)strcspn(alone->frame, " "), alone->frame);
         int jobs = g->opt.jobs;
         g->opt.jobs = 1;
@@ -677,6 +875,7 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         confirmed = alone->status == PG_TIMEOUT && alone->frame != NULL &&
                     strncmp(alone->frame, function, strlen(function)) == 0 &&
                     alone->frame[strlen(function)] == ' ';
+        prover = alone->name;
     }
     size_t n = 0;
     for (size_t i = 0; i < c->ntests; i++) {
@@ -685,12 +884,20 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
             continue;
         if (confirmed && t->frame != NULL && strncmp(t->frame, function, strlen(function)) == 0 &&
             t->frame[strlen(function)] == ' ') {
-            char *msg = pg_printf("did not finish: it was still running in %s after %.1f s, and "
-                                  "%s, run alone, never returned from %s either (an endless "
-                                  "loop?)",
-                                  t->frame, t->duration, alone->name, function);
-            free(t->message);
-            t->message = msg;
+            if (!certain) {
+                char *msg =
+                    t->stopped_early
+                        ? pg_printf("stopped after %.1f s, still running in %s: %s loops, as "
+                                    "%s showed (run alone, it never returned from %s), so this "
+                                    "test was not waited out",
+                                    t->duration, t->frame, function, prover, function)
+                        : pg_printf("did not finish: it was still running in %s after %.1f s; "
+                                    "%s loops, as %s showed (run alone, it never returned from "
+                                    "%s)",
+                                    t->frame, t->duration, function, prover, function);
+                free(t->message);
+                t->message = msg;
+            }
             t->looped = 1;
             continue;
         }
@@ -706,9 +913,12 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         chosen[n++] = t;
     }
     free(function);
+    /* Alone, each runs its whole time: a loop not confirmed stops none. */
     int jobs = g->opt.jobs;
     g->opt.jobs = 1;
+    confirming = 1;
     run_tests(g, c, variant, chosen, n, store);
+    confirming = 0;
     g->opt.jobs = jobs;
 }
 
@@ -728,9 +938,21 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const cha
     char *log_path = pg_printf("%s/builds/%s/build-%s.log", g->opt.out, c->slug, variant);
     const char *build;
     char *log = NULL, *message = NULL;
+    double started = pg_now();
     if (pg_build_learner_suite(&g->opt, c->slug, variant, c->conf.variants[0], asan, log_path,
                                &build, &log, &message) == 0) {
-        run_tests(g, c, variant, chosen, n, store_asan);
+        pg_profile("sanitizer build", c->slug, started);
+        /* The tests that passed first, then those that crashed (they run
+         * with ASan handling abort() too, to show where it came from). */
+        size_t passed = 0;
+        for (size_t i = 0; i < n; i++)
+            if (chosen[i]->status == PG_PASSED) {
+                PgTest *t = chosen[i];
+                chosen[i] = chosen[passed];
+                chosen[passed++] = t;
+            }
+        run_tests(g, c, variant, chosen, passed, store_asan);
+        run_tests(g, c, variant, chosen + passed, n - passed, store_asan);
         retry_timeouts(g, c, variant, chosen, store_asan);
     } else {
         /* Not building with the sanitizers is no way around them: every

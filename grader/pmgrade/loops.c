@@ -31,6 +31,7 @@ struct PgLoops {
     char *function;  /* the function known to loop ("fn"), or NULL */
     char *proven_by; /* the test that ran out its time in it */
     double proven_seconds;
+    int proven_with_cpu;
 };
 
 PgLoops *pg_loops_new(const char *suite, const char *learner_dir, const char *scratch_dir)
@@ -168,13 +169,27 @@ double pg_loops_cpu_seconds(int samples)
                         : (PM_SAMPLE_FIRST_MS + (samples - 1) * PM_SAMPLE_EVERY_MS) / 1000.0;
 }
 
-void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds)
+void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds, int had_cpu)
 {
     if (l->function != NULL || where == NULL || *where == '\0')
         return;
     l->function = pg_printf("%.*s", (int)name_length(where), where);
     l->proven_by = pg_strdup(test);
     l->proven_seconds = seconds;
+    l->proven_with_cpu = had_cpu;
+}
+
+const char *pg_loops_function(const PgLoops *l, const char **test)
+{
+    if (l == NULL || l->function == NULL)
+        return NULL;
+    *test = l->proven_by;
+    return l->function;
+}
+
+int pg_loops_certain(const PgLoops *l)
+{
+    return l != NULL && l->function != NULL && l->proven_with_cpu;
 }
 
 int pg_loops_have(const PgLoops *l)

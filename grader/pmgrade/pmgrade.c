@@ -125,7 +125,7 @@ static void usage(FILE *f)
     fputs("usage: pmgrade [--root DIR] [--submission DIR] [--chapter NN] [--stack mine|ref]\n"
           "               [--out DIR] [--no-sanitizers] [--no-sandbox | --no-namespaces]\n"
           "               [--jobs N] [--quiet] [--tests NAME,NAME...] [--reference DIR]\n"
-          "               [--hidden DIR]\n"
+          "               [--hidden DIR] [--one-sandbox-per-test]\n"
           "Builds each chapter with your layer, runs its graded tests and writes\n"
           "report.json, results.json (Gradescope), junit.xml and report.html into --out.\n"
           "--no-namespaces grades as a machine without user namespaces would (to try\n"
@@ -135,6 +135,9 @@ static void usage(FILE *f)
           "detailed, in the terminal's, the HTML and the JUnit reports).\n"
           "--chapter 01,03 grades those chapters; --reference DIR takes the list of tests\n"
           "from DIR/NN-slug/suite, a reference suite built once for a whole class.\n"
+          "--one-sandbox-per-test starts a sandbox and the suite for every test (the\n"
+          "default starts one per job and hands it the tests one at a time, each in a\n"
+          "process of its own: the same confinement, a fraction of the start-up).\n"
           "Exit status: 0 full marks, 1 otherwise, 2 if grading could not run.\n",
           f);
 }
@@ -145,6 +148,7 @@ int main(int argc, char **argv)
         {"root", required_argument, NULL, 'r'},      {"submission", required_argument, NULL, 's'},
         {"chapter", required_argument, NULL, 'c'},   {"stack", required_argument, NULL, 'k'},
         {"out", required_argument, NULL, 'o'},       {"no-sanitizers", no_argument, NULL, 'n'},
+        {"one-sandbox-per-test", no_argument, NULL, 'P'},
         {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
         {"no-sandbox", no_argument, NULL, 'x'},     {"tests", required_argument, NULL, 't'},      {"no-namespaces", no_argument, NULL, 'N'},
         {"hidden", required_argument, NULL, 'H'},
@@ -161,7 +165,7 @@ int main(int argc, char **argv)
     g.opt.jobs = cpus > 0 ? (int)cpus : 1;
     int c;
     int sandbox = 1;
-    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:H:R:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:s:c:k:o:nj:qxNht:H:R:P", longs, NULL)) != -1) {
         switch (c) {
         case 'r': root = optarg; break;
         case 's': submission = optarg; break;
@@ -182,6 +186,7 @@ int main(int argc, char **argv)
         case 'N': sandbox = 2; break;
         case 'H': hidden = optarg; break;
         case 'R': g.opt.reference = optarg; break;
+        case 'P': g.opt.one_sandbox_per_test = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -244,7 +249,9 @@ int main(int argc, char **argv)
         g.max_score += g.chapters[i].max_score;
         if (!g.opt.quiet)
             pg_print_chapter(&g, &g.chapters[i]);
+        double written = pg_now();
         write_reports(&g);
+        pg_profile("reports", g.chapters[i].slug, written);
     }
     g.finished = 1;
     write_reports(&g);

@@ -69,6 +69,7 @@ typedef struct {
     int jobs;
     int quiet;
     int color;    /* colour and progress line on the terminal */
+    int one_sandbox_per_test; /* start a sandbox for every test, not one per job */
 } PgOptions;
 
 typedef struct {
@@ -87,6 +88,9 @@ typedef struct {
     /* A timeout that is not its neighbours' doing (it had the CPU, or it
      * was stopped in a function known to loop): it is not run again. */
     int looped;
+    /* A timeout that was not waited out: stopped in the function another
+     * test showed to loop. */
+    int stopped_early;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
     int hidden;         /* an instructor's hidden test: a learner sees only a count */
@@ -177,6 +181,7 @@ typedef struct PgProc {
     int (*watch)(struct PgProc *p);
     const PgSandboxRun *sandbox; /* learner code: run it confined (NULL: trusted) */
     int result_fd;         /* >0: the write end of a pipe the child gets as fd 3 */
+    const char *command;   /* pg_run_served: "NAME<TAB>FOLDER<TAB>XML" of the test */
     /* filled in */
     pid_t pid;
     double started, elapsed;
@@ -197,6 +202,17 @@ void pg_run_procs(PgProc **procs, size_t n, int jobs,
                   void *arg);
 /* Run one process to its end. */
 void pg_run_proc(PgProc *p);
+/* Run the tests (each a PgProc with command, out_path, err_path, result_fd,
+ * limit, watch and user set; argv, env and sandbox unused) through jobs
+ * runners started from runner (argv: the suite with --serve; env; sandbox),
+ * each in one sandbox and running one test at a time in processes of its
+ * own (grader/lib/pmtest.c, --serve).  The fields a test's process would
+ * fill in (exited, code, signaled, sig, timed_out, stopped_early, elapsed)
+ * are filled in from the runner's answer; on_done as in pg_run_procs.  The
+ * runners' own output goes to log_dir/runner-K.log. */
+void pg_run_served(const PgProc *runner, const char *log_dir, PgProc **tests, size_t n,
+                   int jobs, void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
+                   void *arg);
 
 /* ---- classify.c: how a test ended ---- */
 /* What a finished test run looked like, as read from its files. */
@@ -269,8 +285,14 @@ void pg_loops_free(PgLoops *l);
 /* Where the test whose stderr is err_path was at its last samples. */
 PgLoopSample pg_loops_where(PgLoops *l, const char *err_path);
 double pg_loops_cpu_seconds(int samples);
-/* where's function never returned in test, which ran for seconds. */
-void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds);
+/* where's function never returned in test, which ran for seconds (with
+ * the CPU to itself for most of them if had_cpu). */
+void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds, int had_cpu);
+/* The function known to loop was shown by a test that had the CPU: no
+ * second run is needed to believe it. */
+int pg_loops_certain(const PgLoops *l);
+/* The function known to loop ("fn") and the test that showed it, or NULL. */
+const char *pg_loops_function(const PgLoops *l, const char **test);
 int pg_loops_have(const PgLoops *l);
 /* If where is in the function known to loop: its name, and the test that
  * showed it (and for how long); else NULL. */

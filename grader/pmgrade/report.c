@@ -362,6 +362,8 @@ int pg_write_report_json(const PgGrade *g, const char *path)
             json_object_set_new(jt, "hint", text(t->hint));
             json_object_set_new(jt, "section", text(t->section));
             json_object_set_new(jt, "duration", json_real(t->duration));
+            if (t->status == PG_TIMEOUT)
+                json_object_set_new(jt, "stopped_early", json_boolean(t->stopped_early));
             json_object_set_new(jt, "frame", text(t->frame));
             json_object_set_new(jt, "sanitizer_report", text(t->sanitizer_report));
             json_object_set_new(jt, "heap_svg_mine", text(t->heap_svg_mine));

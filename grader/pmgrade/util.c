@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,6 +170,24 @@ double pg_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double pg_profile(const char *what, const char *slug, double since)
+{
+    /* The CPU time of the processes run for this phase, too: on a busy
+     * machine it says more than the wall clock. */
+    static double cpu_before;
+    struct rusage ru;
+    double cpu = 0;
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+        cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+              ru.ru_stime.tv_usec / 1e6;
+    double now = pg_now();
+    if (getenv("PMGRADE_PROFILE") != NULL)
+        fprintf(stderr, "pmgrade: time: %s%s%s %.2f s (CPU of its processes %.2f s)\n",
+                slug ? slug : "", slug ? " " : "", what, now - since, cpu - cpu_before);
+    cpu_before = cpu;
+    return now;
 }
 
 char *pg_line_with(const char *text, const char *needle)

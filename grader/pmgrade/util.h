@@ -24,6 +24,10 @@ int pg_is_dir(const char *path);
 int pg_is_file(const char *path);
 /* Seconds on a monotonic clock. */
 double pg_now(void);
+/* With PMGRADE_PROFILE set in the grader's environment: "pmgrade: time:
+ * what N.NN s" (since the moment since) on stderr, to see where a grade's
+ * time goes.  Returns the time now, for the next phase. */
+double pg_profile(const char *what, const char *slug, double since);
 /* The line of text containing needle, copied (without newline), or NULL. */
 char *pg_line_with(const char *text, const char *needle);
 /* The anchor of a section ("chapters/01-refcount.md#step-1" -> "step-1";
