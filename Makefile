@@ -345,8 +345,8 @@ $(HIDDEN_OUT)/%.o: $(HIDDEN_CH)/%.c grader/lib/pmtest.h $(SUITE_HDRS) $(HEADERS)
 	$(CC) $(CFLAGS_COMMON) -Igrader/suites/$(CH_SLUG) $(VARIANT_FLAGS.$(VARIANT)) $(CHECK_CFLAGS) $(GVC_CFLAGS) -c $< -o $@
 $(HIDDEN_OUT)/register.c: grader/lib/register-hidden.sh FORCE
 	@mkdir -p $(@D)
-	@bash grader/lib/register-hidden.sh $(HIDDEN_CH) $(CH_SLUG) > $@.new
-	@cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+	@tmp=$@.$$$$.new; bash grader/lib/register-hidden.sh $(HIDDEN_CH) $(CH_SLUG) > $$tmp && \
+	  { cmp -s $$tmp $@ && rm -f $$tmp || mv $$tmp $@; }
 $(HIDDEN_OUT)/register.o: $(HIDDEN_OUT)/register.c grader/lib/pmtest.h
 	$(CC) $(CFLAGS_COMMON) $(CHECK_CFLAGS) -c $< -o $@
 endif
