@@ -45,7 +45,8 @@ typedef struct {
 
 static const allocator allocators[] = {
     {"reference", {PmObject_Malloc, PmObject_Calloc, PmObject_Realloc, PmObject_Free, NULL, NULL}},
-    {"CPython obmalloc", {PyObject_Malloc, PyObject_Calloc, PyObject_Realloc, PyObject_Free, NULL, NULL}},
+    {"CPython obmalloc",
+     {PyObject_Malloc, PyObject_Calloc, PyObject_Realloc, PyObject_Free, NULL, NULL}},
     {"glibc malloc", {malloc, calloc, realloc, free, NULL, NULL}},
     {"mimalloc", {mi_malloc, mi_calloc, mi_realloc, mi_free, NULL, NULL}},
 };
@@ -108,8 +109,8 @@ static void print_machine(void)
     int mi = mi_version();
     printf("Machine: %s, Linux %s (%s); CPython %.*s (libpython); mimalloc %d.%d.%d; "
            "best of %d runs, ns per operation.\n\n",
-           cpu, u.release, u.machine, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(),
-           mi / 100, mi / 10 % 10, mi % 10, RUNS);
+           cpu, u.release, u.machine, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), mi / 100,
+           mi / 10 % 10, mi % 10, RUNS);
 }
 
 /* One row of the table: the trace's name, its size, and the best time per
@@ -119,7 +120,8 @@ static int bench_trace(const char *path, const char *text)
 {
     PmTrace t = {0};
     char msg[256] = "no operations";
-    int rc = text ? pm_trace_parse(text, &t, msg, sizeof msg) : pm_trace_load(path, &t, msg, sizeof msg);
+    int rc =
+        text ? pm_trace_parse(text, &t, msg, sizeof msg) : pm_trace_load(path, &t, msg, sizeof msg);
     if (rc != 0 || t.nops == 0) {
         fprintf(stderr, "%s: %s\n", path, msg);
         pm_trace_clear(&t);

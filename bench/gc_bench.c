@@ -201,7 +201,10 @@ static helper start_helper(const char *script, char version[64])
     if (pid == 0) {
         dup2(down[0], 0);
         dup2(up[1], 1);
-        close(down[0]); close(down[1]); close(up[0]); close(up[1]);
+        close(down[0]);
+        close(down[1]);
+        close(up[0]);
+        close(up[1]);
         execlp("python3", "python3", script, (char *)NULL);
         perror("gc_bench: python3");
         _exit(127);
@@ -278,13 +281,11 @@ int main(int argc, char **argv)
                     only_shape = s;
             if (only_shape < 0)
                 usage();
-        }
-        else if (strcmp(argv[i], "--objects") == 0 && i + 1 < argc) {
+        } else if (strcmp(argv[i], "--objects") == 0 && i + 1 < argc) {
             only_n = strtol(argv[++i], NULL, 10);
             if (only_n < 2)
                 usage();
-        }
-        else if (argv[i][0] == '-')
+        } else if (argv[i][0] == '-')
             usage();
         else
             script = argv[i];
@@ -300,15 +301,16 @@ int main(int argc, char **argv)
     PmGC_Collect();
     PmGC_Freeze();
 
-    printf("Full collections (gc.collect()), processor ns per object, median of 5 runs (3 at 1,000,000)\n"
-           "after one untimed run, the two sides taking turns; CPython %s.  \"found\" is what\n"
-           "the collection returned, on both sides; the last column is the range of the\n"
-           "runs' own ratios.  A list of the reference is %zu bytes with its GC header,\n%s.\n",
-           version, sizeof(PmGC_Head) + sizeof(PmListObject),
+    printf(
+        "Full collections (gc.collect()), processor ns per object, median of 5 runs (3 at 1,000,000)\n"
+        "after one untimed run, the two sides taking turns; CPython %s.  \"found\" is what\n"
+        "the collection returned, on both sides; the last column is the range of the\n"
+        "runs' own ratios.  A list of the reference is %zu bytes with its GC header,\n%s.\n",
+        version, sizeof(PmGC_Head) + sizeof(PmListObject),
 #ifdef Pm_NO_TRACE_REFS
-           "without registry links, as in CPython's release build"
+        "without registry links, as in CPython's release build"
 #else
-           "the registry links included (CPython's release build has none)"
+        "the registry links included (CPython's release build has none)"
 #endif
     );
     print_load("at the start");
@@ -349,20 +351,22 @@ int main(int argc, char **argv)
             free(edges);
             measurement mr = median(ref, runs);
             if (reference_only) {
-                printf("| %-6s | %9zd | %7zd | %9.1f |       - |                   - |          - |\n",
-                       shape_names[s], n, mr.found, mr.ns / (double)n);
+                printf(
+                    "| %-6s | %9zd | %7zd | %9.1f |       - |                   - |          - |\n",
+                    shape_names[s], n, mr.found, mr.ns / (double)n);
                 continue;
             }
             measurement mp = median(py, runs);
             printf("| %-6s | %9zd | %7zd | %9.1f | %7.1f | %19.2f | %4.2f-%4.2f |\n",
-                   shape_names[s], n, mr.found, mr.ns / (double)n, mp.ns / (double)n,
-                   mr.ns / mp.ns, lo, hi);
+                   shape_names[s], n, mr.found, mr.ns / (double)n, mp.ns / (double)n, mr.ns / mp.ns,
+                   lo, hi);
         }
     }
     printf("\n");
     print_load("at the end");
     if (mismatch)
-        printf("\nThe two sides found different numbers of unreachable objects: the graphs differ.\n");
+        printf(
+            "\nThe two sides found different numbers of unreachable objects: the graphs differ.\n");
 
     if (!reference_only)
         stop_helper(&h);

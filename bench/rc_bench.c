@@ -50,12 +50,12 @@
 #endif
 
 #define RUNS 7
-#define NOBJ 512                 /* objects each thread counts on */
-#define REPS_1 101               /* table 1: rounds, each timing every count once */
-#define ROUNDS_1 200             /* table 1: passes over NOBJ objects per timing */
-#define PAIRS_2 (1L << 17)       /* table 2: pairs per thread per run */
-#define MAX_TRIES_2 200          /* table 2: runs tried to get RUNS good ones */
-#define NPOOL 64                 /* table 2: the shared pool */
+#define NOBJ 512 /* objects each thread counts on */
+#define REPS_1 101 /* table 1: rounds, each timing every count once */
+#define ROUNDS_1 200 /* table 1: passes over NOBJ objects per timing */
+#define PAIRS_2 (1L << 17) /* table 2: pairs per thread per run */
+#define MAX_TRIES_2 200 /* table 2: runs tried to get RUNS good ones */
+#define NPOOL 64 /* table 2: the shared pool */
 
 static const int shared_percent[] = {0, 1, 10, 50};
 #define NSHARES (int)(sizeof shared_percent / sizeof shared_percent[0])
@@ -64,8 +64,8 @@ static const int shared_percent[] = {0, 1, 10, 50};
 
 Pm_ssize_t _Pm_RefTotal;
 _Thread_local Pm_ssize_t _Pm_RefTotal_thread;
-static atomic_long freed_total;  /* deallocations seen */
-static atomic_long freed_twice;  /* deallocations of an object already freed */
+static atomic_long freed_total; /* deallocations seen */
+static atomic_long freed_twice; /* deallocations of an object already freed */
 
 /* Objects carry their "freed" mark in ob_flags, which counting never uses. */
 void _Pm_Dealloc(PmObject *op)
@@ -229,16 +229,16 @@ static PmObject *new_owned_objects(int n)
 
 /* One timing: ROUNDS_1 passes over the objects, a pair on each, in the
  * calling thread's CPU time; the same loop for every count. */
-#define TIME_PAIRS(incref, decref, objs)                          \
-    do {                                                          \
-        double t0 = cpu_ns();                                     \
-        for (int r = 0; r < ROUNDS_1; r++) {                      \
-            for (int i = 0; i < NOBJ; i++) {                      \
-                incref(&(objs)[i]);                               \
-                decref(&(objs)[i]);                               \
-            }                                                     \
-        }                                                         \
-        ns = (cpu_ns() - t0) / ((double)ROUNDS_1 * NOBJ);         \
+#define TIME_PAIRS(incref, decref, objs)                  \
+    do {                                                  \
+        double t0 = cpu_ns();                             \
+        for (int r = 0; r < ROUNDS_1; r++) {              \
+            for (int i = 0; i < NOBJ; i++) {              \
+                incref(&(objs)[i]);                       \
+                decref(&(objs)[i]);                       \
+            }                                             \
+        }                                                 \
+        ns = (cpu_ns() - t0) / ((double)ROUNDS_1 * NOBJ); \
     } while (0)
 
 static int cmp_double(const void *a, const void *b)
@@ -280,7 +280,7 @@ static void *owner_main(void *arg)
 }
 
 #define NVARIANTS 5
-static double table1[NVARIANTS];        /* ns per pair, the best round */
+static double table1[NVARIANTS]; /* ns per pair, the best round */
 static double table1_median[NVARIANTS]; /* ns per pair, the median round */
 static const char *const table1_names[NVARIANTS] = {
     "plain (default build, chapter 1)",
@@ -296,8 +296,8 @@ static void run_table1(PmObject **owned_out, PmObject **foreign_out)
     plain_object *atom = new_plain_objects(NOBJ);
     PmObject *owned = new_owned_objects(NOBJ);
 
-    owner_thread ot = {.n = NOBJ, .lock = PTHREAD_MUTEX_INITIALIZER,
-                       .cond = PTHREAD_COND_INITIALIZER};
+    owner_thread ot = {
+        .n = NOBJ, .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
     pthread_t t;
     if (pthread_create(&t, NULL, owner_main, &ot) != 0) {
         fprintf(stderr, "rc_bench: cannot start a thread\n");
@@ -357,8 +357,8 @@ static void run_table1(PmObject **owned_out, PmObject **foreign_out)
 
 /* ---- table 2: two threads ----------------------------------------------- */
 
-static PmObject *pool;            /* NPOOL biased objects, half made by each */
-static plain_object *pool_plain;  /* NPOOL objects for the all-atomic runs */
+static PmObject *pool; /* NPOOL biased objects, half made by each */
+static plain_object *pool_plain; /* NPOOL objects for the all-atomic runs */
 static pthread_barrier_t start_line;
 
 /* The same pseudo-random order in every run: a fixed-seed LCG.  An index
@@ -383,20 +383,20 @@ static uint32_t *make_order(int percent, uint32_t seed)
 typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int generation;           /* bumped for every run */
-    int biased;               /* this run: 1 Pm_IncRef/Pm_DecRef, 0 atomic */
+    int generation; /* bumped for every run */
+    int biased; /* this run: 1 Pm_IncRef/Pm_DecRef, 0 atomic */
     int quit;
-    int ready, done;          /* workers ready, workers done with this run */
+    int ready, done; /* workers ready, workers done with this run */
 } director;
 
 typedef struct {
     director *d;
-    int index;                /* 0 or 1 */
-    PmObject *own;            /* biased: made (and owned) by this thread */
-    plain_object *own_plain;  /* all-atomic: this thread's objects */
-    uint32_t *order;          /* this run's PAIRS_2 indices */
-    double ns;                /* this run's wall time */
-    double cpu;               /* this run's CPU time */
+    int index; /* 0 or 1 */
+    PmObject *own; /* biased: made (and owned) by this thread */
+    plain_object *own_plain; /* all-atomic: this thread's objects */
+    uint32_t *order; /* this run's PAIRS_2 indices */
+    double ns; /* this run's wall time */
+    double cpu; /* this run's CPU time */
 } worker;
 
 static void run_pairs(worker *w, int biased)
@@ -410,8 +410,7 @@ static void run_pairs(worker *w, int biased)
             Pm_IncRef(op);
             Pm_DecRef(op);
         }
-    }
-    else {
+    } else {
         for (long k = 0; k < PAIRS_2; k++) {
             uint32_t i = w->order[k];
             plain_object *op = i < NOBJ ? &w->own_plain[i] : &pool_plain[i - NOBJ];
@@ -555,13 +554,13 @@ int main(void)
     long expect_biased = 2L * NOBJ + 2L * NOBJ + NPOOL;
     long expect_plain = 2L * NOBJ + 2L * NOBJ + NPOOL;
     int ok = atomic_load(&freed_total) == expect_biased && atomic_load(&freed_twice) == 0 &&
-             atomic_load(&plain_freed) == expect_plain &&
-             _Pm_RefTotal + _Pm_RefTotal_thread == 0 &&
+             atomic_load(&plain_freed) == expect_plain && _Pm_RefTotal + _Pm_RefTotal_thread == 0 &&
              plain_reftotal == 0;
 
     printf("Reference counting: nanoseconds per Pm_IncRef + Pm_DecRef pair, one thread "
            "(%d rounds, each timing every count once on %d pairs; the best round, and the "
-           "median)\n\n", REPS_1, ROUNDS_1 * NOBJ);
+           "median)\n\n",
+           REPS_1, ROUNDS_1 * NOBJ);
     /* The goals are measured against the faster of the two plain counts. */
     double plain = table1[0] < table1[1] ? table1[0] : table1[1];
     double owner = table1[3] / plain, vs_atomic = table1[2] / table1[3];
@@ -572,7 +571,8 @@ int main(void)
                table1[v] / plain, table1_median[v]);
     printf("\n(/ plain: against the faster plain count.)  Goals: owner at most 1.3 x plain "
            "(%.2f: %s); owner at least 4 x faster than atomic (%.2f x: %s).\n",
-           owner, owner <= 1.3 ? "met" : "NOT MET", vs_atomic, vs_atomic >= 4.0 ? "met" : "NOT MET");
+           owner, owner <= 1.3 ? "met" : "NOT MET", vs_atomic,
+           vs_atomic >= 4.0 ? "met" : "NOT MET");
     printf("\nTwo threads at once, each %ld pairs on %d objects of its own and a pool of %d "
            "(half made by each): nanoseconds per pair per thread, the best of the first %d runs "
            "in which both threads were on a CPU 90%% of the time (at most %d tries)\n\n",
@@ -592,10 +592,11 @@ int main(void)
     printf("\nEvery object freed exactly once, reference totals back to 0: %s\n",
            ok ? "yes" : "NO");
     if (!ok)
-        fprintf(stderr, "rc_bench: freed %ld of %ld biased objects (%ld twice), %ld of %ld plain; "
+        fprintf(stderr,
+                "rc_bench: freed %ld of %ld biased objects (%ld twice), %ld of %ld plain; "
                 "reference totals %ld (biased) and %ld (plain)\n",
                 atomic_load(&freed_total), expect_biased, atomic_load(&freed_twice),
-                atomic_load(&plain_freed), expect_plain,
-                (long)(_Pm_RefTotal + _Pm_RefTotal_thread), (long)plain_reftotal);
+                atomic_load(&plain_freed), expect_plain, (long)(_Pm_RefTotal + _Pm_RefTotal_thread),
+                (long)plain_reftotal);
     return ok ? 0 : 1;
 }

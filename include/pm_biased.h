@@ -37,10 +37,10 @@
 #include "pm_object.h"
 
 /* ---- The states of ob_ref_shared (Include/refcount.h) ------------------- */
-#define _Pm_REF_SHARED_INIT 0x0    /* the default: owned, never merged */
-#define _Pm_REF_MAYBE_WEAKREF 0x1  /* (CPython: weakrefs may try-incref it) */
-#define _Pm_REF_QUEUED 0x2         /* queued to its owner, who will merge it */
-#define _Pm_REF_MERGED 0x3         /* merged: unowned, the shared field is the count */
+#define _Pm_REF_SHARED_INIT 0x0 /* the default: owned, never merged */
+#define _Pm_REF_MAYBE_WEAKREF 0x1 /* (CPython: weakrefs may try-incref it) */
+#define _Pm_REF_QUEUED 0x2 /* queued to its owner, who will merge it */
+#define _Pm_REF_MERGED 0x3 /* merged: unowned, the shared field is the count */
 /* (refcnt << 2) + flags, written as a product: the count may be negative,
  * and shifting a negative value left is undefined in C. */
 #define _Pm_REF_SHARED(refcnt, flags) \
@@ -78,10 +78,10 @@ extern void (*_Pm_atomic_hook)(_Pm_AtomicKind kind, const void *addr);
  * as CPython's are. */
 #define _Pm_ATOMIC_POINT(kind, addr) ((void)(kind), (void)(addr))
 #else
-#define _Pm_ATOMIC_POINT(kind, addr)                                    \
-    do {                                                                \
-        if (__builtin_expect(_Pm_atomic_hook != NULL, 0))               \
-            _Pm_atomic_hook((kind), (const void *)(addr));              \
+#define _Pm_ATOMIC_POINT(kind, addr)                       \
+    do {                                                   \
+        if (__builtin_expect(_Pm_atomic_hook != NULL, 0))  \
+            _Pm_atomic_hook((kind), (const void *)(addr)); \
     } while (0)
 #endif
 
@@ -138,8 +138,7 @@ static inline int _Pm_atomic_compare_exchange_ssize(Pm_ssize_t *p, Pm_ssize_t *e
                                                     Pm_ssize_t desired)
 {
     _Pm_ATOMIC_POINT(_Pm_ATOMIC_CAS, p);
-    return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_SEQ_CST,
-                                       __ATOMIC_SEQ_CST);
+    return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 /* ======================= given: locks, stacks, threads ================= */
@@ -151,7 +150,10 @@ typedef struct {
     pthread_mutex_t m;
     int held; /* explorer bookkeeping */
 } PmMutex;
-#define PmMutex_INIT {PTHREAD_MUTEX_INITIALIZER, 0}
+#define PmMutex_INIT                 \
+    {                                \
+        PTHREAD_MUTEX_INITIALIZER, 0 \
+    }
 void PmMutex_Lock(PmMutex *m);
 void PmMutex_Unlock(PmMutex *m);
 
@@ -163,7 +165,7 @@ typedef struct {
     _PmObjectStackChunk *head;
 } _PmObjectStack;
 int _PmObjectStack_Push(_PmObjectStack *stack, PmObject *op); /* 0, or -1: no memory */
-PmObject *_PmObjectStack_Pop(_PmObjectStack *stack);           /* NULL when empty */
+PmObject *_PmObjectStack_Pop(_PmObjectStack *stack); /* NULL when empty */
 void _PmObjectStack_Merge(_PmObjectStack *dst, _PmObjectStack *src); /* move all; src empty */
 
 /* The merge queue's state (Include/internal/pycore_brc.h).  Each thread
@@ -174,10 +176,10 @@ void _PmObjectStack_Merge(_PmObjectStack *dst, _PmObjectStack *src); /* move all
 #define _Pm_BRC_NUM_BUCKETS 257
 struct _Pm_brc_thread_state {
     struct _Pm_brc_thread_state *bucket_next; /* next thread in its bucket */
-    uintptr_t tid;                            /* 0 until registered */
-    _PmObjectStack objects_to_merge;          /* pushed by other threads */
-    _PmObjectStack local_objects_to_merge;    /* being merged by this thread */
-    int eval_breaker;                         /* "you have objects to merge" */
+    uintptr_t tid; /* 0 until registered */
+    _PmObjectStack objects_to_merge; /* pushed by other threads */
+    _PmObjectStack local_objects_to_merge; /* being merged by this thread */
+    int eval_breaker; /* "you have objects to merge" */
 };
 struct _Pm_brc_bucket {
     PmMutex mutex;
@@ -186,7 +188,7 @@ struct _Pm_brc_bucket {
 struct _Pm_brc_state {
     struct _Pm_brc_bucket table[_Pm_BRC_NUM_BUCKETS];
 };
-extern struct _Pm_brc_state _Pm_brc;      /* the interpreter's table */
+extern struct _Pm_brc_state _Pm_brc; /* the interpreter's table */
 struct _Pm_brc_thread_state *_Pm_brc_thread_state_get(void); /* this thread's */
 
 /* Ask the owner to merge at its next safe point (CPython sets
@@ -207,10 +209,10 @@ void PmThreadState_Delete(void);
 /* ======================= you write (chapter 5) ========================== */
 
 /* Step 1: owner and count.  See chapters/05-biased.md, "Step 1". */
-uintptr_t _Pm_ThreadId(void);                  /* an address unique to this thread */
-int _Pm_IsOwnedByCurrentThread(PmObject *op);  /* ob_tid (relaxed) == _Pm_ThreadId() */
-Pm_ssize_t _Pm_REFCNT(PmObject *op);           /* local + (shared >> 2), relaxed loads */
-void _Pm_NewReferenceNoTotal(PmObject *op);    /* owned by this thread, local 1, shared 0 */
+uintptr_t _Pm_ThreadId(void); /* an address unique to this thread */
+int _Pm_IsOwnedByCurrentThread(PmObject *op); /* ob_tid (relaxed) == _Pm_ThreadId() */
+Pm_ssize_t _Pm_REFCNT(PmObject *op); /* local + (shared >> 2), relaxed loads */
+void _Pm_NewReferenceNoTotal(PmObject *op); /* owned by this thread, local 1, shared 0 */
 
 /* Step 2: increments (Pm_IncRef is declared in pm_refcount.h).
  *   immortal: ob_ref_local == UINT32_MAX (relaxed load): nothing changes;

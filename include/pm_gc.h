@@ -48,7 +48,7 @@ Pm_ssize_t _PmGC_GetRefs(PmObject *op);
 /* ======================= you write: chapter 3, finding cycles ============ */
 
 /* Step 1: Tracking.  Link a container into generation 0 / unlink it. */
-void PmObject_GC_Track(void *op);   /* aborts if op is already tracked */
+void PmObject_GC_Track(void *op); /* aborts if op is already tracked */
 void PmObject_GC_UnTrack(void *op); /* safe if op is not tracked */
 int PmObject_GC_IsTracked(PmObject *op); /* gc.is_tracked() */
 
@@ -99,8 +99,8 @@ Pm_ssize_t collect_generations(void);
 
 /* Step 4: The gc module. */
 Pm_ssize_t PmGC_CollectGeneration(int generation); /* gc.collect(generation) */
-Pm_ssize_t PmGC_Collect(void);                     /* gc.collect() */
-int PmGC_Enable(void);                             /* each returns the previous state */
+Pm_ssize_t PmGC_Collect(void); /* gc.collect() */
+int PmGC_Enable(void); /* each returns the previous state */
 int PmGC_Disable(void);
 int PmGC_IsEnabled(void);
 void PmGC_GetCount(Pm_ssize_t out[PmGC_NUM_GENERATIONS]);

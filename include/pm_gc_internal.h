@@ -26,7 +26,7 @@
 struct gc_generation {
     PmGC_Head head;
     int threshold; /* collection threshold */
-    int count;     /* gen 0: allocations minus deallocations of GC objects;
+    int count; /* gen 0: allocations minus deallocations of GC objects;
                       gen i > 0: collections of gen i-1 since gen i was last
                       collected */
 };
@@ -39,7 +39,7 @@ typedef struct {
     struct gc_generation permanent_generation; /* gc.freeze() */
     PmGC_GenerationStats generation_stats[NUM_GENERATIONS];
     /* The long-lived heuristic (see collect_generations). */
-    Pm_ssize_t long_lived_total;   /* survivors of the last full collection */
+    Pm_ssize_t long_lived_total; /* survivors of the last full collection */
     Pm_ssize_t long_lived_pending; /* objects that reached gen 2 since then */
     /* Set by gc_collect_main while it runs, unreachable back to NULL when it
      * ends: the generation collected and its unreachable list, so that

@@ -38,11 +38,11 @@ typedef struct _pmtypeobject PmTypeObject;
  * ob_ref_local without atomics; every other thread uses ob_ref_shared. */
 struct _pmobject {
     _PmObject_HEAD_EXTRA
-    uintptr_t ob_tid;         /* owning thread id, 0 once merged */
+    uintptr_t ob_tid; /* owning thread id, 0 once merged */
     uint16_t ob_flags;
     uint8_t ob_mutex;
     uint8_t ob_gc_bits;
-    uint32_t ob_ref_local;    /* owner's count; UINT32_MAX = immortal */
+    uint32_t ob_ref_local; /* owner's count; UINT32_MAX = immortal */
     Pm_ssize_t ob_ref_shared; /* (count << 2) | state bits */
     PmTypeObject *ob_type;
 };
@@ -82,7 +82,10 @@ typedef struct {
 #ifdef Pm_GIL_DISABLED
 /* The true count, ob_ref_local + (ob_ref_shared >> 2): chapter 5 writes it. */
 Pm_ssize_t _Pm_REFCNT(PmObject *op);
-static inline Pm_ssize_t Pm_REFCNT(PmObject *op) { return _Pm_REFCNT(op); }
+static inline Pm_ssize_t Pm_REFCNT(PmObject *op)
+{
+    return _Pm_REFCNT(op);
+}
 /* Only for objects no other thread can see yet (start-up, immortals). */
 static inline void Pm_SET_REFCNT(PmObject *op, Pm_ssize_t n)
 {
@@ -90,8 +93,14 @@ static inline void Pm_SET_REFCNT(PmObject *op, Pm_ssize_t n)
     op->ob_ref_shared = 0;
 }
 #else
-static inline Pm_ssize_t Pm_REFCNT(PmObject *op) { return op->ob_refcnt; }
-static inline void Pm_SET_REFCNT(PmObject *op, Pm_ssize_t n) { op->ob_refcnt = n; }
+static inline Pm_ssize_t Pm_REFCNT(PmObject *op)
+{
+    return op->ob_refcnt;
+}
+static inline void Pm_SET_REFCNT(PmObject *op, Pm_ssize_t n)
+{
+    op->ob_refcnt = n;
+}
 #endif
 #define Pm_REFCNT(op) Pm_REFCNT(_PmObject_CAST(op))
 #define Pm_SET_REFCNT(op, n) Pm_SET_REFCNT(_PmObject_CAST(op), (n))
@@ -130,8 +139,7 @@ typedef void (*freefunc)(void *);
 /* The type object.  Built-in types are static (never freed, immortal);
  * `class Name: pass` creates a heap type, which is refcounted and tracked. */
 struct _pmtypeobject {
-    PmObject_VAR_HEAD
-    const char *tp_name;
+    PmObject_VAR_HEAD const char *tp_name;
     Pm_ssize_t tp_basicsize, tp_itemsize;
     destructor tp_dealloc;
     reprfunc tp_repr;
@@ -139,13 +147,13 @@ struct _pmtypeobject {
     richcmpfunc tp_richcompare;
     unsigned long tp_flags;
     traverseproc tp_traverse; /* visit every reference this object owns */
-    inquiry tp_clear;         /* drop the references that may form cycles */
+    inquiry tp_clear; /* drop the references that may form cycles */
     getiterfunc tp_iter;
     iternextfunc tp_iternext;
-    PmObject *tp_dict;        /* class attributes (heap types) */
-    freefunc tp_free;         /* PmObject_Free or PmObject_GC_Del */
-    PmObject *ht_name;        /* heap types: the class name, a str */
-    reprfunc tp_str;          /* str(), if not the repr */
+    PmObject *tp_dict; /* class attributes (heap types) */
+    freefunc tp_free; /* PmObject_Free or PmObject_GC_Del */
+    PmObject *ht_name; /* heap types: the class name, a str */
+    reprfunc tp_str; /* str(), if not the repr */
     const struct PmMethodDef *tp_methods; /* what a scenario may call on an instance */
 };
 
@@ -170,12 +178,21 @@ typedef struct {
 #define _PmGC_PREV_MASK (((uintptr_t)-1) << _PmGC_PREV_SHIFT)
 #define _PmGC_NEXT_MASK_UNREACHABLE ((uintptr_t)1)
 
-#define _Pm_AS_GC(o) ((PmGC_Head *)(o) - 1)
+#define _Pm_AS_GC(o) ((PmGC_Head *)(o)-1)
 #define _Pm_FROM_GC(g) ((PmObject *)(((PmGC_Head *)(g)) + 1))
 
-static inline PmGC_Head *_PmGCHead_NEXT(PmGC_Head *gc) { return (PmGC_Head *)gc->_gc_next; }
-static inline void _PmGCHead_SET_NEXT(PmGC_Head *gc, PmGC_Head *next) { gc->_gc_next = (uintptr_t)next; }
-static inline PmGC_Head *_PmGCHead_PREV(PmGC_Head *gc) { return (PmGC_Head *)(gc->_gc_prev & _PmGC_PREV_MASK); }
+static inline PmGC_Head *_PmGCHead_NEXT(PmGC_Head *gc)
+{
+    return (PmGC_Head *)gc->_gc_next;
+}
+static inline void _PmGCHead_SET_NEXT(PmGC_Head *gc, PmGC_Head *next)
+{
+    gc->_gc_next = (uintptr_t)next;
+}
+static inline PmGC_Head *_PmGCHead_PREV(PmGC_Head *gc)
+{
+    return (PmGC_Head *)(gc->_gc_prev & _PmGC_PREV_MASK);
+}
 static inline void _PmGCHead_SET_PREV(PmGC_Head *gc, PmGC_Head *prev)
 {
     gc->_gc_prev = (gc->_gc_prev & ~_PmGC_PREV_MASK) | ((uintptr_t)prev & _PmGC_PREV_MASK);

@@ -42,11 +42,11 @@ typedef unsigned int pymem_uint;
 #ifdef Pm_PYMALLOC_OLD_GEOMETRY
 #define WITH_PYMALLOC_RADIX_TREE 0
 #define ARENA_BITS 18 /* 256 KiB */
-#define POOL_BITS 12  /* 4 KiB, one system page */
+#define POOL_BITS 12 /* 4 KiB, one system page */
 #else
 #define WITH_PYMALLOC_RADIX_TREE 1
 #define ARENA_BITS 20 /* 1 MiB */
-#define POOL_BITS 14  /* 16 KiB */
+#define POOL_BITS 14 /* 16 KiB */
 #endif
 
 #define SYSTEM_PAGE_SIZE (4 * 1024)
@@ -71,23 +71,22 @@ typedef unsigned int pymem_uint;
 struct pool_header {
     union {
         pymem_block *_padding;
-        pymem_uint count;         /* number of allocated blocks */
+        pymem_uint count; /* number of allocated blocks */
     } ref;
-    pymem_block *freeblock;       /* first free block, chained through the
+    pymem_block *freeblock; /* first free block, chained through the
                                      blocks' first word; NULL when none */
     struct pool_header *nextpool; /* next pool of this size class (used) or
                                      next empty pool of the arena (empty) */
     struct pool_header *prevpool; /* previous pool of this size class */
-    pymem_uint arenaindex;        /* index of the arena in arenas[] */
-    pymem_uint szidx;             /* size class */
-    pymem_uint nextoffset;        /* offset of the next virgin block */
-    pymem_uint maxnextoffset;     /* largest valid nextoffset */
+    pymem_uint arenaindex; /* index of the arena in arenas[] */
+    pymem_uint szidx; /* size class */
+    pymem_uint nextoffset; /* offset of the next virgin block */
+    pymem_uint maxnextoffset; /* largest valid nextoffset */
 };
 typedef struct pool_header *poolp;
 
 /* The header, rounded up so the first block stays ALIGNMENT-aligned: 48. */
-#define POOL_OVERHEAD \
-    ((sizeof(struct pool_header) + (ALIGNMENT - 1)) & ~(size_t)(ALIGNMENT - 1))
+#define POOL_OVERHEAD ((sizeof(struct pool_header) + (ALIGNMENT - 1)) & ~(size_t)(ALIGNMENT - 1))
 
 /* The size class of a pool taken from an arena but never used
  * (CPython's DUMMY_SIZE_IDX). */
@@ -108,12 +107,12 @@ typedef struct pool_header *poolp;
  * fewest first, so that the fullest arenas are used first and the emptiest
  * get a chance to become entirely free and go back to the OS. */
 struct arena_object {
-    uintptr_t address;            /* from the arena allocator; 0 if none */
-    pymem_block *pool_address;    /* next pool-aligned address never used */
-    pymem_uint nfreepools;        /* empty pools plus never-used pools */
-    pymem_uint ntotalpools;       /* whole pools in the arena (64, or 63 if
+    uintptr_t address; /* from the arena allocator; 0 if none */
+    pymem_block *pool_address; /* next pool-aligned address never used */
+    pymem_uint nfreepools; /* empty pools plus never-used pools */
+    pymem_uint ntotalpools; /* whole pools in the arena (64, or 63 if
                                      one was lost to alignment) */
-    struct pool_header *freepools;/* empty pools, singly linked */
+    struct pool_header *freepools; /* empty pools, singly linked */
     struct arena_object *nextarena;
     struct arena_object *prevarena;
 };
@@ -176,8 +175,8 @@ typedef struct {
      * pools, in CPython's disguise (see PTA in obmalloc.c). */
     poolp usedpools[USEDPOOLS_SIZE];
 
-    struct arena_object *arenas;   /* the table, PmMem_Raw-style realloc'd */
-    pymem_uint maxarenas;          /* entries in the table */
+    struct arena_object *arenas; /* the table, PmMem_Raw-style realloc'd */
+    pymem_uint maxarenas; /* entries in the table */
     struct arena_object *unused_arena_objects; /* entries with no arena */
     struct arena_object *usable_arenas; /* arenas with a free pool, sorted */
     /* nfp2lasta[n]: the last arena in usable_arenas with n free pools, or
@@ -191,8 +190,8 @@ typedef struct {
                                         > SMALL_REQUEST_THRESHOLD) */
 #if WITH_PYMALLOC_RADIX_TREE
     arena_map_top_t arena_map_root;
-    int arena_map_mid_count;       /* interior nodes allocated */
-    int arena_map_bot_count;       /* leaves allocated */
+    int arena_map_mid_count; /* interior nodes allocated */
+    int arena_map_bot_count; /* leaves allocated */
 #endif
 } PmObmallocState;
 
@@ -201,21 +200,21 @@ extern PmObmallocState _PmObmalloc_state;
 /* ---- Statistics for tests (figures of _PmObject_DebugMallocStats) ------- */
 typedef struct {
     struct {
-        size_t size;          /* INDEX2SIZE(i) */
-        size_t pools;         /* used and full pools of this class */
+        size_t size; /* INDEX2SIZE(i) */
+        size_t pools; /* used and full pools of this class */
         size_t blocks_in_use; /* allocated blocks */
-        size_t free_blocks;   /* free plus virgin blocks in those pools */
+        size_t free_blocks; /* free plus virgin blocks in those pools */
     } classes[NB_SMALL_SIZE_CLASSES];
     size_t arenas_allocated_total; /* ntimes_arena_allocated */
-    size_t arenas_reclaimed;       /* returned to the arena allocator */
+    size_t arenas_reclaimed; /* returned to the arena allocator */
     size_t arenas_highwater;
     size_t arenas_current;
-    size_t unused_pools;           /* empty or never-used pools */
-    size_t allocated_bytes;        /* blocks in use * their size */
-    size_t available_bytes;        /* free blocks * their size */
-    size_t pool_header_bytes;      /* POOL_OVERHEAD per pool in use */
-    size_t quantization_bytes;     /* left over at the end of pools */
-    size_t arena_alignment_bytes;  /* pools lost to unaligned arenas */
+    size_t unused_pools; /* empty or never-used pools */
+    size_t allocated_bytes; /* blocks in use * their size */
+    size_t available_bytes; /* free blocks * their size */
+    size_t pool_header_bytes; /* POOL_OVERHEAD per pool in use */
+    size_t quantization_bytes; /* left over at the end of pools */
+    size_t arena_alignment_bytes; /* pools lost to unaligned arenas */
     Pm_ssize_t raw_allocated_blocks;
 } PmMallocStats;
 

@@ -22,8 +22,8 @@
 
 /* ---- The thread state the trashcan lives in ------------------------------ */
 typedef struct _pmthreadstate {
-    int trash_delete_nesting;      /* deallocators currently on the C stack */
-    PmObject *trash_delete_later;  /* objects whose deallocation was deferred,
+    int trash_delete_nesting; /* deallocators currently on the C stack */
+    PmObject *trash_delete_later; /* objects whose deallocation was deferred,
                                       chained through their GC header's _gc_prev */
 } PmThreadState;
 
@@ -37,9 +37,9 @@ PmThreadState *PmThreadState_Get(void); /* given (runtime) */
 /* Step 1: counting.  See chapters/01-refcount.md, "Step 1".  In the
  * free-threaded build (-DPm_GIL_DISABLED) Pm_IncRef, Pm_DecRef and the two
  * functions of Step 2 come from chapter 5 (pm_biased.h); _Pm_Dealloc stays. */
-void Pm_IncRef(PmObject *op);        /* add one strong reference */
-void Pm_DecRef(PmObject *op);        /* drop one; at zero, _Pm_Dealloc(op) */
-void _Pm_Dealloc(PmObject *op);      /* forget the object, call tp_dealloc */
+void Pm_IncRef(PmObject *op); /* add one strong reference */
+void Pm_DecRef(PmObject *op); /* drop one; at zero, _Pm_Dealloc(op) */
+void _Pm_Dealloc(PmObject *op); /* forget the object, call tp_dealloc */
 
 /* Step 2: immortal objects. */
 int _Pm_IsImmortal(PmObject *op);
@@ -105,42 +105,58 @@ void _Pm_Unimplemented(const char *function, const char *where) __attribute__((n
 #define Pm_INCREF(op) Pm_IncRef(_PmObject_CAST(op))
 #define Pm_DECREF(op) Pm_DecRef(_PmObject_CAST(op))
 
-static inline void Pm_XINCREF(PmObject *op) { if (op != NULL) Pm_IncRef(op); }
-static inline void Pm_XDECREF(PmObject *op) { if (op != NULL) Pm_DecRef(op); }
+static inline void Pm_XINCREF(PmObject *op)
+{
+    if (op != NULL)
+        Pm_IncRef(op);
+}
+static inline void Pm_XDECREF(PmObject *op)
+{
+    if (op != NULL)
+        Pm_DecRef(op);
+}
 #define Pm_XINCREF(op) Pm_XINCREF(_PmObject_CAST(op))
 #define Pm_XDECREF(op) Pm_XDECREF(_PmObject_CAST(op))
 
-static inline PmObject *Pm_NewRef(PmObject *op) { Pm_IncRef(op); return op; }
-static inline PmObject *Pm_XNewRef(PmObject *op) { Pm_XINCREF(op); return op; }
+static inline PmObject *Pm_NewRef(PmObject *op)
+{
+    Pm_IncRef(op);
+    return op;
+}
+static inline PmObject *Pm_XNewRef(PmObject *op)
+{
+    Pm_XINCREF(op);
+    return op;
+}
 #define Pm_NewRef(op) Pm_NewRef(_PmObject_CAST(op))
 #define Pm_XNewRef(op) Pm_XNewRef(_PmObject_CAST(op))
 
 /* Pm_CLEAR: set the slot to NULL *before* dropping the reference, so that a
  * deallocator that looks at the slot never sees a dead object. */
-#define Pm_CLEAR(op)                                   \
-    do {                                               \
-        PmObject **_pm_tmp_ptr = (PmObject **)&(op);   \
-        PmObject *_pm_tmp = *_pm_tmp_ptr;              \
-        if (_pm_tmp != NULL) {                         \
-            *_pm_tmp_ptr = NULL;                       \
-            Pm_DecRef(_pm_tmp);                        \
-        }                                              \
+#define Pm_CLEAR(op)                                 \
+    do {                                             \
+        PmObject **_pm_tmp_ptr = (PmObject **)&(op); \
+        PmObject *_pm_tmp = *_pm_tmp_ptr;            \
+        if (_pm_tmp != NULL) {                       \
+            *_pm_tmp_ptr = NULL;                     \
+            Pm_DecRef(_pm_tmp);                      \
+        }                                            \
     } while (0)
 
 /* Pm_SETREF / Pm_XSETREF: store the new value first, then release the old. */
-#define Pm_SETREF(dst, src)                            \
-    do {                                               \
-        PmObject **_pm_tmp_dst = (PmObject **)&(dst);  \
-        PmObject *_pm_tmp_old = *_pm_tmp_dst;          \
-        *_pm_tmp_dst = _PmObject_CAST(src);            \
-        Pm_DecRef(_pm_tmp_old);                        \
+#define Pm_SETREF(dst, src)                           \
+    do {                                              \
+        PmObject **_pm_tmp_dst = (PmObject **)&(dst); \
+        PmObject *_pm_tmp_old = *_pm_tmp_dst;         \
+        *_pm_tmp_dst = _PmObject_CAST(src);           \
+        Pm_DecRef(_pm_tmp_old);                       \
     } while (0)
-#define Pm_XSETREF(dst, src)                           \
-    do {                                               \
-        PmObject **_pm_tmp_dst = (PmObject **)&(dst);  \
-        PmObject *_pm_tmp_old = *_pm_tmp_dst;          \
-        *_pm_tmp_dst = _PmObject_CAST(src);            \
-        Pm_XDECREF(_pm_tmp_old);                       \
+#define Pm_XSETREF(dst, src)                          \
+    do {                                              \
+        PmObject **_pm_tmp_dst = (PmObject **)&(dst); \
+        PmObject *_pm_tmp_old = *_pm_tmp_dst;         \
+        *_pm_tmp_dst = _PmObject_CAST(src);           \
+        Pm_XDECREF(_pm_tmp_old);                      \
     } while (0)
 
 /* The trashcan around a container's deallocator (3.11 shape):
@@ -154,15 +170,17 @@ static inline PmObject *Pm_XNewRef(PmObject *op) { Pm_XINCREF(op); return op; }
  *
  * When too many deallocators are already on the C stack, _PmTrash_begin
  * deposits the object for later and the body is skipped. */
-#define Pm_TRASHCAN_BEGIN(op, dealloc)                                   \
-    do {                                                                 \
-        PmThreadState *_pm_tstate = PmThreadState_Get();                 \
-        (void)(dealloc);                                                 \
-        if (_PmTrash_begin(_pm_tstate, _PmObject_CAST(op))) {            \
-            break;                                                       \
+#define Pm_TRASHCAN_BEGIN(op, dealloc)                        \
+    do {                                                      \
+        PmThreadState *_pm_tstate = PmThreadState_Get();      \
+        (void)(dealloc);                                      \
+        if (_PmTrash_begin(_pm_tstate, _PmObject_CAST(op))) { \
+            break;                                            \
         }
-#define Pm_TRASHCAN_END                                                  \
-        _PmTrash_end(_pm_tstate);                                        \
-    } while (0);
+#define Pm_TRASHCAN_END       \
+    _PmTrash_end(_pm_tstate); \
+    }                         \
+    while (0)                 \
+        ;
 
 #endif /* PM_REFCOUNT_H */

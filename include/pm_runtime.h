@@ -46,7 +46,7 @@ typedef enum {
     PmExc_SyntaxError,
     PmExc_NotImplementedError, /* outside the supported subset */
     PmExc_RuntimeError,
-    PmExc_RecursionError,      /* nesting deeper than the recursion limit */
+    PmExc_RecursionError, /* nesting deeper than the recursion limit */
     PmExc_AssertionError,
 } PmExcKind;
 
@@ -55,7 +55,7 @@ void PmErr_SetString(PmExcKind kind, const char *message);
  * `return PmErr_Format(...);`. */
 PmObject *PmErr_Format(PmExcKind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 PmObject *PmErr_NoMemory(void); /* sets MemoryError, returns NULL */
-int PmErr_Occurred(void);       /* the pending kind, 0 if none */
+int PmErr_Occurred(void); /* the pending kind, 0 if none */
 const char *PmErr_Message(void); /* the pending message ("" if none) */
 const char *PmErr_KindName(PmExcKind kind); /* "TypeError", ... */
 void PmErr_Clear(void);
@@ -65,8 +65,8 @@ void Pm_FatalError(const char *msg) __attribute__((noreturn));
 
 /* ---- the registry of live objects (Py_TRACE_REFS) ---- */
 Pm_ssize_t _Pm_GetRefTotal(void);
-Pm_ssize_t _Pm_GetLiveObjects(void);        /* objects in the registry */
-int _Pm_IsRegistered(PmObject *op);          /* is op a live object? */
+Pm_ssize_t _Pm_GetLiveObjects(void); /* objects in the registry */
+int _Pm_IsRegistered(PmObject *op); /* is op a live object? */
 /* Visit every live object, oldest first; stop early if visit returns != 0. */
 int _Pm_ForEachLive(int (*visit)(PmObject *op, void *arg), void *arg);
 /* Log every allocation and deallocation on stderr (clox's LOG_GC switch). */
@@ -74,34 +74,34 @@ extern int _Pm_log_alloc;
 
 /* ---- the scenario interpreter ---- */
 typedef struct {
-    FILE *out;                /* where print() writes; NULL = stdout */
-    FILE *err;                /* tracebacks and errors; NULL = stderr */
-    long stop_after_output;   /* stop once this many lines were printed (0 = never) */
-    const char *heap_svg;     /* if set: draw the heap here when stopping or at the end */
-    const char *heap_dot;     /* if set: also write the graph as DOT text */
-    int keep_globals;         /* 1: don't clear the module at the end */
+    FILE *out; /* where print() writes; NULL = stdout */
+    FILE *err; /* tracebacks and errors; NULL = stderr */
+    long stop_after_output; /* stop once this many lines were printed (0 = never) */
+    const char *heap_svg; /* if set: draw the heap here when stopping or at the end */
+    const char *heap_dot; /* if set: also write the graph as DOT text */
+    int keep_globals; /* 1: don't clear the module at the end */
 } PmRunOptions;
 
 typedef enum {
-    PmRun_OK = 0,          /* ran to the end (or to stop_after_output) */
-    PmRun_Error = 1,       /* a Python exception escaped: traceback printed */
+    PmRun_OK = 0, /* ran to the end (or to stop_after_output) */
+    PmRun_Error = 1, /* a Python exception escaped: traceback printed */
     PmRun_Unsupported = 2, /* outside the subset: file, line and construct named */
-    PmRun_IOError = 3,     /* could not read the file */
+    PmRun_IOError = 3, /* could not read the file */
 } PmRunStatus;
 
 typedef struct {
     PmRunStatus status;
-    long lines_printed;  /* output lines written */
-    int last_line;       /* scenario line of the last statement started */
-    char message[512];   /* for errors: "file:line: what" */
+    long lines_printed; /* output lines written */
+    int last_line; /* scenario line of the last statement started */
+    char message[512]; /* for errors: "file:line: what" */
 } PmRunResult;
 
 /* Run a scenario file on whatever layers are linked.  The runtime must be
  * initialised.  At the end the module's names are deleted (unless
  * keep_globals), as CPython does when a module is torn down. */
 PmRunStatus PmRun_File(const char *path, const PmRunOptions *opt, PmRunResult *res);
-PmRunStatus PmRun_String(const char *filename, const char *source,
-                         const PmRunOptions *opt, PmRunResult *res);
+PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOptions *opt,
+                         PmRunResult *res);
 /* The module namespace of the scenario now running (or kept); borrowed. */
 PmObject *PmRun_Globals(void);
 /* Delete the module's names (what keep_globals postponed). */
@@ -109,11 +109,11 @@ void PmRun_ClearGlobals(void);
 
 /* ---- heap pictures (Graphviz cgraph/gvc) ---- */
 typedef struct {
-    const char *title;       /* graph label, e.g. "yours, after line 7" */
-    PmObject *roots;         /* a dict of names -> objects drawn as roots (borrowed), or NULL */
-    int show_immortal;       /* draw None/True/False/small ints (default: as small leaves) */
-    int show_gc;             /* show gc_refs and generation on tracked objects */
-    int max_nodes;           /* 0 = default (200); the rest summarised in one node */
+    const char *title; /* graph label, e.g. "yours, after line 7" */
+    PmObject *roots; /* a dict of names -> objects drawn as roots (borrowed), or NULL */
+    int show_immortal; /* draw None/True/False/small ints (default: as small leaves) */
+    int show_gc; /* show gc_refs and generation on tracked objects */
+    int max_nodes; /* 0 = default (200); the rest summarised in one node */
     /* If set: draw only the objects born after this baseline, every one of
      * them, containers or not (what a scenario left behind: the leak). */
     const struct PmHeapBaseline *since;

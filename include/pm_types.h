@@ -16,8 +16,8 @@ extern PmTypeObject PmType_Type;
 extern PmTypeObject PmBaseObject_Type; /* `object` */
 extern PmTypeObject PmLong_Type;
 extern PmTypeObject PmBool_Type;
-extern PmTypeObject PmNone_Type;       /* type(None) */
-extern PmTypeObject PmUnicode_Type;    /* str */
+extern PmTypeObject PmNone_Type; /* type(None) */
+extern PmTypeObject PmUnicode_Type; /* str */
 extern PmTypeObject PmTuple_Type;
 extern PmTypeObject PmList_Type;
 extern PmTypeObject PmDict_Type;
@@ -35,12 +35,11 @@ extern PmObject _Pm_NoneStruct;
 
 /* ---- int (values fit in 64 bits; overflow raises OverflowError) ---- */
 typedef struct {
-    PmObject_HEAD
-    long long ob_ival;
+    PmObject_HEAD long long ob_ival;
 } PmLongObject;
 
-#define _PM_NSMALLNEGINTS 5    /* -5 .. 256 are cached and immortal, as */
-#define _PM_NSMALLPOSINTS 257  /* in CPython 3.12+ */
+#define _PM_NSMALLNEGINTS 5 /* -5 .. 256 are cached and immortal, as */
+#define _PM_NSMALLPOSINTS 257 /* in CPython 3.12+ */
 
 extern PmLongObject _Pm_TrueStruct, _Pm_FalseStruct;
 #define Pm_True ((PmObject *)&_Pm_TrueStruct)
@@ -54,9 +53,8 @@ PmObject *PmBool_FromLong(long v);
 
 /* ---- str (UTF-8 bytes; ob_size is the length in bytes) ---- */
 typedef struct {
-    PmObject_VAR_HEAD
-    Pm_hash_t ob_shash; /* -1 until computed */
-    char ob_sval[1];    /* ob_size bytes plus a terminating NUL */
+    PmObject_VAR_HEAD Pm_hash_t ob_shash; /* -1 until computed */
+    char ob_sval[1]; /* ob_size bytes plus a terminating NUL */
 } PmUnicodeObject;
 
 PmObject *PmUnicode_FromString(const char *s);
@@ -68,14 +66,13 @@ PmObject *PmUnicode_InternFromString(const char *s); /* immortal, shared */
 
 /* ---- tuple ---- */
 typedef struct {
-    PmObject_VAR_HEAD
-    PmObject *ob_item[1]; /* ob_size items; each a strong reference */
+    PmObject_VAR_HEAD PmObject *ob_item[1]; /* ob_size items; each a strong reference */
 } PmTupleObject;
 
-PmObject *PmTuple_New(Pm_ssize_t size);  /* items NULL; tracked */
+PmObject *PmTuple_New(Pm_ssize_t size); /* items NULL; tracked */
 int PmTuple_SetItem(PmObject *tuple, Pm_ssize_t i, PmObject *item); /* steals */
-PmObject *PmTuple_GetItem(PmObject *tuple, Pm_ssize_t i);           /* borrowed */
-PmObject *PmTuple_Pack(Pm_ssize_t n, ...);                          /* borrows */
+PmObject *PmTuple_GetItem(PmObject *tuple, Pm_ssize_t i); /* borrowed */
+PmObject *PmTuple_Pack(Pm_ssize_t n, ...); /* borrows */
 #define PmTuple_Check(op) (Pm_TYPE(op) == &PmTuple_Type)
 #define PmTuple_GET_ITEM(op, i) (((PmTupleObject *)(op))->ob_item[i])
 #define PmTuple_SET_ITEM(op, i, v) (((PmTupleObject *)(op))->ob_item[i] = (v))
@@ -83,8 +80,7 @@ PmObject *PmTuple_Pack(Pm_ssize_t n, ...);                          /* borrows *
 
 /* ---- list ---- */
 typedef struct {
-    PmObject_VAR_HEAD
-    PmObject **ob_item;   /* ob_size items in use, each a strong reference */
+    PmObject_VAR_HEAD PmObject **ob_item; /* ob_size items in use, each a strong reference */
     Pm_ssize_t allocated; /* room for this many items in ob_item */
 } PmListObject;
 
@@ -103,19 +99,18 @@ int _PmList_Resize(PmListObject *list, Pm_ssize_t newsize);
 /* ---- dict (insertion-ordered, as CPython's compact dict) ---- */
 typedef struct {
     Pm_hash_t me_hash;
-    PmObject *me_key;   /* strong reference; NULL for a deleted entry */
+    PmObject *me_key; /* strong reference; NULL for a deleted entry */
     PmObject *me_value; /* strong reference; NULL for a deleted entry */
 } PmDictEntry;
 
 typedef struct {
-    PmObject_HEAD
-    Pm_ssize_t ma_used;      /* live entries */
-    Pm_ssize_t ma_nentries;  /* entries used in ma_entries, deleted ones too */
+    PmObject_HEAD Pm_ssize_t ma_used; /* live entries */
+    Pm_ssize_t ma_nentries; /* entries used in ma_entries, deleted ones too */
     Pm_ssize_t ma_allocated; /* capacity of ma_entries */
     PmDictEntry *ma_entries; /* in insertion order */
-    Pm_ssize_t ma_mask;      /* ma_indices has ma_mask + 1 slots */
-    Pm_ssize_t *ma_indices;  /* hash table of indices into ma_entries */
-    int ma_managed;          /* 1 for an instance's attribute table: never
+    Pm_ssize_t ma_mask; /* ma_indices has ma_mask + 1 slots */
+    Pm_ssize_t *ma_indices; /* hash table of indices into ma_entries */
+    int ma_managed; /* 1 for an instance's attribute table: never
                                 tracked, owned by exactly one instance */
 } PmDictObject;
 
@@ -146,8 +141,7 @@ void _PmDict_FreeStorage(PmDictObject *mp);
 
 /* ---- heap types and their instances (`class Name: pass`) ---- */
 typedef struct {
-    PmObject_HEAD
-    PmObject *ob_dict; /* the attributes: a managed PmDictObject, never
+    PmObject_HEAD PmObject *ob_dict; /* the attributes: a managed PmDictObject, never
                           tracked itself (CPython 3.11 keeps instance
                           values outside any dict object, too) */
 } PmInstanceObject;
@@ -161,16 +155,17 @@ PmObject *PmType_GenericAlloc(PmTypeObject *type); /* an instance of a heap type
 PmObject *PmRange_New(long long start, long long stop, long long step);
 
 /* ---- generic object protocol ---- */
-PmObject *PmObject_Repr(PmObject *op);  /* a str, as repr() */
-PmObject *PmObject_Str(PmObject *op);   /* a str, as str() */
-Pm_hash_t PmObject_Hash(PmObject *op);  /* -1 with TypeError if unhashable */
+PmObject *PmObject_Repr(PmObject *op); /* a str, as repr() */
+PmObject *PmObject_Str(PmObject *op); /* a str, as str() */
+Pm_hash_t PmObject_Hash(PmObject *op); /* -1 with TypeError if unhashable */
 PmObject *PmObject_RichCompare(PmObject *a, PmObject *b, int op);
 int PmObject_RichCompareBool(PmObject *a, PmObject *b, int op); /* 1/0, -1 on error */
 int PmObject_IsTrue(PmObject *op);
 PmObject *PmObject_GetIter(PmObject *op);
 PmObject *PmIter_Next(PmObject *iter); /* NULL at the end (no error) or on error */
 PmObject *PmObject_GetAttrString(PmObject *op, const char *name);
-int PmObject_SetAttrString(PmObject *op, const char *name, PmObject *value); /* NULL value deletes */
+int PmObject_SetAttrString(PmObject *op, const char *name,
+                           PmObject *value); /* NULL value deletes */
 PmObject *PmObject_GetItem(PmObject *op, PmObject *key);
 int PmObject_SetItem(PmObject *op, PmObject *key, PmObject *value);
 int PmObject_DelItem(PmObject *op, PmObject *key);

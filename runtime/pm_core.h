@@ -11,12 +11,21 @@
 /* The header of a static, immortal object (None, True, False, the built-in
  * types), for either object layout. */
 #ifdef Pm_GIL_DISABLED
-#define _PmObject_HEAD_IMMORTAL(type) {.ob_ref_local = UINT32_MAX, .ob_type = (type)}
+#define _PmObject_HEAD_IMMORTAL(type)                 \
+    {                                                 \
+        .ob_ref_local = UINT32_MAX, .ob_type = (type) \
+    }
 #else
-#define _PmObject_HEAD_IMMORTAL(type) {.ob_refcnt = _Pm_IMMORTAL_REFCNT, .ob_type = (type)}
+#define _PmObject_HEAD_IMMORTAL(type)                       \
+    {                                                       \
+        .ob_refcnt = _Pm_IMMORTAL_REFCNT, .ob_type = (type) \
+    }
 #endif
 /* The head of a static type object. */
-#define _PmType_HEAD_INIT {.ob_base = _PmObject_HEAD_IMMORTAL(&PmType_Type)}
+#define _PmType_HEAD_INIT                                \
+    {                                                    \
+        .ob_base = _PmObject_HEAD_IMMORTAL(&PmType_Type) \
+    }
 
 /* A growable, NUL-terminated byte buffer.  Reprs are built here and turned
  * into one str at the end, so no temporary str objects are created. */
@@ -154,7 +163,8 @@ int _PmList_Sort(PmObject *list, PmObject *key, int reverse);
 /* A new tuple holding the items of list. */
 PmObject *_PmList_AsTuple(PmObject *list);
 /* d.update(other, **kw): other a dict, pairs, or NULL; 0 or -1. */
-int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject *const *kwvalues, int nkw);
+int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject *const *kwvalues,
+                   int nkw);
 /* list.index / tuple.index / .count over n items: the index of the first
  * item == x in [start, stop) (-1 if none) or, with count != NULL, how many;
  * -2 on error. */

@@ -12,8 +12,10 @@ void pm_add_scenarios(PmSuite *s, int points, const char *step, const char *cons
 {
     for (const PmScenarioEntry *e = pm_scenario_entries; e->stem != NULL; e++) {
         if (e->step < 0 || e->step >= nsections) {
-            fprintf(stderr, "grader/scenarios/%s/%s.py names Step %d, which chapter %s does "
-                    "not have\n", pm_chapter, e->stem, e->step, pm_chapter);
+            fprintf(stderr,
+                    "grader/scenarios/%s/%s.py names Step %d, which chapter %s does "
+                    "not have\n",
+                    pm_chapter, e->stem, e->step, pm_chapter);
             exit(2);
         }
         char hint[1024];

@@ -8,8 +8,8 @@
 #define PMSCENARIOS_H
 
 typedef struct {
-    const char *stem;   /* grader/scenarios/<chapter>/<stem>.py */
-    int step;           /* the first step its opening comment names; 0 for
+    const char *stem; /* grader/scenarios/<chapter>/<stem>.py */
+    int step; /* the first step its opening comment names; 0 for
                            "Steps 1 to N together" */
     const char *phrase; /* "Step 3 (Ownership in lists) and Step 4 (...)" */
 } PmScenarioEntry;
@@ -22,7 +22,7 @@ struct PmSuite;
  * step (the chapter's "Scenarios" step).  Its hint names the steps it leans
  * on; it points to sections[n] for its first step n (sections[0]: the
  * scenarios' own section; nsections entries). */
-void pm_add_scenarios(struct PmSuite *s, int points, const char *step,
-                      const char *const sections[], int nsections);
+void pm_add_scenarios(struct PmSuite *s, int points, const char *step, const char *const sections[],
+                      int nsections);
 
 #endif /* PMSCENARIOS_H */

@@ -57,10 +57,10 @@ typedef struct {
     int points;
     const char *step, *title, *hint, *section;
     PmKind kind;
-    char *stem;   /* scenarios: file name without .py */
-    char *label;  /* scenarios: the title, built from the stem */
-    char *dir;    /* scenarios: their folder, NULL for grader/scenarios/<chapter> */
-    int hidden;   /* registered by pm_register_hidden: an instructor's test */
+    char *stem; /* scenarios: file name without .py */
+    char *label; /* scenarios: the title, built from the stem */
+    char *dir; /* scenarios: their folder, NULL for grader/scenarios/<chapter> */
+    int hidden; /* registered by pm_register_hidden: an instructor's test */
     const char *visibility; /* Gradescope's, for a hidden test */
 } PmTestEntry;
 
@@ -120,9 +120,8 @@ static PmTestEntry *add_entry(PmSuite *s, const char *name)
     return t;
 }
 
-void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points,
-                 const char *step, const char *title, const char *hint,
-                 const char *section)
+void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points, const char *step,
+                 const char *title, const char *hint, const char *section)
 {
     PmTestEntry *t = add_entry(s, name);
     t->test = test;
@@ -134,23 +133,22 @@ void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points,
     t->kind = PM_KIND_UNIT;
 }
 
-void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int signal,
-                        int points, const char *step, const char *title,
-                        const char *hint, const char *section)
+void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int signal, int points,
+                        const char *step, const char *title, const char *hint, const char *section)
 {
     pm_add_test(s, name, test, points, step, title, hint, section);
     s->tests[s->count - 1].kind = PM_KIND_SIGNAL;
     s->tests[s->count - 1].signal = signal;
 }
 
-void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
-                     const char *hint, const char *section)
+void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step, const char *hint,
+                     const char *section)
 {
     pm_add_scenario_in(s, NULL, stem, points, step, hint, section);
 }
 
-void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int points,
-                        const char *step, const char *hint, const char *section)
+void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int points, const char *step,
+                        const char *hint, const char *section)
 {
     /* Test names are C identifiers: "scenario_" and the stem, with any
      * other character turned into '_'. */
@@ -177,8 +175,7 @@ void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int point
 
 void pm_set_visibility(PmSuite *s, const char *name, const char *visibility)
 {
-    static const char *const known[] = {"hidden", "after_due_date", "after_published",
-                                        "visible"};
+    static const char *const known[] = {"hidden", "after_due_date", "after_published", "visible"};
     int ok = 0;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         ok |= strcmp(visibility, known[i]) == 0;
@@ -186,8 +183,7 @@ void pm_set_visibility(PmSuite *s, const char *name, const char *visibility)
     while (i < s->count && strcmp(s->tests[i].name, name) != 0)
         i++;
     if (!ok || i == s->count || !s->tests[i].hidden) {
-        fprintf(stderr,
-                "%s: pm_set_visibility(\"%s\", \"%s\"): %s\n", pm_chapter, name, visibility,
+        fprintf(stderr, "%s: pm_set_visibility(\"%s\", \"%s\"): %s\n", pm_chapter, name, visibility,
                 !ok ? "the visibility must be hidden, after_due_date, after_published or visible"
                     : "no hidden test of that name has been registered before this call");
         exit(2);
@@ -217,8 +213,8 @@ void pm_add_hidden_scenarios(PmSuite *s, const char *dir, const char *const stem
  * ------------------------------------------------------------------------ */
 
 #ifndef PM_UNDER_ASAN
-static uintptr_t stack_top;       /* an address near the top of the stack */
-static uintptr_t stack_bottom;    /* lowest address the stack may grow to */
+static uintptr_t stack_top; /* an address near the top of the stack */
+static uintptr_t stack_bottom; /* lowest address the stack may grow to */
 static char alt_stack[64 * 1024];
 
 static int read_vm_peak_kib(long *kib)
@@ -258,7 +254,8 @@ static void on_fault(int sig, siginfo_t *info, void *context)
          * last allocation failed: the NULL it got was then written through. */
         long peak = 0;
         if (read_vm_peak_kib(&peak) == 0 && peak * 1024L >= PM_AS_BYTES / 4) {
-            static const char msg[] = "pmlab: out of memory (the address-space limit was reached)\n";
+            static const char msg[] =
+                "pmlab: out of memory (the address-space limit was reached)\n";
             (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
         }
     }
@@ -399,16 +396,42 @@ static void install_test_filter(void)
     if (ctx == NULL)
         return;
     static const int denied[] = {
-        SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(setsid), SCMP_SYS(setpgid),
-        SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat),
-        SCMP_SYS(renameat2), SCMP_SYS(rmdir), SCMP_SYS(truncate), SCMP_SYS(chmod),
-        SCMP_SYS(fchmod), SCMP_SYS(fchmodat), SCMP_SYS(chown), SCMP_SYS(fchown),
-        SCMP_SYS(lchown), SCMP_SYS(fchownat), SCMP_SYS(link), SCMP_SYS(linkat),
-        SCMP_SYS(symlink), SCMP_SYS(symlinkat), SCMP_SYS(utimensat), SCMP_SYS(utimes),
-        SCMP_SYS(futimesat), SCMP_SYS(utime), SCMP_SYS(mknod), SCMP_SYS(mknodat),
-        SCMP_SYS(socket), SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv),
-        SCMP_SYS(process_vm_writev), SCMP_SYS(pidfd_open), SCMP_SYS(pidfd_send_signal),
-        SCMP_SYS(tkill), SCMP_SYS(personality),
+        SCMP_SYS(execve),
+        SCMP_SYS(execveat),
+        SCMP_SYS(setsid),
+        SCMP_SYS(setpgid),
+        SCMP_SYS(unlink),
+        SCMP_SYS(unlinkat),
+        SCMP_SYS(rename),
+        SCMP_SYS(renameat),
+        SCMP_SYS(renameat2),
+        SCMP_SYS(rmdir),
+        SCMP_SYS(truncate),
+        SCMP_SYS(chmod),
+        SCMP_SYS(fchmod),
+        SCMP_SYS(fchmodat),
+        SCMP_SYS(chown),
+        SCMP_SYS(fchown),
+        SCMP_SYS(lchown),
+        SCMP_SYS(fchownat),
+        SCMP_SYS(link),
+        SCMP_SYS(linkat),
+        SCMP_SYS(symlink),
+        SCMP_SYS(symlinkat),
+        SCMP_SYS(utimensat),
+        SCMP_SYS(utimes),
+        SCMP_SYS(futimesat),
+        SCMP_SYS(utime),
+        SCMP_SYS(mknod),
+        SCMP_SYS(mknodat),
+        SCMP_SYS(socket),
+        SCMP_SYS(ptrace),
+        SCMP_SYS(process_vm_readv),
+        SCMP_SYS(process_vm_writev),
+        SCMP_SYS(pidfd_open),
+        SCMP_SYS(pidfd_send_signal),
+        SCMP_SYS(tkill),
+        SCMP_SYS(personality),
     };
     int ok = 1;
     for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++)
@@ -449,7 +472,9 @@ static void report_results(SRunner *sr)
     for (int i = 0; i < n; i++) {
         int rtype = tr_rtype(results[i]);
         fprintf(f, "test %s\nresult %s\nfinished %d\n", tr_tcname(results[i]),
-                rtype == CK_PASS ? "passed" : rtype == CK_FAILURE ? "failure" : "error",
+                rtype == CK_PASS      ? "passed"
+                : rtype == CK_FAILURE ? "failure"
+                                      : "error",
                 finished && n == 1);
     }
     fclose(f);
@@ -562,8 +587,8 @@ static void start_sampling(void)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGPROF, &sa, NULL);
-    struct itimerval every = {{0, PM_SAMPLE_EVERY_MS * 1000}, {PM_SAMPLE_FIRST_MS / 1000,
-                                                               PM_SAMPLE_FIRST_MS % 1000 * 1000}};
+    struct itimerval every = {{0, PM_SAMPLE_EVERY_MS * 1000},
+                              {PM_SAMPLE_FIRST_MS / 1000, PM_SAMPLE_FIRST_MS % 1000 * 1000}};
     setitimer(ITIMER_PROF, &every, NULL);
 }
 
@@ -743,8 +768,8 @@ void pm_draw_failure(const char *test, int (*draw)(const char *path, void *arg),
 /* Re-run the scenario up to output line k on a fresh runtime: the line of
  * the statement that printed it, and (if artifacts are wanted) the heap
  * picture at that moment plus the divergence record for the grader. */
-static int explain_divergence(const PmTestEntry *t, const char *path, const char *rel,
-                              long k, const char *expected, const char *got)
+static int explain_divergence(const PmTestEntry *t, const char *path, const char *rel, long k,
+                              const char *expected, const char *got)
 {
     PmRuntime_Fini();
     PmRuntime_Init();
@@ -775,9 +800,8 @@ static int explain_divergence(const PmTestEntry *t, const char *path, const char
     int line = res.last_line;
 
     if (json_path[0]) {
-        json_t *record = json_pack("{s:s, s:I, s:i, s:s, s:s}", "scenario", rel,
-                                   "output_line", (json_int_t)k, "line", line,
-                                   "expected", expected, "got", got);
+        json_t *record = json_pack("{s:s, s:I, s:i, s:s, s:s}", "scenario", rel, "output_line",
+                                   (json_int_t)k, "line", line, "expected", expected, "got", got);
         if (record != NULL) {
             json_dump_file(record, json_path, JSON_INDENT(2));
             json_decref(record);
@@ -807,7 +831,8 @@ static int draw_leak(const char *path, void *arg)
              "%s: left alive after the module was torn down (every object here is a leak)",
              base != NULL ? base + 1 : leak->scenario);
     /* Few nodes: the picture is drawn inside the test's time limit. */
-    PmHeapDrawOptions opt = {.title = title, .since = leak->baseline, .show_gc = 1, .max_nodes = 80};
+    PmHeapDrawOptions opt = {
+        .title = title, .since = leak->baseline, .show_gc = 1, .max_nodes = 80};
     return PmHeap_Render(path, "svg", &opt);
 }
 
@@ -966,8 +991,7 @@ START_TEST(pm_scenario_test)
     }
 
     char *expected = read_file(out_path);
-    ck_assert_msg(expected != NULL, "cannot read %s (set PMLAB_ROOT to the repository)",
-                  out_path);
+    ck_assert_msg(expected != NULL, "cannot read %s (set PMLAB_ROOT to the repository)", out_path);
 
     long live_before, refs_before;
     pm_heap_counts(&live_before, &refs_before);
@@ -1000,8 +1024,7 @@ START_TEST(pm_scenario_test)
                 ;
             msg = last;
         }
-        ck_abort_msg("%s line %d: the scenario stopped with an error: %s", rel,
-                     res.last_line, msg);
+        ck_abort_msg("%s line %d: the scenario stopped with an error: %s", rel, res.last_line, msg);
     }
     if (k != 0) {
         char want[256], have[256];
@@ -1030,21 +1053,19 @@ START_TEST(pm_scenario_test)
     if (objects > 0)
         find_leaking_dealloc(path, culprit, sizeof culprit);
     if (culprit[0] != '\0')
-        ck_abort_msg("after the scenario, %ld %s and %ld %s are still alive: a leak. %s.",
-                     objects, plural(objects, "object", "objects"), refs,
+        ck_abort_msg("after the scenario, %ld %s and %ld %s are still alive: a leak. %s.", objects,
+                     plural(objects, "object", "objects"), refs,
                      plural(refs, "reference", "references"), culprit);
     ck_assert_msg(objects <= 0 && refs <= 0,
                   "after the scenario, %ld %s and %ld %s are still alive: "
                   "a leak (a missing decref); see %s",
                   objects, plural(objects, "object", "objects"), refs,
-                  plural(refs, "reference", "references"),
-                  t->section ? t->section : "the chapter");
+                  plural(refs, "reference", "references"), t->section ? t->section : "the chapter");
     ck_assert_msg(objects == 0 && refs == 0,
                   "after the scenario, %ld %s and %ld %s fewer exist than "
                   "before it: a decref too many; see %s",
                   -objects, plural(objects, "object", "objects"), -refs,
-                  plural(refs, "reference", "references"),
-                  t->section ? t->section : "the chapter");
+                  plural(refs, "reference", "references"), t->section ? t->section : "the chapter");
 }
 END_TEST
 
@@ -1055,12 +1076,9 @@ END_TEST
 static const char *kind_name(PmKind kind)
 {
     switch (kind) {
-    case PM_KIND_UNIT:
-        return "unit";
-    case PM_KIND_SIGNAL:
-        return "signal";
-    case PM_KIND_SCENARIO:
-        return "scenario";
+    case PM_KIND_UNIT: return "unit";
+    case PM_KIND_SIGNAL: return "signal";
+    case PM_KIND_SCENARIO: return "scenario";
     }
     return "unit";
 }
@@ -1070,12 +1088,11 @@ static int print_manifest(const PmSuite *s)
     json_t *tests = json_array();
     for (size_t i = 0; i < s->count; i++) {
         const PmTestEntry *t = &s->tests[i];
-        json_array_append_new(
-            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s}", "name", t->name,
-                             "points", t->points, "step", t->step, "title", t->title,
-                             "hint", t->hint, "section", t->section, "kind",
-                             kind_name(t->kind), "hidden", t->hidden, "visibility",
-                             t->visibility));
+        json_array_append_new(tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s}",
+                                               "name", t->name, "points", t->points, "step",
+                                               t->step, "title", t->title, "hint", t->hint,
+                                               "section", t->section, "kind", kind_name(t->kind),
+                                               "hidden", t->hidden, "visibility", t->visibility));
     }
     json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
     if (manifest == NULL)
@@ -1097,15 +1114,9 @@ static Suite *build_check_suite(const PmSuite *s, const char *only)
         tcase_add_checked_fixture(tc, test_setup, test_teardown);
         tcase_set_timeout(tc, t->kind == PM_KIND_SCENARIO ? PM_SCENARIO_TIMEOUT : PM_TEST_TIMEOUT);
         switch (t->kind) {
-        case PM_KIND_UNIT:
-            tcase_add_test(tc, t->test);
-            break;
-        case PM_KIND_SIGNAL:
-            tcase_add_test_raise_signal(tc, t->test, t->signal);
-            break;
-        case PM_KIND_SCENARIO:
-            tcase_add_loop_test(tc, pm_scenario_test, (int)i, (int)i + 1);
-            break;
+        case PM_KIND_UNIT: tcase_add_test(tc, t->test); break;
+        case PM_KIND_SIGNAL: tcase_add_test_raise_signal(tc, t->test, t->signal); break;
+        case PM_KIND_SCENARIO: tcase_add_loop_test(tc, pm_scenario_test, (int)i, (int)i + 1); break;
         }
         suite_add_tcase(suite, tc);
     }
@@ -1295,9 +1306,8 @@ static void run_served_test(char *command, const int fds[3], int sock)
     }
     kill_leftovers();
     snprintf(answer, sizeof answer, "done %d %d %d %d %d", waited && WIFEXITED(status),
-             waited && WIFEXITED(status) ? WEXITSTATUS(status) : 0,
-             waited && WIFSIGNALED(status), waited && WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-             timed_out);
+             waited && WIFEXITED(status) ? WEXITSTATUS(status) : 0, waited && WIFSIGNALED(status),
+             waited && WIFSIGNALED(status) ? WTERMSIG(status) : 0, timed_out);
     (void)!send(sock, answer, strlen(answer), 0);
 }
 

@@ -37,14 +37,12 @@ typedef struct PmSuite PmSuite;
  * record outgrows the file-size limit. */
 
 /* Register a test that must pass. */
-void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points,
-                 const char *step, const char *title, const char *hint,
-                 const char *section);
+void pm_add_test(PmSuite *s, const char *name, const TTest *test, int points, const char *step,
+                 const char *title, const char *hint, const char *section);
 /* Register a test that passes only if the code under test kills the process
  * with this signal (for example SIGABRT from _Pm_NegativeRefcount). */
-void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int signal,
-                        int points, const char *step, const char *title,
-                        const char *hint, const char *section);
+void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int signal, int points,
+                        const char *step, const char *title, const char *hint, const char *section);
 /* Register a scenario: grader/scenarios/<chapter>/<stem>.py is run on the
  * linked layers; its output must equal <stem>.out (recorded from CPython),
  * and once the module is torn down and collected, no object and no reference
@@ -52,13 +50,13 @@ void pm_add_signal_test(PmSuite *s, const char *name, const TTest *test, int sig
  * picture of this build to $PMLAB_ARTIFACTS/<name>.svg and
  * $PMLAB_ARTIFACTS/<name>.json = {"scenario", "line", "output_line",
  * "expected", "got"}, so the grader can draw the reference beside it. */
-void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step,
-                     const char *hint, const char *section);
+void pm_add_scenario(PmSuite *s, const char *stem, int points, const char *step, const char *hint,
+                     const char *section);
 
 /* The same from a folder of its own (an instructor's hidden scenarios):
  * dir/<stem>.py and dir/<stem>.out. */
-void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int points,
-                        const char *step, const char *hint, const char *section);
+void pm_add_scenario_in(PmSuite *s, const char *dir, const char *stem, int points, const char *step,
+                        const char *hint, const char *section);
 
 /* Hidden tests: an instructor's own tests, kept out of the handout
  * (hidden/NN-slug/ in the instructor's repository; make grade HIDDEN=dir).
@@ -98,7 +96,7 @@ struct _pmtypeobject;
 typedef struct {
     struct _pmtypeobject *type;
     const char *function; /* "list_dealloc" */
-    const char *section;  /* "chapters/01-refcount.md, Step 5" */
+    const char *section; /* "chapters/01-refcount.md, Step 5" */
 } PmDeallocOwner;
 extern const PmDeallocOwner pm_dealloc_owners[] __attribute__((weak));
 

@@ -104,8 +104,20 @@ static int make_suite(const PgOptions *o, const char *slug, const char *submissi
     char *stack = pg_printf("STACK=%s", o->stack);
     char *objs = pg_printf("LAYER_OBJS=%s", layer_objs ? layer_objs : "");
     char *hidden = pg_printf("HIDDEN=%s", o->hidden ? o->hidden : "");
-    char *argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "suite",
-                    ch, sub, out, var, stack, objs, hidden, NULL};
+    char *argv[] = {"make",
+                    "-s",
+                    "--no-print-directory",
+                    "-C",
+                    (char *)o->root,
+                    "suite",
+                    ch,
+                    sub,
+                    out,
+                    var,
+                    stack,
+                    objs,
+                    hidden,
+                    NULL};
     char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
     PgProc p;
     memset(&p, 0, sizeof p);
@@ -164,8 +176,7 @@ int pg_build_suite(const PgOptions *o, const char *slug, const char *submission,
                    const char *variant, const char *out_dir, const char *log_path,
                    const char **build, char **log, char **message)
 {
-    return make_suite(o, slug, submission, variant, out_dir, log_path, NULL, build, log,
-                      message);
+    return make_suite(o, slug, submission, variant, out_dir, log_path, NULL, build, log, message);
 }
 
 /* ------------------------------------------------------------------------
@@ -188,8 +199,8 @@ static char **compile_flags(const PgOptions *o, const char *slug, const char *va
     char *out = pg_printf("%s/layer-cflags.txt", log_dir);
     char *var = pg_printf("VARIANT=%s", variant);
     char *ch = pg_printf("CH=%s", slug);
-    char *argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "layer-cflags",
-                    var, ch, NULL};
+    char *argv[] = {
+        "make", "-s", "--no-print-directory", "-C", (char *)o->root, "layer-cflags", var, ch, NULL};
     char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
     PgProc p;
     memset(&p, 0, sizeof p);
@@ -226,8 +237,7 @@ static void free_strings(char **v)
 }
 
 /* Copy the regular files of from whose names end in one of suffixes. */
-static int copy_files(const char *from, const char *to, const char *const *suffixes,
-                      char **why)
+static int copy_files(const char *from, const char *to, const char *const *suffixes, char **why)
 {
     DIR *d = opendir(from);
     if (d == NULL) {
@@ -249,8 +259,8 @@ static int copy_files(const char *from, const char *to, const char *const *suffi
         char *src = pg_printf("%s/%s", from, e->d_name);
         struct stat st;
         if (lstat(src, &st) != 0 || !S_ISREG(st.st_mode)) {
-            *why = pg_printf("%s is not a regular file (a link?): submit the file itself",
-                             e->d_name);
+            *why =
+                pg_printf("%s is not a regular file (a link?): submit the file itself", e->d_name);
             rc = -1;
         } else if (st.st_size > PG_SOURCE_BYTES) {
             *why = pg_printf("%s is larger than 1 MiB", e->d_name);
@@ -259,7 +269,8 @@ static int copy_files(const char *from, const char *to, const char *const *suffi
             char *text = pg_read_file(src, (size_t)st.st_size);
             char *dst = pg_printf("%s/%s", to, e->d_name);
             FILE *f = fopen(dst, "wb");
-            if (text == NULL || f == NULL || fwrite(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+            if (text == NULL || f == NULL ||
+                fwrite(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
                 *why = pg_printf("cannot copy %s", e->d_name);
                 rc = -1;
             }
@@ -354,9 +365,9 @@ static char *foreign_include(const char *deps_path, const char *src_dir)
 
 /* Compile one chapter's files into objects under src/<ch>/; objs gets
  * their paths.  0 on success; otherwise *kind and *why say what failed. */
-static int compile_chapter(const PgOptions *o, const char *ch, const char *primary,
-                           char **flags, const char *src, const char *rel_src,
-                           FILE *log, char **objs, const char **kind, char **why)
+static int compile_chapter(const PgOptions *o, const char *ch, const char *primary, char **flags,
+                           const char *src, const char *rel_src, FILE *log, char **objs,
+                           const char **kind, char **why)
 {
     char *dir = pg_printf("%s/%s", src, ch);
     char *from = pg_printf("%s/%s", o->submission, ch);
@@ -401,11 +412,11 @@ static int compile_chapter(const PgOptions *o, const char *ch, const char *prima
             rc = -1;
         } else if (!deps_ok || run_compiler(o, flags, pre, src, step_log, log, &limit_hit) != 0) {
             *kind = "compile-error";
-            *why = limit_hit ? pg_printf("%s: the compiler was stopped at its limits (%s): "
-                                         "does it include something endless, such as /dev/zero?",
-                                         e->d_name, limit_hit == 2 ? "64 MiB of output"
-                                                                   : "60 s or 2 GiB")
-                             : NULL;
+            *why = limit_hit
+                       ? pg_printf("%s: the compiler was stopped at its limits (%s): "
+                                   "does it include something endless, such as /dev/zero?",
+                                   e->d_name, limit_hit == 2 ? "64 MiB of output" : "60 s or 2 GiB")
+                       : NULL;
             rc = -1;
         } else if ((text = pg_read_file(i_file, 64L << 20)) == NULL ||
                    (learner = pg_learner_text(text, learner_prefix)) == NULL) {
@@ -445,9 +456,9 @@ static int compile_chapter(const PgOptions *o, const char *ch, const char *prima
             }
             if (rc == 0 && run_compiler(o, flags, comp, src, step_log, log, &limit_hit) != 0) {
                 *kind = "compile-error";
-                *why = limit_hit ? pg_printf("%s: the compiler was stopped at its limits",
-                                             e->d_name)
-                                 : NULL;
+                *why = limit_hit
+                           ? pg_printf("%s: the compiler was stopped at its limits", e->d_name)
+                           : NULL;
                 rc = -1;
             }
             if (rc == 0 && (*why = pg_inspect_object(&rules, o_file, e->d_name, src,
@@ -508,7 +519,7 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     char *ref_log = pg_printf("%s/ref-objs.log", out_dir);
     char *var = pg_printf("VARIANT=%s", primary);
     char *ref_argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "ref-objs",
-                        var, NULL};
+                        var,    NULL};
     char *ref_env[] = {"MAKEFLAGS", "MFLAGS", NULL};
     PgProc ref;
     memset(&ref, 0, sizeof ref);
@@ -524,8 +535,8 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
         rc = -1;
     }
     /* A sanitizer variant must compile the very text the primary one did. */
-    char *rel_src = strcmp(variant, primary) == 0 ? NULL
-                                                  : pg_printf("%s/../%s/src", out_dir, primary);
+    char *rel_src =
+        strcmp(variant, primary) == 0 ? NULL : pg_printf("%s/../%s/src", out_dir, primary);
     int mine = strcmp(o->stack, "mine") == 0;
     char *chapters_dir = pg_chapters_dir(o);
     DIR *d = mine ? opendir(chapters_dir) : NULL;
@@ -575,8 +586,7 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     }
     /* make links the checked objects with the suite and the reference. */
     char *link_log = pg_printf("%s.link", log_path);
-    rc = make_suite(o, slug, o->submission, variant, out_dir, link_log, objs, build, log,
-                    message);
+    rc = make_suite(o, slug, o->submission, variant, out_dir, link_log, objs, build, log, message);
     free(link_log);
     free(objs);
     return rc;

@@ -11,7 +11,7 @@ typedef struct {
      * still pass, under its sanitizers. */
     char variants[PG_MAX_VARIANTS][16];
     int nvariants;
-    double unit_timeout;     /* Check's timeout for a unit test, seconds */
+    double unit_timeout; /* Check's timeout for a unit test, seconds */
     double scenario_timeout; /* ... and for a scenario */
 } PgChapterConf;
 

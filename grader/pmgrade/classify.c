@@ -47,9 +47,8 @@ static int read_check_xml(const char *path, char **result, char **message, doubl
 {
     *result = *message = NULL;
     *duration = -1;
-    xmlDocPtr doc = xmlReadFile(path, NULL,
-                                XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
+    xmlDocPtr doc = xmlReadFile(
+        path, NULL, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (doc == NULL)
         return -1;
     xmlNodePtr test = NULL;
@@ -98,14 +97,11 @@ static const char *signal_words(int sig)
         return "crashed with a segmentation fault (SIGSEGV): a read or write through a bad pointer";
     case SIGBUS:
         return "crashed with a bus error (SIGBUS): a read or write through a bad or misaligned pointer";
-    case SIGFPE:
-        return "crashed with an arithmetic error (SIGFPE), such as a division by zero";
+    case SIGFPE: return "crashed with an arithmetic error (SIGFPE), such as a division by zero";
     case SIGILL:
         return "crashed on an illegal instruction (SIGILL), often a corrupted function pointer";
-    case SIGABRT:
-        return "aborted (SIGABRT)";
-    default:
-        return NULL;
+    case SIGABRT: return "aborted (SIGABRT)";
+    default: return NULL;
     }
 }
 
@@ -245,11 +241,11 @@ static char *memory_error(const char *err, const char *learner_dir)
     int ubsan = strcmp(tool, "UndefinedBehaviorSanitizer") == 0;
     const char *nice = ubsan ? NULL : error_words(what);
     char *frame = learner_frame(err, learner_dir);
-    char *msg = nice != NULL ? pg_printf("%s found %s%s%s", tool, nice, frame ? " in " : "",
-                                         frame ? frame : "")
-                             : pg_printf("%s found %s: %s%s%s", tool,
-                                         ubsan ? "undefined behaviour" : "an error", what,
-                                         frame ? " in " : "", frame ? frame : "");
+    char *msg =
+        nice != NULL
+            ? pg_printf("%s found %s%s%s", tool, nice, frame ? " in " : "", frame ? frame : "")
+            : pg_printf("%s found %s: %s%s%s", tool, ubsan ? "undefined behaviour" : "an error",
+                        what, frame ? " in " : "", frame ? frame : "");
     free(frame);
     free(line);
     return msg;
@@ -470,15 +466,16 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
         strstr(err ? err : "", "AddressSanitizer: stack-overflow")) {
         v->status = PG_STACK_OVERFLOW;
         v->message = pg_strdup("the stack overflowed: a recursion that never ends, or one too deep "
-                             "(a deallocator calling itself through its items?)");
+                               "(a deallocator calling itself through its items?)");
         goto done;
     }
     if (err && (strstr(err, "pmlab: out of memory") || strstr(err, "allocation-size-too-big") ||
                 strstr(err, "AddressSanitizer: out of memory") ||
                 strstr(err, "requested allocation size") || strstr(err, "rss limit exhausted"))) {
         v->status = PG_OUT_OF_MEMORY;
-        v->message = pg_strdup("ran out of memory (" PM_AS_WORDS " of address space): an allocation "
-                             "that never stops, or a size computed wrong");
+        v->message =
+            pg_strdup("ran out of memory (" PM_AS_WORDS " of address space): an allocation "
+                      "that never stops, or a size computed wrong");
         goto done;
     }
     if (err != NULL && (v->message = thread_error(err)) != NULL) {
@@ -504,7 +501,8 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     if (sscanf(m, "Received signal %d", &sig) == 1 || (p->signaled && (sig = p->sig))) {
         if (sig == SIGXCPU) {
             v->status = PG_TIMEOUT;
-            v->message = pg_printf("used more than %d s of CPU time: an endless loop?", PM_CPU_SECONDS);
+            v->message =
+                pg_printf("used more than %d s of CPU time: an endless loop?", PM_CPU_SECONDS);
         } else if (sig == SIGXFSZ && !output_flooded(in)) {
             v->status = PG_FILE_TOO_LARGE;
             v->message = pg_strdup("was stopped for writing a file larger than " PM_FSIZE_WORDS
@@ -517,14 +515,16 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
             if ((line = pg_line_with(err, "Fatal Python error:")) != NULL)
                 v->message = pg_strdup(strstr(line, "Fatal Python error:"));
             else
-                v->message = pg_strdup("aborted (SIGABRT): an assertion or a fatal error stopped it");
+                v->message =
+                    pg_strdup("aborted (SIGABRT): an assertion or a fatal error stopped it");
         } else if (sig == SIGKILL) {
             v->status = PG_TIMEOUT;
             v->message = pg_strdup("was killed (SIGKILL): an endless loop, or too much memory?");
         } else {
             v->status = PG_CRASHED;
             const char *words = signal_words(sig);
-            v->message = words ? pg_strdup(words) : pg_printf("crashed with signal %d (%s)", sig, strsignal(sig));
+            v->message = words ? pg_strdup(words)
+                               : pg_printf("crashed with signal %d (%s)", sig, strsignal(sig));
         }
         goto done;
     }
@@ -543,7 +543,8 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     }
     if (sscanf(m, "Early exit with return value %d", &code) == 1) {
         v->status = PG_EARLY_EXIT;
-        v->message = pg_printf("the code under test called exit(%d) in the middle of the test", code);
+        v->message =
+            pg_printf("the code under test called exit(%d) in the middle of the test", code);
         goto done;
     }
     if (in->require_record && p->exited && p->code == 0) {
@@ -556,7 +557,8 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     if (!have_xml) {
         v->status = PG_CRASHED;
         if (p->exited)
-            v->message = pg_printf("the test program ended (exit status %d) without a result", p->code);
+            v->message =
+                pg_printf("the test program ended (exit status %d) without a result", p->code);
         else
             v->message = pg_strdup("the test program ended without a result");
         goto done;

@@ -91,8 +91,8 @@ void pg_grade_chapter(PgGrade *g, PgChapter *c)
         chosen[i] = &c->tests[i];
     char *suite = pg_printf("%s/builds/%s/%s/suite", g->opt.out, c->slug, c->conf.variants[0]);
     /* The learner's files as the suite was compiled from them (a copy). */
-    char *learner = pg_printf("%s/builds/%s/%s/src/%s", g->opt.out, c->slug,
-                              c->conf.variants[0], c->slug);
+    char *learner =
+        pg_printf("%s/builds/%s/%s/src/%s", g->opt.out, c->slug, c->conf.variants[0], c->slug);
     char *scratch = pg_printf("%s/builds/%s", g->opt.out, c->slug);
     chapter_loops = pg_loops_new(suite, learner, scratch);
     free(suite);
@@ -188,8 +188,8 @@ static int load_manifest(const char *suite, const char *work, PgTest **tests, si
         t[k].kind = pg_strdup(json_text(item, "kind") ? json_text(item, "kind") : "unit");
         t[k].max_points = (int)json_integer_value(json_object_get(item, "points"));
         t[k].hidden = json_is_true(json_object_get(item, "hidden"));
-        t[k].visibility = pg_strdup(json_text(item, "visibility") ? json_text(item, "visibility")
-                                                                  : "visible");
+        t[k].visibility =
+            pg_strdup(json_text(item, "visibility") ? json_text(item, "visibility") : "visible");
         t[k].status = PG_FAILED;
         k++;
     }
@@ -358,8 +358,7 @@ static void note_loop(const ProgressArg *a, PgProc *p)
     const TestRun *r = (const TestRun *)p;
     const PgTest *t = p->user;
     double limit = check_timeout_of(a->c, t, a->timeout);
-    if (a->loops == NULL || pg_loops_have(a->loops) || p->stopped_early ||
-        p->elapsed < 0.9 * limit)
+    if (a->loops == NULL || pg_loops_have(a->loops) || p->stopped_early || p->elapsed < 0.9 * limit)
         return;
     PgLoopSample s = pg_loops_where(a->loops, r->err);
     if (s.stuck && s.samples >= 2)
@@ -741,8 +740,14 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     for (size_t i = 0; i < n; i++) {
         double check_timeout = check_timeout_of(c, chosen[i], timeout);
         char *record = read_record(runs[i].record_fd);
-        PgRunInput in = {chosen[i]->name, runs[i].xml, runs[i].err, learner, check_timeout,
-                         &runs[i].proc, record, 1,
+        PgRunInput in = {chosen[i]->name,
+                         runs[i].xml,
+                         runs[i].err,
+                         learner,
+                         check_timeout,
+                         &runs[i].proc,
+                         record,
+                         1,
                          chosen[i]->kind != NULL && strcmp(chosen[i]->kind, "signal") == 0,
                          runs[i].out};
         PgVerdict v;
@@ -795,8 +800,8 @@ static void store_rel(PgTest *t, PgVerdict *v)
  * sanitizer's stack says where it happened. */
 static int crashed_before(const PgTest *t)
 {
-    return t->status == PG_CRASHED || t->status == PG_ABORTED ||
-           t->status == PG_STACK_OVERFLOW || t->status == PG_NEGATIVE_REFCOUNT;
+    return t->status == PG_CRASHED || t->status == PG_ABORTED || t->status == PG_STACK_OVERFLOW ||
+           t->status == PG_NEGATIVE_REFCOUNT;
 }
 
 static void store_asan(PgTest *t, PgVerdict *v)
@@ -855,7 +860,8 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         PgTest *t = &c->tests[i];
         if (t->status == PG_TIMEOUT && !t->looped && loops != NULL &&
             pg_loops_known(loops, t->frame, &proof, &seconds) != NULL &&
-            (alone == NULL || (strcmp(t->kind, "scenario") != 0 && strcmp(alone->kind, "scenario") == 0)))
+            (alone == NULL ||
+             (strcmp(t->kind, "scenario") != 0 && strcmp(alone->kind, "scenario") == 0)))
             alone = t; /* a unit test if there is one: its wait is shorter */
     }
     int confirmed = 0;
@@ -994,8 +1000,9 @@ static int plain_picture(const char *path)
     char *svg = pg_read_file(path, 8 << 20);
     if (svg == NULL)
         return 0;
-    static const char *const active[] = {"<script", "javascript:", "<foreignObject", "<iframe",
-                                         "<embed", "<object", " on", "\ton", NULL};
+    static const char *const active[] = {"<script", "javascript:", "<foreignObject",
+                                         "<iframe", "<embed",      "<object",
+                                         " on",     "\ton",        NULL};
     int plain = strstr(svg, "<svg") != NULL;
     for (int i = 0; plain && active[i] != NULL; i++) {
         const char *hit = svg;
@@ -1029,8 +1036,8 @@ static int reference_arenas(PgGrade *g, PgChapter *c, PgTest *t, const char *ref
         name--;
     const char *line = strstr(dot, "line ");
     long k = line != NULL ? strtol(line + 5, NULL, 10) : 0;
-    char *trace = pg_printf("%s/grader/traces/%s/%.*s.trace", g->opt.root, c->slug,
-                            (int)(dot - name), name);
+    char *trace =
+        pg_printf("%s/grader/traces/%s/%.*s.trace", g->opt.root, c->slug, (int)(dot - name), name);
     char *pmreplay = pg_printf("%s/build/rel/ref/bin/pmreplay", g->opt.root);
     int rc = -1;
     if (k > 0 && pg_is_file(trace) && pg_build_pmrun_ref(&g->opt) == 0 && pg_is_file(pmreplay)) {
@@ -1068,8 +1075,8 @@ static int reference_at_check(PgGrade *g, PgChapter *c, PgTest *t, char **ref)
     int line = 0;
     long n = 0, used = 0;
     int ok = text != NULL &&
-             sscanf(text, "%63[A-Za-z0-9_].c:%d:%ld%ln", file, &line, &n, &used) == 3 &&
-             line > 0 && line < 1000000 && n > 0 && n < 1000000000 &&
+             sscanf(text, "%63[A-Za-z0-9_].c:%d:%ld%ln", file, &line, &n, &used) == 3 && line > 0 &&
+             line < 1000000 && n > 0 && n < 1000000000 &&
              (text[used] == '\0' || (text[used] == '\n' && text[used + 1] == '\0'));
     free(text);
     char *suite = pg_printf("%s/builds/%s/reference/suite", g->opt.out, c->slug);
@@ -1134,16 +1141,17 @@ static void divergence_pictures(PgGrade *g, PgChapter *c, PgTest *t)
         const char *scenario = json_text(record, "scenario");
         json_int_t k = json_integer_value(json_object_get(record, "output_line"));
         char *expected_dir = pg_printf("grader/scenarios/%s/", c->slug);
-        int known = scenario != NULL && strncmp(scenario, expected_dir, strlen(expected_dir)) == 0 &&
-                    strstr(scenario, "..") == NULL && strchr(scenario + strlen(expected_dir), '/') == NULL;
+        int known =
+            scenario != NULL && strncmp(scenario, expected_dir, strlen(expected_dir)) == 0 &&
+            strstr(scenario, "..") == NULL && strchr(scenario + strlen(expected_dir), '/') == NULL;
         free(expected_dir);
         if (known && k > 0 && pg_build_pmrun_ref(&g->opt) == 0) {
             char *pmrun = pg_printf("%s/build/rel/ref/bin/pmrun", g->opt.root);
             char *stop = pg_printf("%lld", (long long)k);
             char *script = pg_printf("%s/%s", g->opt.root, scenario);
             char *log = pg_printf("%s/builds/%s/%s.pmrun-ref.log", g->opt.out, c->slug, t->name);
-            char *argv[] = {pmrun, "--quiet-leaks", "--stop-after", stop, "--heap-svg", ref,
-                            script, NULL};
+            char *argv[] = {pmrun, "--quiet-leaks", "--stop-after", stop, "--heap-svg", ref, script,
+                            NULL};
             char *env[] = {NULL};
             PgProc p;
             memset(&p, 0, sizeof p);
@@ -1188,8 +1196,8 @@ static void clean_up(PgGrade *g, PgChapter *c, const char *checkout_before)
                 continue;
             t->status = PG_REFUSED;
             free(t->message);
-            t->message = pg_printf("passes, but a test of this chapter changed the checkout (%s)",
-                                   changed);
+            t->message =
+                pg_printf("passes, but a test of this chapter changed the checkout (%s)", changed);
         }
         free(changed);
     }

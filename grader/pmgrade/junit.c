@@ -62,12 +62,12 @@ int pg_write_junit(const PgGrade *g, const char *path)
             /* "failed" and "not-written" would only repeat the message (and the type). */
             int plain = t->status == PG_FAILED || t->status == PG_NOT_WRITTEN;
             char *body = pg_printf("%s%s%s%s%s%s%s", plain ? "" : status, plain ? "" : ": ",
-                                   t->message ? t->message : "",
-                                   t->hint ? "\nhint: " : "", t->hint ? t->hint : "",
-                                   t->section ? "\nread: " : "", t->section ? t->section : "");
+                                   t->message ? t->message : "", t->hint ? "\nhint: " : "",
+                                   t->hint ? t->hint : "", t->section ? "\nread: " : "",
+                                   t->section ? t->section : "");
             char *clean = pg_clean_text(body);
-            xmlNodePtr f = xmlNewTextChild(tc, NULL, BAD_CAST(error ? "error" : "failure"),
-                                           BAD_CAST clean);
+            xmlNodePtr f =
+                xmlNewTextChild(tc, NULL, BAD_CAST(error ? "error" : "failure"), BAD_CAST clean);
             set_prop(f, "message", t->message ? t->message : status);
             set_prop(f, "type", status);
             free(body);

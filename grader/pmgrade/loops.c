@@ -28,7 +28,7 @@ struct PgLoops {
         char *offsets, *where; /* a sample line's offsets -> "fn (file.c:N)" or "" */
     } cache[CACHE];
     size_t ncache, next_slot;
-    char *function;  /* the function known to loop ("fn"), or NULL */
+    char *function; /* the function known to loop ("fn"), or NULL */
     char *proven_by; /* the test that ran out its time in it */
     double proven_seconds;
     int proven_with_cpu;
@@ -165,8 +165,7 @@ PgLoopSample pg_loops_where(PgLoops *l, const char *err_path)
 
 double pg_loops_cpu_seconds(int samples)
 {
-    return samples == 0 ? 0
-                        : (PM_SAMPLE_FIRST_MS + (samples - 1) * PM_SAMPLE_EVERY_MS) / 1000.0;
+    return samples == 0 ? 0 : (PM_SAMPLE_FIRST_MS + (samples - 1) * PM_SAMPLE_EVERY_MS) / 1000.0;
 }
 
 void pg_loops_note(PgLoops *l, const char *where, const char *test, double seconds, int had_cpu)
@@ -197,8 +196,7 @@ int pg_loops_have(const PgLoops *l)
     return l != NULL && l->function != NULL;
 }
 
-const char *pg_loops_known(const PgLoops *l, const char *where, const char **test,
-                           double *seconds)
+const char *pg_loops_known(const PgLoops *l, const char *where, const char **test, double *seconds)
 {
     if (l->function == NULL || where == NULL || name_length(where) != strlen(l->function) ||
         strncmp(where, l->function, strlen(l->function)) != 0)

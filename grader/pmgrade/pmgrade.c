@@ -145,15 +145,22 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     static const struct option longs[] = {
-        {"root", required_argument, NULL, 'r'},      {"submission", required_argument, NULL, 's'},
-        {"chapter", required_argument, NULL, 'c'},   {"stack", required_argument, NULL, 'k'},
-        {"out", required_argument, NULL, 'o'},       {"no-sanitizers", no_argument, NULL, 'n'},
+        {"root", required_argument, NULL, 'r'},
+        {"submission", required_argument, NULL, 's'},
+        {"chapter", required_argument, NULL, 'c'},
+        {"stack", required_argument, NULL, 'k'},
+        {"out", required_argument, NULL, 'o'},
+        {"no-sanitizers", no_argument, NULL, 'n'},
         {"one-sandbox-per-test", no_argument, NULL, 'P'},
-        {"jobs", required_argument, NULL, 'j'},      {"quiet", no_argument, NULL, 'q'},
-        {"no-sandbox", no_argument, NULL, 'x'},     {"tests", required_argument, NULL, 't'},      {"no-namespaces", no_argument, NULL, 'N'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"no-sandbox", no_argument, NULL, 'x'},
+        {"tests", required_argument, NULL, 't'},
+        {"no-namespaces", no_argument, NULL, 'N'},
         {"hidden", required_argument, NULL, 'H'},
         {"reference", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *root = ".", *submission = NULL, *out = NULL, *hidden = NULL;
     PgGrade g;

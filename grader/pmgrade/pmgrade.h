@@ -32,20 +32,20 @@
 /* How a test ended.  The names (pg_status_name) appear in every report. */
 typedef enum {
     PG_PASSED,
-    PG_FAILED,            /* a check did not hold */
-    PG_NOT_WRITTEN,       /* it reached a function the learner has not written */
-    PG_BUILD_ERROR,       /* the chapter did not build: nothing ran */
-    PG_CRASHED,           /* a signal, or the test program ended without a result */
+    PG_FAILED, /* a check did not hold */
+    PG_NOT_WRITTEN, /* it reached a function the learner has not written */
+    PG_BUILD_ERROR, /* the chapter did not build: nothing ran */
+    PG_CRASHED, /* a signal, or the test program ended without a result */
     PG_TIMEOUT,
     PG_STACK_OVERFLOW,
     PG_OUT_OF_MEMORY,
-    PG_MEMORY_ERROR,      /* a sanitizer's report */
+    PG_MEMORY_ERROR, /* a sanitizer's report */
     PG_NEGATIVE_REFCOUNT,
-    PG_EARLY_EXIT,        /* the code under test ended the process */
+    PG_EARLY_EXIT, /* the code under test ended the process */
     PG_OUTPUT_FLOOD,
     PG_ABORTED,
-    PG_FILE_TOO_LARGE,    /* stopped for writing a file over the size limit */
-    PG_REFUSED,           /* the code broke the grader's rules: nothing ran */
+    PG_FILE_TOO_LARGE, /* stopped for writing a file over the size limit */
+    PG_REFUSED, /* the code broke the grader's rules: nothing ran */
     PG_STATUS_COUNT
 } PgStatus;
 
@@ -56,19 +56,19 @@ const char *pg_status_name(PgStatus status);
 int pg_status_is_crash(PgStatus status);
 
 typedef struct {
-    const char *root;       /* absolute */
+    const char *root; /* absolute */
     const char *submission; /* absolute */
-    const char *out;        /* absolute */
-    const char *chapter;    /* prefix filter, or NULL; several separated by commas */
-    const char *tests;      /* only these tests (names separated by spaces or commas:
+    const char *out; /* absolute */
+    const char *chapter; /* prefix filter, or NULL; several separated by commas */
+    const char *tests; /* only these tests (names separated by spaces or commas:
                              * the self-test's mutants), or NULL for all */
-    const char *stack;      /* "ref" or "mine" */
-    const char *hidden;     /* absolute: an instructor's hidden tests, hidden/NN-slug/ (NULL: none) */
-    const char *reference;  /* prebuilt reference suites (DIR/NN-slug/suite), or NULL */
+    const char *stack; /* "ref" or "mine" */
+    const char *hidden; /* absolute: an instructor's hidden tests, hidden/NN-slug/ (NULL: none) */
+    const char *reference; /* prebuilt reference suites (DIR/NN-slug/suite), or NULL */
     int sanitizers;
     int jobs;
     int quiet;
-    int color;    /* colour and progress line on the terminal */
+    int color; /* colour and progress line on the terminal */
     int one_sandbox_per_test; /* start a sandbox for every test, not one per job */
 } PgOptions;
 
@@ -77,7 +77,7 @@ typedef struct {
     int max_points;
     int points;
     PgStatus status;
-    char *message;      /* why it failed, NULL if passed */
+    char *message; /* why it failed, NULL if passed */
     /* PG_NOT_WRITTEN: the function the test stopped in and the book
      * section that explains it ("chapters/01-refcount.md, Step 1"). */
     char *todo_function, *todo_section;
@@ -93,21 +93,21 @@ typedef struct {
     int stopped_early;
     double duration;
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
-    int hidden;         /* an instructor's hidden test: a learner sees only a count */
-    char *visibility;   /* Gradescope's: "visible", or a hidden test's "after_due_date"... */
+    int hidden; /* an instructor's hidden test: a learner sees only a count */
+    char *visibility; /* Gradescope's: "visible", or a hidden test's "after_due_date"... */
 } PgTest;
 
 typedef struct {
-    char *slug;         /* "01-refcount" */
-    const char *build;  /* "ok", "compile-error", "link-error", "missing" */
-    char *build_log;    /* first lines of the compiler's messages */
-    char *note;         /* anything else worth saying about the chapter */
+    char *slug; /* "01-refcount" */
+    const char *build; /* "ok", "compile-error", "link-error", "missing" */
+    char *build_log; /* first lines of the compiler's messages */
+    char *note; /* anything else worth saying about the chapter */
     PgTest *tests;
     size_t ntests;
     int score, max_score;
     int reference_broken; /* the reference build of the suite failed too */
-    PgChapterConf conf;   /* its chapter.conf: variants, timeouts */
-    int strays;           /* processes the tests left running, killed */
+    PgChapterConf conf; /* its chapter.conf: variants, timeouts */
+    int strays; /* processes the tests left running, killed */
     double time;
 } PgChapter;
 
@@ -131,19 +131,19 @@ typedef struct {
 
 typedef struct {
     int enabled;
-    int drop;          /* root: switch to uid/gid */
+    int drop; /* root: switch to uid/gid */
     uid_t uid;
     gid_t gid;
-    int use_bwrap;     /* user namespaces work: bubblewrap */
+    int use_bwrap; /* user namespaces work: bubblewrap */
     char *description; /* what confines the tests here, for the report */
 } PgSandbox;
 
 /* How one sandboxed process runs. */
 typedef struct {
-    const char *workdir;                       /* its working folder (writable) */
-    const char *writable[PG_SANDBOX_PATHS];    /* NULL-terminated: bound writable */
-    const char *readable[PG_SANDBOX_PATHS];    /* shown read-only (even under /tmp) */
-    const char *hidden[PG_SANDBOX_PATHS];      /* then replaced by an empty folder */
+    const char *workdir; /* its working folder (writable) */
+    const char *writable[PG_SANDBOX_PATHS]; /* NULL-terminated: bound writable */
+    const char *readable[PG_SANDBOX_PATHS]; /* shown read-only (even under /tmp) */
+    const char *hidden[PG_SANDBOX_PATHS]; /* then replaced by an empty folder */
     long cpu_seconds, file_bytes, address_bytes, processes; /* 0: not limited */
 } PgSandboxRun;
 
@@ -171,25 +171,25 @@ char *pg_checkout_changes(const char *before, const char *after);
 
 /* ---- proc.c: processes ---- */
 typedef struct PgProc {
-    char **argv;           /* argv[0] is searched in PATH */
-    char **env;            /* "NAME=value" to set, "NAME" to unset; NULL-terminated or NULL */
-    const char *out_path;  /* stdout goes here (NULL: /dev/null) */
-    const char *err_path;  /* stderr goes here (NULL: same as stdout) */
-    double limit;          /* wall-clock seconds before SIGKILL of the group */
+    char **argv; /* argv[0] is searched in PATH */
+    char **env; /* "NAME=value" to set, "NAME" to unset; NULL-terminated or NULL */
+    const char *out_path; /* stdout goes here (NULL: /dev/null) */
+    const char *err_path; /* stderr goes here (NULL: same as stdout) */
+    double limit; /* wall-clock seconds before SIGKILL of the group */
     /* Asked a few times a second while the process runs, if set: nonzero
      * stops it now (timed_out and stopped_early are then set). */
     int (*watch)(struct PgProc *p);
     const PgSandboxRun *sandbox; /* learner code: run it confined (NULL: trusted) */
-    int result_fd;         /* >0: the write end of a pipe the child gets as fd 3 */
-    const char *command;   /* pg_run_served: "NAME<TAB>FOLDER<TAB>XML" of the test */
+    int result_fd; /* >0: the write end of a pipe the child gets as fd 3 */
+    const char *command; /* pg_run_served: "NAME<TAB>FOLDER<TAB>XML" of the test */
     /* filled in */
     pid_t pid;
     double started, elapsed;
     int running, done;
-    int exited, code;      /* exited normally with code */
-    int signaled, sig;     /* killed by signal sig */
-    int timed_out;         /* killed by us at the limit */
-    int stopped_early;     /* killed by us because watch said so */
+    int exited, code; /* exited normally with code */
+    int signaled, sig; /* killed by signal sig */
+    int timed_out; /* killed by us at the limit */
+    int stopped_early; /* killed by us because watch said so */
     double watched_at;
     int spawn_failed;
     void *user;
@@ -198,8 +198,7 @@ typedef struct PgProc {
 /* Run every process, at most jobs at a time; on_done is called as each one
  * ends (from this thread). */
 void pg_run_procs(PgProc **procs, size_t n, int jobs,
-                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
-                  void *arg);
+                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg), void *arg);
 /* Run one process to its end. */
 void pg_run_proc(PgProc *p);
 /* Run the tests (each a PgProc with command, out_path, err_path, result_fd,
@@ -210,9 +209,8 @@ void pg_run_proc(PgProc *p);
  * fill in (exited, code, signaled, sig, timed_out, stopped_early, elapsed)
  * are filled in from the runner's answer; on_done as in pg_run_procs.  The
  * runners' own output goes to log_dir/runner-K.log. */
-void pg_run_served(const PgProc *runner, const char *log_dir, PgProc **tests, size_t n,
-                   int jobs, void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
-                   void *arg);
+void pg_run_served(const PgProc *runner, const char *log_dir, PgProc **tests, size_t n, int jobs,
+                   void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg), void *arg);
 
 /* ---- classify.c: how a test ended ---- */
 /* What a finished test run looked like, as read from its files. */
@@ -220,7 +218,7 @@ typedef struct {
     const char *test_name;
     const char *xml_path, *err_path;
     const char *learner_dir; /* the learner's chapter folder, to find their stack frames */
-    double check_timeout;    /* Check's timeout for this run, in seconds */
+    double check_timeout; /* Check's timeout for this run, in seconds */
     const PgProc *proc;
     /* The trusted side's record of the run (what the suite's runner wrote
      * on fd 3: "test NAME", "result passed|failure|error", "finished 0|1"),
@@ -230,15 +228,15 @@ typedef struct {
     const char *record;
     int require_record;
     int expects_signal;
-    const char *out_path;    /* its stdout, to tell an output flood from a large file */
+    const char *out_path; /* its stdout, to tell an output flood from a large file */
 } PgRunInput;
 
 typedef struct {
     PgStatus status;
-    char *message;          /* malloc'd; NULL if passed */
-    char *todo_function;    /* PG_NOT_WRITTEN only, malloc'd */
+    char *message; /* malloc'd; NULL if passed */
+    char *todo_function; /* PG_NOT_WRITTEN only, malloc'd */
     char *todo_section;
-    char *frame;            /* where a sanitizer's stack points, malloc'd or NULL */
+    char *frame; /* where a sanitizer's stack points, malloc'd or NULL */
     char *sanitizer_report; /* that report (its first lines), malloc'd or NULL */
     double duration;
 } PgVerdict;
@@ -256,8 +254,8 @@ int pg_names_has(const PgNames *s, const char *name);
 void pg_names_free(PgNames *s);
 
 typedef struct {
-    PgNames contract;       /* what the chapter's reference defines */
-    PgNames callable;       /* the runtime and the other chapters */
+    PgNames contract; /* what the chapter's reference defines */
+    PgNames callable; /* the runtime and the other chapters */
     PgNames reference_only; /* the suite's own names */
 } PgInspectRules;
 /* The rules of a chapter, read from the reference build in build/<variant>. */
@@ -276,7 +274,7 @@ typedef struct PgLoops PgLoops;
 typedef struct {
     char *where; /* "fn (file.c:N)", the learner's frame at the last sample; malloc'd or NULL */
     int samples; /* stack samples the test printed: its CPU time (pg_loops_cpu_seconds) */
-    int stuck;   /* the last two samples are in the same function */
+    int stuck; /* the last two samples are in the same function */
 } PgLoopSample;
 /* suite: the test program; learner_dir: the learner's chapter folder;
  * scratch_dir: a folder for addr2line's output. */
@@ -296,8 +294,7 @@ const char *pg_loops_function(const PgLoops *l, const char **test);
 int pg_loops_have(const PgLoops *l);
 /* If where is in the function known to loop: its name, and the test that
  * showed it (and for how long); else NULL. */
-const char *pg_loops_known(const PgLoops *l, const char *where, const char **test,
-                           double *seconds);
+const char *pg_loops_known(const PgLoops *l, const char *where, const char **test, double *seconds);
 
 /* ---- build.c ---- */
 /* Build the suite of one chapter (variant "rel" or "asan") into out_dir,

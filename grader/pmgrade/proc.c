@@ -195,8 +195,7 @@ static void reap_orphans(void)
 }
 
 void pg_run_procs(PgProc **procs, size_t n, int jobs,
-                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
-                  void *arg)
+                  void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg), void *arg)
 {
     size_t next = 0, finished = 0;
     int active = 0;
@@ -247,8 +246,8 @@ void pg_run_proc(PgProc *p)
  * ------------------------------------------------------------------------ */
 
 typedef struct {
-    PgProc proc;     /* the runner */
-    int sock;        /* our end of its socket, -1 if none */
+    PgProc proc; /* the runner */
+    int sock; /* our end of its socket, -1 if none */
     PgProc *current; /* the test it runs, or NULL */
     double deadline; /* past this, without an answer, the runner is killed */
     int stop_sent;
@@ -353,9 +352,8 @@ static void runner_lost(Runner *r, int killed_at_limit)
     r->sock = -1;
 }
 
-void pg_run_served(const PgProc *runner, const char *log_dir, PgProc **tests, size_t n,
-                   int jobs, void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg),
-                   void *arg)
+void pg_run_served(const PgProc *runner, const char *log_dir, PgProc **tests, size_t n, int jobs,
+                   void (*on_done)(PgProc *p, size_t finished, size_t total, void *arg), void *arg)
 {
     if (jobs < 1)
         jobs = 1;
@@ -380,7 +378,8 @@ void pg_run_served(const PgProc *runner, const char *log_dir, PgProc **tests, si
             if (r->current == NULL && next < n && (r->sock >= 0 || !r->proc.running)) {
                 PgProc *t = tests[next++];
                 any = 1;
-                if (r->sock < 0 && (failures > 3 * jobs || start_runner(r, runner, k, log_dir) != 0)) {
+                if (r->sock < 0 &&
+                    (failures > 3 * jobs || start_runner(r, runner, k, log_dir) != 0)) {
                     failures++;
                     r->current = t;
                     t->spawn_failed = 1;

@@ -40,8 +40,8 @@ static void print_indented(const char *text, const char *indent)
  * A test stops at the first unwritten function it reaches, which may belong
  * to an earlier step; naming it tells the learner what to write first. */
 typedef struct {
-    char *where;        /* "chapters/01-refcount.md, Step 1", or "" */
-    char *functions;    /* "Pm_IncRef, Pm_DecRef" */
+    char *where; /* "chapters/01-refcount.md, Step 1", or "" */
+    char *functions; /* "Pm_IncRef, Pm_DecRef" */
 } Todo;
 
 static void add_todo(Todo *todos, size_t *n, size_t cap, const PgTest *t)
@@ -144,8 +144,9 @@ static void print_failure(const PgChapter *c, const PgTest *t)
                    ? " (from a run under AddressSanitizer)"
                    : "");
     if (t->heap_svg_mine != NULL)
-        printf("         heap: %s%s%s%s\n", t->heap_svg_mine, t->heap_svg_ref ? " (reference: " : "",
-               t->heap_svg_ref ? t->heap_svg_ref : "", t->heap_svg_ref ? ")" : "");
+        printf("         heap: %s%s%s%s\n", t->heap_svg_mine,
+               t->heap_svg_ref ? " (reference: " : "", t->heap_svg_ref ? t->heap_svg_ref : "",
+               t->heap_svg_ref ? ")" : "");
     if (pg_status_is_crash(t->status))
         printf("         debug: make debug CH=%.*s TEST=%s\n", chapter_number_length(c->slug),
                c->slug, t->name);
@@ -199,8 +200,8 @@ void pg_print_chapter(const PgGrade *g, const PgChapter *c)
     print_public(g, &view, 1);
     free(view.tests);
     printf("  %s%s%s\n", paint(g, BOLD), hidden, paint(g, RESET));
-    printf("  %s%s with hidden tests: %d/%d%s\n\n", paint(g, BOLD), c->slug, c->score,
-           c->max_score, paint(g, RESET));
+    printf("  %s%s with hidden tests: %d/%d%s\n\n", paint(g, BOLD), c->slug, c->score, c->max_score,
+           paint(g, RESET));
     free(hidden);
 }
 
@@ -234,7 +235,7 @@ static void print_public(const PgGrade *g, const PgChapter *c, int more)
         return;
     }
     const PgTest *next = NULL; /* the first test still to pass */
-    const char *blame = NULL;  /* the first step with a test that failed (not a TODO) */
+    const char *blame = NULL; /* the first step with a test that failed (not a TODO) */
     for (size_t first = 0, end; first < c->ntests; first = end) {
         /* One step at a time: tests [first, end) share a step. */
         const char *step = c->tests[first].step ? c->tests[first].step : "";
@@ -467,7 +468,8 @@ int pg_write_results_json(const PgGrade *g, const char *path)
     json_object_set_new(root, "test_output_format", json_string("text"));
     json_object_set_new(root, "visibility", json_string("visible"));
     json_object_set_new(root, "stdout_visibility", json_string("hidden"));
-    json_object_set_new(root, "execution_time", json_integer((json_int_t)(pg_now() - g->started + 0.5)));
+    json_object_set_new(root, "execution_time",
+                        json_integer((json_int_t)(pg_now() - g->started + 0.5)));
     json_object_set_new(root, "tests", tests);
     free(summary);
     int rc = json_dump_file(root, path, JSON_INDENT(2));

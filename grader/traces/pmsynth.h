@@ -68,8 +68,7 @@ static inline void pm_synth_churn(FILE *out)
     PmSynthRng r = {1};
     static unsigned char live[NIDS];
     memset(live, 0, sizeof live);
-    fprintf(out, "# churn: %d steps in a working set of %d IDs (pmsynth.h, seed 1)\n", STEPS,
-            NIDS);
+    fprintf(out, "# churn: %d steps in a working set of %d IDs (pmsynth.h, seed 1)\n", STEPS, NIDS);
     for (int step = 0; step < STEPS; step++) {
         unsigned id = (unsigned)pm_synth_below(&r, NIDS);
         if (live[id]) {

@@ -41,11 +41,11 @@
 #define PM_TRACE_MAX_SIZE ((size_t)64 << 20)
 
 typedef struct {
-    char kind;     /* 'a', 'c', 'r' or 'f' */
+    char kind; /* 'a', 'c', 'r' or 'f' */
     unsigned id;
-    size_t nelem;  /* 'c' only */
-    size_t size;   /* bytes ('c': of one element) */
-    long line;     /* in the trace text, from 1 */
+    size_t nelem; /* 'c' only */
+    size_t size; /* bytes ('c': of one element) */
+    long line; /* in the trace text, from 1 */
 } PmTraceOp;
 
 typedef struct {
@@ -119,14 +119,18 @@ static inline int pm_trace_parse(const char *text, PmTrace *t, char *msg, size_t
         while (!bad && (*s == ' ' || *s == '\t' || *s == '\r'))
             s++;
         if (bad || s != end || strchr("acrf", op.kind) == NULL) {
-            pm_trace_msg(msg, msglen, "line %ld: expected 'a ID SIZE', 'c ID N SIZE', "
-                         "'r ID SIZE' or 'f ID'", line);
+            pm_trace_msg(msg, msglen,
+                         "line %ld: expected 'a ID SIZE', 'c ID N SIZE', "
+                         "'r ID SIZE' or 'f ID'",
+                         line);
             goto done;
         }
         if (id >= PM_TRACE_MAX_ID || op.size > PM_TRACE_MAX_SIZE || op.nelem > PM_TRACE_MAX_SIZE ||
             (op.kind == 'c' && op.nelem != 0 && op.size > PM_TRACE_MAX_SIZE / op.nelem)) {
-            pm_trace_msg(msg, msglen, "line %ld: ID or size out of range (IDs below %u, "
-                         "at most %zu bytes)", line, PM_TRACE_MAX_ID, PM_TRACE_MAX_SIZE);
+            pm_trace_msg(msg, msglen,
+                         "line %ld: ID or size out of range (IDs below %u, "
+                         "at most %zu bytes)",
+                         line, PM_TRACE_MAX_ID, PM_TRACE_MAX_SIZE);
             goto done;
         }
         op.id = (unsigned)id;
@@ -217,8 +221,8 @@ static inline int pm_trace_load(const char *path, PmTrace *t, char *msg, size_t 
 #define PM_TRACE_ARENA_SLOTS 160
 
 typedef struct {
-    char *base;       /* the region, POOL_SIZE-aligned */
-    size_t misalign;  /* 0: every arena is POOL_SIZE-aligned */
+    char *base; /* the region, POOL_SIZE-aligned */
+    size_t misalign; /* 0: every arena is POOL_SIZE-aligned */
     unsigned char used[PM_TRACE_ARENA_SLOTS];
     size_t nalloc, nfree; /* calls, for tests */
 } PmTraceArenas;
@@ -307,9 +311,9 @@ typedef struct {
 } PmTraceLayer;
 
 typedef struct {
-    int fill;            /* write and verify payload patterns */
-    long check_every;    /* run the heap checker every N operations; 0 never */
-    long overlap_every;  /* compare all live payloads every N operations; 0 at
+    int fill; /* write and verify payload patterns */
+    long check_every; /* run the heap checker every N operations; 0 never */
+    long overlap_every; /* compare all live payloads every N operations; 0 at
                             the end only */
 } PmTraceOptions;
 
@@ -380,9 +384,11 @@ static inline int pm_trace_overlaps(PmTraceSlot *slots, unsigned nids, const PmT
     for (size_t i = 1; i < n; i++) {
         const PmTraceSlot *a = live[i - 1], *b = live[i];
         if ((uintptr_t)a->p + a->size > (uintptr_t)b->p) {
-            pm_trace_msg(msg, msglen, "after line %ld: the payloads of ID %zu (%p, %zu bytes) "
-                         "and ID %zu (%p) overlap", op ? op->line : 0L, (size_t)(a - slots),
-                         a->p, a->size, (size_t)(b - slots), b->p);
+            pm_trace_msg(msg, msglen,
+                         "after line %ld: the payloads of ID %zu (%p, %zu bytes) "
+                         "and ID %zu (%p) overlap",
+                         op ? op->line : 0L, (size_t)(a - slots), a->p, a->size,
+                         (size_t)(b - slots), b->p);
             rc = -1;
             break;
         }
@@ -395,8 +401,9 @@ static inline int pm_trace_overlaps(PmTraceSlot *slots, unsigned nids, const PmT
 static inline int pm_trace_check_payload(const PmTraceLayer *L, const PmTraceOp *op, void *p,
                                          size_t size, int small, char *msg, size_t msglen)
 {
-    const char *fn = op->kind == 'a' ? "PmObject_Malloc" : op->kind == 'c' ? "PmObject_Calloc"
-                                                                           : "PmObject_Realloc";
+    const char *fn = op->kind == 'a'   ? "PmObject_Malloc"
+                     : op->kind == 'c' ? "PmObject_Calloc"
+                                       : "PmObject_Realloc";
     if (p == NULL) {
         pm_trace_msg(msg, msglen, "line %ld: %s(%zu) returned NULL", op->line, fn, size);
         return -1;
@@ -408,14 +415,14 @@ static inline int pm_trace_check_payload(const PmTraceLayer *L, const PmTraceOp 
     }
     int inside = pm_trace_in_arena(L->state, p);
     if (inside >= 0 && inside != small) {
-        pm_trace_msg(msg, msglen, small
-                     ? "line %ld: %s(%zu) returned %p, which is in no arena: requests of "
-                       "1..512 bytes are served from pools"
+        pm_trace_msg(msg, msglen,
+                     small ? "line %ld: %s(%zu) returned %p, which is in no arena: requests of "
+                             "1..512 bytes are served from pools"
                      : op->kind == 'r' && size >= 1 && size <= SMALL_REQUEST_THRESHOLD
-                     ? "line %ld: %s(%zu) returned %p, inside an arena: a block from the "
-                       "system allocator stays there when it is reallocated"
-                     : "line %ld: %s(%zu) returned %p, inside an arena: requests of 0 or more "
-                       "than 512 bytes go to the system allocator",
+                         ? "line %ld: %s(%zu) returned %p, inside an arena: a block from the "
+                           "system allocator stays there when it is reallocated"
+                         : "line %ld: %s(%zu) returned %p, inside an arena: requests of 0 or more "
+                           "than 512 bytes go to the system allocator",
                      op->line, fn, size, p);
         return -1;
     }
@@ -423,9 +430,10 @@ static inline int pm_trace_check_payload(const PmTraceLayer *L, const PmTraceOp 
         /* The pool the block lies in must serve a size class that fits. */
         const struct pool_header *pool = POOL_ADDR(p);
         if (pool->szidx >= NB_SMALL_SIZE_CLASSES || INDEX2SIZE(pool->szidx) < size) {
-            pm_trace_msg(msg, msglen, "line %ld: %s(%zu) returned %p from a pool of size "
-                         "class %u, whose blocks are too small", op->line, fn, size, p,
-                         pool->szidx);
+            pm_trace_msg(msg, msglen,
+                         "line %ld: %s(%zu) returned %p from a pool of size "
+                         "class %u, whose blocks are too small",
+                         op->line, fn, size, p, pool->szidx);
             return -1;
         }
     }
@@ -460,9 +468,10 @@ static inline int pm_trace_replay(const PmTrace *t, const PmTraceLayer *L, const
                 const unsigned char *b = p;
                 for (size_t i = 0; i < size; i++) {
                     if (b[i] != 0) {
-                        pm_trace_msg(msg, msglen, "line %ld: PmObject_Calloc(%zu, %zu) returned "
-                                     "memory whose byte %zu is 0x%02x, not zero", op->line,
-                                     op->nelem, op->size, i, b[i]);
+                        pm_trace_msg(msg, msglen,
+                                     "line %ld: PmObject_Calloc(%zu, %zu) returned "
+                                     "memory whose byte %zu is 0x%02x, not zero",
+                                     op->line, op->nelem, op->size, i, b[i]);
                         return 1;
                     }
                 }
@@ -485,9 +494,10 @@ static inline int pm_trace_replay(const PmTrace *t, const PmTraceLayer *L, const
             if (o->fill) {
                 size_t bad = pm_trace_verify(p, keep, s->seed);
                 if (bad < keep) {
-                    pm_trace_msg(msg, msglen, "line %ld: PmObject_Realloc(ID %u, %zu) lost the "
-                                 "contents: byte %zu of %zu kept bytes changed", op->line,
-                                 op->id, op->size, bad, keep);
+                    pm_trace_msg(msg, msglen,
+                                 "line %ld: PmObject_Realloc(ID %u, %zu) lost the "
+                                 "contents: byte %zu of %zu kept bytes changed",
+                                 op->line, op->id, op->size, bad, keep);
                     return 1;
                 }
                 pm_trace_fill(p, keep, op->size, s->seed);
@@ -501,10 +511,11 @@ static inline int pm_trace_replay(const PmTrace *t, const PmTraceLayer *L, const
             if (o->fill) {
                 size_t bad = pm_trace_verify(s->p, s->size, s->seed);
                 if (bad < s->size) {
-                    pm_trace_msg(msg, msglen, "line %ld: before PmObject_Free(ID %u), byte %zu "
+                    pm_trace_msg(msg, msglen,
+                                 "line %ld: before PmObject_Free(ID %u), byte %zu "
                                  "of its %zu bytes had changed: another block was handed out "
-                                 "over it, or a free list was written into it", op->line,
-                                 op->id, bad, s->size);
+                                 "over it, or a free list was written into it",
+                                 op->line, op->id, bad, s->size);
                     return 1;
                 }
             }
@@ -516,8 +527,8 @@ static inline int pm_trace_replay(const PmTrace *t, const PmTraceLayer *L, const
         if (o->check_every > 0 && (k + 1) % (size_t)o->check_every == 0 && L->check != NULL) {
             why[0] = '\0';
             if (L->check(why, sizeof why) != 0) {
-                pm_trace_msg(msg, msglen, "after line %ld: the heap checker found: %s",
-                             op->line, why[0] ? why : "(no reason given)");
+                pm_trace_msg(msg, msglen, "after line %ld: the heap checker found: %s", op->line,
+                             why[0] ? why : "(no reason given)");
                 return 1;
             }
         }
@@ -556,15 +567,9 @@ static inline void pm_trace_replay_fast(const PmTrace *t, const PmTraceLayer *L,
     for (size_t k = 0; k < t->nops; k++) {
         const PmTraceOp *op = &t->ops[k];
         switch (op->kind) {
-        case 'a':
-            ptrs[op->id] = L->malloc(op->size);
-            break;
-        case 'c':
-            ptrs[op->id] = L->calloc(op->nelem, op->size);
-            break;
-        case 'r':
-            ptrs[op->id] = L->realloc(ptrs[op->id], op->size);
-            break;
+        case 'a': ptrs[op->id] = L->malloc(op->size); break;
+        case 'c': ptrs[op->id] = L->calloc(op->nelem, op->size); break;
+        case 'r': ptrs[op->id] = L->realloc(ptrs[op->id], op->size); break;
         case 'f':
             L->free(ptrs[op->id]);
             ptrs[op->id] = NULL;

@@ -22,16 +22,20 @@ START_TEST(pop_from_the_middle_shifts_every_later_item)
     PmObject *got = _PmList_Pop(list, AT);
     ck_assert_msg(got == items[AT], "pop(%d) on a list of %d should return the item at index %d",
                   AT, N, AT);
-    ck_assert_msg(PmList_GET_SIZE(list) == N - 1, "after pop(%d) the list should hold %d items; "
-                  "it holds %zd", AT, N - 1, PmList_GET_SIZE(list));
+    ck_assert_msg(PmList_GET_SIZE(list) == N - 1,
+                  "after pop(%d) the list should hold %d items; "
+                  "it holds %zd",
+                  AT, N - 1, PmList_GET_SIZE(list));
     for (int i = AT; i < N - 1; i++)
         ck_assert_msg(PmList_GET_ITEM(list, i) == items[i + 1],
                       "after pop(%d) on a list of %d, every later item moves down one slot: "
-                      "index %d should hold what was at index %d", AT, N, i, i + 1);
+                      "index %d should hold what was at index %d",
+                      AT, N, i, i + 1);
     for (int i = 0; i < N; i++)
         ck_assert_msg(Pm_REFCNT(items[i]) == 1,
                       "pop moves references, it neither takes nor releases one: item %d should "
-                      "still have count 1, it has %zd", i, Pm_REFCNT(items[i]));
+                      "still have count 1, it has %zd",
+                      i, Pm_REFCNT(items[i]));
     Pm_DECREF(got);
 }
 END_TEST
@@ -49,8 +53,10 @@ START_TEST(dict_delitem_keeps_every_other_entry)
     }
     ck_assert_msg(PmDict_DelItem(dict, keys[GONE]) == 0, "PmDict_DelItem failed: %s",
                   PmErr_Message());
-    ck_assert_msg(PmDict_Size(dict) == N - 1, "deleting one of %d entries should leave %d; "
-                  "there are %zd", N, N - 1, PmDict_Size(dict));
+    ck_assert_msg(PmDict_Size(dict) == N - 1,
+                  "deleting one of %d entries should leave %d; "
+                  "there are %zd",
+                  N, N - 1, PmDict_Size(dict));
     for (int i = 0; i < N; i++) {
         PmObject *found = PmDict_GetItem(dict, keys[i]);
         if (i == GONE) {
@@ -60,8 +66,10 @@ START_TEST(dict_delitem_keeps_every_other_entry)
                           "(the dict's references released); they have %zd and %zd",
                           Pm_REFCNT(keys[i]), Pm_REFCNT(values[i]));
         } else {
-            ck_assert_msg(found == values[i], "deleting one key should leave the others: the "
-                          "value of key %d is no longer found", 1000 + i);
+            ck_assert_msg(found == values[i],
+                          "deleting one key should leave the others: the "
+                          "value of key %d is no longer found",
+                          1000 + i);
             ck_assert_msg(Pm_REFCNT(values[i]) == 2 && Pm_REFCNT(keys[i]) == 2,
                           "an entry that was not deleted keeps its references: key %d and its "
                           "value should each have count 2, they have %zd and %zd",
@@ -100,8 +108,10 @@ START_TEST(dict_delitem_takes_the_entry_out_before_releasing_it)
     ck_assert_msg(PmDict_DelItem(dict, key) == 0, "PmDict_DelItem failed: %s", PmErr_Message());
     witness_on_dealloc = NULL;
     watched_dict = NULL;
-    ck_assert_msg(lookups == 1, "deleting the entry should deallocate its value once; the "
-                  "value's deallocator ran %d time(s)", lookups);
+    ck_assert_msg(lookups == 1,
+                  "deleting the entry should deallocate its value once; the "
+                  "value's deallocator ran %d time(s)",
+                  lookups);
     ck_assert_msg(!found_dying_value && size_seen == 0,
                   "the value's deallocator looked the key up in the dict and still found the "
                   "dying value there (and a dict of %zd item%s): take the entry out of the "
@@ -115,15 +125,15 @@ void register_hidden_ownership_tests(PmSuite *s)
 {
     PM_ADD(s, pop_from_the_middle_shifts_every_later_item, 2, STEP3,
            "pop from the middle of a list moves every later item down, and moves no count.",
-           "Every item after the popped one moves down one slot, not only the next one.",
-           SECTION3);
+           "Every item after the popped one moves down one slot, not only the next one.", SECTION3);
     PM_ADD(s, dict_delitem_keeps_every_other_entry, 2, STEP4,
            "Deleting one entry of a dict leaves every other entry and its references alone.",
            "Only the deleted entry's key and value lose the dict's reference.", SECTION4);
     PM_ADD(s, dict_delitem_takes_the_entry_out_before_releasing_it, 2, STEP4,
            "del d[k] takes the entry out of the table before it releases the value.",
            "The value's deallocator can look into the dict: when it runs, its entry must be "
-           "gone already.", SECTION4);
+           "gone already.",
+           SECTION4);
     /* A test students see once grades are published, not after the due date. */
     pm_set_visibility(s, "dict_delitem_keeps_every_other_entry", "after_published");
 }

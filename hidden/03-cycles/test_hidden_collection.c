@@ -44,7 +44,8 @@ START_TEST(collect_frees_only_the_cycles_nothing_reaches)
     for (int id = 100; id <= 103; id++)
         expect(node_deallocs[id] == 0, "after gc.collect()",
                "node %d is reachable from node 100, which the test holds: it must survive "
-               "gc.collect(), but it was freed", id);
+               "gc.collect(), but it was freed",
+               id);
     expect(found == 3, "after gc.collect()",
            "gc.collect() should return 3 (the three nodes of the garbage cycle), it returned %zd",
            found);
@@ -58,7 +59,8 @@ START_TEST(collect_frees_only_the_cycles_nothing_reaches)
     found = PmGC_Collect();
     expect(node_deallocs[102] == 1 && node_deallocs[103] == 1, "after a second gc.collect()",
            "once node 100 is dropped, the cycle 102 <-> 103 is garbage: the next collection "
-           "should free both (freed %d and %d times)", node_deallocs[102], node_deallocs[103]);
+           "should free both (freed %d and %d times)",
+           node_deallocs[102], node_deallocs[103]);
     expect(found == 2, "after a second gc.collect()",
            "the second gc.collect() should return 2, it returned %zd", found);
 }

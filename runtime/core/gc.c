@@ -16,12 +16,18 @@ PmGCState _PmGC_state = {
     /* The same state _PmGC_Init sets, so that objects can be tracked even
      * before the runtime starts (a list head points at itself when empty). */
     .enabled = 1,
-#define GEN_INIT(n, threshold) \
-    {{(uintptr_t)&_PmGC_state.generations[n].head, (uintptr_t)&_PmGC_state.generations[n].head}, threshold, 0}
+#define GEN_INIT(n, threshold)                         \
+    {                                                  \
+        {(uintptr_t)&_PmGC_state.generations[n].head,  \
+         (uintptr_t)&_PmGC_state.generations[n].head}, \
+            threshold, 0                               \
+    }
     .generations = {GEN_INIT(0, 700), GEN_INIT(1, 10), GEN_INIT(2, 10)},
 #undef GEN_INIT
     .permanent_generation = {{(uintptr_t)&_PmGC_state.permanent_generation.head,
-                              (uintptr_t)&_PmGC_state.permanent_generation.head}, 0, 0},
+                              (uintptr_t)&_PmGC_state.permanent_generation.head},
+                             0,
+                             0},
 };
 
 int _PmGC_stress = 0;
@@ -81,7 +87,8 @@ PmVarObject *_PmObject_GC_NewVar(PmTypeObject *tp, Pm_ssize_t nitems)
         return NULL;
     }
     size_t itemsize = (size_t)tp->tp_itemsize;
-    if (itemsize != 0 && (size_t)nitems > ((size_t)PTRDIFF_MAX - (size_t)tp->tp_basicsize) / itemsize)
+    if (itemsize != 0 &&
+        (size_t)nitems > ((size_t)PTRDIFF_MAX - (size_t)tp->tp_basicsize) / itemsize)
         return (PmVarObject *)PmErr_NoMemory();
     size_t size = (size_t)tp->tp_basicsize + (size_t)nitems * itemsize;
     size = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
@@ -143,8 +150,8 @@ void _PmGC_LogDone(Pm_ssize_t collected, Pm_ssize_t uncollectable)
 {
     if (!_PmGC_log)
         return;
-    fprintf(stderr, "gc: done, %zd unreachable, %zd uncollectable\n",
-            collected + uncollectable, uncollectable);
+    fprintf(stderr, "gc: done, %zd unreachable, %zd uncollectable\n", collected + uncollectable,
+            uncollectable);
 }
 
 /* ---- for the runtime, the pictures and the tests -------------------------- */

@@ -44,21 +44,21 @@ typedef struct {
     TokKind kind;
     int line;
     const char *text; /* NAME and OP: the spelling; STRING: the decoded bytes */
-    size_t len;       /* STRING: length of the decoded bytes */
-    long long ival;   /* INT: the value */
+    size_t len; /* STRING: length of the decoded bytes */
+    long long ival; /* INT: the value */
 } Token;
 
 /* Why reading or parsing a file stopped. */
 typedef enum {
     ERR_NONE,
-    ERR_SYNTAX,      /* CPython would reject the file too */
+    ERR_SYNTAX, /* CPython would reject the file too */
     ERR_UNSUPPORTED, /* valid Python, outside the subset */
 } InterpErrKind;
 
 typedef struct {
     InterpErrKind kind;
     int line;
-    char what[256];  /* "invalid syntax", or the construct not supported */
+    char what[256]; /* "invalid syntax", or the construct not supported */
     const char *exc; /* the exception CPython raises: "SyntaxError", "IndentationError" */
 } InterpError;
 
@@ -73,18 +73,18 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err);
 typedef enum { C_INT, C_STR, C_NONE, C_TRUE, C_FALSE, C_TUPLE } ConstKind;
 
 typedef enum {
-    E_CONST,   /* a literal, or a display the compiler folds into one */
+    E_CONST, /* a literal, or a display the compiler folds into one */
     E_NAME,
-    E_ATTR,    /* left.name */
-    E_SUBSCR,  /* left[right] */
-    E_SLICE,   /* items[0]:items[1]:items[2], each may be NULL */
-    E_CALL,    /* left(items..., kwnames=kwvalues...) */
+    E_ATTR, /* left.name */
+    E_SUBSCR, /* left[right] */
+    E_SLICE, /* items[0]:items[1]:items[2], each may be NULL */
+    E_CALL, /* left(items..., kwnames=kwvalues...) */
     E_LIST,
     E_TUPLE,
-    E_DICT,    /* items: key0, value0, key1, value1, ... */
-    E_UNARY,   /* op '-', '+' or 'n' (not) applied to left */
-    E_BINOP,   /* left op right: op is one of BINOPS */
-    E_AND,     /* left and right */
+    E_DICT, /* items: key0, value0, key1, value1, ... */
+    E_UNARY, /* op '-', '+' or 'n' (not) applied to left */
+    E_BINOP, /* left op right: op is one of BINOPS */
+    E_AND, /* left and right */
     E_OR,
     E_COMPARE, /* items[0] ops[0] items[1] ops[1] items[2] ... */
 } ExprKind;
@@ -100,12 +100,12 @@ struct Expr {
     ExprKind kind;
     int line;
     int op;
-    const char *name;    /* E_NAME, E_ATTR */
+    const char *name; /* E_NAME, E_ATTR */
     Expr *left, *right;
     Expr **items;
     int nitems;
-    int *ops;            /* E_COMPARE: nitems - 1 operators */
-    char **kwnames;      /* E_CALL keywords */
+    int *ops; /* E_COMPARE: nitems - 1 operators */
+    char **kwnames; /* E_CALL keywords */
     Expr **kwvalues;
     int nkw;
     /* E_CONST */
@@ -113,24 +113,24 @@ struct Expr {
     long long ival;
     const char *sval;
     size_t slen;
-    PmObject *constant;  /* borrowed from the module's constants once bound */
+    PmObject *constant; /* borrowed from the module's constants once bound */
 };
 
 typedef enum {
     S_EXPR,
-    S_ASSIGN,     /* targets[0] = targets[1] = ... = value */
-    S_AUGASSIGN,  /* targets[0] op= value */
+    S_ASSIGN, /* targets[0] = targets[1] = ... = value */
+    S_AUGASSIGN, /* targets[0] op= value */
     S_DEL,
     S_PASS,
-    S_IMPORT,     /* names */
-    S_CLASS,      /* names[0] */
-    S_FOR,        /* for targets[0] in value: body */
+    S_IMPORT, /* names */
+    S_CLASS, /* names[0] */
+    S_FOR, /* for targets[0] in value: body */
     S_WHILE,
-    S_IF,         /* if value: body else: orelse */
+    S_IF, /* if value: body else: orelse */
     S_BREAK,
     S_CONTINUE,
-    S_ASSERT,     /* assert value, targets[0] (the message, if any) */
-    S_TRY,        /* try: body, handlers, else: orelse */
+    S_ASSERT, /* assert value, targets[0] (the message, if any) */
+    S_TRY, /* try: body, handlers, else: orelse */
 } StmtKind;
 
 /* except targets[0] as names[0]: body (for S_TRY's handlers; kind unused). */
@@ -147,7 +147,7 @@ struct Stmt {
     Stmt *body, *orelse;
     Stmt **handlers;
     int nhandlers;
-    Stmt *next;   /* the following statement of the same block */
+    Stmt *next; /* the following statement of the same block */
 };
 
 /* Parse a whole file into arena.  Returns the first statement (NULL for an
@@ -161,15 +161,15 @@ typedef struct {
     const char *filename;
     const char *source;
     FILE *out, *err;
-    PmObject *globals;        /* the module's namespace, a dict */
-    Arena *arena;             /* the tree's, also holding the array consts */
-    PmObject **consts;        /* the module's constants, each held once */
+    PmObject *globals; /* the module's namespace, a dict */
+    Arena *arena; /* the tree's, also holding the array consts */
+    PmObject **consts; /* the module's constants, each held once */
     int nconsts;
     long lines_printed;
     long stop_after;
-    int stop_requested;       /* print() reached stop_after lines */
-    int error_line;           /* where the pending exception was raised */
-    long gc_debug;            /* gc.set_debug()'s flags */
+    int stop_requested; /* print() reached stop_after lines */
+    int error_line; /* where the pending exception was raised */
+    long gc_debug; /* gc.set_debug()'s flags */
     const char *heap_svg, *heap_dot; /* where to draw the heap, if anywhere */
     int heap_drawn;
 } InterpState;

@@ -26,12 +26,16 @@ PmObject *interp_unsupported(const char *fmt, ...)
     return NULL;
 }
 
-static const char *type_name(PmObject *op) { return Pm_TYPE(op)->tp_name; }
+static const char *type_name(PmObject *op)
+{
+    return Pm_TYPE(op)->tp_name;
+}
 
 static int as_int(PmObject *op, long long *out)
 {
     if (!PmLong_Check(op)) {
-        PmErr_Format(PmExc_TypeError, "'%s' object cannot be interpreted as an integer", type_name(op));
+        PmErr_Format(PmExc_TypeError, "'%s' object cannot be interpreted as an integer",
+                     type_name(op));
         return -1;
     }
     *out = PmLong_AsLongLong(op);
@@ -44,7 +48,10 @@ static int check_positional(const char *name, int n, int min, int max)
         return 0;
     int bound = n < min ? min : max;
     PmErr_Format(PmExc_TypeError, "%s expected %s%d argument%s, got %d", name,
-                 min == max ? "" : n < min ? "at least " : "at most ", bound, bound == 1 ? "" : "s", n);
+                 min == max ? ""
+                 : n < min  ? "at least "
+                            : "at most ",
+                 bound, bound == 1 ? "" : "s", n);
     return -1;
 }
 
@@ -82,7 +89,10 @@ static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *sel
         return PmErr_Format(PmExc_TypeError, "%s() takes no positional arguments", name);
     if (named && (n < min || (max >= 0 && n > max)))
         return PmErr_Format(PmExc_TypeError, "%s() takes %s %d positional argument%s (%d given)",
-                            name, min == max ? "exactly" : n < min ? "at least" : "at most",
+                            name,
+                            min == max ? "exactly"
+                            : n < min  ? "at least"
+                                       : "at most",
                             n < min ? min : max, (n < min ? min : max) == 1 ? "" : "s", n);
     for (int i = 0; named && i < a.nkw; i++) {
         if ((k = interp_word_index(kws, a.kwnames[i])) < 0)
@@ -100,17 +110,18 @@ static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *sel
 /* ---- built-in function and module objects ------------------------------------ */
 
 typedef struct {
-    PmObject_HEAD
-    const PmMethodDef *def;
+    PmObject_HEAD const PmMethodDef *def;
     const char *owner; /* "gc" for gc.collect, NULL for builtins */
 } PmCFunctionObject;
 
 typedef struct {
-    PmObject_HEAD
-    int md_id;
+    PmObject_HEAD int md_id;
 } PmModuleObject;
 
-static void simple_dealloc(PmObject *op) { Pm_TYPE(op)->tp_free(op); }
+static void simple_dealloc(PmObject *op)
+{
+    Pm_TYPE(op)->tp_free(op);
+}
 
 static PmObject *cfunction_repr(PmObject *op)
 {
@@ -158,12 +169,14 @@ static PmObject *builtin_print(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
         return interp_unsupported("print(file=...)");
     for (int i = 0; i < 2; i++) {
         if (a->kw[i] != NULL && a->kw[i] != Pm_None && !PmUnicode_Check(a->kw[i]))
-            return PmErr_Format(PmExc_TypeError, "%s must be None or a string, not %s", names[i], type_name(a->kw[i]));
+            return PmErr_Format(PmExc_TypeError, "%s must be None or a string, not %s", names[i],
+                                type_name(a->kw[i]));
     }
     PmBuf b;
     _PmBuf_Init(&b);
     for (int i = 0; i <= a->nargs; i++) {
-        PmObject *s = i == a->nargs ? Pm_None : PmObject_Str(a->args[i]), *sep = a->kw[i == a->nargs];
+        PmObject *s = i == a->nargs ? Pm_None : PmObject_Str(a->args[i]),
+                 *sep = a->kw[i == a->nargs];
         if (s == NULL) {
             _PmBuf_Release(&b);
             return NULL;
@@ -229,7 +242,9 @@ static PmObject *min_max(const PmCallArgs *a, int op, const char *name)
     if (a->nargs == 0)
         return PmErr_Format(PmExc_TypeError, "%s expected at least 1 argument, got 0", name);
     if (a->nargs > 1 && a->kw[1] != NULL)
-        return PmErr_Format(PmExc_TypeError, "Cannot specify a default for %s() with multiple positional arguments", name);
+        return PmErr_Format(PmExc_TypeError,
+                            "Cannot specify a default for %s() with multiple positional arguments",
+                            name);
     PmObject *args = a->nargs > 1 ? PmTuple_New(a->nargs) : NULL;
     for (int i = 0; args != NULL && i < a->nargs; i++)
         PmTuple_SET_ITEM(args, i, Pm_NewRef(a->args[i]));
@@ -334,7 +349,10 @@ static PmObject *gc_get_objects(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
     if (generation_arg(a, &gen) == NULL)
         return NULL;
     if (gen >= PmGC_NUM_GENERATIONS)
-        return PmErr_Format(PmExc_ValueError, "generation parameter must be less than the number of " "available generations (%i)", PmGC_NUM_GENERATIONS);
+        return PmErr_Format(PmExc_ValueError,
+                            "generation parameter must be less than the number of "
+                            "available generations (%i)",
+                            PmGC_NUM_GENERATIONS);
     if (gen < -1) /* -1, like None, means every generation */
         return PmErr_Format(PmExc_ValueError, "generation parameter cannot be negative");
     return PmGC_GetObjects((int)gen);
@@ -378,10 +396,10 @@ static PmObject *gc_set_threshold(PmObject *Pm_UNUSED(self), const PmCallArgs *a
 }
 
 /* The functions without arguments that only call pm_gc.h. */
-#define GC_FUNCTION(name, result)                                                 \
+#define GC_FUNCTION(name, result)                                                    \
     static PmObject *name(PmObject *Pm_UNUSED(self), const PmCallArgs *Pm_UNUSED(a)) \
-    {                                                                             \
-        return result;                                                            \
+    {                                                                                \
+        return result;                                                               \
     }
 GC_FUNCTION(gc_enable, (PmGC_Enable(), Pm_NewRef(Pm_None)))
 GC_FUNCTION(gc_disable, (PmGC_Disable(), Pm_NewRef(Pm_None)))
@@ -394,7 +412,8 @@ GC_FUNCTION(gc_get_debug, PmLong_FromLongLong(interp_current->gc_debug))
 /* Static types have no GC header; heap types do. */
 static int is_gc(PmObject *o)
 {
-    return PmType_Check(o) ? PmType_HasFeature((PmTypeObject *)o, Pm_TPFLAGS_HEAPTYPE) : _PmObject_IS_GC(o);
+    return PmType_Check(o) ? PmType_HasFeature((PmTypeObject *)o, Pm_TPFLAGS_HEAPTYPE)
+                           : _PmObject_IS_GC(o);
 }
 
 static PmObject *gc_is_tracked(PmObject *Pm_UNUSED(self), const PmCallArgs *a)
@@ -409,7 +428,8 @@ static PmObject *gc_get_stats(PmObject *Pm_UNUSED(self), const PmCallArgs *Pm_UN
     PmObject *list = PmList_New(0);
     PmGC_GetStats(stats);
     for (int g = 0; list != NULL && g < PmGC_NUM_GENERATIONS; g++) {
-        const Pm_ssize_t values[3] = {stats[g].collections, stats[g].collected, stats[g].uncollectable};
+        const Pm_ssize_t values[3] = {stats[g].collections, stats[g].collected,
+                                      stats[g].uncollectable};
         PmObject *d = PmDict_New();
         int ok = d != NULL;
         for (int k = 0; ok && k < 3; k++) {
@@ -435,7 +455,8 @@ static PmObject *gc_get_referents(PmObject *Pm_UNUSED(self), const PmCallArgs *a
     PmObject *list = PmList_New(0);
     for (int i = 0; list != NULL && i < a->nargs; i++) {
         traverseproc traverse = Pm_TYPE(a->args[i])->tp_traverse;
-        if (is_gc(a->args[i]) && traverse != NULL && traverse(a->args[i], append_referent, list) != 0)
+        if (is_gc(a->args[i]) && traverse != NULL &&
+            traverse(a->args[i], append_referent, list) != 0)
             Pm_CLEAR(list);
     }
     return list;
@@ -462,7 +483,8 @@ static PmObject *gc_get_referrers(PmObject *Pm_UNUSED(self), const PmCallArgs *a
         }
         for (Pm_ssize_t i = 0; i < Pm_SIZE(all); i++) {
             PmObject *op = PmList_GET_ITEM(all, i);
-            if (op != result && Pm_TYPE(op)->tp_traverse(op, refers_to, (void *)a) && PmList_Append(result, op) < 0) {
+            if (op != result && Pm_TYPE(op)->tp_traverse(op, refers_to, (void *)a) &&
+                PmList_Append(result, op) < 0) {
                 Pm_CLEAR(result);
                 break;
             }
@@ -525,8 +547,9 @@ static const struct {
     const PmMethodDef *functions;
     const char *const *constants; /* "NAME=value" */
 } modules[] = {
-    {"gc", gc_functions, (const char *const[]){"DEBUG_STATS=1", "DEBUG_COLLECTABLE=2", "DEBUG_UNCOLLECTABLE=4",
-                                               "DEBUG_SAVEALL=32", "DEBUG_LEAK=38", NULL}},
+    {"gc", gc_functions,
+     (const char *const[]){"DEBUG_STATS=1", "DEBUG_COLLECTABLE=2", "DEBUG_UNCOLLECTABLE=4",
+                           "DEBUG_SAVEALL=32", "DEBUG_LEAK=38", NULL}},
     {"sys", sys_functions, (const char *const[]){NULL}},
 };
 #define NMODULES (int)(sizeof modules / sizeof modules[0])
@@ -538,7 +561,8 @@ static int nfunction_objects;
 
 static PmObject *module_repr(PmObject *op)
 {
-    return PmUnicode_FromFormat("<module '%s' (built-in)>", modules[((PmModuleObject *)op)->md_id].name);
+    return PmUnicode_FromFormat("<module '%s' (built-in)>",
+                                modules[((PmModuleObject *)op)->md_id].name);
 }
 
 /* The function object for def, made once per run. */
@@ -603,8 +627,8 @@ PmObject *interp_import(const char *name)
 
 /* The builtins that are types: calling them makes an instance. */
 static PmTypeObject *const builtin_types[] = {
-    &PmList_Type, &PmDict_Type, &PmTuple_Type, &PmUnicode_Type, &PmRange_Type,
-    &PmType_Type, &PmLong_Type, &PmBool_Type, &PmBaseObject_Type, NULL,
+    &PmList_Type, &PmDict_Type, &PmTuple_Type, &PmUnicode_Type,    &PmRange_Type,
+    &PmType_Type, &PmLong_Type, &PmBool_Type,  &PmBaseObject_Type, NULL,
 };
 
 PmObject *interp_builtin_lookup(const char *name)
@@ -656,7 +680,10 @@ static PmObject *call_type(PmTypeObject *tp, const PmCallArgs *a)
     }
     if (a->nkw > 0)
         return PmErr_Format(PmExc_TypeError, "%s() takes no keyword arguments", name);
-    if (check_positional(name, n, tp == &PmRange_Type, tp == &PmRange_Type ? 3 : tp == &PmType_Type ? 3 : 1) < 0)
+    if (check_positional(name, n, tp == &PmRange_Type,
+                         tp == &PmRange_Type  ? 3
+                         : tp == &PmType_Type ? 3
+                                              : 1) < 0)
         return NULL;
     if (tp == &PmList_Type || tp == &PmTuple_Type) {
         if (tp == &PmTuple_Type && x != NULL && PmTuple_Check(x))
@@ -683,7 +710,8 @@ static PmObject *call_type(PmTypeObject *tp, const PmCallArgs *a)
         return PmRange_New(v[0], v[1], v[2]);
     }
     if (tp == &PmType_Type)
-        return n == 1 ? Pm_NewRef((PmObject *)Pm_TYPE(x)) : interp_unsupported("type() with %d arguments", n);
+        return n == 1 ? Pm_NewRef((PmObject *)Pm_TYPE(x))
+                      : interp_unsupported("type() with %d arguments", n);
     if (tp == &PmBool_Type) {
         int t = x == NULL ? 0 : PmObject_IsTrue(x);
         return t < 0 ? NULL : PmBool_FromLong(t);
@@ -692,7 +720,10 @@ static PmObject *call_type(PmTypeObject *tp, const PmCallArgs *a)
         return PmLong_FromLongLong(x ? PmLong_AsLongLong(x) : 0);
     if (PmUnicode_Check(x))
         return parse_int(x);
-    return PmErr_Format(PmExc_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", type_name(x));
+    return PmErr_Format(
+        PmExc_TypeError,
+        "int() argument must be a string, a bytes-like object or a real number, not '%s'",
+        type_name(x));
 }
 
 static PmObject *parse_int(PmObject *s)
@@ -711,7 +742,8 @@ static PmObject *parse_int(PmObject *s)
     }
     PmObject *r = PmObject_Repr(s);
     if (r != NULL) {
-        PmErr_Format(PmExc_ValueError, "invalid literal for int() with base 10: %s", PmUnicode_AsUTF8(r));
+        PmErr_Format(PmExc_ValueError, "invalid literal for int() with base 10: %s",
+                     PmUnicode_AsUTF8(r));
         Pm_DECREF(r);
     }
     return NULL;
@@ -750,11 +782,14 @@ static const char int_methods[] = "as_integer_ratio bit_count bit_length conjuga
  * else CPython's AttributeError. */
 static PmObject *missing_attribute(PmObject *obj, const char *name)
 {
-    const char *known = PmDict_Check(obj) ? "fromkeys popitem" : PmUnicode_Check(obj) ? str_methods
-                      : PmLong_Check(obj) ? int_methods : "";
+    const char *known = PmDict_Check(obj)      ? "fromkeys popitem"
+                        : PmUnicode_Check(obj) ? str_methods
+                        : PmLong_Check(obj)    ? int_methods
+                                               : "";
     if (interp_word_index(known, name) >= 0 || (name[0] == '_' && name[1] == '_'))
         return interp_unsupported("'%s.%s'", type_name(obj), name);
-    return PmErr_Format(PmExc_AttributeError, "'%s' object has no attribute '%s'", type_name(obj), name);
+    return PmErr_Format(PmExc_AttributeError, "'%s' object has no attribute '%s'", type_name(obj),
+                        name);
 }
 
 PmObject *interp_call_method(PmObject *self, const char *name, const PmCallArgs *a, int *handled)
@@ -788,7 +823,8 @@ PmObject *interp_getattr(PmObject *obj, const char *name)
     if (PmInstance_Check(obj) || PmType_Check(obj))
         return PmObject_GetAttrString(obj, name);
     if (find_def(Pm_TYPE(obj)->tp_methods, name) != NULL)
-        return interp_unsupported("method objects such as '%s.%s' (call the method directly)", type_name(obj), name);
+        return interp_unsupported("method objects such as '%s.%s' (call the method directly)",
+                                  type_name(obj), name);
     return missing_attribute(obj, name);
 }
 
@@ -801,24 +837,28 @@ int interp_contains(PmObject *container, PmObject *item)
     if (PmDict_Check(container) || Pm_IS_TYPE(container, &PmDictKeys_Type)) {
         if (PmObject_Hash(item) == -1)
             return -1;
-        return PmDict_Contains(PmDict_Check(container) ? container : _PmDictView_Dict(container), item);
+        return PmDict_Contains(PmDict_Check(container) ? container : _PmDictView_Dict(container),
+                               item);
     }
     if (PmList_Check(container) || PmTuple_Check(container)) {
         PmObject **items = PmList_Check(container) ? ((PmListObject *)container)->ob_item
                                                    : ((PmTupleObject *)container)->ob_item;
-        Pm_ssize_t i = _PmSequence_Find(items, Pm_SIZE(container), item, 0, Pm_SIZE(container), NULL);
+        Pm_ssize_t i =
+            _PmSequence_Find(items, Pm_SIZE(container), item, 0, Pm_SIZE(container), NULL);
         return i == -2 ? -1 : i >= 0;
     }
     if (PmUnicode_Check(container)) {
         if (!PmUnicode_Check(item)) {
-            PmErr_Format(PmExc_TypeError, "'in <string>' requires string as left operand, not %s", type_name(item));
+            PmErr_Format(PmExc_TypeError, "'in <string>' requires string as left operand, not %s",
+                         type_name(item));
             return -1;
         }
         return Pm_SIZE(item) == 0 || memmem(PmUnicode_AsUTF8(container), (size_t)Pm_SIZE(container),
                                             PmUnicode_AsUTF8(item), (size_t)Pm_SIZE(item)) != NULL;
     }
     if (Pm_TYPE(container)->tp_iter == NULL) {
-        PmErr_Format(PmExc_TypeError, "argument of type '%s' is not iterable", type_name(container));
+        PmErr_Format(PmExc_TypeError, "argument of type '%s' is not iterable",
+                     type_name(container));
         return -1;
     }
     if ((it = PmObject_GetIter(container)) == NULL)

@@ -58,10 +58,10 @@ static PmObject *kept_globals;
 static int same_constant(PmObject *a, Expr *e)
 {
     switch (e->ckind) {
-    case C_INT:
-        return Pm_IS_TYPE(a, &PmLong_Type) && ((PmLongObject *)a)->ob_ival == e->ival;
+    case C_INT: return Pm_IS_TYPE(a, &PmLong_Type) && ((PmLongObject *)a)->ob_ival == e->ival;
     case C_STR:
-        return PmUnicode_Check(a) && (size_t)Pm_SIZE(a) == e->slen && memcmp(PmUnicode_AsUTF8(a), e->sval, e->slen) == 0;
+        return PmUnicode_Check(a) && (size_t)Pm_SIZE(a) == e->slen &&
+               memcmp(PmUnicode_AsUTF8(a), e->sval, e->slen) == 0;
     case C_TUPLE:
         if (!PmTuple_Check(a) || Pm_SIZE(a) != e->nitems)
             return 0;
@@ -70,8 +70,7 @@ static int same_constant(PmObject *a, Expr *e)
             if (PmTuple_GET_ITEM(a, i) != e->items[i]->constant)
                 return 0;
         return 1;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -143,7 +142,8 @@ static int bind_stmts(InterpState *st, Stmt *s)
         for (int i = 0; i < s->ntargets; i++)
             if (bind_expr(st, s->targets[i]) < 0)
                 return -1;
-        if (bind_expr(st, s->value) < 0 || bind_stmts(st, s->body) < 0 || bind_stmts(st, s->orelse) < 0)
+        if (bind_expr(st, s->value) < 0 || bind_stmts(st, s->body) < 0 ||
+            bind_stmts(st, s->orelse) < 0)
             return -1;
         for (int i = 0; i < s->nhandlers; i++)
             if (bind_stmts(st, s->handlers[i]) < 0)
@@ -174,7 +174,8 @@ static PmObject *load_name(InterpState *st, Expr *e)
 static PmObject *int_result(long long v, int overflow)
 {
     if (overflow) {
-        PmErr_SetString(PmExc_OverflowError, "int result does not fit in 64 bits (pymemlab's ints are 64-bit)");
+        PmErr_SetString(PmExc_OverflowError,
+                        "int result does not fit in 64 bits (pymemlab's ints are 64-bit)");
         return NULL;
     }
     return PmLong_FromLongLong(v);
@@ -187,7 +188,8 @@ static PmObject **items_of(PmObject *seq)
 
 static Pm_ssize_t seq_length(PmObject *seq)
 {
-    return PmUnicode_Check(seq) ? _PmUnicode_CodePoints(PmUnicode_AsUTF8(seq), Pm_SIZE(seq)) : Pm_SIZE(seq);
+    return PmUnicode_Check(seq) ? _PmUnicode_CodePoints(PmUnicode_AsUTF8(seq), Pm_SIZE(seq))
+                                : Pm_SIZE(seq);
 }
 
 static int is_seq(PmObject *op)
@@ -198,7 +200,8 @@ static int is_seq(PmObject *op)
 /* A new sequence of seq's type holding its items (for str: code points)
  * number start, start + step, ... (n of them), then those of seq2 if given:
  * slices, concatenation and repetition. */
-static PmObject *gather(PmObject *seq, Pm_ssize_t start, Pm_ssize_t step, Pm_ssize_t n, PmObject *seq2)
+static PmObject *gather(PmObject *seq, Pm_ssize_t start, Pm_ssize_t step, Pm_ssize_t n,
+                        PmObject *seq2)
 {
     Pm_ssize_t n2 = seq2 != NULL ? Pm_SIZE(seq2) : 0;
     if (PmUnicode_Check(seq)) {
@@ -207,7 +210,8 @@ static PmObject *gather(PmObject *seq, Pm_ssize_t start, Pm_ssize_t step, Pm_ssi
         PmBuf b;
         if (off == NULL)
             return PmErr_NoMemory();
-        for (Pm_ssize_t i = 0, at = 0; i <= len; at += i < len ? _PmUnicode_SeqLen((unsigned char)s[at]) : 0, i++)
+        for (Pm_ssize_t i = 0, at = 0; i <= len;
+             at += i < len ? _PmUnicode_SeqLen((unsigned char)s[at]) : 0, i++)
             off[i] = at;
         _PmBuf_Init(&b);
         for (Pm_ssize_t i = 0, k; i < n; i++) {
@@ -221,7 +225,8 @@ static PmObject *gather(PmObject *seq, Pm_ssize_t start, Pm_ssize_t step, Pm_ssi
     }
     PmObject *r = PmList_Check(seq) ? PmList_New(n + n2) : PmTuple_New(n + n2);
     for (Pm_ssize_t i = 0; r != NULL && i < n + n2; i++)
-        items_of(r)[i] = Pm_NewRef(i < n ? items_of(seq)[(start + i * step) % Pm_SIZE(seq)] : items_of(seq2)[i - n]);
+        items_of(r)[i] = Pm_NewRef(i < n ? items_of(seq)[(start + i * step) % Pm_SIZE(seq)]
+                                         : items_of(seq2)[i - n]);
     return r;
 }
 
@@ -244,12 +249,15 @@ static PmObject *binary_op(PmObject *a, PmObject *b, int op)
     if (PmLong_Check(a) && PmLong_Check(b)) {
         long long x = PmLong_AsLongLong(a), y = PmLong_AsLongLong(b), r = 0;
         if (op == '+' || op == '-' || op == '*') {
-            int overflow = op == '+' ? __builtin_add_overflow(x, y, &r)
-                         : op == '-' ? __builtin_sub_overflow(x, y, &r) : __builtin_mul_overflow(x, y, &r);
+            int overflow = op == '+'   ? __builtin_add_overflow(x, y, &r)
+                           : op == '-' ? __builtin_sub_overflow(x, y, &r)
+                                       : __builtin_mul_overflow(x, y, &r);
             return int_result(r, overflow);
         }
         if (y == 0) {
-            PmErr_SetString(PmExc_ZeroDivisionError, op == '%' ? "integer modulo by zero" : "integer division or modulo by zero");
+            PmErr_SetString(PmExc_ZeroDivisionError, op == '%'
+                                                         ? "integer modulo by zero"
+                                                         : "integer division or modulo by zero");
             return NULL;
         }
         if (y == -1) /* floor and C division agree; LLONG_MIN / -1 overflows */
@@ -262,7 +270,8 @@ static PmObject *binary_op(PmObject *a, PmObject *b, int op)
     if (op == '+' && is_seq(a)) {
         if (Pm_TYPE(a) == Pm_TYPE(b))
             return gather(a, 0, 1, seq_length(a), b);
-        return PmErr_Format(PmExc_TypeError, "can only concatenate %s (not \"%s\") to %s", Pm_TYPE(a)->tp_name, Pm_TYPE(b)->tp_name, Pm_TYPE(a)->tp_name);
+        return PmErr_Format(PmExc_TypeError, "can only concatenate %s (not \"%s\") to %s",
+                            Pm_TYPE(a)->tp_name, Pm_TYPE(b)->tp_name, Pm_TYPE(a)->tp_name);
     }
     if (op == '%' && PmUnicode_Check(a))
         return interp_unsupported("printf-style formatting ('%%' on a str)");
@@ -270,9 +279,11 @@ static PmObject *binary_op(PmObject *a, PmObject *b, int op)
         PmObject *seq = is_seq(a) ? a : b, *n = seq == a ? b : a;
         if (PmLong_Check(n))
             return repeat(seq, PmLong_AsLongLong(n));
-        return PmErr_Format(PmExc_TypeError, "can't multiply sequence by non-int of type '%s'", Pm_TYPE(n)->tp_name);
+        return PmErr_Format(PmExc_TypeError, "can't multiply sequence by non-int of type '%s'",
+                            Pm_TYPE(n)->tp_name);
     }
-    return PmErr_Format(PmExc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'", opname, Pm_TYPE(a)->tp_name, Pm_TYPE(b)->tp_name);
+    return PmErr_Format(PmExc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
+                        opname, Pm_TYPE(a)->tp_name, Pm_TYPE(b)->tp_name);
 }
 
 PmObject *_PmNumber_Add(PmObject *a, PmObject *b)
@@ -288,7 +299,8 @@ static PmObject *get_slice(PmObject *obj, PmObject *const bounds[3])
     for (int i = 0; i < 3; i++) {
         given[i] = bounds[i] != Pm_None;
         if (given[i] && !PmLong_Check(bounds[i])) {
-            PmErr_SetString(PmExc_TypeError, "slice indices must be integers or None or have an __index__ method");
+            PmErr_SetString(PmExc_TypeError,
+                            "slice indices must be integers or None or have an __index__ method");
             return NULL;
         }
         if (given[i])
@@ -304,7 +316,8 @@ static PmObject *get_slice(PmObject *obj, PmObject *const bounds[3])
         else if (Pm_IS_TYPE(obj, &PmRange_Type))
             return interp_unsupported("slicing a range");
         else
-            return PmErr_Format(PmExc_TypeError, "'%s' object is not subscriptable", Pm_TYPE(obj)->tp_name);
+            return PmErr_Format(PmExc_TypeError, "'%s' object is not subscriptable",
+                                Pm_TYPE(obj)->tp_name);
     }
     Pm_ssize_t len = seq_length(obj);
     long long start = given[0] ? v[0] : v[2] < 0 ? LLONG_MAX : 0;
@@ -325,8 +338,7 @@ static PmObject *compare(PmObject *a, PmObject *b, int op)
     case CMP_NOT_IN:
         r = interp_contains(b, a);
         return r < 0 ? NULL : PmBool_FromLong(op == CMP_IN ? r : !r);
-    default:
-        return PmObject_RichCompare(a, b, op);
+    default: return PmObject_RichCompare(a, b, op);
     }
 }
 
@@ -335,7 +347,8 @@ static PmObject *eval_compare(InterpState *st, Expr *e)
 {
     PmObject *left = eval(st, e->items[0]);
     for (int i = 1; left != NULL && i < e->nitems; i++) {
-        PmObject *right = eval(st, e->items[i]), *r = right ? compare(left, right, e->ops[i - 1]) : NULL;
+        PmObject *right = eval(st, e->items[i]),
+                 *r = right ? compare(left, right, e->ops[i - 1]) : NULL;
         Pm_DECREF(left);
         int t = r == NULL || i == e->nitems - 1 ? 0 : PmObject_IsTrue(r);
         if (t <= 0) {
@@ -406,9 +419,7 @@ static PmObject *eval_items(InterpState *st, Expr *e, PmObject *self, PmObject *
             if (PmDict_SetItem(r, vals[i], vals[i + 1]) < 0)
                 Pm_CLEAR(r);
         break;
-    case E_SLICE:
-        r = get_slice(self, vals);
-        break;
+    case E_SLICE: r = get_slice(self, vals); break;
     default:
         r = e->kind == E_LIST ? PmList_New(e->nitems) : PmTuple_New(e->nitems);
         for (int i = 0; r != NULL && i < e->nitems; i++)
@@ -426,33 +437,30 @@ static PmObject *eval_inner(InterpState *st, Expr *e)
     PmObject *a, *b = NULL, *r;
     int t;
     switch (e->kind) {
-    case E_CONST:
-        return Pm_NewRef(e->constant);
-    case E_NAME:
-        return load_name(st, e);
+    case E_CONST: return Pm_NewRef(e->constant);
+    case E_NAME: return load_name(st, e);
     case E_LIST:
     case E_TUPLE:
-    case E_DICT:
-        return eval_items(st, e, NULL, NULL);
+    case E_DICT: return eval_items(st, e, NULL, NULL);
     case E_AND:
     case E_OR:
-        if ((a = eval(st, e->left)) == NULL || (t = PmObject_IsTrue(a)) < 0 || t == (e->kind == E_OR)) {
+        if ((a = eval(st, e->left)) == NULL || (t = PmObject_IsTrue(a)) < 0 ||
+            t == (e->kind == E_OR)) {
             if (a != NULL && t < 0)
                 Pm_CLEAR(a);
             return a;
         }
         Pm_DECREF(a);
         return eval(st, e->right);
-    case E_COMPARE:
-        return eval_compare(st, e);
-    case E_SLICE:
-        break;
+    case E_COMPARE: return eval_compare(st, e);
+    case E_SLICE: break;
     case E_ATTR:
     case E_SUBSCR:
     case E_CALL:
     case E_UNARY:
     case E_BINOP:
-        if ((a = eval(st, e->kind == E_CALL && e->left->kind == E_ATTR ? e->left->left : e->left)) == NULL)
+        if ((a = eval(st, e->kind == E_CALL && e->left->kind == E_ATTR ? e->left->left
+                                                                       : e->left)) == NULL)
             return NULL;
         if (e->kind == E_CALL)
             return r = eval_items(st, e, e->left->kind == E_ATTR ? a : NULL, a), Pm_DECREF(a), r;
@@ -471,11 +479,13 @@ static PmObject *eval_inner(InterpState *st, Expr *e)
         else if (e->op == 'n')
             r = (t = PmObject_IsTrue(a)) < 0 ? NULL : PmBool_FromLong(!t);
         else if (PmLong_Check(a) && e->op == '-')
-            r = PmLong_AsLongLong(a) == LLONG_MIN ? int_result(0, 1) : PmLong_FromLongLong(-PmLong_AsLongLong(a));
+            r = PmLong_AsLongLong(a) == LLONG_MIN ? int_result(0, 1)
+                                                  : PmLong_FromLongLong(-PmLong_AsLongLong(a));
         else if (PmLong_Check(a))
             r = PmLong_FromLongLong(PmLong_AsLongLong(a));
         else
-            r = NULL, PmErr_Format(PmExc_TypeError, "bad operand type for unary %c: '%s'", e->op, Pm_TYPE(a)->tp_name);
+            r = NULL, PmErr_Format(PmExc_TypeError, "bad operand type for unary %c: '%s'", e->op,
+                                   Pm_TYPE(a)->tp_name);
         Pm_DECREF(a);
         Pm_XDECREF(b);
         return r;
@@ -499,13 +509,15 @@ static PmObject *eval(InterpState *st, Expr *e)
 static int unpack(InterpState *st, Expr *target, PmObject *value)
 {
     int n = target->nitems, got = 0;
-    PmObject *stack[16], **items = n + 1 <= 16 ? stack : malloc((size_t)(n + 1) * sizeof *items), *it, *x;
+    PmObject *stack[16], **items = n + 1 <= 16 ? stack : malloc((size_t)(n + 1) * sizeof *items),
+                         *it, *x;
     int rc = -1;
     if (items == NULL)
         return PmErr_NoMemory(), -1;
     if ((it = PmObject_GetIter(value)) == NULL) {
         if (PmErr_Occurred() == PmExc_TypeError)
-            PmErr_Format(PmExc_TypeError, "cannot unpack non-iterable %s object", Pm_TYPE(value)->tp_name);
+            PmErr_Format(PmExc_TypeError, "cannot unpack non-iterable %s object",
+                         Pm_TYPE(value)->tp_name);
         goto done;
     }
     while (got <= n && (x = PmIter_Next(it)) != NULL)
@@ -697,9 +709,11 @@ static int exec_try(InterpState *st, Stmt *s, int *last_line)
         PmObject *name = PmUnicode_InternFromString(h->names[0]);
         if (name == NULL || (e = _PmErr_NewException(kind, msg)) == NULL)
             return X_ERROR;
-        rc = PmDict_SetItem(st->globals, name, e) < 0 ? X_ERROR : exec_block(st, h->body, last_line);
+        rc =
+            PmDict_SetItem(st->globals, name, e) < 0 ? X_ERROR : exec_block(st, h->body, last_line);
         Pm_DECREF(e);
-        if (rc != X_ERROR && PmDict_Contains(st->globals, name) && PmDict_DelItem(st->globals, name) < 0)
+        if (rc != X_ERROR && PmDict_Contains(st->globals, name) &&
+            PmDict_DelItem(st->globals, name) < 0)
             rc = X_ERROR;
         return rc;
     }
@@ -723,31 +737,28 @@ static int exec_stmt(InterpState *st, Stmt *s, int *last_line)
                 rc = X_ERROR;
         Pm_DECREF(v);
         return rc;
-    case S_AUGASSIGN:
-        return augassign(st, s) < 0 ? X_ERROR : X_OK;
+    case S_AUGASSIGN: return augassign(st, s) < 0 ? X_ERROR : X_OK;
     case S_DEL:
         for (int i = 0; i < s->ntargets; i++)
             if (store(st, s->targets[i], NULL) < 0)
                 return X_ERROR;
         return X_OK;
-    case S_PASS:
-        return X_OK;
-    case S_BREAK:
-        return X_BREAK;
-    case S_CONTINUE:
-        return X_CONTINUE;
+    case S_PASS: return X_OK;
+    case S_BREAK: return X_BREAK;
+    case S_CONTINUE: return X_CONTINUE;
     case S_IMPORT:
     case S_CLASS:
         for (int i = 0; i < s->nnames && rc == X_OK; i++) {
             PmObject *key = PmUnicode_InternFromString(s->names[i]);
-            v = key == NULL ? NULL : s->kind == S_CLASS ? PmType_NewClass(s->names[0]) : interp_import(s->names[i]);
+            v = key == NULL          ? NULL
+                : s->kind == S_CLASS ? PmType_NewClass(s->names[0])
+                                     : interp_import(s->names[i]);
             if (v == NULL || PmDict_SetItem(st->globals, key, v) < 0)
                 rc = X_ERROR;
             Pm_XDECREF(v);
         }
         return rc;
-    case S_FOR:
-        return exec_for(st, s, last_line);
+    case S_FOR: return exec_for(st, s, last_line);
     case S_WHILE:
         while (rc == X_OK && (t = truth_of(st, s->value)) != 0)
             rc = t < 0 ? X_ERROR : loop_body(st, s, last_line);
@@ -766,8 +777,7 @@ static int exec_stmt(InterpState *st, Stmt *s, int *last_line)
         Pm_XDECREF(m);
         Pm_XDECREF(v);
         return X_ERROR;
-    case S_TRY:
-        return exec_try(st, s, last_line);
+    case S_TRY: return exec_try(st, s, last_line);
     }
     return X_OK;
 }
@@ -815,19 +825,20 @@ static void source_line(const char *src, int n, char *buf, size_t size)
 
 static PmRunStatus report_unsupported(InterpState *st, PmRunResult *res, int line, const char *what)
 {
-    snprintf(res->message, sizeof res->message, "%s:%d: not supported in pymemlab's Python subset: %s",
-             st->filename, line, what);
+    snprintf(res->message, sizeof res->message,
+             "%s:%d: not supported in pymemlab's Python subset: %s", st->filename, line, what);
     fprintf(st->err, "%s\n", res->message);
     return PmRun_Unsupported;
 }
 
-static PmRunStatus report_exception(InterpState *st, PmRunResult *res, const char *kind, const char *msg,
-                                    int line, int with_traceback)
+static PmRunStatus report_exception(InterpState *st, PmRunResult *res, const char *kind,
+                                    const char *msg, int line, int with_traceback)
 {
     char src[256];
     source_line(st->source, line, src, sizeof src);
     if (with_traceback)
-        fprintf(st->err, "Traceback (most recent call last):\n  File \"%s\", line %d, in <module>\n",
+        fprintf(st->err,
+                "Traceback (most recent call last):\n  File \"%s\", line %d, in <module>\n",
                 st->filename, line);
     else
         fprintf(st->err, "  File \"%s\", line %d\n", st->filename, line);
@@ -837,7 +848,8 @@ static PmRunStatus report_exception(InterpState *st, PmRunResult *res, const cha
         fprintf(st->err, "%s: %s\n", kind, msg);
     else
         fprintf(st->err, "%s\n", kind);
-    snprintf(res->message, sizeof res->message, "%s:%d: %s%s%s", st->filename, line, kind, msg[0] ? ": " : "", msg);
+    snprintf(res->message, sizeof res->message, "%s:%d: %s%s%s", st->filename, line, kind,
+             msg[0] ? ": " : "", msg);
     return PmRun_Error;
 }
 
@@ -851,7 +863,8 @@ static void release_module(PmObject *globals)
     Pm_DECREF(globals);
 }
 
-PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOptions *opt, PmRunResult *res)
+PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOptions *opt,
+                         PmRunResult *res)
 {
     static const PmRunOptions defaults = {0};
     PmRunResult dummy;
@@ -903,10 +916,11 @@ PmRunStatus PmRun_String(const char *filename, const char *source, const PmRunOp
         if (kind == PmExc_NotImplementedError)
             res->status = report_unsupported(&st, res, st.error_line, PmErr_Message());
         else if (kind != PmExc_None)
-            res->status = report_exception(&st, res, PmErr_KindName(kind), PmErr_Message(), st.error_line, 1);
+            res->status =
+                report_exception(&st, res, PmErr_KindName(kind), PmErr_Message(), st.error_line, 1);
         else
-            res->status = report_exception(&st, res, "SystemError", "error return without exception set",
-                                           st.error_line, 1);
+            res->status = report_exception(&st, res, "SystemError",
+                                           "error return without exception set", st.error_line, 1);
         PmErr_Clear();
     }
     if (res->status != PmRun_Unsupported && !st.heap_drawn && st.globals != NULL)
@@ -937,8 +951,10 @@ PmRunStatus PmRun_File(const char *path, const PmRunOptions *opt, PmRunResult *r
     size_t cap = 0;
     /* up to the first NUL byte, which a source file must not contain */
     ssize_t n = f != NULL ? getdelim(&buf, &cap, '\0', f) : -1;
-    const char *why = f == NULL ? strerror(errno) : ferror(f) ? "read error"
-                    : n > 0 && buf[n - 1] == '\0' ? "it contains NUL bytes" : NULL;
+    const char *why = f == NULL                     ? strerror(errno)
+                      : ferror(f)                   ? "read error"
+                      : n > 0 && buf[n - 1] == '\0' ? "it contains NUL bytes"
+                                                    : NULL;
     PmRunStatus status = PmRun_IOError;
     if (res == NULL)
         res = &dummy;

@@ -161,8 +161,9 @@ static int lex_string(Lexer *lx, int raw)
         char c = *lx->p;
         if (c == '\0' || (c == '\n' && !triple)) {
             lx->line = start_line;
-            r = lex_error(lx, ERR_SYNTAX, "SyntaxError", triple ? "unterminated triple-quoted string literal"
-                                                                : "unterminated string literal");
+            r = lex_error(lx, ERR_SYNTAX, "SyntaxError",
+                          triple ? "unterminated triple-quoted string literal"
+                                 : "unterminated string literal");
             break;
         }
         if (c == q && (!triple || (lx->p[1] == q && lx->p[2] == q))) {
@@ -191,11 +192,13 @@ static int lex_string(Lexer *lx, int raw)
             unsigned long cp = 0;
             for (int i = 0; i < digits && r == 0; i++)
                 if (hexval(lx->p[i]) < 0)
-                    r = lex_error(lx, ERR_SYNTAX, "SyntaxError", "truncated \\%c escape in a string literal", c);
+                    r = lex_error(lx, ERR_SYNTAX, "SyntaxError",
+                                  "truncated \\%c escape in a string literal", c);
                 else
                     cp = cp * 16 + (unsigned long)hexval(lx->p[i]);
             if (r == 0 && cp > 0x10FFFF)
-                r = lex_error(lx, ERR_SYNTAX, "SyntaxError", "illegal Unicode character in a string literal");
+                r = lex_error(lx, ERR_SYNTAX, "SyntaxError",
+                              "illegal Unicode character in a string literal");
             lx->p += digits;
             n += r == 0 ? put_utf8(buf + n, cp) : 0;
         } else if (c == 'N') {
@@ -264,10 +267,10 @@ static int lex_number(Lexer *lx)
 }
 
 static const char *const operators[] = {
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "**", "//",
-    "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "+", "-", "*",
-    "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",",
-    ":", ".", ";", "=", NULL,
+    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "**",
+    "//",  "<<",  ">>",  "+=",  "-=",  "*=", "/=", "%=", "&=", "|=", "^=", "@=",
+    "+",   "-",   "*",   "/",   "%",   "@",  "&",  "|",  "^",  "~",  "<",  ">",
+    "(",   ")",   "[",   "]",   "{",   "}",  ",",  ":",  ".",  ";",  "=",  NULL,
 };
 
 /* Measure the indentation of the line at p: tabs go to the next multiple
@@ -285,10 +288,11 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
     Lexer lx = {.p = source, .line = 1, .arena = arena, .err = err};
     int indents[MAX_INDENT] = {0};
     int nindents = 1, depth = 0, at_line_start = 1;
-    int open_line = 0;  /* where the outermost open bracket is */
+    int open_line = 0; /* where the outermost open bracket is */
     char open_char = 0;
     err->kind = ERR_NONE;
-    if ((unsigned char)lx.p[0] == 0xEF && (unsigned char)lx.p[1] == 0xBB && (unsigned char)lx.p[2] == 0xBF)
+    if ((unsigned char)lx.p[0] == 0xEF && (unsigned char)lx.p[1] == 0xBB &&
+        (unsigned char)lx.p[2] == 0xBF)
         lx.p += 3; /* UTF-8 byte order mark */
 
     while (err->kind == ERR_NONE) {
@@ -315,7 +319,8 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
             lx.p = p;
             if (col > indents[nindents - 1]) {
                 if (nindents == MAX_INDENT) {
-                    lex_error(&lx, ERR_SYNTAX, "IndentationError", "too many levels of indentation");
+                    lex_error(&lx, ERR_SYNTAX, "IndentationError",
+                              "too many levels of indentation");
                     break;
                 }
                 indents[nindents++] = col;
@@ -349,7 +354,8 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
             if (*q == '\r')
                 q++;
             if (*q != '\n') {
-                lex_error(&lx, ERR_SYNTAX, "SyntaxError", "unexpected character after line continuation character");
+                lex_error(&lx, ERR_SYNTAX, "SyntaxError",
+                          "unexpected character after line continuation character");
                 break;
             }
             lx.p = q + 1;
@@ -378,7 +384,8 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
                     bad = pc == 'b' || pc == 'f' ? pc : pc == 'r' || pc == 'u' ? bad : '?';
                 }
                 if (bad == 'b' || bad == 'f')
-                    lex_error(&lx, ERR_UNSUPPORTED, NULL, bad == 'b' ? "bytes literals" : "f-strings");
+                    lex_error(&lx, ERR_UNSUPPORTED, NULL,
+                              bad == 'b' ? "bytes literals" : "f-strings");
                 else if (!bad)
                     lex_string(&lx, raw);
                 if (bad != '?')
@@ -447,7 +454,8 @@ Token *interp_tokenize(const char *source, Arena *arena, InterpError *err)
         *err = saved;
     }
     Token *toks = NULL;
-    if (lx.n > 0 && lx.toks[lx.n - 1].kind == T_EOF && (toks = arena_alloc(arena, lx.n * sizeof *toks)) != NULL)
+    if (lx.n > 0 && lx.toks[lx.n - 1].kind == T_EOF &&
+        (toks = arena_alloc(arena, lx.n * sizeof *toks)) != NULL)
         memcpy(toks, lx.toks, lx.n * sizeof *toks);
     free(lx.toks);
     return arena->failed ? NULL : toks;

@@ -18,14 +18,14 @@
 
 typedef struct {
     Token *t;
-    Token eof;          /* the cursor's place once an error is recorded */
+    Token eof; /* the cursor's place once an error is recorded */
     Arena *arena;
     InterpError *err;
     InterpError lexerr; /* why the tokens end in T_ERROR, if they do */
-    Expr junk;          /* what a parse function returns after an error */
+    Expr junk; /* what a parse function returns after an error */
     Stmt junk_stmt;
-    int loops;          /* loops around the statement being parsed */
-    int depth;          /* nesting of the expression being parsed */
+    int loops; /* loops around the statement being parsed */
+    int depth; /* nesting of the expression being parsed */
 } Parser;
 
 /* CPython's parser gives up at about this depth too; it keeps the C stack
@@ -149,17 +149,20 @@ static int grow(Parser *ps, void *arr, int n, size_t size)
     return 0;
 }
 
-#define PUSH(ps, arr, n, x)                              \
-    do {                                                 \
-        if (grow((ps), &(arr), (n), sizeof *(arr)))      \
-            (arr)[(n)++] = (x);                          \
+#define PUSH(ps, arr, n, x)                         \
+    do {                                            \
+        if (grow((ps), &(arr), (n), sizeof *(arr))) \
+            (arr)[(n)++] = (x);                     \
     } while (0)
 
 static Expr *parse_expr(Parser *ps);
 
 /* ---- constant folding, as CPython's AST optimizer (Python/ast_opt.c) ---- */
 
-static int is_const(Expr *e, ConstKind k) { return e->kind == E_CONST && e->ckind == k; }
+static int is_const(Expr *e, ConstKind k)
+{
+    return e->kind == E_CONST && e->ckind == k;
+}
 
 static Expr *fold_tuple(Expr *e)
 {
@@ -174,7 +177,8 @@ static Expr *fold_tuple(Expr *e)
 /* seq * n for a constant str or tuple, within CPython's size limits. */
 static Expr *fold_repeat(Parser *ps, Expr *e, Expr *seq, long long n)
 {
-    Pm_ssize_t len = seq->ckind == C_STR ? _PmUnicode_CodePoints(seq->sval, (Pm_ssize_t)seq->slen) : seq->nitems;
+    Pm_ssize_t len =
+        seq->ckind == C_STR ? _PmUnicode_CodePoints(seq->sval, (Pm_ssize_t)seq->slen) : seq->nitems;
     long long limit = seq->ckind == C_STR ? MAX_STR_SIZE : MAX_COLLECTION_SIZE;
     if (len > 0 && (n < 0 || n > limit / len))
         return e;
@@ -203,7 +207,8 @@ static Expr *fold_binop(Parser *ps, Expr *e)
     if (is_const(a, C_INT) && is_const(b, C_INT)) {
         int bad = (e->op == '/' || e->op == '%') && (y == 0 || (x == LLONG_MIN && y == -1));
         if (bad || (e->op == '+' && __builtin_add_overflow(x, y, &r)) ||
-            (e->op == '-' && __builtin_sub_overflow(x, y, &r)) || (e->op == '*' && __builtin_mul_overflow(x, y, &r)))
+            (e->op == '-' && __builtin_sub_overflow(x, y, &r)) ||
+            (e->op == '*' && __builtin_mul_overflow(x, y, &r)))
             return e;
         if (e->op == '/' || e->op == '%') {
             long long q = x / y, m = x % y;
@@ -243,8 +248,10 @@ static int parse_items(Parser *ps, Expr *e, const char *close)
     int comma = 0;
     while (!is_op(ps, close) && !FAILED(ps)) {
         if (is_op(ps, "*") || is_op(ps, "**"))
-            UNSUPPORTED(ps, e->kind == E_CALL ? "argument unpacking with * or **" : "unpacking with * or ** in displays");
-        if (e->kind == E_CALL && ps->t->kind == T_NAME && ps->t[1].kind == T_OP && strcmp(ps->t[1].text, "=") == 0) {
+            UNSUPPORTED(ps, e->kind == E_CALL ? "argument unpacking with * or **"
+                                              : "unpacking with * or ** in displays");
+        if (e->kind == E_CALL && ps->t->kind == T_NAME && ps->t[1].kind == T_OP &&
+            strcmp(ps->t[1].text, "=") == 0) {
             char *kw = (char *)ps->t->text;
             ps->t += 2;
             PUSH(ps, e->kwnames, e->nkw, kw);
@@ -504,7 +511,8 @@ static Expr *parse_exprlist(Parser *ps)
     Expr *t = new_expr(ps, E_TUPLE, e->line);
     PUSH(ps, t->items, t->nitems, e);
     while (accept_op(ps, ",") && !FAILED(ps)) {
-        if (ps->t->kind == T_NEWLINE || is_op(ps, "=") || is_op(ps, ";") || is_op(ps, ":") || is_op(ps, ")"))
+        if (ps->t->kind == T_NEWLINE || is_op(ps, "=") || is_op(ps, ";") || is_op(ps, ":") ||
+            is_op(ps, ")"))
             break;
         PUSH(ps, t->items, t->nitems, parse_expr(ps));
     }
@@ -518,8 +526,7 @@ static void check_target(Parser *ps, Expr *e, int del_, int line)
 {
     switch (e->kind) {
     case E_NAME:
-    case E_ATTR:
-        return;
+    case E_ATTR: return;
     case E_SUBSCR:
         if (e->right->kind == E_SLICE)
             fail(ps, ERR_UNSUPPORTED, NULL, line, "assigning to or deleting a slice");
@@ -528,12 +535,14 @@ static void check_target(Parser *ps, Expr *e, int del_, int line)
     case E_LIST:
         for (int i = 0; i < e->nitems; i++) {
             if (!del_ && e->items[i]->kind != E_NAME)
-                fail(ps, ERR_UNSUPPORTED, NULL, line, "unpacking into targets other than plain names");
+                fail(ps, ERR_UNSUPPORTED, NULL, line,
+                     "unpacking into targets other than plain names");
             check_target(ps, e->items[i], del_, line);
         }
         return;
     default:
-        fail(ps, ERR_SYNTAX, NULL, line, del_ ? "cannot delete this expression" : "cannot assign to this expression");
+        fail(ps, ERR_SYNTAX, NULL, line,
+             del_ ? "cannot delete this expression" : "cannot assign to this expression");
     }
 }
 
@@ -541,7 +550,8 @@ static Stmt *parse_block(Parser *ps);
 
 static Stmt *parse_simple(Parser *ps)
 {
-    static const char unsupported_stmts[] = "def return finally raise with global nonlocal from async yield";
+    static const char unsupported_stmts[] =
+        "def return finally raise with global nonlocal from async yield";
     static const char augops[] = "+= -= *= //= %= /= **= @= &= |= ^= <<= >>=";
     Token *t = ps->t;
     int line = t->line;
@@ -730,8 +740,10 @@ static Stmt *parse_statement(Parser *ps)
             UNSUPPORTED(ps, "base classes");
         s->body = parse_suite(ps, 0);
         for (Stmt *b = s->body; b != NULL && !FAILED(ps); b = b->next)
-            if (b->kind != S_PASS && !(b == s->body && b->kind == S_EXPR && is_const(b->value, C_STR)))
-                fail(ps, ERR_UNSUPPORTED, NULL, b->line, "class bodies other than 'pass' or a docstring");
+            if (b->kind != S_PASS &&
+                !(b == s->body && b->kind == S_EXPR && is_const(b->value, C_STR)))
+                fail(ps, ERR_UNSUPPORTED, NULL, b->line,
+                     "class bodies other than 'pass' or a docstring");
         return s;
     }
     if (is_kw(ps, "else") || is_kw(ps, "elif") || is_kw(ps, "except"))

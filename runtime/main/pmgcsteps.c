@@ -13,27 +13,26 @@ enum { EXIT_OK = 0, EXIT_PYERROR = 1, EXIT_UNSUPPORTED = 2, EXIT_IO = 3, EXIT_LE
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: pmgcsteps [options] --out PREFIX FILE.py\n"
-            "\n"
-            "Run a scenario on the linked layers, keep its names, then collect all\n"
-            "generations one step at a time, drawing the heap (with gc_refs and\n"
-            "generations) after each step:\n"
-            "  PREFIX-0-before.svg            before the collection starts\n"
-            "  PREFIX-1-update_refs.svg       gc_refs = the reference count\n"
-            "  PREFIX-2-subtract_refs.svg     gc_refs = references from outside\n"
-            "  PREFIX-3-move_unreachable.svg  the unreachable list set apart\n"
-            "  PREFIX-4-after.svg             after delete_garbage\n"
-            "\n"
-            "options:\n"
-            "  --out PREFIX      where the pictures go (required)\n"
-            "  --format F        svg (default), png or dot\n"
-            "  --stop-after N    stop the scenario after N lines of output\n"
-            "  --help            show this help\n"
-            "\n"
-            "exit status: 0 ok, 1 Python error, 2 outside the supported subset or\n"
-            "             bad usage, 3 file not readable or picture not written,\n"
-            "             4 objects or references leaked\n");
+    fprintf(f, "usage: pmgcsteps [options] --out PREFIX FILE.py\n"
+               "\n"
+               "Run a scenario on the linked layers, keep its names, then collect all\n"
+               "generations one step at a time, drawing the heap (with gc_refs and\n"
+               "generations) after each step:\n"
+               "  PREFIX-0-before.svg            before the collection starts\n"
+               "  PREFIX-1-update_refs.svg       gc_refs = the reference count\n"
+               "  PREFIX-2-subtract_refs.svg     gc_refs = references from outside\n"
+               "  PREFIX-3-move_unreachable.svg  the unreachable list set apart\n"
+               "  PREFIX-4-after.svg             after delete_garbage\n"
+               "\n"
+               "options:\n"
+               "  --out PREFIX      where the pictures go (required)\n"
+               "  --format F        svg (default), png or dot\n"
+               "  --stop-after N    stop the scenario after N lines of output\n"
+               "  --help            show this help\n"
+               "\n"
+               "exit status: 0 ok, 1 Python error, 2 outside the supported subset or\n"
+               "             bad usage, 3 file not readable or picture not written,\n"
+               "             4 objects or references leaked\n");
 }
 
 static int need_value(int i, int argc, const char *opt)
@@ -93,8 +92,9 @@ static Pm_ssize_t collect_step_by_step(const char *prefix, const char *format)
     failed |= draw(prefix, format, "2-subtract_refs",
                    "after subtract_refs: gc_refs = references from outside the generations") != 0;
     move_unreachable(young, &unreachable);
-    failed |= draw(prefix, format, "3-move_unreachable",
-                   "after move_unreachable: what no object with gc_refs > 0 reaches is set apart") != 0;
+    failed |=
+        draw(prefix, format, "3-move_unreachable",
+             "after move_unreachable: what no object with gc_refs > 0 reaches is set apart") != 0;
 
     untrack_tuples(young);
     untrack_dicts(young);
@@ -124,7 +124,9 @@ int main(int argc, char **argv)
                 return EXIT_UNSUPPORTED;
             opt.stop_after_output = strtol(argv[++i], &end, 10);
             if (*end != '\0' || opt.stop_after_output < 1) {
-                fprintf(stderr, "pmgcsteps: --stop-after wants a positive number of lines, not '%s'\n", argv[i]);
+                fprintf(stderr,
+                        "pmgcsteps: --stop-after wants a positive number of lines, not '%s'\n",
+                        argv[i]);
                 return EXIT_UNSUPPORTED;
             }
         } else if (strcmp(a, "--out") == 0) {
@@ -135,7 +137,8 @@ int main(int argc, char **argv)
             if (!need_value(i, argc, a))
                 return EXIT_UNSUPPORTED;
             format = argv[++i];
-            if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0 && strcmp(format, "dot") != 0) {
+            if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0 &&
+                strcmp(format, "dot") != 0) {
                 fprintf(stderr, "pmgcsteps: --format knows svg, png and dot, not '%s'\n", format);
                 return EXIT_UNSUPPORTED;
             }
@@ -165,9 +168,10 @@ int main(int argc, char **argv)
     PmRunStatus status = PmRun_File(path, &opt, &res);
     fflush(stdout);
 
-    int code = status == PmRun_OK ? EXIT_OK
-             : status == PmRun_Error ? EXIT_PYERROR
-             : status == PmRun_Unsupported ? EXIT_UNSUPPORTED : EXIT_IO;
+    int code = status == PmRun_OK            ? EXIT_OK
+               : status == PmRun_Error       ? EXIT_PYERROR
+               : status == PmRun_Unsupported ? EXIT_UNSUPPORTED
+                                             : EXIT_IO;
     if (status == PmRun_OK) {
         Pm_ssize_t found = collect_step_by_step(prefix, format);
         if (found < 0)
@@ -182,8 +186,10 @@ int main(int argc, char **argv)
         Pm_ssize_t objects = _Pm_GetLiveObjects() - objects_before;
         Pm_ssize_t refs = _Pm_GetRefTotal() - refs_before;
         if (objects != 0 || refs != 0) {
-            fprintf(stderr, "pmlab: leak: %zd object%s and %zd reference%s still alive after the module was torn down\n",
-                    objects, objects == 1 ? "" : "s", refs, refs == 1 ? "" : "s");
+            fprintf(
+                stderr,
+                "pmlab: leak: %zd object%s and %zd reference%s still alive after the module was torn down\n",
+                objects, objects == 1 ? "" : "s", refs, refs == 1 ? "" : "s");
             if (code == EXIT_OK)
                 code = EXIT_LEAK;
         }

@@ -20,26 +20,25 @@ enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_BAD_TRACE = 2 };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: pmreplay [--check] [--stats] [--fill] [--heap-svg FILE] TRACE\n"
-            "\n"
-            "Replay TRACE (lines 'a ID SIZE', 'c ID N SIZE', 'r ID SIZE', 'f ID') through\n"
-            "the linked PmObject_* allocator.  Every payload must be 16-byte aligned, overlap\n"
-            "no other, and lie in an arena exactly when it is 1..512 bytes.\n"
-            "\n"
-            "options:\n"
-            "  --fill    write a pattern into every payload; check it on realloc and free\n"
-            "  --check   run the heap checker (_PmObject_CheckHeap) after every operation\n"
-            "  --stats   print _PmObject_DebugMallocStats at the end\n"
-            "  --heap-svg FILE  draw the arenas and pools into FILE at the end, or where a\n"
-            "            check failed (FILE.png or FILE.dot for those formats)\n"
-            "  --stop-after LINE  replay the trace only up to that line (and draw there)\n"
-            "\n"
-            "Arenas come from a deterministic arena allocator (each arena 4 KiB past a\n"
-            "pool boundary), so --stats prints the same on every run.\n"
-            "\n"
-            "exit status: 0 ok, 1 a check failed (the message names the trace line),\n"
-            "             2 the trace is malformed or unreadable\n");
+    fprintf(f, "usage: pmreplay [--check] [--stats] [--fill] [--heap-svg FILE] TRACE\n"
+               "\n"
+               "Replay TRACE (lines 'a ID SIZE', 'c ID N SIZE', 'r ID SIZE', 'f ID') through\n"
+               "the linked PmObject_* allocator.  Every payload must be 16-byte aligned, overlap\n"
+               "no other, and lie in an arena exactly when it is 1..512 bytes.\n"
+               "\n"
+               "options:\n"
+               "  --fill    write a pattern into every payload; check it on realloc and free\n"
+               "  --check   run the heap checker (_PmObject_CheckHeap) after every operation\n"
+               "  --stats   print _PmObject_DebugMallocStats at the end\n"
+               "  --heap-svg FILE  draw the arenas and pools into FILE at the end, or where a\n"
+               "            check failed (FILE.png or FILE.dot for those formats)\n"
+               "  --stop-after LINE  replay the trace only up to that line (and draw there)\n"
+               "\n"
+               "Arenas come from a deterministic arena allocator (each arena 4 KiB past a\n"
+               "pool boundary), so --stats prints the same on every run.\n"
+               "\n"
+               "exit status: 0 ok, 1 a check failed (the message names the trace line),\n"
+               "             2 the trace is malformed or unreadable\n");
 }
 
 /* Draw the heap into svg (if asked), titled with the trace and what
@@ -103,8 +102,12 @@ int main(int argc, char **argv)
 
     static PmTraceArenas arenas;
     pm_trace_install_arenas(&arenas, SYSTEM_PAGE_SIZE);
-    PmTraceLayer layer = {PmObject_Malloc, PmObject_Calloc, PmObject_Realloc, PmObject_Free,
-                          check ? _PmObject_CheckHeap : NULL, &_PmObmalloc_state};
+    PmTraceLayer layer = {PmObject_Malloc,
+                          PmObject_Calloc,
+                          PmObject_Realloc,
+                          PmObject_Free,
+                          check ? _PmObject_CheckHeap : NULL,
+                          &_PmObmalloc_state};
     PmTraceOptions opt = {
         .fill = fill,
         .check_every = check ? 1 : 0,

@@ -12,26 +12,25 @@ enum { EXIT_OK = 0, EXIT_PYERROR = 1, EXIT_UNSUPPORTED = 2, EXIT_IO = 3, EXIT_LE
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: pmrun [options] FILE.py\n"
-            "\n"
-            "Run a scenario on the linked layers and print what it prints (as python3 would).\n"
-            "\n"
-            "options:\n"
-            "  --stop-after N    stop after N lines of output (and draw the heap there)\n"
-            "  --heap-svg FILE   draw the heap as SVG when the run stops or ends\n"
-            "  --heap-dot FILE   also write the heap graph as Graphviz DOT text\n"
-            "  --teardown-svg FILE  draw what is left after the module is torn down\n"
-            "                    (every object left is a leak; \"no objects\" if none)\n"
-            "  --stress          collect on every allocation of a tracked object\n"
-            "  --log             log every allocation, deallocation and collection on stderr\n"
-            "  --python 3.11|3.13  behave as that CPython where a scenario can see it\n"
-            "                    (3.13: gen-0 threshold 2000); default 3.11\n"
-            "  --quiet-leaks     don't report objects left alive after the run\n"
-            "  --help            show this help\n"
-            "\n"
-            "exit status: 0 ok, 1 Python error, 2 outside the supported subset,\n"
-            "             3 file not readable, 4 objects or references leaked\n");
+    fprintf(f, "usage: pmrun [options] FILE.py\n"
+               "\n"
+               "Run a scenario on the linked layers and print what it prints (as python3 would).\n"
+               "\n"
+               "options:\n"
+               "  --stop-after N    stop after N lines of output (and draw the heap there)\n"
+               "  --heap-svg FILE   draw the heap as SVG when the run stops or ends\n"
+               "  --heap-dot FILE   also write the heap graph as Graphviz DOT text\n"
+               "  --teardown-svg FILE  draw what is left after the module is torn down\n"
+               "                    (every object left is a leak; \"no objects\" if none)\n"
+               "  --stress          collect on every allocation of a tracked object\n"
+               "  --log             log every allocation, deallocation and collection on stderr\n"
+               "  --python 3.11|3.13  behave as that CPython where a scenario can see it\n"
+               "                    (3.13: gen-0 threshold 2000); default 3.11\n"
+               "  --quiet-leaks     don't report objects left alive after the run\n"
+               "  --help            show this help\n"
+               "\n"
+               "exit status: 0 ok, 1 Python error, 2 outside the supported subset,\n"
+               "             3 file not readable, 4 objects or references leaked\n");
 }
 
 static int need_value(int i, int argc, const char *opt)
@@ -60,7 +59,8 @@ int main(int argc, char **argv)
                 return EXIT_UNSUPPORTED;
             opt.stop_after_output = strtol(argv[++i], &end, 10);
             if (*end != '\0' || opt.stop_after_output < 1) {
-                fprintf(stderr, "pmrun: --stop-after wants a positive number of lines, not '%s'\n", argv[i]);
+                fprintf(stderr, "pmrun: --stop-after wants a positive number of lines, not '%s'\n",
+                        argv[i]);
                 return EXIT_UNSUPPORTED;
             }
         } else if (strcmp(a, "--heap-svg") == 0) {
@@ -121,9 +121,10 @@ int main(int argc, char **argv)
     PmRunStatus status = PmRun_File(path, &opt, &res);
     fflush(stdout);
 
-    int code = status == PmRun_OK ? EXIT_OK
-             : status == PmRun_Error ? EXIT_PYERROR
-             : status == PmRun_Unsupported ? EXIT_UNSUPPORTED : EXIT_IO;
+    int code = status == PmRun_OK            ? EXIT_OK
+               : status == PmRun_Error       ? EXIT_PYERROR
+               : status == PmRun_Unsupported ? EXIT_UNSUPPORTED
+                                             : EXIT_IO;
     if (status != PmRun_IOError) {
         /* The module is gone; cycles it left are the collector's. */
         _PmGC_stress = 0;
@@ -132,9 +133,11 @@ int main(int argc, char **argv)
         Pm_ssize_t refs = _Pm_GetRefTotal() - refs_before;
         if (objects != 0 || refs != 0) {
             if (!quiet_leaks)
-                fprintf(stderr, "pmlab: leak: %zd object%s and %zd reference%s still alive after the module was torn down%s%s\n",
-                        objects, objects == 1 ? "" : "s", refs, refs == 1 ? "" : "s",
-                        baseline != NULL ? "; drawn in " : "", baseline != NULL ? teardown_svg : "");
+                fprintf(
+                    stderr,
+                    "pmlab: leak: %zd object%s and %zd reference%s still alive after the module was torn down%s%s\n",
+                    objects, objects == 1 ? "" : "s", refs, refs == 1 ? "" : "s",
+                    baseline != NULL ? "; drawn in " : "", baseline != NULL ? teardown_svg : "");
             if (code == EXIT_OK)
                 code = EXIT_LEAK;
         }

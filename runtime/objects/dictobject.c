@@ -39,15 +39,16 @@ PmObject *PmDict_New(void)
 /* CPython's probe sequence: start at hash & mask, then i = 5*i + perturb + 1
  * with perturb shifted down each step, so every bit of the hash is used and
  * every slot is eventually visited. */
-#define FOR_EACH_PROBE(mp, hash, i, perturb)                                       \
-    for (size_t perturb = (size_t)(hash), i = (size_t)(hash) & (size_t)(mp)->ma_mask; ; \
+#define FOR_EACH_PROBE(mp, hash, i, perturb)                                           \
+    for (size_t perturb = (size_t)(hash), i = (size_t)(hash) & (size_t)(mp)->ma_mask;; \
          perturb >>= PERTURB_SHIFT, i = (i * 5 + perturb + 1) & (size_t)(mp)->ma_mask)
 
 PmDictEntry *_PmDict_FindEntry(PmDictObject *mp, PmObject *key, Pm_hash_t hash)
 {
     if (mp->ma_indices == NULL)
         return NULL;
-    FOR_EACH_PROBE(mp, hash, i, perturb) {
+    FOR_EACH_PROBE(mp, hash, i, perturb)
+    {
         Pm_ssize_t ix = mp->ma_indices[i];
         if (ix == DKIX_EMPTY)
             return NULL;
@@ -69,7 +70,8 @@ PmDictEntry *_PmDict_FindEntry(PmDictObject *mp, PmObject *key, Pm_hash_t hash)
 /* The first slot on key's probe chain that holds no live entry. */
 static size_t find_empty_slot(PmDictObject *mp, Pm_hash_t hash)
 {
-    FOR_EACH_PROBE(mp, hash, i, perturb) {
+    FOR_EACH_PROBE(mp, hash, i, perturb)
+    {
         if (mp->ma_indices[i] < 0)
             return i;
     }
@@ -145,7 +147,8 @@ int _PmDict_InsertNew(PmDictObject *mp, PmObject *key, Pm_hash_t hash, PmObject 
 void _PmDict_RemoveEntry(PmDictObject *mp, PmDictEntry *ep, PmObject **key, PmObject **value)
 {
     Pm_ssize_t ix = ep - mp->ma_entries;
-    FOR_EACH_PROBE(mp, ep->me_hash, i, perturb) {
+    FOR_EACH_PROBE(mp, ep->me_hash, i, perturb)
+    {
         if (mp->ma_indices[i] == ix) {
             mp->ma_indices[i] = DKIX_DUMMY;
             break;
@@ -188,7 +191,8 @@ PmObject *_PmDict_GetItemBytes(PmObject *op, const char *key, Pm_ssize_t n)
     if (mp->ma_indices == NULL)
         return NULL;
     Pm_hash_t hash = _PmUnicode_HashBytes(key, n);
-    FOR_EACH_PROBE(mp, hash, i, perturb) {
+    FOR_EACH_PROBE(mp, hash, i, perturb)
+    {
         Pm_ssize_t ix = mp->ma_indices[i];
         if (ix == DKIX_EMPTY)
             return NULL;
@@ -356,15 +360,13 @@ PmTypeObject PmDict_Type = {
 enum { VIEW_KEYS, VIEW_VALUES, VIEW_ITEMS };
 
 typedef struct {
-    PmObject_HEAD
-    PmObject *dv_dict;
+    PmObject_HEAD PmObject *dv_dict;
 } PmDictViewObject;
 
 typedef struct {
-    PmObject_HEAD
-    PmObject *di_dict;   /* NULL once exhausted */
+    PmObject_HEAD PmObject *di_dict; /* NULL once exhausted */
     Pm_ssize_t di_pos;
-    Pm_ssize_t di_used;  /* the dict's size when iteration started */
+    Pm_ssize_t di_used; /* the dict's size when iteration started */
     PmObject *di_result; /* items: the (key, value) tuple handed out last,
                             reused when nobody else holds it (CPython does
                             the same, so the pair keeps its items alive
@@ -444,8 +446,9 @@ static PmObject *view_repr(PmObject *op)
         if (!first)
             _PmBuf_Puts(&b, ", ");
         first = 0;
-        PmObject *shown = kind == VIEW_KEYS ? Pm_NewRef(key)
-                        : kind == VIEW_VALUES ? Pm_NewRef(value) : item_pair(key, value);
+        PmObject *shown = kind == VIEW_KEYS     ? Pm_NewRef(key)
+                          : kind == VIEW_VALUES ? Pm_NewRef(value)
+                                                : item_pair(key, value);
         if (shown == NULL || _PmObject_AppendRepr(&b, shown) < 0) {
             Pm_XDECREF(shown);
             _PmBuf_Release(&b);
@@ -471,7 +474,8 @@ static PmObject *view_iter(PmObject *op)
     it->di_pos = 0;
     it->di_used = PmDict_Size(dict);
     it->di_result = NULL;
-    if (view_kind(op) == VIEW_ITEMS && (it->di_result = PmTuple_Pack(2, Pm_None, Pm_None)) == NULL) {
+    if (view_kind(op) == VIEW_ITEMS &&
+        (it->di_result = PmTuple_Pack(2, Pm_None, Pm_None)) == NULL) {
         Pm_DECREF(it);
         return NULL;
     }
@@ -539,37 +543,40 @@ static PmObject *viewiter_next(PmObject *op)
     return result;
 }
 
-static PmObject *viewiter_self(PmObject *op) { return Pm_NewRef(op); }
+static PmObject *viewiter_self(PmObject *op)
+{
+    return Pm_NewRef(op);
+}
 
-#define VIEW_TYPE(var, name)                                              \
-    PmTypeObject var = {                                                  \
-        _PmType_HEAD_INIT,                                                \
-        .tp_name = name,                                                  \
-        .tp_basicsize = sizeof(PmDictViewObject),                         \
-        .tp_dealloc = view_dealloc,                                       \
-        .tp_repr = view_repr,                                             \
-        .tp_flags = Pm_TPFLAGS_HAVE_GC,                                   \
-        .tp_traverse = view_traverse,                                     \
-        .tp_clear = view_clear,                                           \
-        .tp_iter = view_iter,                                             \
-        .tp_free = PmObject_GC_Del,                                       \
+#define VIEW_TYPE(var, name)                      \
+    PmTypeObject var = {                          \
+        _PmType_HEAD_INIT,                        \
+        .tp_name = name,                          \
+        .tp_basicsize = sizeof(PmDictViewObject), \
+        .tp_dealloc = view_dealloc,               \
+        .tp_repr = view_repr,                     \
+        .tp_flags = Pm_TPFLAGS_HAVE_GC,           \
+        .tp_traverse = view_traverse,             \
+        .tp_clear = view_clear,                   \
+        .tp_iter = view_iter,                     \
+        .tp_free = PmObject_GC_Del,               \
     }
 VIEW_TYPE(PmDictKeys_Type, "dict_keys");
 VIEW_TYPE(PmDictValues_Type, "dict_values");
 VIEW_TYPE(PmDictItems_Type, "dict_items");
 
-#define VIEWITER_TYPE(var, name)                                          \
-    static PmTypeObject var = {                                           \
-        _PmType_HEAD_INIT,                                                \
-        .tp_name = name,                                                  \
-        .tp_basicsize = sizeof(PmDictViewIterObject),                     \
-        .tp_dealloc = viewiter_dealloc,                                   \
-        .tp_flags = Pm_TPFLAGS_HAVE_GC,                                   \
-        .tp_traverse = viewiter_traverse,                                 \
-        .tp_clear = viewiter_clear,                                       \
-        .tp_iter = viewiter_self,                                         \
-        .tp_iternext = viewiter_next,                                     \
-        .tp_free = PmObject_GC_Del,                                       \
+#define VIEWITER_TYPE(var, name)                      \
+    static PmTypeObject var = {                       \
+        _PmType_HEAD_INIT,                            \
+        .tp_name = name,                              \
+        .tp_basicsize = sizeof(PmDictViewIterObject), \
+        .tp_dealloc = viewiter_dealloc,               \
+        .tp_flags = Pm_TPFLAGS_HAVE_GC,               \
+        .tp_traverse = viewiter_traverse,             \
+        .tp_clear = viewiter_clear,                   \
+        .tp_iter = viewiter_self,                     \
+        .tp_iternext = viewiter_next,                 \
+        .tp_free = PmObject_GC_Del,                   \
     }
 VIEWITER_TYPE(PmDictViewIterKey_Type, "dict_keyiterator");
 VIEWITER_TYPE(PmDictViewIterValue_Type, "dict_valueiterator");
@@ -581,7 +588,8 @@ PmObject *_PmDictView_Dict(PmObject *op)
 }
 
 /* d.update(other): a dict, or pairs; then keywords. */
-int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject *const *kwvalues, int nkw)
+int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject *const *kwvalues,
+                   int nkw)
 {
     if (other != NULL && PmDict_Check(other)) {
         Pm_ssize_t pos = 0;
@@ -597,10 +605,14 @@ int _PmDict_Update(PmObject *d, PmObject *other, char *const *kwnames, PmObject 
             int bad = !(PmList_Check(pair) || PmTuple_Check(pair));
             if (bad || Pm_SIZE(pair) != 2) {
                 if (bad)
-                    PmErr_Format(PmExc_TypeError, "cannot convert dictionary update sequence element #%zd to a sequence", i);
+                    PmErr_Format(
+                        PmExc_TypeError,
+                        "cannot convert dictionary update sequence element #%zd to a sequence", i);
                 else
-                    PmErr_Format(PmExc_ValueError, "dictionary update sequence element #%zd has length %zd; 2 is required",
-                                 i, Pm_SIZE(pair));
+                    PmErr_Format(
+                        PmExc_ValueError,
+                        "dictionary update sequence element #%zd has length %zd; 2 is required", i,
+                        Pm_SIZE(pair));
                 Pm_DECREF(pair);
                 break;
             }
@@ -688,9 +700,18 @@ static PmObject *lookup(PmObject *self, const PmCallArgs *a, int what)
     return Pm_NewRef(dflt);
 }
 
-static PmObject *dict_get(PmObject *self, const PmCallArgs *a) { return lookup(self, a, 'g'); }
-static PmObject *dict_pop(PmObject *self, const PmCallArgs *a) { return lookup(self, a, 'p'); }
-static PmObject *dict_setdefault(PmObject *self, const PmCallArgs *a) { return lookup(self, a, 's'); }
+static PmObject *dict_get(PmObject *self, const PmCallArgs *a)
+{
+    return lookup(self, a, 'g');
+}
+static PmObject *dict_pop(PmObject *self, const PmCallArgs *a)
+{
+    return lookup(self, a, 'p');
+}
+static PmObject *dict_setdefault(PmObject *self, const PmCallArgs *a)
+{
+    return lookup(self, a, 's');
+}
 
 const PmMethodDef _PmDict_Methods[] = {
     {"clear", dict_clear, 0, 0, NULL},

@@ -34,8 +34,7 @@ static const struct {
 static PmTypeObject exc_types[X_COUNT];
 
 typedef struct {
-    PmObject_HEAD
-    PmObject *message; /* str(e) */
+    PmObject_HEAD PmObject *message; /* str(e) */
 } PmExceptionObject;
 
 static void exc_dealloc(PmObject *op)
@@ -74,10 +73,15 @@ static PmTypeObject *exc_type(int i)
 {
     PmTypeObject *tp = &exc_types[i];
     if (tp->tp_name == NULL)
-        *tp = (PmTypeObject){_PmType_HEAD_INIT, .tp_name = exc_classes[i].name,
-                             .tp_basicsize = sizeof(PmExceptionObject), .tp_dealloc = exc_dealloc,
-                             .tp_repr = exc_repr, .tp_str = exc_str, .tp_hash = _Pm_HashPointer,
-                             .tp_flags = Pm_TPFLAGS_HAVE_GC, .tp_traverse = exc_traverse,
+        *tp = (PmTypeObject){_PmType_HEAD_INIT,
+                             .tp_name = exc_classes[i].name,
+                             .tp_basicsize = sizeof(PmExceptionObject),
+                             .tp_dealloc = exc_dealloc,
+                             .tp_repr = exc_repr,
+                             .tp_str = exc_str,
+                             .tp_hash = _Pm_HashPointer,
+                             .tp_flags = Pm_TPFLAGS_HAVE_GC,
+                             .tp_traverse = exc_traverse,
                              .tp_free = PmObject_GC_Del};
     return tp;
 }
@@ -105,8 +109,10 @@ int _PmErr_GivenExceptionMatches(PmObject *cls, PmExcKind kind)
         }
         return 0;
     }
-    if (!PmType_Check(cls) || (PmTypeObject *)cls < exc_types || (PmTypeObject *)cls >= exc_types + X_COUNT) {
-        PmErr_SetString(PmExc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+    if (!PmType_Check(cls) || (PmTypeObject *)cls < exc_types ||
+        (PmTypeObject *)cls >= exc_types + X_COUNT) {
+        PmErr_SetString(PmExc_TypeError,
+                        "catching classes that do not inherit from BaseException is not allowed");
         return -1;
     }
     for (int k = (int)kind; k != 0; k = exc_classes[k].base)

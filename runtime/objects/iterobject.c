@@ -16,9 +16,8 @@ PmObject *_PmObject_SelfIter(PmObject *op)
 /* ---- sequence iterators (list, tuple, str) ------------------------------- */
 
 typedef struct {
-    PmObject_HEAD
-    Pm_ssize_t it_index; /* next item (for str: next byte offset) */
-    PmObject *it_seq;    /* strong reference; NULL once exhausted */
+    PmObject_HEAD Pm_ssize_t it_index; /* next item (for str: next byte offset) */
+    PmObject *it_seq; /* strong reference; NULL once exhausted */
 } PmSeqIterObject;
 
 static PmObject *seqiter_new(PmTypeObject *tp, PmObject *seq)
@@ -103,18 +102,18 @@ static PmObject *unicodeiter_next(PmObject *op)
     return NULL;
 }
 
-#define SEQITER_TYPE(var, name, next)                     \
-    PmTypeObject var = {                                  \
-        _PmType_HEAD_INIT,                                \
-        .tp_name = name,                                  \
-        .tp_basicsize = sizeof(PmSeqIterObject),          \
-        .tp_dealloc = seqiter_dealloc,                    \
-        .tp_hash = _Pm_HashPointer,                       \
-        .tp_flags = Pm_TPFLAGS_HAVE_GC,                   \
-        .tp_traverse = seqiter_traverse,                  \
-        .tp_iter = _PmObject_SelfIter,                    \
-        .tp_iternext = next,                              \
-        .tp_free = PmObject_GC_Del,                       \
+#define SEQITER_TYPE(var, name, next)            \
+    PmTypeObject var = {                         \
+        _PmType_HEAD_INIT,                       \
+        .tp_name = name,                         \
+        .tp_basicsize = sizeof(PmSeqIterObject), \
+        .tp_dealloc = seqiter_dealloc,           \
+        .tp_hash = _Pm_HashPointer,              \
+        .tp_flags = Pm_TPFLAGS_HAVE_GC,          \
+        .tp_traverse = seqiter_traverse,         \
+        .tp_iter = _PmObject_SelfIter,           \
+        .tp_iternext = next,                     \
+        .tp_free = PmObject_GC_Del,              \
     }
 
 SEQITER_TYPE(PmListIter_Type, "list_iterator", listiter_next);
@@ -124,10 +123,9 @@ SEQITER_TYPE(PmUnicodeIter_Type, "str_iterator", unicodeiter_next);
 /* ---- dict key iterator -------------------------------------------------------- */
 
 typedef struct {
-    PmObject_HEAD
-    PmObject *di_dict;   /* strong reference; NULL once exhausted */
-    Pm_ssize_t di_used;  /* the dict's size when iteration began */
-    Pm_ssize_t di_pos;   /* next entry to look at */
+    PmObject_HEAD PmObject *di_dict; /* strong reference; NULL once exhausted */
+    Pm_ssize_t di_used; /* the dict's size when iteration began */
+    Pm_ssize_t di_pos; /* next entry to look at */
 } PmDictIterObject;
 
 PmObject *_PmDictIter_New(PmObject *dict)

@@ -230,7 +230,8 @@ int _PmList_Extend(PmObject *list, PmObject *iterable)
         /* read by index up to the size at the start: a.extend(a) doubles a */
         Pm_ssize_t n = Pm_SIZE(iterable);
         for (Pm_ssize_t i = 0; i < n; i++) {
-            x = PmList_Check(iterable) ? PmList_GET_ITEM(iterable, i) : PmTuple_GET_ITEM(iterable, i);
+            x = PmList_Check(iterable) ? PmList_GET_ITEM(iterable, i)
+                                       : PmTuple_GET_ITEM(iterable, i);
             if (PmList_Append(list, x) < 0)
                 return -1;
         }
@@ -279,7 +280,8 @@ static int sort_items(PmObject **keys, PmObject **values, Pm_ssize_t n)
     if (descending < 0)
         return -1;
     if (n > 1)
-        for (run = 2; run < n && (lt = PmObject_RichCompareBool(keys[run], keys[run - 1], Pm_LT)) == descending;)
+        for (run = 2; run < n && (lt = PmObject_RichCompareBool(keys[run], keys[run - 1], Pm_LT)) ==
+                                     descending;)
             run++;
     if (lt < 0)
         return -1;
@@ -379,13 +381,15 @@ static PmObject *list_reverse(PmObject *self, const PmCallArgs *Pm_UNUSED(a))
 static PmObject *list_sort(PmObject *self, const PmCallArgs *a)
 {
     int reverse = a->kw[1] != NULL ? PmObject_IsTrue(a->kw[1]) : 0;
-    return none_or_null(reverse < 0 ? -1 : _PmList_Sort(self, a->kw[0] == Pm_None ? NULL : a->kw[0], reverse));
+    return none_or_null(
+        reverse < 0 ? -1 : _PmList_Sort(self, a->kw[0] == Pm_None ? NULL : a->kw[0], reverse));
 }
 
 static PmObject *list_count(PmObject *self, const PmCallArgs *a)
 {
     Pm_ssize_t n;
-    if (_PmSequence_Find(((PmListObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0, Pm_SIZE(self), &n) == -2)
+    if (_PmSequence_Find(((PmListObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0,
+                         Pm_SIZE(self), &n) == -2)
         return NULL;
     return PmLong_FromLongLong(n);
 }
@@ -407,7 +411,8 @@ static int index_arg(PmObject *op, long long *i)
         *i = PmLong_AsLongLong(op);
         return 0;
     }
-    PmErr_Format(PmExc_TypeError, "'%s' object cannot be interpreted as an integer", Pm_TYPE(op)->tp_name);
+    PmErr_Format(PmExc_TypeError, "'%s' object cannot be interpreted as an integer",
+                 Pm_TYPE(op)->tp_name);
     return -1;
 }
 
@@ -429,7 +434,8 @@ static PmObject *list_pop(PmObject *self, const PmCallArgs *a)
     if (i < 0)
         i += n;
     if (n == 0 || i < 0 || i >= n) {
-        PmErr_SetString(PmExc_IndexError, n == 0 ? "pop from empty list" : "pop index out of range");
+        PmErr_SetString(PmExc_IndexError,
+                        n == 0 ? "pop from empty list" : "pop index out of range");
         return NULL;
     }
     return _PmList_Pop(self, (Pm_ssize_t)i);
@@ -437,7 +443,8 @@ static PmObject *list_pop(PmObject *self, const PmCallArgs *a)
 
 static PmObject *list_remove(PmObject *self, const PmCallArgs *a)
 {
-    Pm_ssize_t i = _PmSequence_Find(((PmListObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0, Pm_SIZE(self), NULL);
+    Pm_ssize_t i = _PmSequence_Find(((PmListObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0,
+                                    Pm_SIZE(self), NULL);
     PmObject *removed = i >= 0 ? _PmList_Pop(self, i) : NULL;
     if (i == -1)
         PmErr_SetString(PmExc_ValueError, "list.remove(x): x not in list");
@@ -446,16 +453,10 @@ static PmObject *list_remove(PmObject *self, const PmCallArgs *a)
 }
 
 const PmMethodDef _PmList_Methods[] = {
-    {"append", list_append, 1, 1, NULL},
-    {"clear", list_clear, 0, 0, NULL},
-    {"copy", list_copy, 0, 0, NULL},
-    {"count", list_count, 1, 1, NULL},
-    {"extend", list_extend, 1, 1, NULL},
-    {"index", list_index, 1, 3, NULL},
-    {"insert", list_insert, 2, 2, NULL},
-    {"pop", list_pop, 0, 1, NULL},
-    {"remove", list_remove, 1, 1, NULL},
-    {"reverse", list_reverse, 0, 0, NULL},
-    {"sort", list_sort, 0, 0, "key reverse"},
-    {0},
+    {"append", list_append, 1, 1, NULL},      {"clear", list_clear, 0, 0, NULL},
+    {"copy", list_copy, 0, 0, NULL},          {"count", list_count, 1, 1, NULL},
+    {"extend", list_extend, 1, 1, NULL},      {"index", list_index, 1, 3, NULL},
+    {"insert", list_insert, 2, 2, NULL},      {"pop", list_pop, 0, 1, NULL},
+    {"remove", list_remove, 1, 1, NULL},      {"reverse", list_reverse, 0, 0, NULL},
+    {"sort", list_sort, 0, 0, "key reverse"}, {0},
 };

@@ -182,12 +182,8 @@ static Pm_hash_t none_hash(PmObject *op)
 }
 
 PmTypeObject PmNone_Type = {
-    _PmType_HEAD_INIT,
-    .tp_name = "NoneType",
-    .tp_basicsize = sizeof(PmObject),
-    .tp_dealloc = none_dealloc,
-    .tp_repr = none_repr,
-    .tp_hash = none_hash,
+    _PmType_HEAD_INIT,          .tp_name = "NoneType", .tp_basicsize = sizeof(PmObject),
+    .tp_dealloc = none_dealloc, .tp_repr = none_repr,  .tp_hash = none_hash,
 };
 
 PmObject _Pm_NoneStruct = _PmObject_HEAD_IMMORTAL(&PmNone_Type);

@@ -37,8 +37,8 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
  * on every allocation: pictures are rare, allocations are not. */
 typedef struct {
     PmObject **slots; /* NULL = empty */
-    size_t mask;      /* slots has mask + 1 entries (a power of two) */
-    size_t used;      /* entries */
+    size_t mask; /* slots has mask + 1 entries (a power of two) */
+    size_t used; /* entries */
 } PtrSet;
 
 static size_t ptr_hash(PmObject *op)
@@ -103,8 +103,8 @@ static void ptrset_add(PtrSet *s, PmObject *op)
 /* The list is circular through a sentinel: refchain._ob_next is the oldest
  * object, refchain._ob_prev the newest. */
 static PmObject refchain = {._ob_next = &refchain, ._ob_prev = &refchain};
-static PtrSet registered;   /* the objects in refchain, as of registered_at */
-static PtrSet permanent;    /* outside refchain but alive for good */
+static PtrSet registered; /* the objects in refchain, as of registered_at */
+static PtrSet permanent; /* outside refchain but alive for good */
 static Pm_ssize_t live_objects;
 static uint64_t registry_changes; /* objects linked or unlinked so far */
 static uint64_t registered_at = UINT64_MAX;
@@ -164,7 +164,8 @@ void _Pm_ForgetReference(PmObject *op)
         char msg[160];
         snprintf(msg, sizeof msg,
                  "_Pm_ForgetReference: object at %p is not in the registry of live objects "
-                 "(it was probably freed twice)", (void *)op);
+                 "(it was probably freed twice)",
+                 (void *)op);
         REGISTRY_UNLOCK();
         Pm_FatalError(msg);
     }
@@ -268,7 +269,8 @@ int _Pm_ForEachLive(int (*visit)(PmObject *op, void *arg), void *arg)
 int _Pm_IsRegistered(PmObject *op)
 {
     (void)op;
-    Pm_FatalError("_Pm_IsRegistered: built without the registry of live objects (Pm_NO_TRACE_REFS)");
+    Pm_FatalError(
+        "_Pm_IsRegistered: built without the registry of live objects (Pm_NO_TRACE_REFS)");
 }
 
 int _Pm_ForEachLive(int (*visit)(PmObject *op, void *arg), void *arg)
@@ -283,8 +285,8 @@ void _Pm_NegativeRefcount(PmObject *op)
 {
     fflush(stdout);
     fprintf(stderr, "Fatal Python error: _Pm_NegativeRefcount: object has negative ref count\n");
-    fprintf(stderr, "object type: %s, address: %p, refcount: %zd\n",
-            Pm_TYPE(op)->tp_name, (void *)op, (Pm_ssize_t)Pm_REFCNT(op));
+    fprintf(stderr, "object type: %s, address: %p, refcount: %zd\n", Pm_TYPE(op)->tp_name,
+            (void *)op, (Pm_ssize_t)Pm_REFCNT(op));
     fflush(stderr);
     abort();
 }
@@ -533,7 +535,8 @@ PmObject *PmObject_GetAttrString(PmObject *op, const char *name)
 {
     PmObject *res = NULL;
     if (PmInstance_Check(op)) {
-        res = _PmDict_GetItemBytes(((PmInstanceObject *)op)->ob_dict, name, (Pm_ssize_t)strlen(name));
+        res =
+            _PmDict_GetItemBytes(((PmInstanceObject *)op)->ob_dict, name, (Pm_ssize_t)strlen(name));
         if (res == NULL)
             res = _PmType_Lookup(Pm_TYPE(op), name);
     } else if (is_heap_type(op)) {
@@ -552,8 +555,8 @@ int PmObject_SetAttrString(PmObject *op, const char *name, PmObject *value)
     } else if (is_heap_type(op)) {
         dict = ((PmTypeObject *)op)->tp_dict;
     } else if (PmType_Check(op)) {
-        PmErr_Format(PmExc_TypeError, "cannot set '%s' attribute of immutable type '%s'",
-                     name, ((PmTypeObject *)op)->tp_name);
+        PmErr_Format(PmExc_TypeError, "cannot set '%s' attribute of immutable type '%s'", name,
+                     ((PmTypeObject *)op)->tp_name);
         return -1;
     } else {
         no_attribute(op, name);

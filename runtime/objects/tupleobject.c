@@ -215,7 +215,8 @@ Pm_ssize_t _PmSequence_Index(PmObject *const *items, Pm_ssize_t n, const PmCallA
     long long bound[2] = {0, n};
     for (int i = 1; i < a->nargs; i++) {
         if (!PmLong_Check(a->args[i])) {
-            PmErr_SetString(PmExc_TypeError, "slice indices must be integers or have an __index__ method");
+            PmErr_SetString(PmExc_TypeError,
+                            "slice indices must be integers or have an __index__ method");
             return -2;
         }
         bound[i - 1] = PmLong_AsLongLong(a->args[i]);
@@ -237,7 +238,8 @@ static PmObject *tuple_index(PmObject *self, const PmCallArgs *a)
 static PmObject *tuple_count(PmObject *self, const PmCallArgs *a)
 {
     Pm_ssize_t n;
-    if (_PmSequence_Find(((PmTupleObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0, Pm_SIZE(self), &n) == -2)
+    if (_PmSequence_Find(((PmTupleObject *)self)->ob_item, Pm_SIZE(self), a->args[0], 0,
+                         Pm_SIZE(self), &n) == -2)
         return NULL;
     return PmLong_FromLongLong(n);
 }

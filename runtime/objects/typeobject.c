@@ -142,7 +142,8 @@ static void type_dealloc(PmObject *op)
 {
     PmTypeObject *type = (PmTypeObject *)op;
     if (!PmType_HasFeature(type, Pm_TPFLAGS_HEAPTYPE))
-        Pm_FatalError("type_dealloc: deallocating a static type: an immortal object's count reached zero");
+        Pm_FatalError(
+            "type_dealloc: deallocating a static type: an immortal object's count reached zero");
     PmObject_GC_UnTrack(op);
     Pm_CLEAR(type->tp_dict);
     type->tp_name = "(freed class)";
@@ -185,10 +186,10 @@ PmTypeObject PmBaseObject_Type = {
 void _PmType_InitStatic(void)
 {
     static PmTypeObject *const static_types[] = {
-        &PmType_Type, &PmBaseObject_Type, &PmLong_Type, &PmBool_Type, &PmNone_Type,
-        &PmUnicode_Type, &PmTuple_Type, &PmList_Type, &PmDict_Type, &PmRange_Type,
-        &PmListIter_Type, &PmTupleIter_Type, &PmRangeIter_Type, &PmDictIterKey_Type,
-        &PmUnicodeIter_Type,
+        &PmType_Type,      &PmBaseObject_Type,  &PmLong_Type,        &PmBool_Type,
+        &PmNone_Type,      &PmUnicode_Type,     &PmTuple_Type,       &PmList_Type,
+        &PmDict_Type,      &PmRange_Type,       &PmListIter_Type,    &PmTupleIter_Type,
+        &PmRangeIter_Type, &PmDictIterKey_Type, &PmUnicodeIter_Type,
     };
     for (size_t i = 0; i < sizeof static_types / sizeof static_types[0]; i++)
         _Pm_AddPermanent((PmObject *)static_types[i]);

@@ -273,8 +273,8 @@ PmTypeObject PmUnicode_Type = {
  * One immortal str per distinct text, kept in a private hash table (CPython
  * keeps them in a dict; a C table keeps them out of every count the grader
  * makes).  They live outside the registry and are freed by PmRuntime_Fini. */
-static PmObject **interned;   /* open addressing, NULL = empty */
-static size_t interned_mask;  /* table size - 1 */
+static PmObject **interned; /* open addressing, NULL = empty */
+static size_t interned_mask; /* table size - 1 */
 static size_t interned_count;
 
 static PmObject **intern_slot(PmObject **table, size_t mask, const char *s, Pm_ssize_t n,

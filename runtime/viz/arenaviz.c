@@ -23,13 +23,13 @@
 #include "../pm_core.h"
 
 #define FONT "Helvetica"
-#define MAX_TABLE 65536     /* arena_objects believed in one table */
+#define MAX_TABLE 65536 /* arena_objects believed in one table */
 #define MAX_DRAWN_ARENAS 16 /* the rest are counted in one node */
-#define MAX_POOL_NODES 512  /* pools drawn one by one, over all arenas */
-#define COLUMNS 8           /* pools per row inside an arena */
-#define MAX_NOTES 8         /* red notes about the whole heap */
-#define MAX_LIST_EDGES 16   /* usedpools drawn as edges up to this many pools */
-#define MAX_FINGER_TAGS 4   /* nfp2lasta tags drawn on one arena */
+#define MAX_POOL_NODES 512 /* pools drawn one by one, over all arenas */
+#define COLUMNS 8 /* pools per row inside an arena */
+#define MAX_NOTES 8 /* red notes about the whole heap */
+#define MAX_LIST_EDGES 16 /* usedpools drawn as edges up to this many pools */
+#define MAX_FINGER_TAGS 4 /* nfp2lasta tags drawn on one arena */
 
 #define COLOR_USED "#fde68a"
 #define COLOR_FULL "#f4a582"
@@ -69,12 +69,12 @@ typedef struct {
     struct pool_header h; /* a copy of the header */
     int readable;
     int on_freepools;
-    int used_class;       /* the usedpools list it is on, or -1 */
-    int next_in_list;     /* index in the same arena of the next pool on
+    int used_class; /* the usedpools list it is on, or -1 */
+    int next_in_list; /* index in the same arena of the next pool on
                              that list, or -1 (for edges) */
     struct arenainfo *next_arena;
     enum pool_state state;
-    char why[96];         /* when POOL_BAD */
+    char why[96]; /* when POOL_BAD */
     Agnode_t *node;
 } poolinfo;
 
@@ -88,11 +88,11 @@ typedef struct {
 typedef struct arenainfo {
     pymem_uint index;
     struct arena_object a; /* a copy of the table entry */
-    uintptr_t first;       /* the first pool-aligned address */
-    pymem_uint ncarved;    /* pools carved so far: first .. pool_address */
+    uintptr_t first; /* the first pool-aligned address */
+    pymem_uint ncarved; /* pools carved so far: first .. pool_address */
     pymem_uint nuntouched; /* pools never carved */
-    int usable_pos;        /* 1-based position in usable_arenas; 0 if not */
-    char why[128];         /* what is wrong with the arena itself */
+    int usable_pos; /* 1-based position in usable_arenas; 0 if not */
+    char why[128]; /* what is wrong with the arena itself */
     fingertag fingers[MAX_FINGER_TAGS];
     int nfingers, more_fingers;
     poolinfo pools[MAX_POOLS_IN_ARENA];
@@ -100,12 +100,12 @@ typedef struct arenainfo {
 
 typedef struct {
     const PmObmallocState *st;
-    arenainfo *arenas;     /* the allocated ones, sorted by address */
+    arenainfo *arenas; /* the allocated ones, sorted by address */
     size_t narenas;
     char notes[MAX_NOTES][160];
     int nnotes, more_notes;
-    int list_pools;        /* pools on the usedpools lists */
-    int usable_whole;      /* usable_arenas was walked to its end */
+    int list_pools; /* pools on the usedpools lists */
+    int usable_whole; /* usable_arenas was walked to its end */
     /* last_usable[n]: the last arena on usable_arenas with n free pools,
      * what nfp2lasta[n] should point to (when usable_whole). */
     arenainfo *last_usable[MAX_POOLS_IN_ARENA + 1];
@@ -236,8 +236,8 @@ static void walk_freepools(heapview *v, arenainfo *ai)
         int k;
         arenainfo *owner = locate_pool(v, p, &k);
         if (owner != ai || !ai->pools[k].readable) {
-            note(v, "arena %u's freepools leads to %p, which is no pool carved from it",
-                 ai->index, (const void *)p);
+            note(v, "arena %u's freepools leads to %p, which is no pool carved from it", ai->index,
+                 (const void *)p);
             return;
         }
         if (ai->pools[k].on_freepools || steps > ai->ncarved) {
@@ -261,8 +261,10 @@ static void walk_usedpools(heapview *v, int c, size_t bound)
         int k;
         arenainfo *ai = locate_pool(v, p, &k);
         if (ai == NULL || !ai->pools[k].readable) {
-            note(v, "usedpools[%d] (%u-byte blocks) leads to %p, which is no pool carved from an "
-                 "arena", 2 * c, INDEX2SIZE(c), (const void *)p);
+            note(v,
+                 "usedpools[%d] (%u-byte blocks) leads to %p, which is no pool carved from an "
+                 "arena",
+                 2 * c, INDEX2SIZE(c), (const void *)p);
             return;
         }
         poolinfo *pi = &ai->pools[k];
@@ -298,9 +300,10 @@ static void walk_usable(heapview *v)
             return;
         }
         if (prev != NULL && prev->a.nfreepools > ai->a.nfreepools)
-            note(v, "usable_arenas is not sorted by free pools: arena %u (%u free) comes after "
-                 "arena %u (%u free)", ai->index, ai->a.nfreepools, prev->index,
-                 prev->a.nfreepools);
+            note(v,
+                 "usable_arenas is not sorted by free pools: arena %u (%u free) comes after "
+                 "arena %u (%u free)",
+                 ai->index, ai->a.nfreepools, prev->index, prev->a.nfreepools);
         ai->usable_pos = pos;
         if (ai->a.nfreepools <= MAX_POOLS_IN_ARENA)
             v->last_usable[ai->a.nfreepools] = ai;
@@ -359,11 +362,15 @@ static void check_fingers(heapview *v)
                 tag_finger(at, n, "stale: arena %u, later in usable_arenas, has %u too",
                            want->index, n);
             if (want != NULL)
-                note(v, "nfp2lasta[%u] points to arena %u, but the last arena in usable_arenas "
-                     "with %u free pools is arena %u", n, at->index, n, want->index);
+                note(v,
+                     "nfp2lasta[%u] points to arena %u, but the last arena in usable_arenas "
+                     "with %u free pools is arena %u",
+                     n, at->index, n, want->index);
             else
-                note(v, "nfp2lasta[%u] points to arena %u, but no arena in usable_arenas has %u "
-                     "free pools: it should be NULL", n, at->index, n);
+                note(v,
+                     "nfp2lasta[%u] points to arena %u, but no arena in usable_arenas has %u "
+                     "free pools: it should be NULL",
+                     n, at->index, n);
         }
         if (want != NULL && at != want) {
             if (at != NULL)
@@ -371,8 +378,10 @@ static void check_fingers(heapview *v)
             else
                 tag_finger(want, n, "should point here: it is %s", f ? "no arena" : "NULL");
             if (f == NULL)
-                note(v, "nfp2lasta[%u] is NULL, but arena %u is the last in usable_arenas with "
-                     "%u free pools", n, want->index, n);
+                note(v,
+                     "nfp2lasta[%u] is NULL, but arena %u is the last in usable_arenas with "
+                     "%u free pools",
+                     n, want->index, n);
         }
     }
 }
@@ -399,8 +408,7 @@ static void classify(heapview *v)
                     snprintf(p->why, sizeof p->why, "on freepools with %u blocks in use", count);
                 else
                     p->state = POOL_EMPTY;
-            }
-            else if (cls >= NB_SMALL_SIZE_CLASSES)
+            } else if (cls >= NB_SMALL_SIZE_CLASSES)
                 snprintf(p->why, sizeof p->why, "size class %u", cls);
             else if (count == 0)
                 snprintf(p->why, sizeof p->why, "no block in use, yet not on freepools");
@@ -413,22 +421,23 @@ static void classify(heapview *v)
                              2 * p->used_class);
                 else
                     p->state = POOL_FULL;
-            }
-            else if (p->used_class < 0)
-                snprintf(p->why, sizeof p->why,
-                         "not in usedpools[%u]:\\nno allocation can find it", 2 * cls);
+            } else if (p->used_class < 0)
+                snprintf(p->why, sizeof p->why, "not in usedpools[%u]:\\nno allocation can find it",
+                         2 * cls);
             else if ((pymem_uint)p->used_class != cls)
                 snprintf(p->why, sizeof p->why, "in usedpools[%d]", 2 * p->used_class);
             else
                 p->state = POOL_USED;
         }
         if (ai->why[0] == '\0' && ai->a.nfreepools != empty + ai->nuntouched)
-            snprintf(ai->why, sizeof ai->why, "nfreepools is %u, but %u pools are empty or "
-                     "untouched", ai->a.nfreepools, empty + ai->nuntouched);
+            snprintf(ai->why, sizeof ai->why,
+                     "nfreepools is %u, but %u pools are empty or "
+                     "untouched",
+                     ai->a.nfreepools, empty + ai->nuntouched);
         if (ai->why[0] == '\0' && (ai->a.nfreepools > 0) != (ai->usable_pos > 0))
-            snprintf(ai->why, sizeof ai->why, ai->usable_pos > 0
-                     ? "in usable_arenas without a free pool"
-                     : "has a free pool, yet is not in usable_arenas");
+            snprintf(ai->why, sizeof ai->why,
+                     ai->usable_pos > 0 ? "in usable_arenas without a free pool"
+                                        : "has a free pool, yet is not in usable_arenas");
     }
 }
 
@@ -584,7 +593,7 @@ static Agnode_t *draw_arena(Agraph_t *g, arenainfo *ai, Agnode_t *above, int *bu
     Agnode_t *cells[MAX_POOLS_IN_ARENA + 2];
     int ncells = 0;
     pymem_uint k = 0;
-    for (; k < ai->ncarved && *budget > 0; k++, (*budget)--) {
+    for (; k<ai->ncarved && * budget> 0; k++, (*budget)--) {
         poolinfo *p = &ai->pools[k];
         snprintf(name, sizeof name, "a%u_p%u", ai->index, k);
         pool_label(p, k, label, sizeof label);
@@ -638,8 +647,8 @@ static void draw_usedpools(Agraph_t *g, heapview *v)
             if (p->used_class < 0 || p->node == NULL)
                 continue;
             if (p->next_in_list >= 0 && p->next_arena->pools[p->next_in_list].node != NULL) {
-                Agedge_t *e = agedge(g, p->node, p->next_arena->pools[p->next_in_list].node,
-                                     NULL, 1);
+                Agedge_t *e =
+                    agedge(g, p->node, p->next_arena->pools[p->next_in_list].node, NULL, 1);
                 agsafeset(e, "color", "steelblue", "");
                 agsafeset(e, "constraint", "false", "");
                 agsafeset(e, "label", "nextpool", "");
@@ -670,15 +679,15 @@ static Agnode_t *draw_legend(Agraph_t *g, heapview *v)
     char label[1024];
     snprintf(label, sizeof label,
              "arenas allocated: %zu now, %zu ever, at most %zu at once\\nusable_arenas:",
-             st->narenas_currently_allocated, st->ntimes_arena_allocated,
-             st->narenas_highwater);
+             st->narenas_currently_allocated, st->ntimes_arena_allocated, st->narenas_highwater);
     int shown = 0;
     for (int pos = 1; pos <= (int)v->narenas && shown < 12; pos++) {
         for (size_t i = 0; i < v->narenas; i++) {
             if (v->arenas[i].usable_pos == pos) {
-                snprintf(label + strlen(label), sizeof label - strlen(label), "%s arena %u (%u "
-                         "free)", shown ? " ->" : "", v->arenas[i].index,
-                         v->arenas[i].a.nfreepools);
+                snprintf(label + strlen(label), sizeof label - strlen(label),
+                         "%s arena %u (%u "
+                         "free)",
+                         shown ? " ->" : "", v->arenas[i].index, v->arenas[i].a.nfreepools);
                 shown++;
             }
         }
@@ -796,8 +805,7 @@ int PmArena_Render(const char *path, const char *format, const char *title)
         Agnode_t *n = add_node(g, "none", "no arena allocated", "white");
         agsafeset(n, "shape", "plaintext", "");
         invisible_edge(g, above, n);
-    }
-    else if (drawn < v.narenas) {
+    } else if (drawn < v.narenas) {
         char label[64];
         snprintf(label, sizeof label, "... %zu more arenas", v.narenas - drawn);
         Agnode_t *n = add_node(g, "more_arenas", label, "white");

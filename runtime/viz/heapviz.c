@@ -23,18 +23,18 @@
 
 /* What the picture knows about one object (or one dangling address). */
 enum obj_kind {
-    OBJ_LIVE,     /* a live object: traversed, drawn with its count */
+    OBJ_LIVE, /* a live object: traversed, drawn with its count */
     OBJ_IMMORTAL, /* None, True, small ints...: never traversed */
-    OBJ_FREED,    /* not a live object: never dereferenced */
+    OBJ_FREED, /* not a live object: never dereferenced */
 };
 
 typedef struct {
     PmObject *op;
     enum obj_kind kind;
     int unreachable; /* not reachable from the roots */
-    int order;       /* discovery order: the first max_nodes are drawn */
-    Agnode_t *node;  /* NULL if not drawn */
-    int more_edge;   /* already has its edge to the "... more" node */
+    int order; /* discovery order: the first max_nodes are drawn */
+    Agnode_t *node; /* NULL if not drawn */
+    int more_edge; /* already has its edge to the "... more" node */
 } objinfo;
 
 /* The objects met so far: an open-addressing table keyed by address, plus
@@ -146,7 +146,7 @@ static int baseline_add(PmObject *op, void *arg)
 
 static int compare_addresses(const void *a, const void *b)
 {
-    uintptr_t x = (uintptr_t)*(PmObject *const *)a, y = (uintptr_t)*(PmObject *const *)b;
+    uintptr_t x = (uintptr_t) * (PmObject *const *)a, y = (uintptr_t) * (PmObject *const *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -321,8 +321,7 @@ static int meet_unreachable(PmObject *op, void *arg)
 static int meet_newborn(PmObject *op, void *arg)
 {
     heapwalk *w = arg;
-    if (op == w->roots || is_immortal(op) || is_managed_dict(op) ||
-        in_baseline(w->opt->since, op))
+    if (op == w->roots || is_immortal(op) || is_managed_dict(op) || in_baseline(w->opt->since, op))
         return 0;
     meet(w, op, 1);
     return w->failed;
@@ -449,8 +448,7 @@ static void object_label(objinfo *info, const PmHeapDrawOptions *opt, char *buf,
             snprintf(line, sizeof line,
                      "\\ngc_refs: none (COLLECTING is still set,\\nbut _gc_prev holds an address)");
             strncat(buf, line, size - strlen(buf) - 1);
-        }
-        else if (refs >= 0) {
+        } else if (refs >= 0) {
             snprintf(line, sizeof line, "\\ngc_refs: %zd", refs);
             strncat(buf, line, size - strlen(buf) - 1);
         }
@@ -470,11 +468,9 @@ static void key_label(PmObject *key, char *buf, size_t size)
         while (cut < n && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
             cut--; /* don't split a UTF-8 sequence */
         snprintf(buf, size, "'%.*s%s'", (int)cut, s, cut < n ? "..." : "");
-    }
-    else if (PmLong_Check(key) && !PmBool_Check(key)) {
+    } else if (PmLong_Check(key) && !PmBool_Check(key)) {
         snprintf(buf, size, "%lld", ((PmLongObject *)key)->ob_ival);
-    }
-    else {
+    } else {
         _PmObject_ShortLabel(key, buf, size);
     }
 }
@@ -533,17 +529,15 @@ static void labels_for(labelset *ls, PmObject *op)
     char text[32];
     ls->count = ls->hint = 0;
     if (PmList_Check(op) || PmTuple_Check(op)) {
-        PmObject **items = PmList_Check(op) ? ((PmListObject *)op)->ob_item
-                                            : ((PmTupleObject *)op)->ob_item;
+        PmObject **items =
+            PmList_Check(op) ? ((PmListObject *)op)->ob_item : ((PmTupleObject *)op)->ob_item;
         for (Pm_ssize_t i = 0; i < Pm_SIZE(op); i++) {
             snprintf(text, sizeof text, "[%zd]", i);
             labels_add(ls, items[i], text);
         }
-    }
-    else if (PmDict_Check(op)) {
+    } else if (PmDict_Check(op)) {
         labels_from_dict(ls, op, 0);
-    }
-    else if (PmInstance_Check(op)) {
+    } else if (PmInstance_Check(op)) {
         PmObject *attrs = ((PmInstanceObject *)op)->ob_dict;
         if (attrs != NULL && _Pm_IsRegistered(attrs))
             labels_from_dict(ls, attrs, 1);
@@ -646,8 +640,7 @@ static void draw_object(drawing *d, objinfo *info)
         agsafeset(n, "color", "grey60", "");
         agsafeset(n, "fontcolor", "grey40", "");
         agsafeset(n, "fontsize", "10", "");
-    }
-    else if (info->unreachable) {
+    } else if (info->unreachable) {
         agsafeset(n, "color", "red", "");
         agsafeset(n, "penwidth", "2", "");
     }
@@ -856,8 +849,7 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         if (!w.failed)
             _Pm_ForEachLive(meet_orphan_dict, &w);
         table_free(&w.owned);
-    }
-    else if (!w.failed) {
+    } else if (!w.failed) {
         _Pm_ForEachLive(meet_unreachable, &w);
     }
     if (opt.roots == NULL) /* nothing to be unreachable from */
@@ -886,8 +878,7 @@ int PmHeap_Render(const char *path, const char *format, const PmHeapDrawOptions 
         if (info->kind == OBJ_FREED || drawn < opt.max_nodes) {
             draw_object(&d, info);
             drawn += info->kind != OBJ_FREED;
-        }
-        else {
+        } else {
             more++;
         }
     }

@@ -51,14 +51,13 @@ typedef pymem_block block;
  * list is a head pointing at itself, so both slots start out as PTA(i), and
  * "class i has a used pool" is usedpools[2*i] != usedpools[2*i]->nextpool.
  * Only nextpool and prevpool of such a fake header may ever be read. */
-#define PTA(x) \
-    ((poolp)((uint8_t *)&usedpools[2 * (x)] - 2 * sizeof(block *)))
+#define PTA(x) ((poolp)((uint8_t *)&usedpools[2 * (x)] - 2 * sizeof(block *)))
 #define PT(x) PTA(x), PTA(x)
 #define PT_8(x) PT(x), PT(x + 1), PT(x + 2), PT(x + 3), PT(x + 4), PT(x + 5), PT(x + 6), PT(x + 7)
 
 PmObmallocState _PmObmalloc_state = {
     {PT_8(0), PT_8(8), PT_8(16), PT_8(24)}, /* usedpools, the first field */
-    .arenas = NULL,                         /* the rest starts empty */
+    .arenas = NULL, /* the rest starts empty */
 };
 
 _Static_assert(NB_SMALL_SIZE_CLASSES == 32, "the usedpools initialiser lists 32 classes");
@@ -72,14 +71,20 @@ _Static_assert(NB_SMALL_SIZE_CLASSES == 32, "the usedpools initialiser lists 32 
 
 /* ---- The system allocator (CPython's PyMem_RawMalloc and friends) -------
  * A request for 0 bytes asks for 1, so that NULL always means failure. */
-__attribute__((unused)) static inline void *raw_malloc(size_t size) { return malloc(size ? size : 1); }
+__attribute__((unused)) static inline void *raw_malloc(size_t size)
+{
+    return malloc(size ? size : 1);
+}
 __attribute__((unused)) static inline void *raw_calloc(size_t nelem, size_t elsize)
 {
     if (nelem == 0 || elsize == 0)
         nelem = elsize = 1;
     return calloc(nelem, elsize);
 }
-__attribute__((unused)) static inline void *raw_realloc(void *ptr, size_t size) { return realloc(ptr, size ? size : 1); }
+__attribute__((unused)) static inline void *raw_realloc(void *ptr, size_t size)
+{
+    return realloc(ptr, size ? size : 1);
+}
 
 /* ---- The radix tree (3.10+) ----------------------------------------------- */
 #if WITH_PYMALLOC_RADIX_TREE
@@ -154,7 +159,8 @@ __attribute__((unused)) static inline int arena_map_is_used(const block *p)
 }
 
 /* The coverage entry of slot i of leaf n (for the heap checker). */
-__attribute__((unused)) static inline const arena_coverage_t *arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
+__attribute__((unused)) static inline const arena_coverage_t *
+arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
 {
     return &n->arenas[i];
 }
@@ -187,7 +193,8 @@ __attribute__((unused)) static inline bool address_in_range(const void *p, poolp
  * an index past maxarenas, or an arena elsewhere, or an arena_object with
  * no arena (address 0), says "not ours".  Reading memory we do not own is
  * deliberate, hence the sanitizer exemption; read the index only once. */
-__attribute__((unused, no_sanitize_address)) static inline bool address_in_range(const void *p, poolp pool)
+__attribute__((unused, no_sanitize_address)) static inline bool address_in_range(const void *p,
+                                                                                 poolp pool)
 {
     uint arenaindex = *((volatile uint *)&pool->arenaindex);
     return arenaindex < maxarenas && (uintptr_t)p - arenas[arenaindex].address < ARENA_SIZE &&
@@ -450,7 +457,7 @@ void _PmObject_DebugMallocStats(FILE *out)
 
 /* Write the broken invariant into why and return -1. */
 __attribute__((unused, format(printf, 3, 4))) static inline int broken(char *why, size_t whylen,
-                                                         const char *fmt, ...)
+                                                        const char *fmt, ...)
 {
     if (why != NULL && whylen > 0) {
         va_list ap;

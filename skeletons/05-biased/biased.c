@@ -19,7 +19,8 @@
 #include "pmlab.h"
 
 #ifndef Pm_GIL_DISABLED
-#error "chapter 5 is the free-threaded build: compile with -DPm_GIL_DISABLED (make grade CH=05 does)"
+#error \
+    "chapter 5 is the free-threaded build: compile with -DPm_GIL_DISABLED (make grade CH=05 does)"
 #endif
 
 /* ---- Step 1: Owner and count (CPython: Include/object.h, refcount.h) ---- */

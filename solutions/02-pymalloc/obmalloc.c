@@ -61,14 +61,13 @@ typedef pymem_block block;
  * list is a head pointing at itself, so both slots start out as PTA(i), and
  * "class i has a used pool" is usedpools[2*i] != usedpools[2*i]->nextpool.
  * Only nextpool and prevpool of such a fake header may ever be read. */
-#define PTA(x) \
-    ((poolp)((uint8_t *)&usedpools[2 * (x)] - 2 * sizeof(block *)))
+#define PTA(x) ((poolp)((uint8_t *)&usedpools[2 * (x)] - 2 * sizeof(block *)))
 #define PT(x) PTA(x), PTA(x)
 #define PT_8(x) PT(x), PT(x + 1), PT(x + 2), PT(x + 3), PT(x + 4), PT(x + 5), PT(x + 6), PT(x + 7)
 
 PmObmallocState _PmObmalloc_state = {
     {PT_8(0), PT_8(8), PT_8(16), PT_8(24)}, /* usedpools, the first field */
-    .arenas = NULL,                         /* the rest starts empty */
+    .arenas = NULL, /* the rest starts empty */
 };
 
 _Static_assert(NB_SMALL_SIZE_CLASSES == 32, "the usedpools initialiser lists 32 classes");
@@ -83,10 +82,16 @@ _Static_assert(NB_SMALL_SIZE_CLASSES == 32, "the usedpools initialiser lists 32 
 /* ---- The system allocator (CPython's PyMem_RawMalloc and friends) -------
  * A request for 0 bytes asks for 1, so that NULL always means failure. */
 #ifndef PM_SKELETON
-static inline void *raw_malloc(size_t size) { return malloc(size ? size : 1); }
+static inline void *raw_malloc(size_t size)
+{
+    return malloc(size ? size : 1);
+}
 static inline void *raw_calloc(size_t nelem, size_t elsize)
 #else /* PM_SKELETON */
-__attribute__((unused)) static inline void *raw_malloc(size_t size) { return malloc(size ? size : 1); }
+__attribute__((unused)) static inline void *raw_malloc(size_t size)
+{
+    return malloc(size ? size : 1);
+}
 __attribute__((unused)) static inline void *raw_calloc(size_t nelem, size_t elsize)
 #endif /* PM_SKELETON */
 {
@@ -95,9 +100,15 @@ __attribute__((unused)) static inline void *raw_calloc(size_t nelem, size_t elsi
     return calloc(nelem, elsize);
 }
 #ifndef PM_SKELETON
-static inline void *raw_realloc(void *ptr, size_t size) { return realloc(ptr, size ? size : 1); }
+static inline void *raw_realloc(void *ptr, size_t size)
+{
+    return realloc(ptr, size ? size : 1);
+}
 #else /* PM_SKELETON */
-__attribute__((unused)) static inline void *raw_realloc(void *ptr, size_t size) { return realloc(ptr, size ? size : 1); }
+__attribute__((unused)) static inline void *raw_realloc(void *ptr, size_t size)
+{
+    return realloc(ptr, size ? size : 1);
+}
 #endif /* PM_SKELETON */
 
 /* ---- The radix tree (3.10+) ----------------------------------------------- */
@@ -188,7 +199,8 @@ __attribute__((unused)) static inline int arena_map_is_used(const block *p)
 #ifndef PM_SKELETON
 static inline const arena_coverage_t *arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
 #else /* PM_SKELETON */
-__attribute__((unused)) static inline const arena_coverage_t *arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
+__attribute__((unused)) static inline const arena_coverage_t *
+arena_map_slot(const arena_map_bot_t *n, uintptr_t i)
 #endif /* PM_SKELETON */
 {
     return &n->arenas[i];
@@ -229,7 +241,8 @@ __attribute__((unused)) static inline bool address_in_range(const void *p, poolp
 #ifndef PM_SKELETON
 __attribute__((no_sanitize_address)) static inline bool address_in_range(const void *p, poolp pool)
 #else /* PM_SKELETON */
-__attribute__((unused, no_sanitize_address)) static inline bool address_in_range(const void *p, poolp pool)
+__attribute__((unused, no_sanitize_address)) static inline bool address_in_range(const void *p,
+                                                                                 poolp pool)
 #endif /* PM_SKELETON */
 {
     uint arenaindex = *((volatile uint *)&pool->arenaindex);
@@ -387,8 +400,7 @@ static void *allocate_from_new_pool(uint size)
     poolp pool = ao->freepools;
     if (LIKELY(pool != NULL)) {
         ao->freepools = pool->nextpool; /* a cached empty pool */
-    }
-    else {
+    } else {
         pool = (poolp)ao->pool_address; /* carve a new pool */
         pool->arenaindex = (uint)(ao - arenas);
         pool->szidx = DUMMY_SIZE_IDX;
@@ -522,7 +534,10 @@ void *PmObject_Malloc(size_t nbytes)
 }
 
 #ifndef PM_SKELETON
-void *PmObject_Malloc(size_t nbytes) { return _PmObject_Malloc(nbytes); }
+void *PmObject_Malloc(size_t nbytes)
+{
+    return _PmObject_Malloc(nbytes);
+}
 
 void *PmObject_Calloc(size_t nelem, size_t elsize)
 {
@@ -749,7 +764,10 @@ void PmObject_Free(void *p)
 }
 
 #ifndef PM_SKELETON
-void PmObject_Free(void *p) { _PmObject_Free(p); }
+void PmObject_Free(void *p)
+{
+    _PmObject_Free(p);
+}
 
 /* ---- Realloc -------------------------------------------------------------- */
 
@@ -978,7 +996,7 @@ __attribute__((format(printf, 3, 4))) static int broken(char *why, size_t whylen
 /* Write the broken invariant into why and return -1. */
 __attribute__((unused, format(printf, 3, 4))) static inline int broken(char *why, size_t whylen,
 #endif /* PM_SKELETON */
-                                                         const char *fmt, ...)
+                                                        const char *fmt, ...)
 {
     if (why != NULL && whylen > 0) {
         va_list ap;
@@ -1006,8 +1024,8 @@ static int check_pool(poolp p, uint ai, char *why, size_t whylen)
 {
     uint sz = p->szidx;
     if (sz >= NB_SMALL_SIZE_CLASSES)
-        return broken(why, whylen, "pool %p in arena %u has size class %u, not below %d",
-                      (void *)p, ai, sz, NB_SMALL_SIZE_CLASSES);
+        return broken(why, whylen, "pool %p in arena %u has size class %u, not below %d", (void *)p,
+                      ai, sz, NB_SMALL_SIZE_CLASSES);
     uint size = INDEX2SIZE(sz), cap = NUMBLOCKS(sz);
     if (p->ref.count > cap)
         return broken(why, whylen, "pool %p (size class %u) counts %u blocks but holds only %u",
@@ -1017,8 +1035,10 @@ static int check_pool(poolp p, uint ai, char *why, size_t whylen)
                       (void *)p, sz, p->maxnextoffset, (size_t)(POOL_SIZE - size));
     if (p->nextoffset < POOL_OVERHEAD + size || (p->nextoffset - POOL_OVERHEAD) % size != 0 ||
         p->nextoffset > p->maxnextoffset + size)
-        return broken(why, whylen, "pool %p (size class %u) has nextoffset %u, not on a block "
-                      "boundary inside the pool", (void *)p, sz, p->nextoffset);
+        return broken(why, whylen,
+                      "pool %p (size class %u) has nextoffset %u, not on a block "
+                      "boundary inside the pool",
+                      (void *)p, sz, p->nextoffset);
     uint carved = (uint)((p->nextoffset - POOL_OVERHEAD) / size);
     if (p->ref.count > carved)
         return broken(why, whylen, "pool %p (size class %u) counts %u blocks but carved only %u",
@@ -1028,19 +1048,24 @@ static int check_pool(poolp p, uint ai, char *why, size_t whylen)
         size_t off = (size_t)(b - (block *)p);
         if ((uintptr_t)b - (uintptr_t)p >= POOL_SIZE || off < POOL_OVERHEAD ||
             (off - POOL_OVERHEAD) % size != 0 || off >= p->nextoffset)
-            return broken(why, whylen, "pool %p (size class %u) has free block %p, not a carved "
-                          "block of the pool", (void *)p, sz, (void *)b);
+            return broken(why, whylen,
+                          "pool %p (size class %u) has free block %p, not a carved "
+                          "block of the pool",
+                          (void *)p, sz, (void *)b);
         if (++n > expected)
             break;
     }
     if (n != expected)
-        return broken(why, whylen, "pool %p (size class %u) has %s%u blocks on its free list, "
-                      "expected %u (carved %u - allocated %u)", (void *)p, sz,
-                      n > expected ? "more than " : "", n > expected ? expected : n, expected,
-                      carved, p->ref.count);
+        return broken(why, whylen,
+                      "pool %p (size class %u) has %s%u blocks on its free list, "
+                      "expected %u (carved %u - allocated %u)",
+                      (void *)p, sz, n > expected ? "more than " : "", n > expected ? expected : n,
+                      expected, carved, p->ref.count);
     if ((p->freeblock == NULL) != (p->ref.count == cap))
-        return broken(why, whylen, "pool %p (size class %u) has %u of %u blocks allocated but "
-                      "%s free list", (void *)p, sz, p->ref.count, cap,
+        return broken(why, whylen,
+                      "pool %p (size class %u) has %u of %u blocks allocated but "
+                      "%s free list",
+                      (void *)p, sz, p->ref.count, cap,
                       p->freeblock == NULL ? "an empty" : "a non-empty");
     return 0;
 }
@@ -1078,11 +1103,15 @@ static int check_arena(uint ai, size_t used[], char *why, size_t whylen)
     uint listed = 0;
     for (poolp p = ao->freepools; p != NULL; p = p->nextpool) {
         if ((uintptr_t)p < base || (uintptr_t)p >= pa || ((uintptr_t)p & POOL_SIZE_MASK))
-            return broken(why, whylen, "arena %u has %p on its freepools, not one of its carved "
-                          "pools", ai, (void *)p);
+            return broken(why, whylen,
+                          "arena %u has %p on its freepools, not one of its carved "
+                          "pools",
+                          ai, (void *)p);
         if (p->ref.count != 0)
-            return broken(why, whylen, "pool %p on the freepools of arena %u has %u blocks "
-                          "allocated", (void *)p, ai, p->ref.count);
+            return broken(why, whylen,
+                          "pool %p on the freepools of arena %u has %u blocks "
+                          "allocated",
+                          (void *)p, ai, p->ref.count);
         if (++listed > empty)
             break;
     }
@@ -1091,8 +1120,10 @@ static int check_arena(uint ai, size_t used[], char *why, size_t whylen)
                       empty, listed > empty ? "more than " : "", listed > empty ? empty : listed);
     uint virgin = (uint)((end - pa) / POOL_SIZE);
     if (ao->nfreepools != empty + virgin)
-        return broken(why, whylen, "arena %u has nfreepools %u, expected %u (%u empty + %u never "
-                      "used)", ai, ao->nfreepools, empty + virgin, empty, virgin);
+        return broken(why, whylen,
+                      "arena %u has nfreepools %u, expected %u (%u empty + %u never "
+                      "used)",
+                      ai, ao->nfreepools, empty + virgin, empty, virgin);
     return 0;
 }
 
@@ -1106,17 +1137,20 @@ static int check_usable_arenas(size_t with_free, char *why, size_t whylen)
     for (struct arena_object *ao = usable_arenas; ao != NULL; prev = ao, ao = ao->nextarena) {
         uint ai = (uint)(ao - arenas);
         if (++n > with_free)
-            return broken(why, whylen, "usable_arenas has more than the %zu arenas that have a "
-                          "free pool", with_free);
+            return broken(why, whylen,
+                          "usable_arenas has more than the %zu arenas that have a "
+                          "free pool",
+                          with_free);
         if (ao->address == 0 || ao->nfreepools == 0)
             return broken(why, whylen, "arena %u is on usable_arenas with %s", ai,
                           ao->address == 0 ? "no memory" : "no free pool");
         if (ao->prevarena != prev)
             return broken(why, whylen, "arena %u on usable_arenas has a wrong prevarena", ai);
         if (prev != NULL && prev->nfreepools > ao->nfreepools)
-            return broken(why, whylen, "usable_arenas is not sorted: arena %u (%u free pools) "
-                          "comes after arena %u (%u)", ai, ao->nfreepools,
-                          (uint)(prev - arenas), prev->nfreepools);
+            return broken(why, whylen,
+                          "usable_arenas is not sorted: arena %u (%u free pools) "
+                          "comes after arena %u (%u)",
+                          ai, ao->nfreepools, (uint)(prev - arenas), prev->nfreepools);
         last[ao->nfreepools] = ao;
     }
     if (n != with_free)
@@ -1125,8 +1159,10 @@ static int check_usable_arenas(size_t with_free, char *why, size_t whylen)
     for (uint k = 0; k <= MAX_POOLS_IN_ARENA; ++k)
         if (nfp2lasta[k] != last[k])
             return broken(why, whylen, "nfp2lasta[%u] is %s, expected %s", k,
-                          nfp2lasta[k] ? "an arena" : "NULL", last[k] ? "the last arena on "
-                          "usable_arenas with that many free pools" : "NULL");
+                          nfp2lasta[k] ? "an arena" : "NULL",
+                          last[k] ? "the last arena on "
+                                    "usable_arenas with that many free pools"
+                                  : "NULL");
     return 0;
 }
 
@@ -1141,21 +1177,27 @@ static int check_usedpools(const size_t used[], char *why, size_t whylen)
         size_t n = 0;
         for (poolp p = head->nextpool, prev = head; p != head; prev = p, p = p->nextpool) {
             if (++n > used[i])
-                return broken(why, whylen, "usedpools[%u] (size class %u) links more than the "
-                              "%zu used pools of the class", i + i, i, used[i]);
+                return broken(why, whylen,
+                              "usedpools[%u] (size class %u) links more than the "
+                              "%zu used pools of the class",
+                              i + i, i, used[i]);
             if (!address_in_range(p, p))
                 return broken(why, whylen, "usedpools[%u] links %p, outside every arena", i + i,
                               (void *)p);
             if (p->szidx != i || p->ref.count == 0 || p->ref.count >= NUMBLOCKS(i))
-                return broken(why, whylen, "pool %p (size class %u, %u blocks allocated) is "
-                              "linked in usedpools[%u]", (void *)p, p->szidx, p->ref.count, i + i);
+                return broken(why, whylen,
+                              "pool %p (size class %u, %u blocks allocated) is "
+                              "linked in usedpools[%u]",
+                              (void *)p, p->szidx, p->ref.count, i + i);
             if (p->prevpool != prev)
                 return broken(why, whylen, "pool %p in usedpools[%u] has a wrong prevpool",
                               (void *)p, i + i);
         }
         if (n != used[i])
-            return broken(why, whylen, "usedpools[%u] (size class %u) links %zu pools but the "
-                          "class has %zu used pools", i + i, i, n, used[i]);
+            return broken(why, whylen,
+                          "usedpools[%u] (size class %u) links %zu pools but the "
+                          "class has %zu used pools",
+                          i + i, i, n, used[i]);
     }
     return 0;
 }
@@ -1176,10 +1218,9 @@ static int check_arena_map(char *why, size_t whylen)
 {
     for (uint i = 0; i < maxarenas; ++i) {
         uintptr_t a = arenas[i].address;
-        if (a != 0 && (!arena_map_is_used((block *)a) ||
-                       !arena_map_is_used((block *)(a + ARENA_SIZE - 1))))
-            return broken(why, whylen, "the arena map does not cover arena %u at %p", i,
-                          (void *)a);
+        if (a != 0 &&
+            (!arena_map_is_used((block *)a) || !arena_map_is_used((block *)(a + ARENA_SIZE - 1))))
+            return broken(why, whylen, "the arena map does not cover arena %u at %p", i, (void *)a);
     }
     for (uintptr_t i1 = 0; i1 < MAP_TOP_LENGTH; ++i1) {
         arena_map_mid_t *mid = arena_map_root.ptrs[i1];
@@ -1190,14 +1231,20 @@ static int check_arena_map(char *why, size_t whylen)
             if (bot == NULL)
                 continue;
             for (uintptr_t i3 = 0; i3 < MAP_BOT_LENGTH; ++i3) {
-                uintptr_t slot = (i1 << MAP_TOP_SHIFT) | (i2 << MAP_MID_SHIFT) | (i3 << MAP_BOT_SHIFT);
-                int32_t hi = arena_map_slot(bot, i3)->tail_hi, lo = arena_map_slot(bot, i3)->tail_lo;
+                uintptr_t slot =
+                    (i1 << MAP_TOP_SHIFT) | (i2 << MAP_MID_SHIFT) | (i3 << MAP_BOT_SHIFT);
+                int32_t hi = arena_map_slot(bot, i3)->tail_hi,
+                        lo = arena_map_slot(bot, i3)->tail_lo;
                 if (hi != 0 && !is_arena(hi == -1 ? slot : slot + (uintptr_t)hi))
-                    return broken(why, whylen, "the arena map marks an arena at %p that is not "
-                                  "allocated", (void *)(hi == -1 ? slot : slot + (uintptr_t)hi));
+                    return broken(why, whylen,
+                                  "the arena map marks an arena at %p that is not "
+                                  "allocated",
+                                  (void *)(hi == -1 ? slot : slot + (uintptr_t)hi));
                 if (lo != 0 && !is_arena(slot - ARENA_SIZE + (uintptr_t)lo))
-                    return broken(why, whylen, "the arena map marks an arena at %p that is not "
-                                  "allocated", (void *)(slot - ARENA_SIZE + (uintptr_t)lo));
+                    return broken(why, whylen,
+                                  "the arena map marks an arena at %p that is not "
+                                  "allocated",
+                                  (void *)(slot - ARENA_SIZE + (uintptr_t)lo));
             }
         }
     }
@@ -1220,11 +1267,15 @@ int _PmObject_CheckHeap(char *why, size_t whylen)
             return -1;
     }
     if (allocated != narenas_currently_allocated)
-        return broken(why, whylen, "%zu arenas are allocated but narenas_currently_allocated "
-                      "is %zu", allocated, narenas_currently_allocated);
+        return broken(why, whylen,
+                      "%zu arenas are allocated but narenas_currently_allocated "
+                      "is %zu",
+                      allocated, narenas_currently_allocated);
     if (narenas_highwater < allocated || ntimes_arena_allocated < narenas_highwater)
-        return broken(why, whylen, "the arena counters disagree: %zu allocated total, highwater "
-                      "%zu, %zu current", ntimes_arena_allocated, narenas_highwater, allocated);
+        return broken(why, whylen,
+                      "the arena counters disagree: %zu allocated total, highwater "
+                      "%zu, %zu current",
+                      ntimes_arena_allocated, narenas_highwater, allocated);
     size_t unused = 0;
     for (struct arena_object *ao = unused_arena_objects; ao != NULL; ao = ao->nextarena) {
         if (ao->address != 0)
@@ -1243,8 +1294,10 @@ int _PmObject_CheckHeap(char *why, size_t whylen)
         return -1;
 #endif
     if (_PmObmalloc_state.raw_allocated_blocks < 0)
-        return broken(why, whylen, "raw_allocated_blocks is %zd: more malloc'd blocks were freed "
-                      "than allocated", _PmObmalloc_state.raw_allocated_blocks);
+        return broken(why, whylen,
+                      "raw_allocated_blocks is %zd: more malloc'd blocks were freed "
+                      "than allocated",
+                      _PmObmalloc_state.raw_allocated_blocks);
     return 0;
 #else /* PM_SKELETON */
 /* Malloc Lab's mm_checkheap: 0 if every invariant holds, else

@@ -293,12 +293,10 @@ static int visit_reachable(PmObject *op, void *arg)
 
         gc_list_append(gc, reachable);
         gc_set_refs(gc, 1);
-    }
-    else if (gc_get_refs(gc) == 0) {
+    } else if (gc_get_refs(gc) == 0) {
         /* Still ahead of the scan in young: tell the scan it is reachable. */
         gc_set_refs(gc, 1);
-    }
-    else if (gc_get_refs(gc) < 0) {
+    } else if (gc_get_refs(gc) < 0) {
         _PmGC_Fatal(op, "refcount is too small (visit_reachable)");
     }
     /* gc_refs > 0: ahead of the scan in young, which will traverse it. */
@@ -354,8 +352,7 @@ void move_unreachable(PmGC_Head *young, PmGC_Head *unreachable)
             _PmGCHead_SET_PREV(gc, prev);
             gc_clear_collecting(gc);
             prev = gc;
-        }
-        else {
+        } else {
             /* Maybe unreachable: assume so for now.  young is singly linked
              * here, so only prev's next pointer needs fixing. */
             prev->_gc_next = gc->_gc_next;

@@ -207,8 +207,7 @@ Pm_ssize_t gc_collect_main(int generation)
         if (generation == NUM_GENERATIONS - 2)
             _PmGC_state.long_lived_pending += gc_list_size(young);
         gc_list_merge(young, old);
-    }
-    else {
+    } else {
         /* Dicts are untracked in full collections only (issue #14775). */
         untrack_dicts(young);
         _PmGC_state.long_lived_pending = 0;
@@ -468,7 +467,8 @@ PmObject *PmGC_GetObjects(int generation)
     if (generation >= NUM_GENERATIONS) {
         PmErr_Format(PmExc_ValueError,
                      "generation parameter must be less than the number of "
-                     "available generations (%i)", NUM_GENERATIONS);
+                     "available generations (%i)",
+                     NUM_GENERATIONS);
         return NULL;
     }
     if (generation < -1) {

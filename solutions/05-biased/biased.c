@@ -29,7 +29,8 @@
 #include "pmlab.h"
 
 #ifndef Pm_GIL_DISABLED
-#error "chapter 5 is the free-threaded build: compile with -DPm_GIL_DISABLED (make grade CH=05 does)"
+#error \
+    "chapter 5 is the free-threaded build: compile with -DPm_GIL_DISABLED (make grade CH=05 does)"
 #endif
 
 /* ---- Step 1: Owner and count (CPython: Include/object.h, refcount.h) ---- */
@@ -190,8 +191,7 @@ void Pm_IncRef(PmObject *op)
          * an update; the store is atomic only so that other threads may
          * read the field (the immortal test) without a data race. */
         _Pm_atomic_store_uint32_relaxed(&op->ob_ref_local, new_local);
-    }
-    else {
+    } else {
         _Pm_atomic_add_ssize(&op->ob_ref_shared, 1 << _Pm_REF_SHARED_SHIFT);
     }
     _Pm_INC_REFTOTAL();
@@ -233,8 +233,7 @@ void Pm_DecRef(PmObject *op)
         if (local == 0) {
             _Pm_MergeZeroLocalRefcount(op);
         }
-    }
-    else {
+    } else {
         _Pm_DecRefShared(op);
     }
 #else /* PM_SKELETON */
@@ -312,16 +311,14 @@ void _Pm_DecRefShared(PmObject *op)
         should_queue = (shared == 0 || shared == _Pm_REF_MAYBE_WEAKREF);
         if (should_queue) {
             new_shared = _Pm_REF_QUEUED;
-        }
-        else {
+        } else {
             new_shared = shared - (1 << _Pm_REF_SHARED_SHIFT); /* may go negative */
         }
     } while (!_Pm_atomic_compare_exchange_ssize(&op->ob_ref_shared, &shared, new_shared));
 
     if (should_queue) {
         _Pm_brc_queue_object(op);
-    }
-    else if (new_shared == _Pm_REF_MERGED) {
+    } else if (new_shared == _Pm_REF_MERGED) {
         _Pm_Dealloc(op); /* merged and zero: we dropped the last reference */
     }
 #else /* PM_SKELETON */
@@ -411,8 +408,7 @@ void _Pm_brc_queue_object(PmObject *op)
 
 #ifndef PM_SKELETON
 /* Call with the bucket's lock held. */
-static struct _Pm_brc_thread_state *find_thread_state(struct _Pm_brc_bucket *bucket,
-                                                      uintptr_t tid)
+static struct _Pm_brc_thread_state *find_thread_state(struct _Pm_brc_bucket *bucket, uintptr_t tid)
 {
     for (struct _Pm_brc_thread_state *ts = bucket->head; ts != NULL; ts = ts->bucket_next) {
         if (ts->tid == tid) {

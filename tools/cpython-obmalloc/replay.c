@@ -109,15 +109,9 @@ static int replay(const PmTrace *t, size_t every)
         const PmTraceOp *op = &t->ops[i];
         void *p;
         switch (op->kind) {
-        case 'a':
-            p = blocks[op->id] = OBJ_MALLOC(op->size);
-            break;
-        case 'c':
-            p = blocks[op->id] = OBJ_CALLOC(op->nelem, op->size);
-            break;
-        case 'r':
-            p = blocks[op->id] = OBJ_REALLOC(blocks[op->id], op->size);
-            break;
+        case 'a': p = blocks[op->id] = OBJ_MALLOC(op->size); break;
+        case 'c': p = blocks[op->id] = OBJ_CALLOC(op->nelem, op->size); break;
+        case 'r': p = blocks[op->id] = OBJ_REALLOC(blocks[op->id], op->size); break;
         default: /* 'f' */
             OBJ_FREE(blocks[op->id]);
             p = blocks[op->id] = NULL;
@@ -150,8 +144,7 @@ int main(int argc, char **argv)
         else if (strncmp(argv[i], "--stats-every=", 14) == 0) {
             every = strtoul(argv[i] + 14, &end, 10);
             usage |= *end != '\0';
-        }
-        else if (path == NULL && argv[i][0] != '-')
+        } else if (path == NULL && argv[i][0] != '-')
             path = argv[i];
         else
             usage = 1;

@@ -126,14 +126,15 @@ static void write_xml(const char *path, const Case *c)
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return;
-    fprintf(f, "<?xml version=\"1.0\"?>\n"
-               "<testsuites xmlns=\"http://check.sourceforge.net/ns\">\n"
-               "  <suite>\n    <title>01-refcount</title>\n"
-               "    <test result=\"%s\">\n      <path>.</path>\n      <fn>t.c:1</fn>\n"
-               "      <id>the_test</id>\n      <iteration>0</iteration>\n"
-               "      <duration>0.000100</duration>\n"
-               "      <description>the_test</description>\n"
-               "      <message>%s</message>\n    </test>\n  </suite>\n</testsuites>\n",
+    fprintf(f,
+            "<?xml version=\"1.0\"?>\n"
+            "<testsuites xmlns=\"http://check.sourceforge.net/ns\">\n"
+            "  <suite>\n    <title>01-refcount</title>\n"
+            "    <test result=\"%s\">\n      <path>.</path>\n      <fn>t.c:1</fn>\n"
+            "      <id>the_test</id>\n      <iteration>0</iteration>\n"
+            "      <duration>0.000100</duration>\n"
+            "      <description>the_test</description>\n"
+            "      <message>%s</message>\n    </test>\n  </suite>\n</testsuites>\n",
             c->result, c->message);
     fclose(f);
 }
@@ -164,8 +165,8 @@ static int run_case(const char *dir, const char *name, const char *tmp)
             fputc('x', f);
         fclose(f);
     }
-    PgRunInput in = {"the_test", xml, err, "/sub/01-refcount", PM_TEST_TIMEOUT, &c.proc,
-                     c.record, 1, c.expects_signal, out};
+    PgRunInput in = {"the_test", xml,      err, "/sub/01-refcount", PM_TEST_TIMEOUT,
+                     &c.proc,    c.record, 1,   c.expects_signal,   out};
     PgVerdict v;
     pg_classify(&in, &v);
     const char *got = pg_status_name(v.status);
@@ -183,7 +184,8 @@ static int run_case(const char *dir, const char *name, const char *tmp)
             snprintf(why, sizeof why, "not written: '%s', expected '%s'", todo, c.expect_todo);
         free(todo);
     }
-    if (c.expect_todo[0] == '\0' && v.status != PG_NOT_WRITTEN && v.todo_function != NULL && !why[0])
+    if (c.expect_todo[0] == '\0' && v.status != PG_NOT_WRITTEN && v.todo_function != NULL &&
+        !why[0])
         snprintf(why, sizeof why, "names an unwritten function: %s", v.todo_function);
     printf("%s  %s%s%s\n", why[0] ? "FAIL" : "ok  ", name, why[0] ? ": " : "", why);
     free(v.message);

@@ -115,8 +115,7 @@ int main(void)
     check("no note under a later step with only TODOs", "1PF2TT3TT",
           (const char *const[]){"next: Step 1: S1", NULL},
           (const char *const[]){"still fails too", NULL});
-    check("full marks: no next", "1PP2PP",
-          (const char *const[]){"09-example: 4/4", NULL},
+    check("full marks: no next", "1PP2PP", (const char *const[]){"09-example: 4/4", NULL},
           (const char *const[]){"next:", "still fails too", NULL});
     printf("%d of 6 cases right\n", 6 - failures);
     return failures != 0;

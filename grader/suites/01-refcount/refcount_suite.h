@@ -29,14 +29,13 @@
  * deallocator counts the call (in total and per id), runs the test's hook,
  * if any, and frees the object. */
 typedef struct {
-    PmObject_HEAD
-    int id;
+    PmObject_HEAD int id;
 } WitnessObject;
 
 #define WITNESS_MAX_ID 64
 
 extern PmTypeObject Witness_Type;
-extern long witness_deallocs;                     /* every witness */
+extern long witness_deallocs; /* every witness */
 extern int witness_dealloc_count[WITNESS_MAX_ID]; /* per id */
 /* Called by the deallocator before the memory is freed. */
 extern void (*witness_on_dealloc)(WitnessObject *w);
@@ -54,8 +53,8 @@ void witness_reset(void);
 PmObject *witness_new(int id);
 
 /* Each file of the suite registers its own tests. */
-void register_counting_tests(PmSuite *s);  /* steps 1 and 2 */
+void register_counting_tests(PmSuite *s); /* steps 1 and 2 */
 void register_ownership_tests(PmSuite *s); /* steps 3 and 4 */
-void register_dealloc_tests(PmSuite *s);   /* steps 5 and 6 */
+void register_dealloc_tests(PmSuite *s); /* steps 5 and 6 */
 
 #endif /* REFCOUNT_SUITE_H */

@@ -13,8 +13,8 @@ const char pm_chapter[] = "01-refcount";
  * scenarios' step; each hint names the steps the scenario's opening comment
  * names and points to the first one's section (sections[0]: the scenarios'
  * own). */
-static const char *const sections[] = {
-    SECTION7, SECTION1, SECTION2, SECTION3, SECTION4, SECTION5, SECTION6, SECTION7};
+static const char *const sections[] = {SECTION7, SECTION1, SECTION2, SECTION3,
+                                       SECTION4, SECTION5, SECTION6, SECTION7};
 
 void pm_register(PmSuite *s)
 {

@@ -28,7 +28,8 @@ START_TEST(incref_adds_one_and_decref_removes_one)
                   Pm_REFCNT(w));
     ck_assert_msg(witness_deallocs == 0,
                   "the object still has a reference, so it should not have been deallocated; "
-                  "its deallocator ran %ld time(s)", witness_deallocs);
+                  "its deallocator ran %ld time(s)",
+                  witness_deallocs);
     Pm_DECREF(w);
 }
 END_TEST
@@ -43,12 +44,13 @@ START_TEST(incref_and_decref_move_reftotal_by_one)
                   before + 1, _Pm_GetRefTotal());
     Pm_DECREF(w);
     ck_assert_msg(_Pm_GetRefTotal() == before,
-                  "Pm_DECREF should take 1 from _Pm_RefTotal (back to %zd); it is now %zd",
-                  before, _Pm_GetRefTotal());
+                  "Pm_DECREF should take 1 from _Pm_RefTotal (back to %zd); it is now %zd", before,
+                  _Pm_GetRefTotal());
     Pm_DECREF(w);
     ck_assert_msg(_Pm_GetRefTotal() == before - 1,
                   "the last Pm_DECREF removes a reference too: _Pm_RefTotal should be %zd, "
-                  "it is %zd", before - 1, _Pm_GetRefTotal());
+                  "it is %zd",
+                  before - 1, _Pm_GetRefTotal());
 }
 END_TEST
 
@@ -61,14 +63,17 @@ START_TEST(decref_to_zero_deallocates_exactly_once)
     Pm_DECREF(w);
     ck_assert_msg(witness_dealloc_count[1] == 0,
                   "the count went from 2 to 1: nothing should be deallocated yet, but the "
-                  "deallocator ran %d time(s)", witness_dealloc_count[1]);
+                  "deallocator ran %d time(s)",
+                  witness_dealloc_count[1]);
     Pm_DECREF(w);
     ck_assert_msg(witness_dealloc_count[1] == 1,
                   "the count went from 1 to 0: the type's tp_dealloc should run exactly once, "
-                  "it ran %d time(s)", witness_dealloc_count[1]);
+                  "it ran %d time(s)",
+                  witness_dealloc_count[1]);
     ck_assert_msg(witness_dealloc_count[2] == 0 && Pm_REFCNT(other) == 1,
                   "another object was affected: its deallocator ran %d time(s), its count is %zd "
-                  "(expected 0 and 1)", witness_dealloc_count[2], Pm_REFCNT(other));
+                  "(expected 0 and 1)",
+                  witness_dealloc_count[2], Pm_REFCNT(other));
     Pm_DECREF(other);
     ck_assert_msg(witness_deallocs == 2, "two objects died, so two deallocations; there were %ld",
                   witness_deallocs);
@@ -90,8 +95,10 @@ START_TEST(dealloc_forgets_the_object_before_its_type_frees_it)
     ck_assert_msg(_Pm_GetLiveObjects() == live + 1, "a new object should add one live object");
     witness_on_dealloc = note_registration;
     Pm_DECREF(w);
-    ck_assert_msg(witness_deallocs == 1, "the last Pm_DECREF should deallocate the object; "
-                  "its deallocator ran %ld time(s)", witness_deallocs);
+    ck_assert_msg(witness_deallocs == 1,
+                  "the last Pm_DECREF should deallocate the object; "
+                  "its deallocator ran %ld time(s)",
+                  witness_deallocs);
     ck_assert_msg(registered_at_dealloc == 0,
                   "when tp_dealloc ran, the object was still in the registry of live objects; "
                   "_Pm_Dealloc should call _Pm_ForgetReference before tp_dealloc");
@@ -126,8 +133,10 @@ START_TEST(decref_below_zero_is_reported)
     PmObject *w = witness_new(0);
     Pm_INCREF(w);
     Pm_DECREF(w);
-    ck_assert_msg(Pm_REFCNT(w) == 1, "Pm_INCREF then Pm_DECREF should leave the count at 1, "
-                  "it is %zd", Pm_REFCNT(w));
+    ck_assert_msg(Pm_REFCNT(w) == 1,
+                  "Pm_INCREF then Pm_DECREF should leave the count at 1, "
+                  "it is %zd",
+                  Pm_REFCNT(w));
     /* A count of 0 on a live object: the next release is one too many. */
     Pm_SET_REFCNT(w, 0);
     reached_bad_decref = 1;
@@ -191,15 +200,16 @@ START_TEST(incref_and_decref_leave_immortal_objects_alone)
         ck_assert_msg(Pm_REFCNT(op) == count,
                       "Pm_INCREF should not change the count of %s (%zd); it is now %zd "
                       "(a plain ob_refcnt++ carries into the high half, and the object stops "
-                      "being immortal)", names[k], count, Pm_REFCNT(op));
+                      "being immortal)",
+                      names[k], count, Pm_REFCNT(op));
         ck_assert_msg(_Pm_GetRefTotal() == total,
                       "Pm_INCREF of %s should leave _Pm_RefTotal alone (%zd); it is now %zd",
                       names[k], total, _Pm_GetRefTotal());
         for (int i = 0; i < 3; i++)
             Pm_DECREF(op);
         ck_assert_msg(Pm_REFCNT(op) == count,
-                      "Pm_DECREF should not change the count of %s (%zd); it is now %zd",
-                      names[k], count, Pm_REFCNT(op));
+                      "Pm_DECREF should not change the count of %s (%zd); it is now %zd", names[k],
+                      count, Pm_REFCNT(op));
         ck_assert_msg(_Pm_GetRefTotal() == total,
                       "Pm_DECREF of %s should leave _Pm_RefTotal alone (%zd); it is now %zd",
                       names[k], total, _Pm_GetRefTotal());
@@ -218,7 +228,8 @@ START_TEST(decref_of_an_immortal_never_deallocates)
         Pm_DECREF(w);
     ck_assert_msg(witness_deallocs == 0,
                   "an immortal object must never be deallocated, however often it is released; "
-                  "its deallocator ran %ld time(s)", witness_deallocs);
+                  "its deallocator ran %ld time(s)",
+                  witness_deallocs);
     ck_assert_msg(Pm_REFCNT(w) == _Pm_IMMORTAL_REFCNT,
                   "after 100000 Pm_DECREFs an immortal count should still be %zd, it is %zd",
                   _Pm_IMMORTAL_REFCNT, Pm_REFCNT(w));
@@ -254,7 +265,8 @@ void register_counting_tests(PmSuite *s)
     PM_ADD(s, none_true_false_and_small_ints_are_immortal, 2, STEP2,
            "None, True, False and small ints are immortal; ordinary objects are not.",
            "Immortality is read from the low 32 bits of the count: see how CPython 3.12's "
-           "_Py_IsImmortal tests it.", SECTION2);
+           "_Py_IsImmortal tests it.",
+           SECTION2);
     PM_ADD(s, set_immortal_gives_the_immortal_count, 2, STEP2,
            "_Pm_SetImmortal sets the count to _Pm_IMMORTAL_REFCNT.",
            "_Pm_SetImmortal is one assignment.", SECTION2);
@@ -262,9 +274,11 @@ void register_counting_tests(PmSuite *s)
            "Pm_INCREF and Pm_DECREF change neither the count of an immortal object nor "
            "_Pm_RefTotal.",
            "An immortal object's count (or the total) moved: compare your Pm_IncRef and "
-           "Pm_DecRef with CPython 3.12's Py_INCREF and Py_DECREF.", SECTION2);
+           "Pm_DecRef with CPython 3.12's Py_INCREF and Py_DECREF.",
+           SECTION2);
     PM_ADD(s, decref_of_an_immortal_never_deallocates, 2, STEP2,
            "An immortal object survives any number of Pm_DECREFs.",
            "An immortal object was deallocated or its count moved: what must Pm_DecRef check "
-           "before anything else?", SECTION2);
+           "before anything else?",
+           SECTION2);
 }

@@ -10,7 +10,8 @@ static void assert_live_objects(Pm_ssize_t expected, const char *after)
 {
     ck_assert_msg(_Pm_GetLiveObjects() == expected,
                   "after %s there should be %zd live objects (as before it was built), there "
-                  "are %zd: something was not freed", after, expected, _Pm_GetLiveObjects());
+                  "are %zd: something was not freed",
+                  after, expected, _Pm_GetLiveObjects());
 }
 
 /* ---- Step 5: Deallocators ---- */
@@ -26,7 +27,8 @@ START_TEST(tuple_dealloc_releases_every_item)
     for (int i = 0; i < 3; i++)
         ck_assert_msg(witness_dealloc_count[i] == 1,
                       "dropping the tuple should release item %d exactly once; its deallocator "
-                      "ran %d time(s)", i, witness_dealloc_count[i]);
+                      "ran %d time(s)",
+                      i, witness_dealloc_count[i]);
     assert_live_objects(live, "dropping a tuple of 3 items and one empty slot");
 }
 END_TEST
@@ -43,11 +45,12 @@ START_TEST(list_dealloc_releases_every_item_and_frees_the_list)
     Pm_DECREF(list);
     ck_assert_msg(witness_dealloc_count[0] == 1 && witness_dealloc_count[2] == 1,
                   "dropping the list should deallocate the items only it held, once each; "
-                  "their deallocators ran %d and %d time(s)", witness_dealloc_count[0],
-                  witness_dealloc_count[2]);
+                  "their deallocators ran %d and %d time(s)",
+                  witness_dealloc_count[0], witness_dealloc_count[2]);
     ck_assert_msg(witness_dealloc_count[1] == 0 && Pm_REFCNT(kept) == 1,
                   "an item with another reference should lose only the list's one (count 1); "
-                  "its count is %zd", Pm_REFCNT(kept));
+                  "its count is %zd",
+                  Pm_REFCNT(kept));
     Pm_DECREF(kept);
     assert_live_objects(live, "dropping a list of 3 items");
 }
@@ -89,7 +92,7 @@ START_TEST(dict_dealloc_frees_the_hash_table)
         insert_new(dict, PmLong_FromLongLong(1000 + i), witness_new(i));
     long held = _PmMem_GetLiveBlocks() - blocks;
     ck_assert_msg(held > 0, "a dict of 10 entries should hold its table in blocks of the mem "
-                  "domain; it holds none");
+                            "domain; it holds none");
     Pm_DECREF(dict);
     ck_assert_msg(_PmMem_GetLiveBlocks() == blocks,
                   "dropping a dict of 10 entries left %ld of its %ld block(s) of the mem domain "
@@ -122,8 +125,8 @@ START_TEST(dict_dealloc_releases_every_key_and_value)
     for (int k = 0; k < 4; k++)
         ck_assert_msg(witness_dealloc_count[ids[k]] == 1,
                       "dropping the dict should release each remaining key and value exactly "
-                      "once; the %s %d was deallocated %d time(s)", ids[k] >= 10 ? "key" : "value",
-                      ids[k] % 10, witness_dealloc_count[ids[k]]);
+                      "once; the %s %d was deallocated %d time(s)",
+                      ids[k] >= 10 ? "key" : "value", ids[k] % 10, witness_dealloc_count[ids[k]]);
     ck_assert_msg(witness_deallocs == 4, "4 objects should have died with the dict, %ld did",
                   witness_deallocs);
     assert_live_objects(live, "dropping a dict of 2 entries and one deleted entry");
@@ -156,8 +159,8 @@ START_TEST(instance_dealloc_releases_its_attributes_and_its_class)
                   witness_dealloc_count[1]);
     ck_assert_msg(_Pm_IsRegistered(cls) && Pm_REFCNT(cls) == class_refs - 1,
                   "every instance owns one reference to its class: dropping the instance "
-                  "should take the class's count from %zd to %zd, it is %zd", class_refs,
-                  class_refs - 1, Pm_REFCNT(cls));
+                  "should take the class's count from %zd to %zd, it is %zd",
+                  class_refs, class_refs - 1, Pm_REFCNT(cls));
     Pm_DECREF(cls);
 }
 END_TEST
@@ -196,7 +199,7 @@ START_TEST(instance_dealloc_frees_the_instance_before_releasing_its_class)
     Pm_DECREF(inst);
     PmGC_Collect(); /* in case the class sits in a reference cycle of its own */
     ck_assert_msg(instance_freed, "the instance's memory should be freed through its "
-                  "type's tp_free");
+                                  "type's tp_free");
     ck_assert_msg(witness_dealloc_count[2] == 1,
                   "once its last instance died, the class should have died too (with its "
                   "attributes); its attribute's deallocator ran %d time(s)",
@@ -232,8 +235,7 @@ START_TEST(building_and_dropping_a_mixed_structure_leaks_nothing)
     ck_assert_msg(PmList_SetItem(outer, 3, Pm_NewRef(big)) == 0, "PmList_SetItem failed");
     PmObject *popped = _PmList_Pop(outer, 0);
     ck_assert_msg(popped == pair, "pop(0) should return the tuple");
-    ck_assert_msg(PmDict_DelItem(dict, big) == 0, "PmDict_DelItem failed: %s",
-                  PmErr_Message());
+    ck_assert_msg(PmDict_DelItem(dict, big) == 0, "PmDict_DelItem failed: %s", PmErr_Message());
     ck_assert_msg(PmDict_SetItem(dict, text, Pm_None) == 0, "PmDict_SetItem failed");
     Pm_DECREF(popped);
     PmObject *mine[] = {big, text, pair, dict, inner, cls, inst, outer};
@@ -243,8 +245,8 @@ START_TEST(building_and_dropping_a_mixed_structure_leaks_nothing)
     pm_heap_counts(&live_after, &refs_after);
     ck_assert_msg(live_after == live && refs_after == refs,
                   "after dropping everything, live objects and references should be back to "
-                  "%ld and %ld; they are %ld and %ld (%+ld objects, %+ld references)", live,
-                  refs, live_after, refs_after, live_after - live, refs_after - refs);
+                  "%ld and %ld; they are %ld and %ld (%+ld objects, %+ld references)",
+                  live, refs, live_after, refs_after, live_after - live, refs_after - refs);
 }
 END_TEST
 
@@ -368,7 +370,8 @@ START_TEST(dropping_deep_tuple_dict_and_instance_chains_does_not_overflow_the_st
                       "the object at the bottom of %s was never deallocated", what[k]);
         ck_assert_msg(stack_used_below(top) < STACK_BUDGET,
                       "dropping %s used %lu KiB of C stack; with the trashcan it needs a few "
-                      "dozen frames", what[k], stack_used_below(top) >> 10);
+                      "dozen frames",
+                      what[k], stack_used_below(top) >> 10);
         assert_trashcan_empty(what[k]);
     }
     Pm_DECREF(key);
@@ -388,8 +391,8 @@ START_TEST(trashcan_keeps_the_nesting_below_the_unwind_level)
     Pm_DECREF(chain);
     ck_assert_msg(witness_deallocs == depth + 1,
                   "the chain held %ld witnesses (one per list, one at the bottom); %ld of "
-                  "them %s deallocated", depth + 1, witness_deallocs,
-                  witness_deallocs == 1 ? "was" : "were");
+                  "them %s deallocated",
+                  depth + 1, witness_deallocs, witness_deallocs == 1 ? "was" : "were");
     ck_assert_msg(deepest_nesting <= _PmTrash_UNWIND_LEVEL,
                   "while the chain was dropped, trash_delete_nesting reached %d; the trashcan "
                   "should defer an object as soon as the nesting has reached "
@@ -397,10 +400,12 @@ START_TEST(trashcan_keeps_the_nesting_below_the_unwind_level)
                   deepest_nesting, _PmTrash_UNWIND_LEVEL);
     ck_assert_msg(deepest_nesting >= 2,
                   "while the chain was dropped, trash_delete_nesting never went above %d: the "
-                  "deallocators should count themselves in _PmTrash_begin", deepest_nesting);
+                  "deallocators should count themselves in _PmTrash_begin",
+                  deepest_nesting);
     ck_assert_msg(stack_used_below(top) < STACK_BUDGET,
                   "dropping the chain used %lu KiB of C stack; with the trashcan it needs a "
-                  "few dozen frames", stack_used_below(top) >> 10);
+                  "few dozen frames",
+                  stack_used_below(top) >> 10);
 }
 END_TEST
 
@@ -427,7 +432,8 @@ START_TEST(trashcan_drains_the_deferred_chain_without_recursing)
                   "200,000 deep %lu: the stack grows with the chain. While "
                   "_PmTrash_thread_destroy_chain deallocates the deferred objects, it must "
                   "count itself in trash_delete_nesting, or the _PmTrash_end of each of them "
-                  "sees nesting 0 and drains the chain again from inside", shallow, deep);
+                  "sees nesting 0 and drains the chain again from inside",
+                  shallow, deep);
     assert_trashcan_empty("dropping a chain 200,000 deep");
 }
 END_TEST
@@ -443,8 +449,8 @@ START_TEST(trashcan_is_empty_and_unwound_after_a_deep_drop)
         ck_assert_msg(deepest_nesting >= 1 && deepest_nesting <= _PmTrash_UNWIND_LEVEL + 2,
                       "the object at the bottom of the chain was deallocated at trashcan "
                       "nesting %d; expected between 1 and %d (each deallocator counts itself "
-                      "in _PmTrash_begin, and the deep ones are deferred)", deepest_nesting,
-                      _PmTrash_UNWIND_LEVEL + 2);
+                      "in _PmTrash_begin, and the deep ones are deferred)",
+                      deepest_nesting, _PmTrash_UNWIND_LEVEL + 2);
         assert_trashcan_empty(round == 1 ? "dropping a list nested 10,000 deep"
                                          : "a second deep drop");
         assert_live_objects(live, "dropping a list nested 10,000 deep");
@@ -457,15 +463,18 @@ void register_dealloc_tests(PmSuite *s)
     PM_ADD(s, tuple_dealloc_releases_every_item, 2, STEP5,
            "A tuple's deallocator releases every item and frees the tuple.",
            "A tuple owns its items: after it dies each item has one reference fewer, and the "
-           "tuple's memory is freed.", SECTION5);
+           "tuple's memory is freed.",
+           SECTION5);
     PM_ADD(s, list_dealloc_releases_every_item_and_frees_the_list, 2, STEP5,
            "A list's deallocator releases every item, then frees the item array and the list.",
            "A list owns three things: its items, its item array, and itself. One of them was "
-           "not released.", SECTION5);
+           "not released.",
+           SECTION5);
     PM_ADD(s, list_dealloc_frees_the_item_array, 1, STEP5,
            "A list's deallocator frees its item array.",
            "Dropping a list left a block of the mem domain allocated: what did PmList_New "
-           "allocate besides the list object?", SECTION5);
+           "allocate besides the list object?",
+           SECTION5);
     PM_ADD(s, dict_dealloc_frees_the_hash_table, 1, STEP5,
            "A dict's deallocator frees its entries and indices.",
            "Dropping a dict left blocks of the mem domain allocated: a dict owns its table too.",
@@ -477,7 +486,8 @@ void register_dealloc_tests(PmSuite *s)
     PM_ADD(s, instance_dealloc_releases_its_attributes_and_its_class, 2, STEP5,
            "An instance's deallocator releases its attributes and its reference to its class.",
            "An instance owns its attribute dict and a reference to its class. One of them was "
-           "not released.", SECTION5);
+           "not released.",
+           SECTION5);
     PM_ADD(s, instance_dealloc_frees_the_instance_before_releasing_its_class, 2, STEP5,
            "An instance's class outlives the instance's memory.",
            "The class must outlive the instance's memory, because the instance is freed "
@@ -486,17 +496,16 @@ void register_dealloc_tests(PmSuite *s)
     PM_ADD(s, building_and_dropping_a_mixed_structure_leaks_nothing, 3, STEP5,
            "Building and dropping lists, tuples, dicts and instances leaves no object and no "
            "reference behind.",
-           "Compare each function with its ownership rule: borrowed, stolen, or new.",
-           SECTION5);
+           "Compare each function with its ownership rule: borrowed, stolen, or new.", SECTION5);
 
     PM_ADD(s, dropping_a_million_deep_nested_list_does_not_overflow_the_stack, 3, STEP6,
            "Dropping a list nested 1,000,000 deep finishes without a stack overflow.",
            "The stack overflowed while freeing a deep chain of lists: that is the trashcan's "
-           "job (Step 6).", SECTION6);
-    PM_ADD(s, dropping_deep_tuple_dict_and_instance_chains_does_not_overflow_the_stack, 3,
-           STEP6, "Tuples, dicts and instances nested 100,000 deep are dropped safely too.",
-           "Every container's deallocator can start a deep chain, not only the list's.",
+           "job (Step 6).",
            SECTION6);
+    PM_ADD(s, dropping_deep_tuple_dict_and_instance_chains_does_not_overflow_the_stack, 3, STEP6,
+           "Tuples, dicts and instances nested 100,000 deep are dropped safely too.",
+           "Every container's deallocator can start a deep chain, not only the list's.", SECTION6);
     PM_ADD(s, trashcan_keeps_the_nesting_below_the_unwind_level, 2, STEP6,
            "The trashcan never lets more than _PmTrash_UNWIND_LEVEL deallocators pile up.",
            "Too many deallocators were nested on the stack: when must _PmTrash_begin defer the "
@@ -510,5 +519,6 @@ void register_dealloc_tests(PmSuite *s)
     PM_ADD(s, trashcan_is_empty_and_unwound_after_a_deep_drop, 2, STEP6,
            "After a deep drop the nesting is back to 0 and nothing waits in the trashcan.",
            "After a deep drop, objects were still waiting or the nesting did not come back to "
-           "0: look at how the deferred chain is emptied.", SECTION6);
+           "0: look at how the deferred chain is emptied.",
+           SECTION6);
 }

@@ -40,15 +40,19 @@ START_TEST(append_takes_a_new_reference)
     Pm_ssize_t total = _Pm_GetRefTotal();
     ck_assert_msg(PmList_Append(list, w) == 0, "PmList_Append returned an error: %s",
                   PmErr_Message());
-    ck_assert_msg(PmList_GET_SIZE(list) == 1, "after one append the list should have 1 item, "
-                  "it has %zd", PmList_GET_SIZE(list));
+    ck_assert_msg(PmList_GET_SIZE(list) == 1,
+                  "after one append the list should have 1 item, "
+                  "it has %zd",
+                  PmList_GET_SIZE(list));
     ck_assert_msg(PmList_GET_ITEM(list, 0) == w, "the appended item should be in slot 0");
     ck_assert_msg(Pm_REFCNT(w) == 2,
                   "after PmList_Append the item should have 2 references (yours and the "
-                  "list's), it has %zd", Pm_REFCNT(w));
+                  "list's), it has %zd",
+                  Pm_REFCNT(w));
     ck_assert_msg(_Pm_GetRefTotal() == total + 1,
                   "PmList_Append should add exactly one reference to _Pm_RefTotal (%zd -> %zd), "
-                  "it is %zd", total, total + 1, _Pm_GetRefTotal());
+                  "it is %zd",
+                  total, total + 1, _Pm_GetRefTotal());
     Pm_DECREF(w);
 }
 END_TEST
@@ -65,12 +69,14 @@ START_TEST(append_to_a_full_list_grows_it)
     PmListObject *l = (PmListObject *)list;
     ck_assert_msg(Pm_SIZE(l) == 100 && l->allocated >= 100,
                   "after 100 appends the list should hold 100 items in at least 100 slots; "
-                  "it holds %zd in %zd", Pm_SIZE(l), l->allocated);
+                  "it holds %zd in %zd",
+                  Pm_SIZE(l), l->allocated);
     for (int i = 0; i < 100; i++) {
         WitnessObject *w = (WitnessObject *)l->ob_item[i];
         ck_assert_msg(w->id == 100 + i && Pm_REFCNT(w) == 1,
                       "slot %d should hold item number %d with only the list's reference; it "
-                      "holds item %d with count %zd", i, i + 1, w->id - 99, Pm_REFCNT(w));
+                      "holds item %d with count %zd",
+                      i, i + 1, w->id - 99, Pm_REFCNT(w));
     }
 }
 END_TEST
@@ -86,7 +92,8 @@ START_TEST(setitem_steals_the_new_item_and_releases_the_old)
     ck_assert_msg(PmList_GET_ITEM(list, 0) == new, "slot 0 should now hold the new item");
     ck_assert_msg(Pm_REFCNT(new) == 2,
                   "PmList_SetItem steals the reference it is given, so the count should stay "
-                  "2 (yours and the list's); it is %zd", Pm_REFCNT(new));
+                  "2 (yours and the list's); it is %zd",
+                  Pm_REFCNT(new));
     ck_assert_msg(witness_dealloc_count[1] == 1,
                   "the replaced item had only the list's reference, so it should be "
                   "deallocated exactly once; its deallocator ran %d time(s)",
@@ -114,16 +121,16 @@ START_TEST(setitem_stores_the_new_item_before_releasing_the_old)
     watched_slot = &((PmListObject *)list)->ob_item[0];
     seen_in_slot = NULL;
     witness_on_dealloc = look_at_the_slot;
-    ck_assert_msg(PmList_SetItem(list, 0, new) == 0, "PmList_SetItem failed: %s",
-                  PmErr_Message());
+    ck_assert_msg(PmList_SetItem(list, 0, new) == 0, "PmList_SetItem failed: %s", PmErr_Message());
     ck_assert_msg(witness_dealloc_count[1] == 1,
                   "the replaced item should be deallocated once; its deallocator ran %d time(s)",
                   witness_dealloc_count[1]);
     ck_assert_msg(seen_in_slot == new,
                   "when the replaced item's deallocator ran, the list's slot held %s; it should "
                   "already hold the new item (store first, then release the old one)",
-                  seen_in_slot == old ? "the dying item itself" :
-                  seen_in_slot == NULL ? "NULL" : "something else");
+                  seen_in_slot == old    ? "the dying item itself"
+                  : seen_in_slot == NULL ? "NULL"
+                                         : "something else");
 }
 END_TEST
 
@@ -148,7 +155,8 @@ START_TEST(setitem_out_of_range_releases_the_stolen_item)
                  "PmList_SetItem with index -1");
     ck_assert_msg(witness_dealloc_count[4] == 1,
                   "after a failed PmList_SetItem with index -1 the stolen item should be "
-                  "deallocated; its deallocator ran %d time(s)", witness_dealloc_count[4]);
+                  "deallocated; its deallocator ran %d time(s)",
+                  witness_dealloc_count[4]);
     ck_assert_msg(witness_dealloc_count[10] == 0 && witness_dealloc_count[11] == 0 &&
                       PmList_GET_SIZE(list) == 2,
                   "a failed PmList_SetItem should leave the list and its items alone");
@@ -167,15 +175,18 @@ START_TEST(pop_hands_the_lists_reference_to_the_caller)
                   "pop must not deallocate the item it hands back, but a deallocator ran");
     ck_assert_msg(Pm_REFCNT(v) == 1,
                   "the list's reference becomes the caller's, so the popped item's count "
-                  "should stay 1; it is %zd", Pm_REFCNT(v));
+                  "should stay 1; it is %zd",
+                  Pm_REFCNT(v));
     ck_assert_msg(PmList_GET_SIZE(list) == 2 && PmList_GET_ITEM(list, 0) == w0 &&
                       PmList_GET_ITEM(list, 1) == w2,
                   "after pop(1) the list should hold the first and last items, in order "
-                  "(size 2); its size is %zd", PmList_GET_SIZE(list));
+                  "(size 2); its size is %zd",
+                  PmList_GET_SIZE(list));
     Pm_DECREF(v);
     ck_assert_msg(witness_dealloc_count[1] == 1,
                   "dropping the popped item should deallocate it exactly once; its deallocator "
-                  "ran %d time(s)", witness_dealloc_count[1]);
+                  "ran %d time(s)",
+                  witness_dealloc_count[1]);
     PmObject *last = _PmList_Pop(list, 1);
     ck_assert_msg(last == w2 && Pm_REFCNT(last) == 1 && PmList_GET_SIZE(list) == 1,
                   "popping the last item should return it with count 1 and leave 1 item");
@@ -227,11 +238,12 @@ START_TEST(dict_setitem_takes_references_to_key_and_value)
                   PmErr_Message());
     ck_assert_msg(Pm_REFCNT(key) == 2 && Pm_REFCNT(value) == 2,
                   "the dict owns a reference to the key and one to the value: both counts "
-                  "should be 2, they are %zd (key) and %zd (value)", Pm_REFCNT(key),
-                  Pm_REFCNT(value));
+                  "should be 2, they are %zd (key) and %zd (value)",
+                  Pm_REFCNT(key), Pm_REFCNT(value));
     ck_assert_msg(_Pm_GetRefTotal() == total + 2,
                   "PmDict_SetItem of a new key should add 2 references to _Pm_RefTotal, it "
-                  "added %zd", _Pm_GetRefTotal() - total);
+                  "added %zd",
+                  _Pm_GetRefTotal() - total);
     ck_assert_msg(PmDict_GetItem(dict, key) == value && PmDict_Size(dict) == 1,
                   "the dict should now map the key to the value, and have 1 entry");
     Pm_DECREF(key);
@@ -268,11 +280,13 @@ START_TEST(dict_setitem_releases_the_replaced_value_after_storing_the_new_one)
     ck_assert_msg(seen_in_dict == new,
                   "when the replaced value's deallocator looked up the key, the dict gave %s; "
                   "it should already give the new value (store first, then release)",
-                  seen_in_dict == old ? "the dying value itself" :
-                  seen_in_dict == NULL ? "nothing" : "something else");
+                  seen_in_dict == old    ? "the dying value itself"
+                  : seen_in_dict == NULL ? "nothing"
+                                         : "something else");
     ck_assert_msg(Pm_REFCNT(new) == 2 && PmDict_GetItem(dict, key) == new,
                   "the new value should be in the dict with 2 references (yours and the "
-                  "dict's); it has %zd", Pm_REFCNT(new));
+                  "dict's); it has %zd",
+                  Pm_REFCNT(new));
     Pm_DECREF(new);
     Pm_DECREF(key);
 }
@@ -296,8 +310,8 @@ START_TEST(dict_setitem_on_an_existing_key_keeps_the_first_key)
                   Pm_REFCNT(first), Pm_REFCNT(second));
     ck_assert_msg(Pm_REFCNT(v1) == 1 && Pm_REFCNT(v2) == 2,
                   "the old value should have lost the dict's reference (count 1) and the new "
-                  "value gained one (count 2); they have %zd and %zd", Pm_REFCNT(v1),
-                  Pm_REFCNT(v2));
+                  "value gained one (count 2); they have %zd and %zd",
+                  Pm_REFCNT(v1), Pm_REFCNT(v2));
     Pm_DECREF(first);
     Pm_DECREF(second);
     Pm_DECREF(v1);
@@ -316,10 +330,12 @@ START_TEST(dict_delitem_releases_key_and_value)
     ck_assert_msg(PmDict_DelItem(dict, key) == 0, "PmDict_DelItem failed: %s", PmErr_Message());
     ck_assert_msg(witness_dealloc_count[1] == 1,
                   "the dict held the only reference to the value: deleting the entry should "
-                  "deallocate it once; its deallocator ran %d time(s)", witness_dealloc_count[1]);
+                  "deallocate it once; its deallocator ran %d time(s)",
+                  witness_dealloc_count[1]);
     ck_assert_msg(Pm_REFCNT(key) == 1,
                   "deleting the entry should release the dict's reference to the key, leaving "
-                  "count 1; it is %zd", Pm_REFCNT(key));
+                  "count 1; it is %zd",
+                  Pm_REFCNT(key));
     ck_assert_msg(PmDict_Size(dict) == 0 && PmDict_GetItem(dict, key) == NULL,
                   "after the delete the key should be gone");
     Pm_DECREF(key);
@@ -355,8 +371,7 @@ START_TEST(dict_setitem_tracks_the_dict_when_a_container_replaces_a_value)
                   "a dict holding only a string and an int should not be tracked (it starts "
                   "untracked, and neither can be part of a cycle)");
     PmObject *list = PmList_New(0);
-    ck_assert_msg(PmDict_SetItem(d, key, list) == 0, "d['k'] = [] failed: %s",
-                  PmErr_Message());
+    ck_assert_msg(PmDict_SetItem(d, key, list) == 0, "d['k'] = [] failed: %s", PmErr_Message());
     ck_assert_msg(PmObject_GC_IsTracked(d),
                   "after d['k'] = [] replaced the value of an existing key, the dict holds a "
                   "list and could be part of a cycle: it must be tracked. On the existing-key "
@@ -374,15 +389,18 @@ void register_ownership_tests(PmSuite *s)
     PM_ADD(s, append_takes_a_new_reference, 3, STEP3,
            "PmList_Append stores the item and takes a reference of its own.",
            "Count the owners after an append: the caller still has its reference, and the list "
-           "needs one of its own.", SECTION3);
+           "needs one of its own.",
+           SECTION3);
     PM_ADD(s, append_to_a_full_list_grows_it, 1, STEP3,
            "Appending to a full list makes room with _PmList_Resize.",
            "Appending to a list with no spare slot: the list must grow before the item is "
-           "stored.", SECTION3);
+           "stored.",
+           SECTION3);
     PM_ADD(s, setitem_steals_the_new_item_and_releases_the_old, 2, STEP3,
            "PmList_SetItem keeps the reference it is given and releases the item it replaces.",
            "Count the references after SetItem: who owns the new item now, and what happened "
-           "to the list's reference to the old one?", SECTION3);
+           "to the list's reference to the old one?",
+           SECTION3);
     PM_ADD(s, setitem_stores_the_new_item_before_releasing_the_old, 3, STEP3,
            "The replaced item's deallocator finds the new item already in the slot.",
            "The old item's deallocator looked at the list and still found the old item there: "
@@ -408,11 +426,13 @@ void register_ownership_tests(PmSuite *s)
     PM_ADD(s, dict_setitem_takes_references_to_key_and_value, 2, STEP4,
            "PmDict_SetItem of a new key takes a reference to the key and one to the value.",
            "After SetItem with a new key, the dict must own a reference to the key and one to "
-           "the value: count them.", SECTION4);
+           "the value: count them.",
+           SECTION4);
     PM_ADD(s, dict_setitem_releases_the_replaced_value_after_storing_the_new_one, 3, STEP4,
            "Replacing a value stores the new one, then releases the old one.",
            "The replaced value's deallocator looked the key up and still found the dying "
-           "value: the order of store and release.", SECTION4);
+           "value: the order of store and release.",
+           SECTION4);
     PM_ADD(s, dict_setitem_on_an_existing_key_keeps_the_first_key, 2, STEP4,
            "Replacing a value keeps the entry's original key and its one reference.",
            "With a key already there, the dict keeps its own key object: count the references "
@@ -421,12 +441,13 @@ void register_ownership_tests(PmSuite *s)
     PM_ADD(s, dict_setitem_tracks_the_dict_when_a_container_replaces_a_value, 1, STEP4,
            "Replacing a value with a container tracks an untracked dict.",
            "An untracked dict now holds a list under a key it already had, and stayed "
-           "untracked: a cycle through it would never be found.", SECTION4);
+           "untracked: a cycle through it would never be found.",
+           SECTION4);
     PM_ADD(s, dict_delitem_releases_key_and_value, 2, STEP4,
            "Deleting an entry releases the dict's references to its key and its value.",
-           "After a delete, the key and the value should each have lost the dict's reference.", SECTION4);
+           "After a delete, the key and the value should each have lost the dict's reference.",
+           SECTION4);
     PM_ADD(s, dict_delitem_of_a_missing_key_raises_key_error, 2, STEP4,
            "Deleting a missing key raises KeyError whose message is the key's repr.",
-           "When _PmDict_FindEntry returns NULL, build the message with PmObject_Repr.",
-           SECTION4);
+           "When _PmDict_FindEntry returns NULL, build the message with PmObject_Repr.", SECTION4);
 }

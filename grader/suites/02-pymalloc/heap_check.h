@@ -20,7 +20,7 @@
 #define HC_ST _PmObmalloc_state
 
 __attribute__((format(printf, 3, 4))) static int hc_broken(char *why, size_t whylen,
-                                                            const char *fmt, ...)
+                                                           const char *fmt, ...)
 {
     if (why != NULL && whylen > 0) {
         va_list ap;
@@ -56,8 +56,10 @@ static int hc_check_pool(poolp p, pymem_uint ai, char *why, size_t whylen)
                          (void *)p, sz, p->maxnextoffset, (size_t)(POOL_SIZE - size));
     if (p->nextoffset < POOL_OVERHEAD + size || (p->nextoffset - POOL_OVERHEAD) % size != 0 ||
         p->nextoffset > p->maxnextoffset + size)
-        return hc_broken(why, whylen, "pool %p (size class %u) has nextoffset %u, not on a block "
-                         "boundary inside the pool", (void *)p, sz, p->nextoffset);
+        return hc_broken(why, whylen,
+                         "pool %p (size class %u) has nextoffset %u, not on a block "
+                         "boundary inside the pool",
+                         (void *)p, sz, p->nextoffset);
     pymem_uint carved = (pymem_uint)((p->nextoffset - POOL_OVERHEAD) / size);
     if (p->ref.count > carved)
         return hc_broken(why, whylen, "pool %p (size class %u) counts %u blocks but carved only %u",
@@ -67,19 +69,24 @@ static int hc_check_pool(poolp p, pymem_uint ai, char *why, size_t whylen)
         size_t off = (size_t)(b - (pymem_block *)p);
         if ((uintptr_t)b - (uintptr_t)p >= POOL_SIZE || off < POOL_OVERHEAD ||
             (off - POOL_OVERHEAD) % size != 0 || off >= p->nextoffset)
-            return hc_broken(why, whylen, "pool %p (size class %u) has free block %p, not a "
-                             "carved block of the pool", (void *)p, sz, (void *)b);
+            return hc_broken(why, whylen,
+                             "pool %p (size class %u) has free block %p, not a "
+                             "carved block of the pool",
+                             (void *)p, sz, (void *)b);
         if (++n > expected)
             break;
     }
     if (n != expected)
-        return hc_broken(why, whylen, "pool %p (size class %u) has %s%u blocks on its free list, "
-                         "expected %u (carved %u - allocated %u)", (void *)p, sz,
-                         n > expected ? "more than " : "", n > expected ? expected : n, expected,
-                         carved, p->ref.count);
+        return hc_broken(why, whylen,
+                         "pool %p (size class %u) has %s%u blocks on its free list, "
+                         "expected %u (carved %u - allocated %u)",
+                         (void *)p, sz, n > expected ? "more than " : "",
+                         n > expected ? expected : n, expected, carved, p->ref.count);
     if ((p->freeblock == NULL) != (p->ref.count == cap))
-        return hc_broken(why, whylen, "pool %p (size class %u) has %u of %u blocks allocated but "
-                         "%s free list", (void *)p, sz, p->ref.count, cap,
+        return hc_broken(why, whylen,
+                         "pool %p (size class %u) has %u of %u blocks allocated but "
+                         "%s free list",
+                         (void *)p, sz, p->ref.count, cap,
                          p->freeblock == NULL ? "an empty" : "a non-empty");
     return 0;
 }
@@ -103,8 +110,8 @@ static int hc_check_arena(pymem_uint ai, size_t used[], char *why, size_t whylen
     for (uintptr_t b = base; b < pa; b += POOL_SIZE) {
         poolp p = (poolp)b;
         if (p->arenaindex != ai)
-            return hc_broken(why, whylen, "pool %p in arena %u says arenaindex %u", (void *)p,
-                             ai, p->arenaindex);
+            return hc_broken(why, whylen, "pool %p in arena %u says arenaindex %u", (void *)p, ai,
+                             p->arenaindex);
         if (p->ref.count == 0) {
             empty++;
             continue;
@@ -117,22 +124,28 @@ static int hc_check_arena(pymem_uint ai, size_t used[], char *why, size_t whylen
     pymem_uint listed = 0;
     for (poolp p = ao->freepools; p != NULL; p = p->nextpool) {
         if ((uintptr_t)p < base || (uintptr_t)p >= pa || ((uintptr_t)p & POOL_SIZE_MASK))
-            return hc_broken(why, whylen, "arena %u has %p on its freepools, not one of its "
-                             "carved pools", ai, (void *)p);
+            return hc_broken(why, whylen,
+                             "arena %u has %p on its freepools, not one of its "
+                             "carved pools",
+                             ai, (void *)p);
         if (p->ref.count != 0)
-            return hc_broken(why, whylen, "pool %p on the freepools of arena %u has %u blocks "
-                             "allocated", (void *)p, ai, p->ref.count);
+            return hc_broken(why, whylen,
+                             "pool %p on the freepools of arena %u has %u blocks "
+                             "allocated",
+                             (void *)p, ai, p->ref.count);
         if (++listed > empty)
             break;
     }
     if (listed != empty)
-        return hc_broken(why, whylen, "arena %u has %u empty pools but %s%u on its freepools",
-                         ai, empty, listed > empty ? "more than " : "",
+        return hc_broken(why, whylen, "arena %u has %u empty pools but %s%u on its freepools", ai,
+                         empty, listed > empty ? "more than " : "",
                          listed > empty ? empty : listed);
     pymem_uint virgin = (pymem_uint)((end - pa) / POOL_SIZE);
     if (ao->nfreepools != empty + virgin)
-        return hc_broken(why, whylen, "arena %u has nfreepools %u, expected %u (%u empty + %u "
-                         "never used)", ai, ao->nfreepools, empty + virgin, empty, virgin);
+        return hc_broken(why, whylen,
+                         "arena %u has nfreepools %u, expected %u (%u empty + %u "
+                         "never used)",
+                         ai, ao->nfreepools, empty + virgin, empty, virgin);
     return 0;
 }
 
@@ -146,17 +159,21 @@ static int hc_check_usable_arenas(size_t with_free, char *why, size_t whylen)
     for (struct arena_object *ao = HC_ST.usable_arenas; ao != NULL; prev = ao, ao = ao->nextarena) {
         pymem_uint ai = (pymem_uint)(ao - HC_ST.arenas);
         if (++n > with_free)
-            return hc_broken(why, whylen, "usable_arenas has more than the %zu arenas that have "
-                             "a free pool", with_free);
+            return hc_broken(why, whylen,
+                             "usable_arenas has more than the %zu arenas that have "
+                             "a free pool",
+                             with_free);
         if (ao->address == 0 || ao->nfreepools == 0 || ao->nfreepools > MAX_POOLS_IN_ARENA)
             return hc_broken(why, whylen, "arena %u is on usable_arenas with %s", ai,
                              ao->address == 0 ? "no memory" : "no free pool");
         if (ao->prevarena != prev)
             return hc_broken(why, whylen, "arena %u on usable_arenas has a wrong prevarena", ai);
         if (prev != NULL && prev->nfreepools > ao->nfreepools)
-            return hc_broken(why, whylen, "usable_arenas is not sorted: arena %u (%u free pools) "
-                             "comes after arena %u (%u)", ai, ao->nfreepools,
-                             (pymem_uint)(prev - HC_ST.arenas), prev->nfreepools);
+            return hc_broken(why, whylen,
+                             "usable_arenas is not sorted: arena %u (%u free pools) "
+                             "comes after arena %u (%u)",
+                             ai, ao->nfreepools, (pymem_uint)(prev - HC_ST.arenas),
+                             prev->nfreepools);
         last[ao->nfreepools] = ao;
     }
     if (n != with_free)
@@ -167,7 +184,8 @@ static int hc_check_usable_arenas(size_t with_free, char *why, size_t whylen)
             return hc_broken(why, whylen, "nfp2lasta[%u] is %s, expected %s", k,
                              HC_ST.nfp2lasta[k] ? "an arena" : "NULL",
                              last[k] ? "the last arena on usable_arenas with that many free "
-                                       "pools" : "NULL");
+                                       "pools"
+                                     : "NULL");
     return 0;
 }
 
@@ -206,22 +224,27 @@ static int hc_check_usedpools(const size_t used[], char *why, size_t whylen)
         size_t n = 0;
         for (poolp p = head->nextpool, prev = head; p != head; prev = p, p = p->nextpool) {
             if (++n > used[i])
-                return hc_broken(why, whylen, "usedpools[%u] (size class %u) links more than the "
-                                 "%zu used pools of the class", i + i, i, used[i]);
+                return hc_broken(why, whylen,
+                                 "usedpools[%u] (size class %u) links more than the "
+                                 "%zu used pools of the class",
+                                 i + i, i, used[i]);
             if (!hc_in_an_arena(p))
-                return hc_broken(why, whylen, "usedpools[%u] links %p, outside every arena",
-                                 i + i, (void *)p);
+                return hc_broken(why, whylen, "usedpools[%u] links %p, outside every arena", i + i,
+                                 (void *)p);
             if (p->szidx != i || p->ref.count == 0 || p->ref.count >= NUMBLOCKS(i))
-                return hc_broken(why, whylen, "pool %p (size class %u, %u blocks allocated) is "
-                                 "linked in usedpools[%u]", (void *)p, p->szidx, p->ref.count,
-                                 i + i);
+                return hc_broken(why, whylen,
+                                 "pool %p (size class %u, %u blocks allocated) is "
+                                 "linked in usedpools[%u]",
+                                 (void *)p, p->szidx, p->ref.count, i + i);
             if (p->prevpool != prev)
                 return hc_broken(why, whylen, "pool %p in usedpools[%u] has a wrong prevpool",
                                  (void *)p, i + i);
         }
         if (n != used[i])
-            return hc_broken(why, whylen, "usedpools[%u] (size class %u) links %zu pools but the "
-                             "class has %zu used pools", i + i, i, n, used[i]);
+            return hc_broken(why, whylen,
+                             "usedpools[%u] (size class %u) links %zu pools but the "
+                             "class has %zu used pools",
+                             i + i, i, n, used[i]);
     }
     return 0;
 }
@@ -266,12 +289,16 @@ static int pm_grader_check_heap(char *why, size_t whylen)
 #endif
     }
     if (allocated != HC_ST.narenas_currently_allocated)
-        return hc_broken(why, whylen, "%zu arenas are allocated but narenas_currently_allocated "
-                         "is %zu", allocated, HC_ST.narenas_currently_allocated);
-    if (HC_ST.narenas_highwater < allocated || HC_ST.ntimes_arena_allocated < HC_ST.narenas_highwater)
-        return hc_broken(why, whylen, "the arena counters disagree: %zu allocated total, "
-                         "highwater %zu, %zu current", HC_ST.ntimes_arena_allocated,
-                         HC_ST.narenas_highwater, allocated);
+        return hc_broken(why, whylen,
+                         "%zu arenas are allocated but narenas_currently_allocated "
+                         "is %zu",
+                         allocated, HC_ST.narenas_currently_allocated);
+    if (HC_ST.narenas_highwater < allocated ||
+        HC_ST.ntimes_arena_allocated < HC_ST.narenas_highwater)
+        return hc_broken(why, whylen,
+                         "the arena counters disagree: %zu allocated total, "
+                         "highwater %zu, %zu current",
+                         HC_ST.ntimes_arena_allocated, HC_ST.narenas_highwater, allocated);
     size_t unused = 0;
     for (struct arena_object *ao = HC_ST.unused_arena_objects; ao != NULL; ao = ao->nextarena) {
         if (ao->address != 0)
@@ -281,8 +308,8 @@ static int pm_grader_check_heap(char *why, size_t whylen)
             break;
     }
     if (unused != HC_ST.maxarenas - allocated)
-        return hc_broken(why, whylen, "unused_arena_objects has %zu entries, expected %zu",
-                         unused, HC_ST.maxarenas - allocated);
+        return hc_broken(why, whylen, "unused_arena_objects has %zu entries, expected %zu", unused,
+                         HC_ST.maxarenas - allocated);
     if (hc_check_usable_arenas(with_free, why, whylen) < 0)
         return -1;
     free(hc_bases);
@@ -297,8 +324,10 @@ static int pm_grader_check_heap(char *why, size_t whylen)
     if (hc_check_usedpools(used, why, whylen) < 0)
         return -1;
     if (HC_ST.raw_allocated_blocks < 0)
-        return hc_broken(why, whylen, "raw_allocated_blocks is %zd: more malloc'd blocks were "
-                         "freed than allocated", HC_ST.raw_allocated_blocks);
+        return hc_broken(why, whylen,
+                         "raw_allocated_blocks is %zd: more malloc'd blocks were "
+                         "freed than allocated",
+                         HC_ST.raw_allocated_blocks);
     return 0;
 }
 

@@ -95,8 +95,8 @@ static void draw_at_the_end(void)
     char title[512];
     snprintf(title, sizeof title,
              "the reference at the end of the test, which reached the check that failed for you "
-             "(%s line %d) %ld time%s, not %ld", draw_at.file, draw_at.line, passed,
-             passed == 1 ? "" : "s", draw_at.n);
+             "(%s line %d) %ld time%s, not %ld",
+             draw_at.file, draw_at.line, passed, passed == 1 ? "" : "s", draw_at.n);
     draw_arenas(tcase_name(), title);
 }
 

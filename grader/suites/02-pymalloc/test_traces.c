@@ -25,8 +25,8 @@
 
 /* Your allocator, checked by the grader's heap checker (heap_check.h), so
  * that the traces need nothing of Step 7. */
-static const PmTraceLayer yours = {PmObject_Malloc, PmObject_Calloc, PmObject_Realloc,
-                                   PmObject_Free, pm_grader_check_heap, &_PmObmalloc_state};
+static const PmTraceLayer yours = {PmObject_Malloc, PmObject_Calloc,      PmObject_Realloc,
+                                   PmObject_Free,   pm_grader_check_heap, &_PmObmalloc_state};
 
 static const char *root(void)
 {
@@ -63,8 +63,12 @@ static int replay_checked(const char *name, const PmTrace *t, const char *stats,
         /* about 500 heap checks and 200 overlap checks per trace; the
          * performance tests check payloads and the final statistics only
          * (the trace tests have checked the rest) */
-        .check_every = !thorough ? 0 : t->nops / 500 > 0 ? (long)(t->nops / 500) : 1,
-        .overlap_every = !thorough ? 0 : t->nops / 200 > 0 ? (long)(t->nops / 200) : 1,
+        .check_every = !thorough           ? 0
+                       : t->nops / 500 > 0 ? (long)(t->nops / 500)
+                                           : 1,
+        .overlap_every = !thorough           ? 0
+                         : t->nops / 200 > 0 ? (long)(t->nops / 200)
+                                             : 1,
     };
     PmTraceSlot *slots = NULL;
     char why[1024];
@@ -89,9 +93,11 @@ static int replay_checked(const char *name, const PmTrace *t, const char *stats,
     for (int line = 1; *a != '\0' || *b != '\0'; line++) {
         size_t na = strcspn(a, "\n"), nb = strcspn(b, "\n");
         if (na != nb || memcmp(a, b, na) != 0) {
-            pm_trace_msg(msg, msglen, "%s.trace replays correctly, but at its end line %d of "
+            pm_trace_msg(msg, msglen,
+                         "%s.trace replays correctly, but at its end line %d of "
                          "the malloc statistics should be '%.*s' (the reference's), yours is "
-                         "'%.*s'", name, line, (int)na, a, (int)nb, b);
+                         "'%.*s'",
+                         name, line, (int)na, a, (int)nb, b);
             rc = -1;
             break;
         }
@@ -116,11 +122,17 @@ static void trace_test(const char *name, int synthetic)
     pm_trace_clear(&t);
 }
 
-#define TRACE_TEST(name)                                                                       \
-    START_TEST(trace_##name) { trace_test(#name, 0); }                                         \
+#define TRACE_TEST(name)      \
+    START_TEST(trace_##name)  \
+    {                         \
+        trace_test(#name, 0); \
+    }                         \
     END_TEST
-#define SYNTH_TEST(name)                                                                       \
-    START_TEST(synthetic_trace_##name) { trace_test(#name, 1); }                               \
+#define SYNTH_TEST(name)               \
+    START_TEST(synthetic_trace_##name) \
+    {                                  \
+        trace_test(#name, 1);          \
+    }                                  \
     END_TEST
 
 TRACE_TEST(size_class_boundaries)
@@ -202,7 +214,8 @@ static void performance_test(double threshold)
         pm_trace_clear(&t);
         if (rc != 0)
             ck_abort_msg("no performance points until the synthetic traces replay correctly: "
-                         "%s", msg);
+                         "%s",
+                         msg);
     }
 #ifndef UNDER_SANITIZERS
     /* Under the sanitizers only correctness counts: the chapter file is not
@@ -218,7 +231,8 @@ static void performance_test(double threshold)
             (double)mine[worst] / (double)pm_reference_blocks[worst])
             worst = i;
     }
-    ck_assert_msg(total > 0, "no basic block of your allocator was counted: the performance "
+    ck_assert_msg(total > 0,
+                  "no basic block of your allocator was counted: the performance "
                   "tests count only in the graded build (make grade), not in make debug");
     double ratio = (double)total / (double)ref;
     ck_assert_msg(ratio <= threshold,
@@ -234,22 +248,37 @@ static void performance_test(double threshold)
 #endif
 }
 
-START_TEST(performance_within_3_5x_of_the_reference) { performance_test(3.5); }
+START_TEST(performance_within_3_5x_of_the_reference)
+{
+    performance_test(3.5);
+}
 END_TEST
-START_TEST(performance_within_3x_of_the_reference) { performance_test(3.0); }
+START_TEST(performance_within_3x_of_the_reference)
+{
+    performance_test(3.0);
+}
 END_TEST
-START_TEST(performance_within_2_5x_of_the_reference) { performance_test(2.5); }
+START_TEST(performance_within_2_5x_of_the_reference)
+{
+    performance_test(2.5);
+}
 END_TEST
-START_TEST(performance_within_2x_of_the_reference) { performance_test(2.0); }
+START_TEST(performance_within_2x_of_the_reference)
+{
+    performance_test(2.0);
+}
 END_TEST
-START_TEST(performance_within_1_5x_of_the_reference) { performance_test(1.5); }
+START_TEST(performance_within_1_5x_of_the_reference)
+{
+    performance_test(1.5);
+}
 END_TEST
 
 #define PERF_STEP "Performance"
-#define PERF_HINT                                                                              \
-    "Performance points come in five tests: at most 3.5x, 3x, 2.5x, 2x and 1.5x the "         \
-    "reference's work on the synthetic traces, counted in basic blocks run by your chapter "   \
-    "file (the same count on every run). They are given only when those traces replay "       \
+#define PERF_HINT                                                                            \
+    "Performance points come in five tests: at most 3.5x, 3x, 2.5x, 2x and 1.5x the "        \
+    "reference's work on the synthetic traces, counted in basic blocks run by your chapter " \
+    "file (the same count on every run). They are given only when those traces replay "      \
     "correctly."
 
 /* Check's tests are pointers known only at run time: the tables are built
@@ -262,30 +291,48 @@ void register_trace_tests(PmSuite *s)
         const char *section;
         const TTest *test;
     } traces[] = {
-        {"size_class_boundaries", "Every class boundary once: 1, 16, 17, 32, 33, 496, 497, 512, "
-         "513 and 0 bytes.", SECTION1, trace_size_class_boundaries},
-        {"pool_fills_up_exactly", "1021 blocks of 16 bytes fill a pool exactly; one free must "
-         "bring it back to usedpools.", SECTION2, trace_pool_fills_up_exactly},
+        {"size_class_boundaries",
+         "Every class boundary once: 1, 16, 17, 32, 33, 496, 497, 512, "
+         "513 and 0 bytes.",
+         SECTION1, trace_size_class_boundaries},
+        {"pool_fills_up_exactly",
+         "1021 blocks of 16 bytes fill a pool exactly; one free must "
+         "bring it back to usedpools.",
+         SECTION2, trace_pool_fills_up_exactly},
         {"empty_pool_serves_another_class", "A pool empties and is reused for 256-byte blocks.",
          SECTION4, trace_empty_pool_serves_another_class},
         {"free_list_is_lifo", "Freed blocks are reused last freed, first reused.", SECTION2,
          trace_free_list_is_lifo},
-        {"arenas_return_to_the_os", "Three arenas fill and empty; all but the last empty one go "
-         "back to the OS.", SECTION5, trace_arenas_return_to_the_os},
-        {"many_arenas_usable_order", "Six arenas with different numbers of free pools: new pools "
-         "come from the fullest.", SECTION3, trace_many_arenas_usable_order},
-        {"realloc_shrink_keeps_or_moves", "Shrinking keeps the block unless 25% or more is "
-         "saved.", SECTION6, trace_realloc_shrink_keeps_or_moves},
-        {"realloc_grows_past_512", "A block grows through the classes into the system "
-         "allocator and stays there.", SECTION6, trace_realloc_grows_past_512},
-        {"calloc_zeroes_reused_blocks", "Calloc must zero blocks that held data before.",
-         SECTION6, trace_calloc_zeroes_reused_blocks},
-        {"zero_byte_requests", "0-byte requests go to the system allocator, each a distinct "
-         "pointer.", SECTION1, trace_zero_byte_requests},
-        {"recorded_class_instances_reference_their_class", "Recorded from a chapter-1 scenario "
-         "run by pmrun.", SECTION4, trace_recorded_class_instances_reference_their_class},
-        {"recorded_dict_grows_without_losing_references", "Recorded from a chapter-1 scenario "
-         "run by pmrun.", SECTION4, trace_recorded_dict_grows_without_losing_references},
+        {"arenas_return_to_the_os",
+         "Three arenas fill and empty; all but the last empty one go "
+         "back to the OS.",
+         SECTION5, trace_arenas_return_to_the_os},
+        {"many_arenas_usable_order",
+         "Six arenas with different numbers of free pools: new pools "
+         "come from the fullest.",
+         SECTION3, trace_many_arenas_usable_order},
+        {"realloc_shrink_keeps_or_moves",
+         "Shrinking keeps the block unless 25% or more is "
+         "saved.",
+         SECTION6, trace_realloc_shrink_keeps_or_moves},
+        {"realloc_grows_past_512",
+         "A block grows through the classes into the system "
+         "allocator and stays there.",
+         SECTION6, trace_realloc_grows_past_512},
+        {"calloc_zeroes_reused_blocks", "Calloc must zero blocks that held data before.", SECTION6,
+         trace_calloc_zeroes_reused_blocks},
+        {"zero_byte_requests",
+         "0-byte requests go to the system allocator, each a distinct "
+         "pointer.",
+         SECTION1, trace_zero_byte_requests},
+        {"recorded_class_instances_reference_their_class",
+         "Recorded from a chapter-1 scenario "
+         "run by pmrun.",
+         SECTION4, trace_recorded_class_instances_reference_their_class},
+        {"recorded_dict_grows_without_losing_references",
+         "Recorded from a chapter-1 scenario "
+         "run by pmrun.",
+         SECTION4, trace_recorded_dict_grows_without_losing_references},
         {"recorded_small_ints_are_shared", "Recorded from a chapter-1 scenario run by pmrun.",
          SECTION4, trace_recorded_small_ints_are_shared},
     };
@@ -302,9 +349,12 @@ void register_trace_tests(PmSuite *s)
     char name[256], title[512], hint[1024];
     for (size_t i = 0; i < sizeof traces / sizeof traces[0]; i++) {
         snprintf(name, sizeof name, "trace_%s", traces[i].name);
-        snprintf(title, sizeof title, "%s.trace replays correctly and ends with the "
-                 "reference's statistics", traces[i].name);
-        snprintf(hint, sizeof hint, "%s Replay it yourself: make replay "
+        snprintf(title, sizeof title,
+                 "%s.trace replays correctly and ends with the "
+                 "reference's statistics",
+                 traces[i].name);
+        snprintf(hint, sizeof hint,
+                 "%s Replay it yourself: make replay "
                  "TRACE=grader/traces/02-pymalloc/%s.trace checks the heap after every "
                  "operation and prints the statistics; add REPLAYFLAGS=\"--heap-svg "
                  "build/replay.svg\" for a picture, STACK=ref for the reference.",
@@ -315,14 +365,16 @@ void register_trace_tests(PmSuite *s)
     }
     for (size_t i = 0; i < sizeof synthetic / sizeof synthetic[0]; i++) {
         snprintf(name, sizeof name, "synthetic_trace_%s", synthetic[i].name);
-        snprintf(title, sizeof title, "the synthetic trace %s (about 100,000 to 200,000 "
+        snprintf(title, sizeof title,
+                 "the synthetic trace %s (about 100,000 to 200,000 "
                  "operations) replays correctly and ends with the reference's statistics",
                  synthetic[i].name);
-        snprintf(hint, sizeof hint, "Generated by grader/traces/pmsynth.h. Write it to a file "
+        snprintf(hint, sizeof hint,
+                 "Generated by grader/traces/pmsynth.h. Write it to a file "
                  "with build/bin/pmtracegen %s > %s.trace and replay it with make replay.",
                  synthetic[i].name, synthetic[i].name);
-        pm_add_test(s, strdup(name), synthetic[i].test, 2, "Traces", strdup(title),
-                    strdup(hint), SECTION7);
+        pm_add_test(s, strdup(name), synthetic[i].test, 2, "Traces", strdup(title), strdup(hint),
+                    SECTION7);
     }
     PM_ADD(s, performance_within_3_5x_of_the_reference, 2, PERF_STEP,
            "your allocator does at most 3.5x the reference's work", PERF_HINT, SECTION7);

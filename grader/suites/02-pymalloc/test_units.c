@@ -90,8 +90,8 @@ START_TEST(zero_bytes_go_to_the_system_allocator)
     pm_given_a_pool_per_class(); /* so an arena exists */
     void *p = PmObject_Malloc(0), *q = PmObject_Malloc(0);
     ck_assert_msg(p != NULL && q != NULL && p != q,
-                  "two PmObject_Malloc(0) should return two distinct pointers, not %p and %p",
-                  p, q);
+                  "two PmObject_Malloc(0) should return two distinct pointers, not %p and %p", p,
+                  q);
     ck_assert_msg(!in_arena(p) && !in_arena(q),
                   "PmObject_Malloc(0) returned a block inside an arena: 0 bytes go to malloc");
     ck_assert_msg(st.raw_allocated_blocks == 2,
@@ -145,7 +145,8 @@ START_TEST(blocks_of_a_class_are_one_block_size_apart)
     char *a = PmObject_Malloc(40), *b = PmObject_Malloc(33), *c = PmObject_Malloc(48);
     ck_assert_msg(b - a == 48 && c - b == 48,
                   "three requests of class 2 (33..48 bytes) in a new pool should be 48 bytes "
-                  "apart; they are %td and %td apart", b - a, c - b);
+                  "apart; they are %td and %td apart",
+                  b - a, c - b);
 }
 END_TEST
 
@@ -159,7 +160,8 @@ START_TEST(a_new_pool_carves_blocks_lazily)
                   "the first block of a new pool should start right after its 48-byte header");
     ck_assert_msg(pool->nextoffset == POOL_OVERHEAD + 2 * 64,
                   "a new pool sets up two blocks: nextoffset should be 48 + 2 * 64 = 176, it "
-                  "is %u", pool->nextoffset);
+                  "is %u",
+                  pool->nextoffset);
     ck_assert_msg(pool->maxnextoffset == POOL_SIZE - 64,
                   "maxnextoffset should be POOL_SIZE - 64 = %zu, it is %u", POOL_SIZE - 64,
                   pool->maxnextoffset);
@@ -167,14 +169,15 @@ START_TEST(a_new_pool_carves_blocks_lazily)
         uint8_t *b = PmObject_Malloc(64);
         if (b != first + (k - 1) * 64)
             ck_abort_msg("allocation %u of 64 bytes should be the next virgin block %p, "
-                         "got %p", k, (void *)(first + (k - 1) * 64), (void *)b);
+                         "got %p",
+                         k, (void *)(first + (k - 1) * 64), (void *)b);
         if (pool->nextoffset != POOL_OVERHEAD + (k + 1) * 64)
             ck_abort_msg("after %u allocations nextoffset should be %zu (one block further "
-                         "per allocation), it is %u", k, POOL_OVERHEAD + (k + 1) * 64,
-                         pool->nextoffset);
+                         "per allocation), it is %u",
+                         k, POOL_OVERHEAD + (k + 1) * 64, pool->nextoffset);
         if (pool->ref.count != k)
-            ck_abort_msg("after %u allocations the pool should count %u blocks, it counts %u",
-                         k, k, pool->ref.count);
+            ck_abort_msg("after %u allocations the pool should count %u blocks, it counts %u", k, k,
+                         pool->ref.count);
     }
 }
 END_TEST
@@ -188,8 +191,7 @@ START_TEST(a_new_pool_records_its_class_and_arena)
     ck_assert_msg(pool->szidx == 6, "a pool serving 100 bytes has szidx 6, not %u", pool->szidx);
     ck_assert_msg(pool->arenaindex < st.maxarenas &&
                       (uintptr_t)p - st.arenas[pool->arenaindex].address < ARENA_SIZE,
-                  "pool->arenaindex (%u) should name the arena the pool lies in",
-                  pool->arenaindex);
+                  "pool->arenaindex (%u) should name the arena the pool lies in", pool->arenaindex);
     ck_assert_msg(in_usedpools(pool, 6), "a pool with free blocks should be in usedpools[2*6]");
 }
 END_TEST
@@ -205,7 +207,8 @@ START_TEST(a_full_pool_leaves_usedpools)
         void *p = PmObject_Malloc(16);
         if (POOL_ADDR(p) != pool)
             ck_abort_msg("block %u of 16 bytes should still come from the first pool (it "
-                         "holds %u)", k + 1, n);
+                         "holds %u)",
+                         k + 1, n);
     }
     ck_assert_msg(!in_usedpools(pool, 0),
                   "a full pool (%u of %u blocks) should not be in usedpools", n, n);
@@ -223,15 +226,14 @@ START_TEST(the_first_allocation_maps_one_arena)
     void *p = PmObject_Malloc(24);
     ck_assert_msg(pm_test_arenas.nalloc == 1,
                   "the first allocation should get exactly one arena from the arena allocator "
-                  "(_PmObject_VirtualAlloc); it got %zu", pm_test_arenas.nalloc);
+                  "(_PmObject_VirtualAlloc); it got %zu",
+                  pm_test_arenas.nalloc);
     ck_assert_msg(st.maxarenas == INITIAL_ARENA_OBJECTS,
-                  "the arena_object table should start with 16 entries, it has %u",
-                  st.maxarenas);
+                  "the arena_object table should start with 16 entries, it has %u", st.maxarenas);
     ck_assert_msg(st.narenas_currently_allocated == 1 && st.ntimes_arena_allocated == 1 &&
                       st.narenas_highwater == 1,
                   "after one arena: current %zu, total %zu, highwater %zu (all should be 1)",
-                  st.narenas_currently_allocated, st.ntimes_arena_allocated,
-                  st.narenas_highwater);
+                  st.narenas_currently_allocated, st.ntimes_arena_allocated, st.narenas_highwater);
     ck_assert_msg(in_arena(p), "the block should lie in the new arena");
 }
 END_TEST
@@ -275,8 +277,7 @@ START_TEST(a_new_arena_when_every_pool_is_used)
     ck_assert_msg(st.narenas_currently_allocated == 1,
                   "%zu blocks of 512 bytes fill one arena exactly, but %zu arenas exist", n,
                   st.narenas_currently_allocated);
-    ck_assert_msg(st.usable_arenas == NULL,
-                  "a wholly allocated arena should leave usable_arenas");
+    ck_assert_msg(st.usable_arenas == NULL, "a wholly allocated arena should leave usable_arenas");
     void *more = PmObject_Malloc(512);
     ck_assert_msg(st.narenas_currently_allocated == 2 && arena_of(more) != arena_of(first),
                   "the next block needs a second arena");
@@ -344,8 +345,8 @@ START_TEST(usable_arenas_is_sorted_by_free_pools)
         seen[n++] = a->nfreepools;
     ck_assert_msg(n == 3 && seen[0] == 2 && seen[1] == 4 && seen[2] == 7,
                   "arenas with 7, 2 and 4 free pools should be on usable_arenas in the order "
-                  "2, 4, 7 (fewest free pools first); found %u arenas (%u, %u, %u)", n,
-                  n > 0 ? seen[0] : 0, n > 1 ? seen[1] : 0, n > 2 ? seen[2] : 0);
+                  "2, 4, 7 (fewest free pools first); found %u arenas (%u, %u, %u)",
+                  n, n > 0 ? seen[0] : 0, n > 1 ? seen[1] : 0, n > 2 ? seen[2] : 0);
     heap_ok("with three partly free arenas");
 }
 END_TEST
@@ -402,7 +403,8 @@ START_TEST(an_empty_pool_serves_another_size_class)
                   "a request of another class should reuse the empty pool from freepools");
     ck_assert_msg(pool->szidx == 15 && pool->ref.count == 1,
                   "the reused pool should now be of class 15 with 1 block, it is class %u with "
-                  "%u", pool->szidx, pool->ref.count);
+                  "%u",
+                  pool->szidx, pool->ref.count);
     ck_assert_msg(p == (uint8_t *)pool + POOL_OVERHEAD,
                   "the reused pool starts over: its first block right after the header");
     heap_ok("after an empty pool changed size class");
@@ -436,8 +438,8 @@ START_TEST(a_freed_block_is_reused_first)
     void *x = PmObject_Malloc(32), *y = PmObject_Malloc(32);
     ck_assert_msg(x == b[4] && y == b[2],
                   "the free list is last in, first out: after freeing %p then %p, the next "
-                  "two allocations should return %p and %p, not %p and %p", b[2], b[4], b[4],
-                  b[2], x, y);
+                  "two allocations should return %p and %p, not %p and %p",
+                  b[2], b[4], b[4], b[2], x, y);
 }
 END_TEST
 
@@ -475,8 +477,8 @@ START_TEST(a_full_pool_comes_back_on_the_first_free)
                   "the pool should be linked at the front of usedpools[0]");
     void *again = PmObject_Malloc(16);
     ck_assert_msg(again == blocks[10],
-                  "the next 16-byte request should reuse the freed block %p, got %p",
-                  blocks[10], again);
+                  "the next 16-byte request should reuse the freed block %p, got %p", blocks[10],
+                  again);
     heap_ok("after a full pool became used again");
 }
 END_TEST
@@ -506,12 +508,14 @@ START_TEST(freeing_system_blocks_counts_them_out)
                   "PmObject_Malloc of 0, 0, 513 and 70000 bytes should all succeed");
     ck_assert_msg(st.raw_allocated_blocks == 4,
                   "after four requests for the system allocator raw_allocated_blocks should "
-                  "be 4, it is %zd", st.raw_allocated_blocks);
+                  "be 4, it is %zd",
+                  st.raw_allocated_blocks);
     PmObject_Free(p);
     PmObject_Free(q);
     ck_assert_msg(st.raw_allocated_blocks == 2,
                   "after freeing the two blocks of 0 bytes raw_allocated_blocks should be 2, "
-                  "it is %zd", st.raw_allocated_blocks);
+                  "it is %zd",
+                  st.raw_allocated_blocks);
     PmObject_Free(big);
     PmObject_Free(huge);
     PmObject_Free(keep);
@@ -535,7 +539,8 @@ START_TEST(an_empty_arena_goes_back_to_the_os)
         PmObject_Free(blocks[k]);
     ck_assert_msg(pm_test_arenas.nfree == 1,
                   "an arena whose pools are all free, while another arena is usable, should "
-                  "go back to the arena allocator; %zu were freed", pm_test_arenas.nfree);
+                  "go back to the arena allocator; %zu were freed",
+                  pm_test_arenas.nfree);
     PmMallocStats s;
     _PmObject_GetMallocStats(&s);
     ck_assert_msg(st.narenas_currently_allocated == 2 && s.arenas_reclaimed == 1,
@@ -555,7 +560,8 @@ START_TEST(the_last_empty_arena_is_kept)
         PmObject_Free(b[i]);
     ck_assert_msg(pm_test_arenas.nfree == 0 && st.narenas_currently_allocated == 1,
                   "the only arena, wholly free, should be kept (bpo-37257: no map/unmap "
-                  "thrashing in a loop); %zu arenas were freed", pm_test_arenas.nfree);
+                  "thrashing in a loop); %zu arenas were freed",
+                  pm_test_arenas.nfree);
     PmObject_Malloc(512);
     ck_assert_msg(pm_test_arenas.nalloc == 1, "the kept arena should serve the next request");
     heap_ok("after the only arena emptied");
@@ -571,16 +577,15 @@ START_TEST(a_returned_arena_object_is_reused)
         blocks[k] = PmObject_Malloc(512);
     for (size_t k = 0; k < per; k++)
         PmObject_Free(blocks[k]);
-    ck_assert_msg(st.unused_arena_objects != NULL &&
-                      st.unused_arena_objects->address == 0,
+    ck_assert_msg(st.unused_arena_objects != NULL && st.unused_arena_objects->address == 0,
                   "the arena_object of a returned arena should go to unused_arena_objects "
                   "with address 0");
     for (size_t k = 0; k < per; k++)
         blocks[k] = PmObject_Malloc(512);
     ck_assert_msg(st.maxarenas == INITIAL_ARENA_OBJECTS && st.ntimes_arena_allocated == 4,
                   "a new arena should reuse a free arena_object (the table stays at 16): "
-                  "maxarenas %u, arenas allocated total %zu (want 16 and 4)", st.maxarenas,
-                  st.ntimes_arena_allocated);
+                  "maxarenas %u, arenas allocated total %zu (want 16 and 4)",
+                  st.maxarenas, st.ntimes_arena_allocated);
     heap_ok("after an arena_object was reused");
 }
 END_TEST
@@ -593,7 +598,7 @@ START_TEST(realloc_shrinking_by_less_than_a_quarter_keeps_the_block)
     void *p = PmObject_Malloc(512);
     void *q = PmObject_Realloc(p, 385);
     ck_assert_msg(q == p, "shrinking a 512-byte block to 385 bytes saves less than 25%%: "
-                  "the block should be kept");
+                          "the block should be kept");
     void *r = PmObject_Malloc(64);
     ck_assert_msg(PmObject_Realloc(r, 49) == r && PmObject_Realloc(r, 64) == r,
                   "64 -> 49 -> 64 bytes should keep the block");
@@ -630,8 +635,8 @@ START_TEST(realloc_growing_preserves_the_contents)
         size_t keep = have < n ? have : n;
         for (size_t i = 0; i < keep; i++)
             if (p[i] != (unsigned char)(i * 7 + 1))
-                ck_abort_msg("after PmObject_Realloc from %zu to %zu bytes, byte %zu changed",
-                             have, n, i);
+                ck_abort_msg("after PmObject_Realloc from %zu to %zu bytes, byte %zu changed", have,
+                             n, i);
         for (size_t i = keep; i < n; i++)
             p[i] = (unsigned char)(i * 7 + 1);
         have = n;
@@ -651,8 +656,7 @@ static void *guarded_alloc(void *ctx, size_t size)
     (void)ctx;
     if (guarded_arena == NULL && size == ARENA_SIZE) {
         size_t span = ARENA_SIZE + POOL_SIZE + SYSTEM_PAGE_SIZE;
-        char *region = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                            -1, 0);
+        char *region = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (region == MAP_FAILED)
             return NULL;
         char *arena = (char *)(((uintptr_t)region + POOL_SIZE_MASK) & ~(uintptr_t)POOL_SIZE_MASK);
@@ -691,7 +695,8 @@ START_TEST(realloc_copies_only_the_old_block_when_growing)
     ck_assert_msg(guarded_arena != NULL && last == (unsigned char *)guarded_arena + ARENA_SIZE - 16,
                   "this test needs %zu blocks of 16 bytes to fill one POOL_SIZE-aligned arena, "
                   "the last ending at the arena's end; your allocator put it at %p, the arena is "
-                  "%p (see the Step 1 to 3 tests first)", n, (void *)last, (void *)guarded_arena);
+                  "%p (see the Step 1 to 3 tests first)",
+                  n, (void *)last, (void *)guarded_arena);
     memset(last, 0x5A, 16);
     struct sigaction sa, old_segv, old_bus;
     memset(&sa, 0, sizeof sa);
@@ -705,10 +710,12 @@ START_TEST(realloc_copies_only_the_old_block_when_growing)
         grown = PmObject_Realloc(last, 100);
     sigaction(SIGSEGV, &old_segv, NULL);
     sigaction(SIGBUS, &old_bus, NULL);
-    ck_assert_msg(sig == 0, "PmObject_Realloc(p, 100) of a 16-byte block read past the end of "
+    ck_assert_msg(sig == 0,
+                  "PmObject_Realloc(p, 100) of a 16-byte block read past the end of "
                   "the old block: p was the last block of an arena, and the copy touched the "
                   "page after it (signal %d). Copy the old block's size when growing, the new "
-                  "size only when shrinking", sig);
+                  "size only when shrinking",
+                  sig);
     ck_assert_msg(grown != NULL, "PmObject_Realloc(p, 100) returned NULL");
     for (int i = 0; i < 16; i++)
         ck_assert_msg(grown[i] == 0x5A, "byte %d of the grown block was not copied", i);
@@ -753,10 +760,9 @@ static void expect_broken(const char *what)
 {
     char why[512] = "";
     int rc = _PmObject_CheckHeap(why, sizeof why);
-    ck_assert_msg(rc == -1, "after %s, _PmObject_CheckHeap should return -1, it returned %d",
-                  what, rc);
-    ck_assert_msg(why[0] != '\0', "after %s the heap checker returned -1 without saying why",
-                  what);
+    ck_assert_msg(rc == -1, "after %s, _PmObject_CheckHeap should return -1, it returned %d", what,
+                  rc);
+    ck_assert_msg(why[0] != '\0', "after %s the heap checker returned -1 without saying why", what);
 }
 
 START_TEST(the_heap_checker_accepts_a_healthy_heap)
@@ -768,9 +774,10 @@ START_TEST(the_heap_checker_accepts_a_healthy_heap)
             "of your heap checker)");
     char why[512] = "";
     int rc = _PmObject_CheckHeap(why, sizeof why);
-    ck_assert_msg(rc == 0, "on a heap of 20,000 blocks of all classes (a third freed), sound "
-                  "by the grader's own checker, _PmObject_CheckHeap returned %d: %s", rc,
-                  why[0] ? why : "(no reason given)");
+    ck_assert_msg(rc == 0,
+                  "on a heap of 20,000 blocks of all classes (a third freed), sound "
+                  "by the grader's own checker, _PmObject_CheckHeap returned %d: %s",
+                  rc, why[0] ? why : "(no reason given)");
 }
 END_TEST
 
@@ -832,10 +839,12 @@ START_TEST(the_heap_checker_finds_unsorted_usable_arenas)
     unsigned n = 0;
     for (struct arena_object *ao = st.usable_arenas; ao != NULL && n < 4; ao = ao->nextarena)
         n++;
-    ck_assert_msg(n == 3, "this test needs three arenas on usable_arenas (with 1, 3 and 6 free "
+    ck_assert_msg(n == 3,
+                  "this test needs three arenas on usable_arenas (with 1, 3 and 6 free "
                   "pools) to swap two of them; your allocator put %u there. That is a Step 5 "
                   "bug (see usable_arenas_is_sorted_by_free_pools), not one of your heap "
-                  "checker", n);
+                  "checker",
+                  n);
     /* swap the first two arenas of the sorted list */
     struct arena_object *a = st.usable_arenas, *b = a->nextarena, *c = b->nextarena;
     st.usable_arenas = b;
@@ -919,8 +928,8 @@ START_TEST(debug_malloc_stats_prints_the_reference_report)
         if (*a == '\0' && *b == '\0')
             break;
         if (na != nb || memcmp(a, b, na) != 0)
-            ck_abort_msg("line %d of the report should be '%.*s', yours is '%.*s'", line,
-                         (int)na, a, (int)nb, b);
+            ck_abort_msg("line %d of the report should be '%.*s', yours is '%.*s'", line, (int)na,
+                         a, (int)nb, b);
         a += na + (a[na] == '\n');
         b += nb + (b[nb] == '\n');
     }
@@ -944,8 +953,9 @@ START_TEST(malloc_stats_count_blocks_pools_and_arenas)
     ck_assert_msg(s.classes[6].size == 112 && s.classes[6].pools == 1 &&
                       s.classes[6].blocks_in_use == 30 && s.classes[6].free_blocks == per - 30,
                   "class 6 should show 112-byte blocks, 1 pool, 30 in use, %zu available; "
-                  "got %zu, %zu, %zu, %zu", per - 30, s.classes[6].size, s.classes[6].pools,
-                  s.classes[6].blocks_in_use, s.classes[6].free_blocks);
+                  "got %zu, %zu, %zu, %zu",
+                  per - 30, s.classes[6].size, s.classes[6].pools, s.classes[6].blocks_in_use,
+                  s.classes[6].free_blocks);
     ck_assert_msg(s.classes[5].pools == 0 && s.classes[5].blocks_in_use == 0,
                   "class 5 was never used and should show no pools");
     ck_assert_msg(s.arenas_current == 1 && s.arenas_allocated_total == 1 &&
@@ -965,11 +975,13 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, every_size_from_1_to_512_gets_its_size_class, 2, STEP1,
            "every size from 1 to 512 bytes is served from size class (n - 1) >> 4",
            "A request landed in the wrong size class: try the formula at the edges of the "
-           "classes (1, 16, 17, 32, 512).", SECTION1);
+           "classes (1, 16, 17, 32, 512).",
+           SECTION1);
     PM_ADD(s, zero_bytes_go_to_the_system_allocator, 1, STEP1,
            "requests of 0 bytes go to the system allocator",
            "A request of 0 bytes is not pymalloc's: what does n - 1 give when n is a size_t "
-           "equal to 0?", SECTION1);
+           "equal to 0?",
+           SECTION1);
     PM_ADD(s, requests_over_512_bytes_go_to_the_system_allocator, 1, STEP1,
            "requests over 512 bytes go to the system allocator",
            "Above SMALL_REQUEST_THRESHOLD, PmObject_Malloc calls malloc and counts the block "
@@ -978,7 +990,8 @@ void register_unit_tests(PmSuite *s)
 
     PM_ADD(s, blocks_are_16_byte_aligned, 1, STEP2, "every block is 16-byte aligned",
            "A block was not 16-byte aligned: where in its pool does a block start, and how far "
-           "apart are blocks?", SECTION2);
+           "apart are blocks?",
+           SECTION2);
     PM_ADD(s, blocks_of_a_class_are_one_block_size_apart, 1, STEP2,
            "blocks of one class are INDEX2SIZE(class) bytes apart",
            "A block of class i is INDEX2SIZE(i) = 16 * (i + 1) bytes.", SECTION2);
@@ -990,91 +1003,110 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, a_new_pool_records_its_class_and_arena, 1, STEP2,
            "a new pool records its size class and its arena, and joins usedpools",
            "Set szidx and arenaindex in the pool header, and link the pool at the front of "
-           "usedpools[2 * szidx].", SECTION2);
+           "usedpools[2 * szidx].",
+           SECTION2);
     PM_ADD(s, a_full_pool_leaves_usedpools, 2, STEP2, "a full pool leaves usedpools",
            "A pool with no block left to give was still in usedpools: when exactly is a pool "
-           "full?", SECTION2);
+           "full?",
+           SECTION2);
 
     PM_ADD(s, the_first_allocation_maps_one_arena, 1, STEP3,
            "the first allocation maps one arena, in a table of 16 arena_objects",
            "new_arena grows the arenas table from 0 to INITIAL_ARENA_OBJECTS and takes "
-           "ARENA_SIZE bytes from _PmObject_VirtualAlloc.", SECTION3);
+           "ARENA_SIZE bytes from _PmObject_VirtualAlloc.",
+           SECTION3);
     PM_ADD(s, an_unaligned_arena_loses_one_pool, 1, STEP3,
            "an arena not aligned to POOL_SIZE loses one pool",
            "An arena that does not start on a pool boundary holds one pool fewer than an "
-           "aligned one.", SECTION3);
+           "aligned one.",
+           SECTION3);
     PM_ADD(s, an_aligned_arena_has_every_pool, 1, STEP3,
            "an arena aligned to POOL_SIZE has all its pools",
            "Only an unaligned arena loses a pool.", SECTION3);
     PM_ADD(s, a_new_arena_when_every_pool_is_used, 1, STEP3,
            "a new arena is mapped only when every pool of the others is in use",
            "An arena with no free pool leaves usable_arenas; only when that list is empty "
-           "does allocate_from_new_pool call new_arena.", SECTION3);
+           "does allocate_from_new_pool call new_arena.",
+           SECTION3);
     PM_ADD(s, the_arena_table_grows_from_16_to_32, 1, STEP3,
            "the table of arena_objects doubles from 16 to 32 entries",
            "The arena table must grow when every entry is in use, and the new entries must be "
-           "ready for new_arena.", SECTION3);
+           "ready for new_arena.",
+           SECTION3);
     PM_ADD(s, the_arena_table_doubles_again_from_32_to_64, 1, STEP3,
            "the table of arena_objects doubles again, from 32 to 64 entries",
            "The second time the table of arena_objects grew, it did not double: how much "
-           "copying does filling n arenas cost then?", SECTION3);
+           "copying does filling n arenas cost then?",
+           SECTION3);
     PM_ADD(s, an_emptied_pool_goes_to_its_arena_freepools, 2, STEP4,
            "a pool whose last block is freed goes to its arena's freepools",
            "A pool whose last block was freed belongs to no size class any more: where does it "
-           "wait?", SECTION4);
+           "wait?",
+           SECTION4);
     PM_ADD(s, an_empty_pool_serves_another_size_class, 2, STEP4,
            "an empty pool is reused for any size class",
            "A pool taken from freepools is initialised for the class asked for, unless it "
-           "already had that class.", SECTION4);
+           "already had that class.",
+           SECTION4);
     PM_ADD(s, free_of_a_pointer_not_ours_goes_to_the_system_allocator, 1, STEP4,
            "PmObject_Free of a block from malloc goes to free()",
            "address_in_range(p, POOL_ADDR(p)) must say no for memory outside every arena; "
-           "then call free().", SECTION4);
+           "then call free().",
+           SECTION4);
     PM_ADD(s, a_freed_block_is_reused_first, 2, STEP4,
            "a freed block is reused before virgin blocks, last freed first",
            "The block freed last was not the next one handed out: a pool's free list is a "
-           "stack.", SECTION4);
+           "stack.",
+           SECTION4);
     PM_ADD(s, the_free_list_runs_through_the_freed_blocks, 1, STEP4,
            "the free list is chained through the first word of each freed block",
            "The free list costs no memory: where does a freed block keep the link to the next "
-           "one?", SECTION4);
+           "one?",
+           SECTION4);
     PM_ADD(s, a_full_pool_comes_back_on_the_first_free, 2, STEP4,
            "freeing a block of a full pool links it back into usedpools",
            "A full pool got a block back, but the next allocation of its class did not find "
-           "it.", SECTION4);
+           "it.",
+           SECTION4);
     PM_ADD(s, calloc_zeroes_a_reused_block, 1, STEP4,
            "calloc zeroes the block, also a reused one, and refuses overflow",
            "calloc returned a block with old data in it, or did not notice that nelem * elsize "
-           "overflows.", SECTION4);
+           "overflows.",
+           SECTION4);
     PM_ADD(s, freeing_system_blocks_counts_them_out, 1, STEP4,
            "PmObject_Free gives blocks of 0 and over 512 bytes back to free() and counts them "
            "out of raw_allocated_blocks",
            "A block from the system allocator was freed but raw_allocated_blocks did not go "
-           "down: PmObject_Free tells it apart with address_in_range.", SECTION4);
+           "down: PmObject_Free tells it apart with address_in_range.",
+           SECTION4);
 
     PM_ADD(s, an_empty_arena_goes_back_to_the_os, 2, STEP5,
            "an arena whose pools are all free goes back to the OS",
            "An arena whose pools are all free must go back to the system, unless it is the "
-           "last one.", SECTION5);
-    PM_ADD(s, the_last_empty_arena_is_kept, 2, STEP5,
-           "the last wholly free arena is kept",
+           "last one.",
+           SECTION5);
+    PM_ADD(s, the_last_empty_arena_is_kept, 2, STEP5, "the last wholly free arena is kept",
            "CPython keeps one empty arena (bpo-37257) so that a loop allocating and freeing "
-           "does not map and unmap an arena each time.", SECTION5);
+           "does not map and unmap an arena each time.",
+           SECTION5);
     PM_ADD(s, a_returned_arena_object_is_reused, 1, STEP5,
            "a returned arena's arena_object goes to unused_arena_objects and is reused",
            "The entry of an arena given back must be reusable by the next new_arena.", SECTION5);
     PM_ADD(s, usable_arenas_is_sorted_by_free_pools, 2, STEP5,
            "usable_arenas stays sorted by nfreepools, fewest first",
            "usable_arenas lost its order after a free: an arena that gained a free pool may "
-           "have to move.", SECTION5);
+           "have to move.",
+           SECTION5);
     PM_ADD(s, new_pools_come_from_the_fullest_arena, 1, STEP5,
            "new pools come from the usable arena with the fewest free pools",
            "allocate_from_new_pool takes its pool from usable_arenas, the head of the "
-           "sorted list.", SECTION5);
+           "sorted list.",
+           SECTION5);
 
     PM_ADD(s, realloc_shrinking_by_less_than_a_quarter_keeps_the_block, 1, STEP6,
            "realloc keeps the block when shrinking would save less than 25%",
-           "A shrink that saves less than a quarter of the block should keep it in place.", SECTION6);
+           "A shrink that saves less than a quarter of the block should keep it in place.",
+           SECTION6);
     PM_ADD(s, realloc_shrinking_by_a_quarter_or_more_moves, 1, STEP6,
            "realloc moves the data when shrinking saves 25% or more",
            "A shrink that saves a quarter of the block or more should move it to a smaller "
@@ -1083,15 +1115,18 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, realloc_growing_preserves_the_contents, 2, STEP6,
            "realloc preserves the contents, across classes and past 512 bytes",
            "Growing a block lost its contents, or read past its end: how many bytes are there "
-           "to copy?", SECTION6);
+           "to copy?",
+           SECTION6);
     PM_ADD(s, realloc_copies_only_the_old_block_when_growing, 1, STEP6,
            "realloc copies only the old block's bytes when it grows",
            "Growing a block touched memory past its end: how many bytes of the old block are "
-           "yours to copy?", SECTION6);
+           "yours to copy?",
+           SECTION6);
     PM_ADD(s, realloc_keeps_system_blocks_in_the_system_allocator, 1, STEP6,
            "realloc of a block from malloc stays with malloc",
            "pymalloc_realloc only handles blocks in arenas; any other block goes to "
-           "realloc(), even when the new size is small.", SECTION6);
+           "realloc(), even when the new size is small.",
+           SECTION6);
 
     PM_ADD(s, the_heap_checker_accepts_a_healthy_heap, 1, STEP7,
            "the heap checker accepts a healthy heap",
@@ -1099,7 +1134,8 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, the_heap_checker_finds_a_wrong_block_count, 1, STEP7,
            "the heap checker finds a pool whose count is wrong",
            "Count the pool's allocated blocks (carved minus free) and compare with "
-           "ref.count.", SECTION7);
+           "ref.count.",
+           SECTION7);
     PM_ADD(s, the_heap_checker_finds_a_corrupt_free_list, 1, STEP7,
            "the heap checker finds a free list leading out of its pool",
            "Every block on a pool's free list must be a carved block of that pool.", SECTION7);
@@ -1115,7 +1151,8 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, the_heap_checker_finds_a_stale_finger, 1, STEP7,
            "the heap checker finds a wrong search finger (nfp2lasta)",
            "A finger (nfp2lasta) named the wrong arena and your checker said nothing: the "
-           "fingers are part of the heap too.", SECTION7);
+           "fingers are part of the heap too.",
+           SECTION7);
     PM_ADD(s, the_heap_checker_finds_a_wrong_arena_count, 1, STEP7,
            "the heap checker finds a wrong arena counter",
            "Count the arenas with an address and compare with narenas_currently_allocated.",
@@ -1126,9 +1163,11 @@ void register_unit_tests(PmSuite *s)
     PM_ADD(s, debug_malloc_stats_prints_the_reference_report, 2, STEP7,
            "_PmObject_DebugMallocStats prints sys._debugmallocstats()'s report",
            "Same lines, same format as CPython 3.11's _PyObject_DebugMallocStats; the message "
-           "shows the first line that differs.", SECTION7);
+           "shows the first line that differs.",
+           SECTION7);
     PM_ADD(s, malloc_stats_count_blocks_pools_and_arenas, 1, STEP7,
            "_PmObject_GetMallocStats counts blocks, pools and arenas",
            "Walk every arena's carved pools; a pool with szidx DUMMY_SIZE_IDX or 0 blocks is "
-           "unused.", SECTION7);
+           "unused.",
+           SECTION7);
 }

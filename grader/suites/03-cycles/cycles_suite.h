@@ -35,14 +35,13 @@
 #define NODE_MAX_ID 2048
 
 typedef struct {
-    PmObject_HEAD
-    int id;
+    PmObject_HEAD int id;
     PmObject *slot[NODE_SLOTS];
 } NodeObject;
 
-extern PmTypeObject Node_Type;        /* with tp_clear */
+extern PmTypeObject Node_Type; /* with tp_clear */
 extern PmTypeObject ClearlessNode_Type; /* the same, without tp_clear */
-extern int node_clears[NODE_MAX_ID];   /* tp_clear calls, per id */
+extern int node_clears[NODE_MAX_ID]; /* tp_clear calls, per id */
 extern int node_deallocs[NODE_MAX_ID]; /* deallocations, per id */
 /* The refcount a node had when its tp_clear started, per id (-1: never). */
 extern Pm_ssize_t node_refcnt_at_clear[NODE_MAX_ID];
@@ -97,15 +96,15 @@ int is_flagged_unreachable(PmObject *op);
 void fail_with_heap(const char *step, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 /* expect(cond, "after <step>", fmt, ...): if cond is false, fail_with_heap. */
-#define expect(cond, step, ...)                                 \
-    do {                                                        \
-        if (!(cond))                                            \
-            fail_with_heap((step), __VA_ARGS__);                \
+#define expect(cond, step, ...)                  \
+    do {                                         \
+        if (!(cond))                             \
+            fail_with_heap((step), __VA_ARGS__); \
     } while (0)
 
 /* Each file of the suite registers its own tests. */
-void register_tracking_tests(PmSuite *s);   /* steps 1 and 2 */
-void register_refs_tests(PmSuite *s);       /* steps 3 and 4 */
+void register_tracking_tests(PmSuite *s); /* steps 1 and 2 */
+void register_refs_tests(PmSuite *s); /* steps 3 and 4 */
 void register_collection_tests(PmSuite *s); /* steps 5 and 6 */
 
 #endif /* CYCLES_SUITE_H */

@@ -109,8 +109,8 @@ static struct {
     .atom = {.ob_refcnt = _Pm_IMMORTAL_REFCNT, .ob_type = &Atom_Type},
 };
 
-static const PmGC_Head decoy_value = {
-    0x1000, 0x1000 | PREV_MASK_COLLECTING | ((uintptr_t)5 << _PmGC_PREV_SHIFT)};
+static const PmGC_Head decoy_value = {0x1000, 0x1000 | PREV_MASK_COLLECTING |
+                                                  ((uintptr_t)5 << _PmGC_PREV_SHIFT)};
 
 PmObject *const atom = &atom_with_decoy.atom;
 

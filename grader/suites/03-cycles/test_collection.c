@@ -81,7 +81,8 @@ START_TEST(untrack_tuples_keeps_tuples_that_may_hold_a_cycle)
         expect(set_contains(set, order[i]) && PmObject_GC_IsTracked(order[i]),
                "after untrack_tuples",
                "after untrack_tuples, %s should still be tracked and in the list; leave the "
-               "decision to _PmTuple_MaybeUntrack", what[i]);
+               "decision to _PmTuple_MaybeUntrack",
+               what[i]);
     expect(set_size(set) == 4, "after untrack_tuples",
            "the list should still hold its 4 objects, it holds %zd", set_size(set));
     for (int i = 0; i < 4; i++)
@@ -132,7 +133,8 @@ START_TEST(delete_garbage_clears_the_cycles_and_refcounting_frees_them)
                what[i], node_deallocs[i], node_clears[i]);
     expect(gc_list_is_empty(&collectable) && gc_list_is_empty(old), "after delete_garbage",
            "every object was garbage: collectable and old should both be empty, they hold "
-           "%zd and %zd objects", set_size(&collectable), set_size(old));
+           "%zd and %zd objects",
+           set_size(&collectable), set_size(old));
 }
 END_TEST
 
@@ -153,7 +155,8 @@ START_TEST(delete_garbage_holds_a_reference_around_tp_clear)
     expect(node_refcnt_at_clear[7] == 2, "after delete_garbage",
            "a node whose only reference is its own slot: when its tp_clear starts, its count "
            "should be 2 (its slot and delete_garbage's own reference, taken with Pm_INCREF "
-           "around tp_clear); it was %zd", node_refcnt_at_clear[7]);
+           "around tp_clear); it was %zd",
+           node_refcnt_at_clear[7]);
     expect(!node_freed_inside_its_clear, "after delete_garbage",
            "the node was freed while its own tp_clear was still running: hold a reference "
            "to the object around tp_clear, and drop it afterwards");
@@ -182,15 +185,16 @@ START_TEST(delete_garbage_moves_survivors_to_old)
     delete_garbage(&collectable, old);
     expect(node_clears[0] == 1 && node_deallocs[1] == 1, "after delete_garbage",
            "node 0's tp_clear should run once (it ran %d times) and free node 1, which only "
-           "node 0 referred to (node 1 was freed %d times)", node_clears[0], node_deallocs[1]);
+           "node 0 referred to (node 1 was freed %d times)",
+           node_clears[0], node_deallocs[1]);
     expect(gc_list_is_empty(&collectable), "after delete_garbage",
            "collectable should be empty after delete_garbage, it holds %zd objects",
            set_size(&collectable));
     expect(set_size(old) == 2 && set_contains(old, e) && set_contains(old, g),
            "after delete_garbage",
            "node 0 (still held from outside) and node 2 (no tp_clear) survive: both should "
-           "be moved to old; old holds %zd objects%s%s", set_size(old),
-           set_contains(old, e) ? ", node 0 among them" : "",
+           "be moved to old; old holds %zd objects%s%s",
+           set_size(old), set_contains(old, e) ? ", node 0 among them" : "",
            set_contains(old, g) ? ", node 2 among them" : "");
     expect(!is_collecting(e) && !is_collecting(g), "after delete_garbage",
            "a survivor moved to old should lose its COLLECTING flag (gc_clear_collecting)");
@@ -224,5 +228,6 @@ void register_collection_tests(PmSuite *s)
     PM_ADD(s, delete_garbage_moves_survivors_to_old, 3, STEP6,
            "Objects still alive after tp_clear move to old, without COLLECTING.",
            "An object that survived its tp_clear stayed in collectable, or the loop lost its "
-           "place.", SECTION6);
+           "place.",
+           SECTION6);
 }

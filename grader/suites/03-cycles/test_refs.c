@@ -126,15 +126,18 @@ START_TEST(update_refs_copies_each_refcount_and_sets_collecting)
         PmObject *op = g.node[i];
         expect(is_collecting(op), "after update_refs",
                "after update_refs, %s should have the COLLECTING flag in _gc_prev; it has "
-               "not", label(&g, i));
+               "not",
+               label(&g, i));
         expect(refs_of(op) == Pm_REFCNT(op), "after update_refs",
                "after update_refs, %s should have gc_refs %zd (its reference count), it has "
                "%zd: set gc_refs from Pm_REFCNT with gc_reset_refs, don't add to what "
-               "_gc_prev held before", label(&g, i), Pm_REFCNT(op), refs_of(op));
+               "_gc_prev held before",
+               label(&g, i), Pm_REFCNT(op), refs_of(op));
     }
     expect(set_size(g.set) == g.n, "after update_refs",
            "update_refs should leave the list's next links alone: the set held %d objects, "
-           "walking it now finds %zd", g.n, set_size(g.set));
+           "walking it now finds %zd",
+           g.n, set_size(g.set));
     show_as_unreachable(NULL);
     g_release(&g);
 }
@@ -200,8 +203,7 @@ START_TEST(subtract_refs_changes_only_objects_being_collected)
            "subtract_refs changed the header of a node that is not in the set being "
            "collected (a node of another generation, referred to by the set): visit_decref "
            "should only touch objects with the COLLECTING flag");
-    expect(atom_decoy_intact(),
-           "after subtract_refs",
+    expect(atom_decoy_intact(), "after subtract_refs",
            "subtract_refs changed the 16 bytes in front of an object that has no GC header "
            "(it is not a container): visit_decref should ask _PmObject_IS_GC first");
     for (int i = 0; i < g.n; i++)
@@ -242,20 +244,22 @@ static void expect_split(Graph *g, PmGC_Head *unreachable, const int *reachable,
                    "%s, %s should be in young: %s", step, label(g, i), why_reachable);
             expect(!is_flagged_unreachable(op) && !is_collecting(op), step,
                    "%s, %s (reachable) should have neither NEXT_MASK_UNREACHABLE in "
-                   "_gc_next nor COLLECTING in _gc_prev", step, label(g, i));
-        }
-        else {
-            expect(set_contains(unreachable, op) && !set_contains(g->set, op), step,
-                   "%s, %s should be in unreachable: nothing outside the set reaches it",
+                   "_gc_next nor COLLECTING in _gc_prev",
                    step, label(g, i));
+        } else {
+            expect(set_contains(unreachable, op) && !set_contains(g->set, op), step,
+                   "%s, %s should be in unreachable: nothing outside the set reaches it", step,
+                   label(g, i));
             expect(is_flagged_unreachable(op) && is_collecting(op), step,
                    "%s, %s (unreachable) should keep COLLECTING and have "
-                   "NEXT_MASK_UNREACHABLE in _gc_next", step, label(g, i));
+                   "NEXT_MASK_UNREACHABLE in _gc_next",
+                   step, label(g, i));
         }
     }
     expect(young_is_doubly_linked(g->set), step,
            "%s, young should be doubly linked again: each object's _gc_prev should point "
-           "at the object before it, and the head's at the last one", step);
+           "at the object before it, and the head's at the last one",
+           step);
 }
 
 START_TEST(move_unreachable_keeps_what_is_reachable_and_moves_the_rest)
@@ -353,17 +357,18 @@ START_TEST(move_unreachable_brings_back_a_long_chain_met_in_reverse)
     Pm_ssize_t left = set_size(&unreachable), kept = set_size(young);
     for (int i = 0; i < CHAIN; i++) {
         if (is_flagged_unreachable(chain[i]) || is_collecting(chain[i]))
-            fail_with_heap("after move_unreachable",
-                           "a ring of %d nodes held by the test at node 0, listed in reverse "
-                           "order: every node is reachable, but node %d still has %s after "
-                           "move_unreachable (unreachable holds %zd objects, young %zd)",
-                           CHAIN, i, is_flagged_unreachable(chain[i]) ? "NEXT_MASK_UNREACHABLE"
-                                                                      : "COLLECTING",
-                           left, kept);
+            fail_with_heap(
+                "after move_unreachable",
+                "a ring of %d nodes held by the test at node 0, listed in reverse "
+                "order: every node is reachable, but node %d still has %s after "
+                "move_unreachable (unreachable holds %zd objects, young %zd)",
+                CHAIN, i, is_flagged_unreachable(chain[i]) ? "NEXT_MASK_UNREACHABLE" : "COLLECTING",
+                left, kept);
     }
     expect(left == 0 && kept == CHAIN, "after move_unreachable",
            "every node of the ring is reachable: young should hold %d objects and "
-           "unreachable none; they hold %zd and %zd", CHAIN, kept, left);
+           "unreachable none; they hold %zd and %zd",
+           CHAIN, kept, left);
     expect(young_is_doubly_linked(young), "after move_unreachable",
            "after move_unreachable, young should be doubly linked again");
     show_as_unreachable(NULL);
@@ -388,14 +393,12 @@ START_TEST(move_unreachable_leaves_objects_outside_the_set_alone)
     gc_list_init(&unreachable);
     show_as_unreachable(&unreachable);
     move_unreachable(g.set, &unreachable);
-    expect(AS_GC(z)->_gc_prev == z_prev && AS_GC(z)->_gc_next == z_next,
-           "after move_unreachable",
+    expect(AS_GC(z)->_gc_prev == z_prev && AS_GC(z)->_gc_next == z_next, "after move_unreachable",
            "move_unreachable changed the header of a node that is not in the set being "
            "collected: visit_reachable should only touch objects with the COLLECTING flag");
     expect(set_contains(GEN_HEAD(1), z), "after move_unreachable",
            "a node of another generation should stay in its own list");
-    expect(atom_decoy_intact(),
-           "after move_unreachable",
+    expect(atom_decoy_intact(), "after move_unreachable",
            "move_unreachable changed the 16 bytes in front of an object that has no GC "
            "header: visit_reachable should ask _PmObject_IS_GC first");
     const int reachable[] = {1, 1};
@@ -422,8 +425,7 @@ START_TEST(deduce_unreachable_runs_the_steps_in_order)
     show_as_unreachable(&unreachable);
     deduce_unreachable(g.set, &unreachable);
     const int reachable[] = {1, 1, 1, 1, 1, 0, 0};
-    expect_split(&g, &unreachable, reachable,
-                 "the test holds a and e, and a -> b -> c -> d -> e",
+    expect_split(&g, &unreachable, reachable, "the test holds a and e, and a -> b -> c -> d -> e",
                  "after deduce_unreachable");
     show_as_unreachable(NULL);
     g_release(&g);
@@ -435,7 +437,8 @@ void register_refs_tests(PmSuite *s)
     PM_ADD(s, update_refs_copies_each_refcount_and_sets_collecting, 3, STEP3,
            "update_refs sets gc_refs to the refcount and the COLLECTING flag.",
            "After update_refs every object's gc_refs must equal its count, with COLLECTING "
-           "set.", SECTION3);
+           "set.",
+           SECTION3);
     PM_ADD(s, subtract_refs_leaves_the_references_from_outside, 4, STEP3,
            "After subtract_refs, gc_refs counts the references from outside the set.",
            "gc_refs did not come down to the references from outside the set: every reference "
@@ -444,15 +447,18 @@ void register_refs_tests(PmSuite *s)
     PM_ADD(s, subtract_refs_changes_only_objects_being_collected, 2, STEP3,
            "subtract_refs leaves non-containers and other generations alone.",
            "An object outside the collected set was changed (or one without a GC header was "
-           "read).", SECTION3);
+           "read).",
+           SECTION3);
     PM_ADD(s, move_unreachable_keeps_what_is_reachable_and_moves_the_rest, 4, STEP4,
            "move_unreachable splits the set into reachable (young) and unreachable.",
            "Objects ended on the wrong list. Reread 'move_unreachable: one pass, no recursion' "
-           "and follow its figure by hand.", SECTION4);
+           "and follow its figure by hand.",
+           SECTION4);
     PM_ADD(s, move_unreachable_moves_back_what_it_finds_reachable_later, 4, STEP4,
            "An object moved to unreachable comes back when a reachable object refers to it.",
            "An object the scan met early with gc_refs 0, then found reachable, stayed in "
-           "unreachable.", SECTION4);
+           "unreachable.",
+           SECTION4);
     PM_ADD(s, move_unreachable_brings_back_a_long_chain_met_in_reverse, 2, STEP4,
            "A ring of 1000 nodes met in reverse order comes back whole, without recursion.",
            "The scan stopped before the objects it had just brought back to the end of young.",
@@ -463,5 +469,6 @@ void register_refs_tests(PmSuite *s)
     PM_ADD(s, deduce_unreachable_runs_the_steps_in_order, 2, STEP4,
            "deduce_unreachable runs update_refs, subtract_refs and move_unreachable.",
            "deduce_unreachable is three steps in a row, into an unreachable list that starts "
-           "empty.", SECTION4);
+           "empty.",
+           SECTION4);
 }

@@ -27,15 +27,16 @@ START_TEST(track_appends_to_generation_0_and_untrack_unlinks)
                "said it is");
         PmObject_GC_Track(n[i]);
         expect(PmObject_GC_IsTracked(n[i]), "after PmObject_GC_Track",
-               "after PmObject_GC_Track(node %d), PmObject_GC_IsTracked should be 1, it is 0",
-               i);
+               "after PmObject_GC_Track(node %d), PmObject_GC_IsTracked should be 1, it is 0", i);
         expect(GC_PREV(GEN_HEAD(0)) == AS_GC(n[i]), "after PmObject_GC_Track",
                "PmObject_GC_Track should append node %d at the end of generation 0 (the "
-               "head's prev), it is not there", i);
+               "head's prev), it is not there",
+               i);
         expect(linked_in_place(AS_GC(n[i])), "after PmObject_GC_Track",
                "after PmObject_GC_Track(node %d), its neighbours in generation 0 should point "
                "at it both ways; set _gc_next and _gc_prev of the node, the old last object "
-               "and the head", i);
+               "and the head",
+               i);
         expect(_PmGC_GenerationOf(n[i]) == 0, "after PmObject_GC_Track",
                "node %d should be in generation 0, it is in %d", i, _PmGC_GenerationOf(n[i]));
     }
@@ -173,18 +174,22 @@ START_TEST(dict_traverse_visits_every_key_and_value_once)
     nvisited = 0;
     stop_after = 0;
     int r = dict_traverse(d, record_visit, NULL);
-    expect(r == 0, "dict_traverse", "dict_traverse should return 0 when every visit returned "
-           "0, it returned %d", r);
+    expect(r == 0, "dict_traverse",
+           "dict_traverse should return 0 when every visit returned "
+           "0, it returned %d",
+           r);
     expect(nvisited == 6, "dict_traverse",
            "the dict has 3 live entries (and one deleted): dict_traverse should call visit "
-           "6 times, once per key and once per value; it called it %d times", nvisited);
+           "6 times, once per key and once per value; it called it %d times",
+           nvisited);
     PmObject *want[] = {n[0], n[1], two, n[2], n[3], n[4]};
-    const char *what[] = {"key node 0", "value node 1", "key 'two'", "value node 2",
-                          "key node 3", "value node 4"};
+    const char *what[] = {"key node 0",   "value node 1", "key 'two'",
+                          "value node 2", "key node 3",   "value node 4"};
     for (int i = 0; i < 6; i++)
         expect(times_visited(want[i]) == 1, "dict_traverse",
                "dict_traverse should visit the %s exactly once, it visited it %d times "
-               "(visit keys and values, skip deleted entries)", what[i], times_visited(want[i]));
+               "(visit keys and values, skip deleted entries)",
+               what[i], times_visited(want[i]));
     Pm_DECREF(d);
     Pm_DECREF(two);
     for (int i = 0; i < 5; i++)
@@ -201,10 +206,12 @@ START_TEST(dict_traverse_stops_at_the_first_nonzero_visit)
     stop_after = 3;
     int r = dict_traverse(d, record_visit, NULL);
     stop_after = 0;
-    expect(r == 7 && nvisited == 3, "dict_traverse",
-           "when visit returns nonzero, dict_traverse should stop and return that value "
-           "(as CPython's Py_VISIT does): visit returned 7 on its 3rd call, dict_traverse made %d calls "
-           "and returned %d", nvisited, r);
+    expect(
+        r == 7 && nvisited == 3, "dict_traverse",
+        "when visit returns nonzero, dict_traverse should stop and return that value "
+        "(as CPython's Py_VISIT does): visit returned 7 on its 3rd call, dict_traverse made %d calls "
+        "and returned %d",
+        nvisited, r);
     Pm_DECREF(d);
     Pm_DECREF(two);
     for (int i = 0; i < 5; i++)
@@ -231,10 +238,12 @@ START_TEST(dict_tp_clear_empties_the_dict_and_releases_everything)
     for (int i = 0; i < 5; i++)
         expect(node_deallocs[i] == 1, "dict_tp_clear",
                "dict_tp_clear should release every key and value once; node %d (held only "
-               "by the dict) was deallocated %d times", i, node_deallocs[i]);
+               "by the dict) was deallocated %d times",
+               i, node_deallocs[i]);
     expect(Pm_REFCNT(two) == two_refs - 1, "dict_tp_clear",
            "the key 'two' should lose the dict's reference (count %zd -> %zd), its count is "
-           "%zd", two_refs, two_refs - 1, Pm_REFCNT(two));
+           "%zd",
+           two_refs, two_refs - 1, Pm_REFCNT(two));
     expect(PmDict_SetItem(d, two, Pm_None) == 0 && PmDict_Size(d) == 1, "dict_tp_clear",
            "a cleared dict should still work: storing a key afterwards failed");
     Pm_DECREF(d);
@@ -247,27 +256,32 @@ void register_tracking_tests(PmSuite *s)
     PM_ADD(s, track_appends_to_generation_0_and_untrack_unlinks, 3, STEP1,
            "PmObject_GC_Track appends to generation 0; PmObject_GC_UnTrack unlinks.",
            "Tracking links the object into generation 0's list; untracking must unlink it, and "
-           "do nothing to an untracked object.", SECTION1);
+           "do nothing to an untracked object.",
+           SECTION1);
     PM_ADD(s, untrack_clears_the_collecting_flag, 1, STEP1,
            "Untracking clears every flag of _gc_prev but FINALIZED.",
            "An untracked object still had the COLLECTING bit: which bits of _gc_prev should "
-           "survive an untrack?", SECTION1);
+           "survive an untrack?",
+           SECTION1);
     PM_ADD(s, is_tracked_is_false_for_objects_without_a_gc_header, 1, STEP1,
            "gc.is_tracked is False for objects without a GC header.",
            "Only an object with _PmObject_IS_GC has a header to look at.", SECTION1);
     PM_ADD_SIGNAL(s, tracking_twice_is_a_fatal_error, SIGABRT, 1, STEP1,
                   "Tracking an object that is already tracked is reported, not ignored.",
                   "Tracking an object that is already tracked must stop the program: how do "
-                  "you know it is tracked?", SECTION1);
+                  "you know it is tracked?",
+                  SECTION1);
     PM_ADD(s, dict_traverse_visits_every_key_and_value_once, 3, STEP2,
            "dict_traverse visits every live key and value once.",
            "The traversal missed a reference or visited one twice. Remember the deleted "
-           "entries.", SECTION2);
+           "entries.",
+           SECTION2);
     PM_ADD(s, dict_traverse_stops_at_the_first_nonzero_visit, 1, STEP2,
            "dict_traverse returns the first nonzero result of visit.",
            "Return visit's result as soon as it is not 0, as CPython's Py_VISIT does.", SECTION2);
     PM_ADD(s, dict_tp_clear_empties_the_dict_and_releases_everything, 3, STEP2,
            "dict_tp_clear empties the dict and releases every key and value.",
            "It is PmDict_Clear, which detaches the table from the dict before it releases "
-           "the old entries.", SECTION2);
+           "the old entries.",
+           SECTION2);
 }

@@ -45,12 +45,12 @@ void tear_down_without_step_2(void);
 Pm_ssize_t gen_size(int generation);
 
 /* Each file of the suite registers its own tests. */
-void register_counting_tests(PmSuite *s);   /* step 1 */
+void register_counting_tests(PmSuite *s); /* step 1 */
 void register_collecting_tests(PmSuite *s); /* step 2 */
-void register_threshold_tests(PmSuite *s);  /* step 3 */
+void register_threshold_tests(PmSuite *s); /* step 3 */
 void register_link_collection_tests(PmSuite *s); /* step 3, in test_counting.c */
-void register_module_tests(PmSuite *s);     /* steps 4 and 5 */
-void register_step2_log_tests(PmSuite *s);  /* step 2's test of the log */
-void register_log_tests(PmSuite *s);        /* step 6: the logs of collections */
+void register_module_tests(PmSuite *s); /* steps 4 and 5 */
+void register_step2_log_tests(PmSuite *s); /* step 2's test of the log */
+void register_log_tests(PmSuite *s); /* step 6: the logs of collections */
 
 #endif /* GENERATIONS_SUITE_H */

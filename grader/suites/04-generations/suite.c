@@ -14,8 +14,8 @@ const char pm_chapter[] = "04-generations";
  * scenarios' step; each hint names the steps the scenario's opening comment
  * names and points to the first one's section (sections[0]: the scenarios'
  * own). */
-static const char *const sections[] = {
-    SECTION6, SECTION1, SECTION2, SECTION3, SECTION4, SECTION5, SECTION6};
+static const char *const sections[] = {SECTION6, SECTION1, SECTION2, SECTION3,
+                                       SECTION4, SECTION5, SECTION6};
 
 void pm_register(PmSuite *s)
 {

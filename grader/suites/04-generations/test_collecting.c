@@ -21,11 +21,12 @@ static void set_counts(int c0, int c1, int c2)
     _PmGC_state.generations[2].count = c2;
 }
 
-#define COUNTS_ARE(c0, c1, c2)                                                            \
+#define COUNTS_ARE(c0, c1, c2)                                                               \
     (_PmGC_state.generations[0].count == (c0) && _PmGC_state.generations[1].count == (c1) && \
      _PmGC_state.generations[2].count == (c2))
-#define COUNTS _PmGC_state.generations[0].count, _PmGC_state.generations[1].count, \
-               _PmGC_state.generations[2].count
+#define COUNTS                                                          \
+    _PmGC_state.generations[0].count, _PmGC_state.generations[1].count, \
+        _PmGC_state.generations[2].count
 
 START_TEST(collect_resets_counts_and_bumps_the_next)
 {
@@ -35,18 +36,21 @@ START_TEST(collect_resets_counts_and_bumps_the_next)
     ck_assert_msg(COUNTS_ARE(0, 4, 2),
                   "counts (5, 3, 2), then a collection of generation 0: generation 0 goes "
                   "to 0 and generation 1 counts one more collection of generation 0, so "
-                  "(0, 4, 2); they are (%d, %d, %d)", COUNTS);
+                  "(0, 4, 2); they are (%d, %d, %d)",
+                  COUNTS);
     set_counts(5, 3, 2);
     collect(1);
     ck_assert_msg(COUNTS_ARE(0, 0, 3),
                   "counts (5, 3, 2), then a collection of generation 1: generations 0 and "
                   "1 go to 0 and generation 2 goes up by one, so (0, 0, 3); they are "
-                  "(%d, %d, %d)", COUNTS);
+                  "(%d, %d, %d)",
+                  COUNTS);
     set_counts(5, 3, 2);
     collect(2);
     ck_assert_msg(COUNTS_ARE(0, 0, 0),
                   "counts (5, 3, 2), then a full collection: every count goes to 0 (there "
-                  "is no generation 3 to bump); they are (%d, %d, %d)", COUNTS);
+                  "is no generation 3 to bump); they are (%d, %d, %d)",
+                  COUNTS);
 }
 END_TEST
 
@@ -57,15 +61,18 @@ START_TEST(survivors_are_promoted)
     collect(0);
     ck_assert_msg(_PmGC_GenerationOf(x) == 1,
                   "a list that survives a collection of generation 0 should move to "
-                  "generation 1; it is in %d", _PmGC_GenerationOf(x));
+                  "generation 1; it is in %d",
+                  _PmGC_GenerationOf(x));
     collect(1);
     ck_assert_msg(_PmGC_GenerationOf(x) == 2,
                   "surviving a collection of generation 1 should move it to generation 2; "
-                  "it is in %d", _PmGC_GenerationOf(x));
+                  "it is in %d",
+                  _PmGC_GenerationOf(x));
     collect(2);
     ck_assert_msg(_PmGC_GenerationOf(x) == 2,
                   "the oldest generation keeps its survivors: after a full collection it "
-                  "should still be in 2; it is in %d", _PmGC_GenerationOf(x));
+                  "should still be in 2; it is in %d",
+                  _PmGC_GenerationOf(x));
     Pm_DECREF(x);
 }
 END_TEST
@@ -80,7 +87,8 @@ START_TEST(younger_generations_are_merged_in)
     Pm_ssize_t n = collect(1);
     ck_assert_msg(n == 2,
                   "a collection of generation 1 also examines generation 0, where a "
-                  "dropped ring of 2 lists waits: it should return 2, it returned %zd", n);
+                  "dropped ring of 2 lists waits: it should return 2, it returned %zd",
+                  n);
     ck_assert_msg(_PmGC_GenerationOf(older) == 2 && _PmGC_GenerationOf(young) == 2,
                   "after a collection of generation 1, the survivors of generations 0 and "
                   "1 should all be in generation 2; the list from generation 1 is in %d, "
@@ -104,13 +112,16 @@ START_TEST(collect_returns_what_it_found)
     Pm_ssize_t n = collect(0);
     ck_assert_msg(n == 4,
                   "generation 0 holds a dropped ring of 3 lists and a dropped dict that "
-                  "holds itself: gc_collect_main(0) should return 4, it returned %zd", n);
+                  "holds itself: gc_collect_main(0) should return 4, it returned %zd",
+                  n);
     ck_assert_msg(_PmGC_state.unreachable == NULL,
                   "after the collection _PmGC_state.unreachable should be NULL again (it "
                   "pointed at a list on gc_collect_main's stack)");
     n = collect(2);
-    ck_assert_msg(n == 0, "nothing is left to find: a full collection should return 0, it "
-                  "returned %zd", n);
+    ck_assert_msg(n == 0,
+                  "nothing is left to find: a full collection should return 0, it "
+                  "returned %zd",
+                  n);
 }
 END_TEST
 
@@ -122,16 +133,20 @@ START_TEST(young_collection_leaves_older_garbage)
     collect(0);
     ck_assert_msg(_PmGC_GenerationOf(a) == 1,
                   "the ring survived a collection of generation 0 while held: it should "
-                  "be in generation 1, it is in %d", _PmGC_GenerationOf(a));
+                  "be in generation 1, it is in %d",
+                  _PmGC_GenerationOf(a));
     Pm_DECREF(a);
     Pm_DECREF(b);
     Pm_ssize_t n = collect(0);
     ck_assert_msg(n == 0,
                   "the dropped ring is in generation 1: a collection of generation 0 must "
-                  "not look at it, but it found %zd objects", n);
+                  "not look at it, but it found %zd objects",
+                  n);
     n = collect(1);
-    ck_assert_msg(n == 2, "a collection of generation 1 should find the ring of 2, it "
-                  "found %zd", n);
+    ck_assert_msg(n == 2,
+                  "a collection of generation 1 should find the ring of 2, it "
+                  "found %zd",
+                  n);
 }
 END_TEST
 
@@ -149,7 +164,8 @@ START_TEST(tuples_untracked_at_any_collection)
                   "generation 0 should untrack it (untrack_tuples on young)");
     ck_assert_msg(PmObject_GC_IsTracked(u) && _PmGC_GenerationOf(u) == 1,
                   "a tuple that holds a list stays tracked and moves to generation 1 "
-                  "(it is in %d)", _PmGC_GenerationOf(u));
+                  "(it is in %d)",
+                  _PmGC_GenerationOf(u));
     Pm_DECREF(t);
     Pm_DECREF(u);
     Pm_DECREF(l);
@@ -180,7 +196,8 @@ START_TEST(young_collections_leave_dicts_tracked)
     ck_assert_msg(PmObject_GC_IsTracked(d) && _PmGC_GenerationOf(d) == 1,
                   "a collection of generation 0 should promote the dict to generation 1 "
                   "and leave it tracked (dicts are untracked in full collections only); "
-                  "tracked: %d, generation %d", PmObject_GC_IsTracked(d), _PmGC_GenerationOf(d));
+                  "tracked: %d, generation %d",
+                  PmObject_GC_IsTracked(d), _PmGC_GenerationOf(d));
     collect(1);
     ck_assert_msg(PmObject_GC_IsTracked(d) && _PmGC_GenerationOf(d) == 2,
                   "a collection of generation 1 should promote it to generation 2 and leave "
@@ -206,7 +223,8 @@ START_TEST(full_collection_untracks_dicts)
                   "a dict that holds a list may be part of a cycle: it must stay tracked");
     ck_assert_msg(_PmGC_state.long_lived_total == gen_size(2),
                   "after a full collection long_lived_total should be the size of "
-                  "generation 2 (%zd), it is %zd", gen_size(2), _PmGC_state.long_lived_total);
+                  "generation 2 (%zd), it is %zd",
+                  gen_size(2), _PmGC_state.long_lived_total);
     Pm_DECREF(d);
     Pm_DECREF(keep);
 }
@@ -222,17 +240,19 @@ START_TEST(long_lived_pending_counts_arrivals_in_generation_2)
     collect(0);
     ck_assert_msg(_PmGC_state.long_lived_pending == 0,
                   "a collection of generation 0 sends nothing to generation 2: "
-                  "long_lived_pending should stay 0, it is %zd", _PmGC_state.long_lived_pending);
+                  "long_lived_pending should stay 0, it is %zd",
+                  _PmGC_state.long_lived_pending);
     collect(1);
     ck_assert_msg(_PmGC_state.long_lived_pending == 4,
                   "4 lists survived a collection of generation 1 into generation 2: "
-                  "long_lived_pending should be 4, it is %zd", _PmGC_state.long_lived_pending);
+                  "long_lived_pending should be 4, it is %zd",
+                  _PmGC_state.long_lived_pending);
     collect(2);
     ck_assert_msg(_PmGC_state.long_lived_pending == 0 &&
                       _PmGC_state.long_lived_total == gen_size(2),
                   "a full collection starts over: long_lived_pending 0 and long_lived_total "
-                  "the size of generation 2 (%zd); they are %zd and %zd", gen_size(2),
-                  _PmGC_state.long_lived_pending, _PmGC_state.long_lived_total);
+                  "the size of generation 2 (%zd); they are %zd and %zd",
+                  gen_size(2), _PmGC_state.long_lived_pending, _PmGC_state.long_lived_total);
     for (int i = 0; i < 4; i++)
         Pm_DECREF(keep[i]);
 }
@@ -258,7 +278,8 @@ START_TEST(collection_updates_the_stats)
                   st[1].collections, st[1].collected, st[1].uncollectable);
     ck_assert_msg(st[2].collections == 0,
                   "generation 2 was never collected: its count of collections should be 0, "
-                  "it is %zd", st[2].collections);
+                  "it is %zd",
+                  st[2].collections);
 }
 END_TEST
 
@@ -267,7 +288,8 @@ void register_collecting_tests(PmSuite *s)
     PM_ADD(s, collect_resets_counts_and_bumps_the_next, 2, STEP2,
            "collecting generation g zeroes the counts of 0..g and adds one to g+1's",
            "The counts are wrong after a collection: which counts go to 0, and which one goes "
-           "up?", SECTION2);
+           "up?",
+           SECTION2);
     PM_ADD(s, survivors_are_promoted, 3, STEP2,
            "survivors move one generation older; the oldest keeps its own",
            "The survivors of a collection stayed in their generation.", SECTION2);
@@ -277,25 +299,29 @@ void register_collecting_tests(PmSuite *s)
     PM_ADD(s, collect_returns_what_it_found, 2, STEP2,
            "gc_collect_main returns the number of unreachable objects",
            "The number returned is not the number of unreachable objects found, or the "
-           "collector's state was left behind.", SECTION2);
+           "collector's state was left behind.",
+           SECTION2);
     PM_ADD(s, young_collection_leaves_older_garbage, 2, STEP2,
            "a young collection does not look at older generations",
            "Only generations 0..g are merged and examined; an older object is treated as "
-           "a reference from outside.", SECTION2);
+           "a reference from outside.",
+           SECTION2);
     PM_ADD(s, tuples_untracked_at_any_collection, 1, STEP2,
            "every collection untracks tuples that hold nothing that could be tracked",
            "A tuple of atoms stayed tracked after a young collection.", SECTION2);
     PM_ADD(s, young_collections_leave_dicts_tracked, 1, STEP2,
            "collections of generations 0 and 1 leave dicts tracked",
            "untrack_dicts runs only in full collections (CPython issue #14775): doing it in "
-           "every collection makes building many dicts quadratic.", SECTION2);
+           "every collection makes building many dicts quadratic.",
+           SECTION2);
     PM_ADD(s, full_collection_untracks_dicts, 2, STEP2,
            "a full collection untracks dicts that hold nothing that could be tracked",
            "A full collection does three things a young one does not.", SECTION2);
     PM_ADD(s, long_lived_pending_counts_arrivals_in_generation_2, 2, STEP2,
            "long_lived_pending counts what a collection of generation 1 sends to generation 2",
            "long_lived_pending did not grow by the number of objects promoted into generation "
-           "2.", SECTION2);
+           "2.",
+           SECTION2);
     PM_ADD(s, collection_updates_the_stats, 1, STEP2,
            "each collection updates its generation's statistics",
            "gc.get_stats() did not move as a collection ran.", SECTION2);

@@ -23,7 +23,8 @@ START_TEST(link_counts_each_new_gc_object)
     PmObject *s = PmUnicode_FromString("not a container");
     ck_assert_msg(COUNT0 == 5,
                   "ints and strings are not GC objects and are not counted: the count "
-                  "should still be 5, it is %d", COUNT0);
+                  "should still be 5, it is %d",
+                  COUNT0);
     Pm_DECREF(n);
     Pm_DECREF(s);
     for (int i = 0; i < 5; i++)
@@ -40,19 +41,24 @@ START_TEST(gc_del_counts_out_and_never_below_zero)
     Pm_DECREF(a);
     ck_assert_msg(COUNT0 == 2,
                   "freeing a list should take one from generation 0's count (3 -> 2) in "
-                  "PmObject_GC_Del, it is %d", COUNT0);
+                  "PmObject_GC_Del, it is %d",
+                  COUNT0);
     COUNT0 = 0;
     Pm_DECREF(b);
     ck_assert_msg(COUNT0 == 0,
                   "with the count at 0 (a collection just reset it), freeing an object "
-                  "must leave it at 0, never negative; it is %d", COUNT0);
+                  "must leave it at 0, never negative; it is %d",
+                  COUNT0);
     Pm_DECREF(c);
 }
 END_TEST
 
 /* A GC type whose deallocator frees the object while it is still tracked:
  * PmObject_GC_Del must unlink it first. */
-static void careless_dealloc(PmObject *op) { PmObject_GC_Del(op); }
+static void careless_dealloc(PmObject *op)
+{
+    PmObject_GC_Del(op);
+}
 static int careless_traverse(PmObject *op, visitproc visit, void *arg)
 {
     (void)op, (void)visit, (void)arg;
@@ -85,7 +91,8 @@ START_TEST(gc_del_unlinks_a_tracked_object)
                   size - 1, gen_size(0));
     ck_assert_msg(_PmGC_GenerationOf(before) == 0 && _PmGC_GenerationOf(after) == 0,
                   "the neighbours of the freed object should still be in generation 0 "
-                  "(found in %d and %d)", _PmGC_GenerationOf(before), _PmGC_GenerationOf(after));
+                  "(found in %d and %d)",
+                  _PmGC_GenerationOf(before), _PmGC_GenerationOf(after));
     Pm_DECREF(before);
     Pm_DECREF(after);
 }
@@ -113,8 +120,7 @@ START_TEST(collection_runs_when_count_passes_threshold)
     ck_assert_msg(when == 11,
                   "with threshold 10 a generation-0 collection should run during the 11th "
                   "allocation (count 11 > threshold 10) and promote the first list; %s %d",
-                  when == 0 ? "no collection ran in 15 allocations" : "it ran at allocation",
-                  when);
+                  when == 0 ? "no collection ran in 15 allocations" : "it ran at allocation", when);
     ck_assert_msg(_PmGC_GenerationOf(keep[0]) == 1 && _PmGC_GenerationOf(keep[14]) == 0,
                   "after that collection the first list should be in generation 1 and the "
                   "15th in generation 0; they are in %d and %d",
@@ -148,15 +154,16 @@ START_TEST(no_collection_when_disabled_or_busy)
     settle();
     _PmGC_state.generations[0].threshold = 10;
     when = allocation_that_collects(keep, 15);
-    ck_assert_msg(when == 11, "with the collector enabled and threshold 10, a collection "
-                  "should run at the 11th allocation (it ran at %d, 0 = never)", when);
+    ck_assert_msg(when == 11,
+                  "with the collector enabled and threshold 10, a collection "
+                  "should run at the 11th allocation (it ran at %d, 0 = never)",
+                  when);
     for (int i = 0; i < 15; i++)
         Pm_DECREF(keep[i]);
 
-    static const char *const why[] = {"the collector is disabled (enabled == 0)",
-                                      "threshold 0 is 0 (automatic collection off)",
-                                      "a collection is already running (collecting == 1)",
-                                      "an exception is pending"};
+    static const char *const why[] = {
+        "the collector is disabled (enabled == 0)", "threshold 0 is 0 (automatic collection off)",
+        "a collection is already running (collecting == 1)", "an exception is pending"};
     for (int c = 0; c < 4; c++) {
         settle();
         _PmGC_state.generations[0].threshold = c == 1 ? 0 : 10;
@@ -210,5 +217,6 @@ void register_link_collection_tests(PmSuite *s)
            "no automatic collection when disabled, with threshold 0, during a collection, "
            "or with an exception pending",
            "A collection started when it must not have: list every condition 3.11's "
-           "_PyObject_GC_Link checks.", SECTION3);
+           "_PyObject_GC_Link checks.",
+           SECTION3);
 }

@@ -13,7 +13,7 @@
 #include "generations_suite.h"
 
 typedef struct {
-    int generation;   /* -1 if the log never said which */
+    int generation; /* -1 if the log never said which */
     long unreachable; /* -1 if the collection never said it was done */
 } Collection;
 
@@ -135,8 +135,8 @@ static void describe(char *buf, size_t size, const Collection *c, const char *ve
         snprintf(buf, size, "generation %d and never %s it done", c->generation,
                  verb[1] == 'i' ? "say" : "said");
     else
-        snprintf(buf, size, "generation %d and %s %ld unreachable objects", c->generation,
-                 verb, c->unreachable);
+        snprintf(buf, size, "generation %d and %s %ld unreachable objects", c->generation, verb,
+                 c->unreachable);
 }
 
 static void compare_with_reference(const char *stem)
@@ -146,8 +146,8 @@ static void compare_with_reference(const char *stem)
         root = ".";
     char path[2048], gclog_path[2048];
     snprintf(path, sizeof path, "%s/grader/scenarios/%s/%s.py", root, pm_chapter, stem);
-    snprintf(gclog_path, sizeof gclog_path, "%s/grader/scenarios/%s/%s.gclog", root,
-             pm_chapter, stem);
+    snprintf(gclog_path, sizeof gclog_path, "%s/grader/scenarios/%s/%s.gclog", root, pm_chapter,
+             stem);
 
     CollectionLog want = {0}, got = {0};
     FILE *f = fopen(gclog_path, "r");
@@ -160,7 +160,8 @@ static void compare_with_reference(const char *stem)
     ck_assert_msg(got.count > 0,
                   "%s.py: the reference logged %zu collections, yours none: does "
                   "_PmObject_GC_Link start collections, and does gc_collect_main call "
-                  "_PmGC_LogStart and _PmGC_LogDone?", stem, want.count);
+                  "_PmGC_LogStart and _PmGC_LogDone?",
+                  stem, want.count);
 
     for (size_t i = 0; i < want.count && i < got.count; i++) {
         const Collection *w = &want.items[i], *g = &got.items[i];
@@ -182,7 +183,8 @@ static void compare_with_reference(const char *stem)
                   "other objects (are the younger generations merged in, the survivors "
                   "promoted?)";
         ck_abort_msg("%s.py: collection %zu should collect %s (the reference did); yours "
-                     "collected %s: %s", stem, i + 1, ws, gs, why);
+                     "collected %s: %s",
+                     stem, i + 1, ws, gs, why);
     }
     if (got.count != want.count) {
         size_t first = got.count < want.count ? got.count : want.count;
@@ -190,9 +192,10 @@ static void compare_with_reference(const char *stem)
         ck_abort_msg("%s.py: the reference ran %zu collections, yours %zu; the first %s "
                      "is collection %zu (generation %d, %ld unreachable objects): does a "
                      "collection start exactly when generation 0's count exceeds its "
-                     "threshold (count > threshold)?", stem, want.count, got.count,
-                     got.count > want.count ? "extra one" : "missing one", first + 1,
-                     c->generation, c->unreachable);
+                     "threshold (count > threshold)?",
+                     stem, want.count, got.count,
+                     got.count > want.count ? "extra one" : "missing one", first + 1, c->generation,
+                     c->unreachable);
     }
     free(want.items);
     free(got.items);
@@ -235,12 +238,12 @@ START_TEST(collection_logs_the_generations_before_merging)
                        &got[2]) == 3;
     fclose(capture);
     ck_assert_msg(found, "gc_collect_main(1) with the log on printed no line \"gc: objects in "
-                  "each generation: ...\": does it call _PmGC_LogStart(generation)?");
+                         "each generation: ...\": does it call _PmGC_LogStart(generation)?");
     ck_assert_msg(got[0] == want0 && got[1] == want1 && got[2] == want2,
                   "before collecting generation 1 the generations held %zd, %zd and %zd "
                   "objects, and the log should say so; it says %ld %ld %ld. Call "
-                  "_PmGC_LogStart first, before any list moves", want0, want1, want2, got[0],
-                  got[1], got[2]);
+                  "_PmGC_LogStart first, before any list moves",
+                  want0, want1, want2, got[0], got[1], got[2]);
     for (int i = 0; i < 3; i++)
         Pm_DECREF(older[i]);
     for (int i = 0; i < 2; i++)
@@ -248,13 +251,22 @@ START_TEST(collection_logs_the_generations_before_merging)
 }
 END_TEST
 
-START_TEST(log_long_cycles_every_k) { compare_with_reference("long_cycles_every_k"); }
+START_TEST(log_long_cycles_every_k)
+{
+    compare_with_reference("long_cycles_every_k");
+}
 END_TEST
 
-START_TEST(log_long_growing_structure) { compare_with_reference("long_growing_structure"); }
+START_TEST(log_long_growing_structure)
+{
+    compare_with_reference("long_growing_structure");
+}
 END_TEST
 
-START_TEST(log_long_dicts_tuples_churn) { compare_with_reference("long_dicts_tuples_churn"); }
+START_TEST(log_long_dicts_tuples_churn)
+{
+    compare_with_reference("long_dicts_tuples_churn");
+}
 END_TEST
 
 /* Step 2's log test, registered with the other tests of Step 2 so that the
@@ -265,7 +277,8 @@ void register_step2_log_tests(PmSuite *s)
     PM_ADD(s, collection_logs_the_generations_before_merging, 1, STEP2,
            "the log shows the generations as the collection found them",
            "The log showed the generations as they were after the collection had begun "
-           "moving them: when does CPython log?", SECTION2);
+           "moving them: when does CPython log?",
+           SECTION2);
 }
 
 void register_log_tests(PmSuite *s)
@@ -274,16 +287,19 @@ void register_log_tests(PmSuite *s)
            "long_cycles_every_k.py: every collection matches the reference's log",
            "Your collections differ from the reference's. make run "
            "SCRIPT=grader/scenarios/04-generations/long_cycles_every_k.py LOG=1 prints yours "
-           "in the .gclog format and shows the first difference.", SECTION6);
+           "in the .gclog format and shows the first difference.",
+           SECTION6);
     PM_ADD(s, log_long_growing_structure, 3, STEP6,
            "long_growing_structure.py: every collection matches the reference's log",
            "A structure that only grows: the long-lived heuristic decides which collections "
            "are full. make run "
            "SCRIPT=grader/scenarios/04-generations/long_growing_structure.py LOG=1 shows the "
-           "first difference.", SECTION6);
+           "first difference.",
+           SECTION6);
     PM_ADD(s, log_long_dicts_tuples_churn, 3, STEP6,
            "long_dicts_tuples_churn.py: every collection matches the reference's log",
            "Thresholds (100, 5, 5), dict cycles and untracking. make run "
            "SCRIPT=grader/scenarios/04-generations/long_dicts_tuples_churn.py LOG=1 shows the "
-           "first difference.", SECTION6);
+           "first difference.",
+           SECTION6);
 }

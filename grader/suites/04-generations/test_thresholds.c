@@ -54,8 +54,9 @@ START_TEST(collect_generations_picks_the_oldest_over_threshold)
                       "should collect generation %d (the oldest whose count is > its "
                       "threshold); it %s %d",
                       cases[k].c0, cases[k].c1, cases[k].c2, cases[k].want,
-                      got == -1 ? "collected nothing," : got == -2 ? "ran several collections, e.g."
-                                                                   : "collected generation",
+                      got == -1   ? "collected nothing,"
+                      : got == -2 ? "ran several collections, e.g."
+                                  : "collected generation",
                       got);
     }
 }
@@ -71,7 +72,8 @@ START_TEST(collect_generations_returns_what_was_found)
     _PmGC_state.collecting = 0;
     ck_assert_msg(n == 3,
                   "collect_generations collected generation 0, where a dropped ring of 3 "
-                  "lists was: it should return 3, it returned %zd", n);
+                  "lists was: it should return 3, it returned %zd",
+                  n);
 }
 END_TEST
 
@@ -85,7 +87,8 @@ START_TEST(full_collection_waits_for_a_quarter_more)
                   "counts (11, 11, 11) over thresholds (10, 10, 10), but only 24 objects "
                   "reached generation 2 since the last full collection left 100 (fewer than "
                   "100 / 4 = 25): the full collection is skipped and generation 1 is "
-                  "collected instead; yours collected generation %d (-1: none)", got);
+                  "collected instead; yours collected generation %d (-1: none)",
+                  got);
 
     settle();
     _PmGC_state.long_lived_total = 100;
@@ -93,7 +96,8 @@ START_TEST(full_collection_waits_for_a_quarter_more)
     got = run_collect_generations(11, 11, 11);
     ck_assert_msg(got == 2,
                   "with 25 new long-lived objects (a quarter of 100) the full collection "
-                  "should run; yours collected generation %d (-1: none)", got);
+                  "should run; yours collected generation %d (-1: none)",
+                  got);
 }
 END_TEST
 
@@ -117,13 +121,15 @@ START_TEST(long_lived_heuristic_over_many_collections)
     Pm_ssize_t young = _PmGC_state.generation_stats[0].collections;
     ck_assert_msg(young > 50,
                   "6000 allocations with threshold 50 should run a collection of generation 0 "
-                  "about every 51 allocations (more than 50 in all), yours ran %zd", young);
+                  "about every 51 allocations (more than 50 in all), yours ran %zd",
+                  young);
     /* The reference runs 7 full collections here; without the 25% rule it
      * runs 9, and with a count or threshold off by one, other numbers. */
     ck_assert_msg(full >= 2 && full <= 8,
                   "with thresholds (50, 2, 2), the long-lived heuristic allows only a few "
                   "full collections while 6000 lists pile up (the reference runs 7); yours "
-                  "ran %zd", full);
+                  "ran %zd",
+                  full);
     Pm_DECREF(root);
 }
 END_TEST
@@ -133,15 +139,18 @@ void register_threshold_tests(PmSuite *s)
     PM_ADD(s, collect_generations_picks_the_oldest_over_threshold, 3, STEP3,
            "collect_generations collects the oldest generation whose count passed its threshold",
            "The wrong generation was collected: which one does collect_generations pick, and "
-           "when is a count over its threshold?", SECTION3);
+           "when is a count over its threshold?",
+           SECTION3);
     PM_ADD(s, collect_generations_returns_what_was_found, 1, STEP3,
            "collect_generations returns what gc_collect_main returned",
            "collect_generations returned something other than the result of the collection it "
-           "ran.", SECTION3);
+           "ran.",
+           SECTION3);
     PM_ADD(s, full_collection_waits_for_a_quarter_more, 3, STEP3,
            "a full collection is skipped while long_lived_pending < long_lived_total / 4",
            "A full collection ran although too few objects had reached generation 2 since the "
-           "last one.", SECTION3);
+           "last one.",
+           SECTION3);
     PM_ADD(s, long_lived_heuristic_over_many_collections, 2, STEP3,
            "full collections get rarer while a large structure is built",
            "This runs your Steps 1 to 3 together; if the other Step 3 tests pass, check "

@@ -41,10 +41,9 @@
  * kept until the end of the test, so a late access reads a dead probe
  * instead of crashing, and the test can say what happened. */
 typedef struct {
-    PmObject_HEAD
-    int id;
-    int dead;   /* set by the deallocator (atomically) */
-    int frees;  /* calls of the deallocator (atomically) */
+    PmObject_HEAD int id;
+    int dead; /* set by the deallocator (atomically) */
+    int frees; /* calls of the deallocator (atomically) */
     long value; /* payload that threads read while they hold a reference */
 } ProbeObject;
 
@@ -104,7 +103,7 @@ void run_threads(int n, void (*fn)(int i, void *arg), void *arg);
 typedef struct Worker Worker;
 Worker *worker_start(void);
 void worker_do(Worker *w, void (*fn)(void *), void *arg); /* run on w, wait */
-void worker_stop(Worker *w);                              /* leave + join */
+void worker_stop(Worker *w); /* leave + join */
 
 /* Is any bucket lock of the merge queue held right now? */
 int any_bucket_locked(void);
@@ -114,7 +113,7 @@ int any_bucket_locked(void);
 #define X_MAX_OBJECTS 3
 
 typedef struct {
-    const char *name;      /* what the program does, for the report */
+    const char *name; /* what the program does, for the report */
     int nthreads;
     int nobjects;
     /* Runs on thread t before the interleaving, threads in order 0, 1, ...:
@@ -127,8 +126,8 @@ typedef struct {
      * objects alive, the expected count. */
     int expect_freed[X_MAX_OBJECTS];
     Pm_ssize_t expect_count[X_MAX_OBJECTS];
-    int preemptions;       /* the bound K: schedules with at most K preemptions */
-    int step;              /* the step it grades (grade_step) */
+    int preemptions; /* the bound K: schedules with at most K preemptions */
+    int step; /* the step it grades (grade_step) */
 } XProgram;
 
 /* Helpers for setup and body: object k, created / incref'd / decref'd by

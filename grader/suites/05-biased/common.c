@@ -40,12 +40,27 @@ ProbeObject *probe_new(int id)
     return p;
 }
 
-int probe_frees(ProbeObject *p) { return __atomic_load_n(&p->frees, __ATOMIC_SEQ_CST); }
-int probe_dead(ProbeObject *p) { return __atomic_load_n(&p->dead, __ATOMIC_SEQ_CST); }
+int probe_frees(ProbeObject *p)
+{
+    return __atomic_load_n(&p->frees, __ATOMIC_SEQ_CST);
+}
+int probe_dead(ProbeObject *p)
+{
+    return __atomic_load_n(&p->dead, __ATOMIC_SEQ_CST);
+}
 
-uintptr_t raw_tid(PmObject *op) { return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED); }
-uint32_t raw_local(PmObject *op) { return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED); }
-Pm_ssize_t raw_shared(PmObject *op) { return __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED); }
+uintptr_t raw_tid(PmObject *op)
+{
+    return __atomic_load_n(&op->ob_tid, __ATOMIC_RELAXED);
+}
+uint32_t raw_local(PmObject *op)
+{
+    return __atomic_load_n(&op->ob_ref_local, __ATOMIC_RELAXED);
+}
+Pm_ssize_t raw_shared(PmObject *op)
+{
+    return __atomic_load_n(&op->ob_ref_shared, __ATOMIC_RELAXED);
+}
 Pm_ssize_t raw_count(PmObject *op)
 {
     return (Pm_ssize_t)raw_local(op) + (raw_shared(op) >> _Pm_REF_SHARED_SHIFT);
@@ -60,10 +75,11 @@ const char *shared_state_name(Pm_ssize_t shared)
 void describe_fields(char *buf, size_t n, PmObject *op)
 {
     Pm_ssize_t shared = raw_shared(op);
-    snprintf(buf, n, "ob_tid=%s, ob_ref_local=%u, ob_ref_shared=%zd (count %zd, %s), true count %zd",
-             raw_tid(op) == 0 ? "0" : (raw_tid(op) == _Pm_ThreadId() ? "this thread" : "another thread"),
-             raw_local(op), shared, shared >> _Pm_REF_SHARED_SHIFT, shared_state_name(shared),
-             raw_count(op));
+    snprintf(
+        buf, n, "ob_tid=%s, ob_ref_local=%u, ob_ref_shared=%zd (count %zd, %s), true count %zd",
+        raw_tid(op) == 0 ? "0" : (raw_tid(op) == _Pm_ThreadId() ? "this thread" : "another thread"),
+        raw_local(op), shared, shared >> _Pm_REF_SHARED_SHIFT, shared_state_name(shared),
+        raw_count(op));
 }
 
 int any_bucket_locked(void)
@@ -79,8 +95,14 @@ int any_bucket_locked(void)
 /* ---- each step graded on its own (see biased_suite.h) ---- */
 static int step_graded = 6;
 
-void grade_step(int step) { step_graded = step; }
-int graded_step(void) { return step_graded; }
+void grade_step(int step)
+{
+    step_graded = step;
+}
+int graded_step(void)
+{
+    return step_graded;
+}
 
 /* Before Step 6, the harness registers the thread as the contract says
  * _Pm_brc_init_thread does: the learner's _Pm_ThreadId (Step 1) as its tid,

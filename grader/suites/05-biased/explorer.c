@@ -35,15 +35,15 @@
 /* Given by the runtime (runtime/viz/heapviz.c): lay out and render a graph. */
 int _PmGraphviz_Render(Agraph_t *g, const char *format, const char *path);
 
-#define X_MAX_STEPS 400     /* a run longer than this "did not finish" */
+#define X_MAX_STEPS 400 /* a run longer than this "did not finish" */
 #define X_MAX_SCHEDULES 200000
-#define X_TIME_LIMIT 20.0   /* seconds: past this, say how far it got */
+#define X_TIME_LIMIT 20.0 /* seconds: past this, say how far it got */
 
 typedef struct {
     int thread;
     _Pm_AtomicKind kind;
     const void *addr;
-    char what[48];                  /* the field or lock, by name */
+    char what[48]; /* the field or lock, by name */
     char fields[X_MAX_OBJECTS][96]; /* after the step */
 } XStep;
 
@@ -62,7 +62,7 @@ static struct {
     XThread threads[X_MAX_THREADS];
     sem_t sched;
     int interleaving; /* switch points are live */
-    int aborting;     /* threads must leave at their next switch point */
+    int aborting; /* threads must leave at their next switch point */
     ProbeObject *objs[X_MAX_OBJECTS];
     uintptr_t tids[X_MAX_THREADS];
     /* the fields of each object when it was deallocated */
@@ -116,7 +116,10 @@ void x_new(int k)
     x_self->held[k]++;
 }
 
-PmObject *x_obj(int k) { return (PmObject *)X.objs[k]; }
+PmObject *x_obj(int k)
+{
+    return (PmObject *)X.objs[k];
+}
 
 void x_take(int k)
 {
@@ -153,8 +156,8 @@ static void x_on_dealloc(ProbeObject *p)
         return;
     int n = held_total(k);
     if (n > 0)
-        x_violation("object %d was deallocated while threads still held %d reference(s) to it",
-                    k, n);
+        x_violation("object %d was deallocated while threads still held %d reference(s) to it", k,
+                    n);
     else if (probe_frees(p) > 1)
         x_violation("object %d was deallocated twice", k);
     /* Keep it registered, so that a second deallocation is counted here
@@ -186,8 +189,7 @@ static void check_freed_untouched(void)
             continue;
         if (op->ob_tid != X.freed_tid[k] || op->ob_ref_local != X.freed_local[k] ||
             op->ob_ref_shared != X.freed_shared[k]) {
-            x_violation("object %d was written to after it was deallocated (a use after free)",
-                        k);
+            x_violation("object %d was written to after it was deallocated (a use after free)", k);
             X.freed_tid[k] = op->ob_tid;
             X.freed_local[k] = op->ob_ref_local;
             X.freed_shared[k] = op->ob_ref_shared;
@@ -421,8 +423,7 @@ static void html_escape(char *out, size_t n, const char *s)
         if (rep) {
             memcpy(out + o, rep, strlen(rep));
             o += strlen(rep);
-        }
-        else
+        } else
             out[o++] = *s;
     }
     out[o] = '\0';
@@ -444,10 +445,11 @@ static int draw_failure(const char *path, void *arg)
     size_t o = 0;
     char esc[600];
     html_escape(esc, sizeof esc, f->violation);
-    o += (size_t)snprintf(html + o, cap - o,
-                          "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">"
-                          "<TR><TD COLSPAN=\"%d\" BGCOLOR=\"#f8d7da\"><B>%s</B><BR/>%s</TD></TR><TR><TD><B>step</B></TD>",
-                          1 + f->nthreads + f->nobjects, f->name, esc);
+    o += (size_t)snprintf(
+        html + o, cap - o,
+        "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"4\">"
+        "<TR><TD COLSPAN=\"%d\" BGCOLOR=\"#f8d7da\"><B>%s</B><BR/>%s</TD></TR><TR><TD><B>step</B></TD>",
+        1 + f->nthreads + f->nobjects, f->name, esc);
     for (int t = 0; t < f->nthreads; t++)
         o += (size_t)snprintf(html + o, cap - o, "<TD><B>T%d</B></TD>", t + 1);
     for (int k = 0; k < f->nobjects; k++)
@@ -562,8 +564,7 @@ void explore(const char *test, const XProgram *prog)
     sem_destroy(&X.sched);
     if (getenv("PMLAB_EXPLORER_STATS") != NULL)
         fprintf(stderr, "explorer: %s: %ld schedules (K=%d, %s) in %.2f s, %ld failing\n", test,
-                schedules, bound, complete ? "all" : "stopped early",
-                now() - started, failures);
+                schedules, bound, complete ? "all" : "stopped early", now() - started, failures);
     if (best.nsteps == 0 && failures == 0)
         return;
 
@@ -590,10 +591,11 @@ void explore(const char *test, const XProgram *prog)
     char *msg = malloc(MSG_MAX + 1024);
     if (msg == NULL)
         ck_abort_msg("%s", best.violation);
-    size_t o = (size_t)snprintf(msg, MSG_MAX, "%s: %s.\nOf %ld schedules tried (every one with at most %d "
+    size_t o = (size_t)snprintf(msg, MSG_MAX,
+                                "%s: %s.\nOf %ld schedules tried (every one with at most %d "
                                 "preemption%s), %ld fail; the shortest, %d steps:\n",
-                                prog->name, best.violation, schedules, bound,
-                                bound == 1 ? "" : "s", failures, best.nsteps);
+                                prog->name, best.violation, schedules, bound, bound == 1 ? "" : "s",
+                                failures, best.nsteps);
     int first = 0;
     while (first < best.nsteps && o + total + 80 > MSG_MAX)
         total -= strlen(lines[first++]) + 1;

@@ -8,9 +8,18 @@
 #include "biased_suite.h"
 
 /* ---- helpers: do one thing on another thread ---- */
-static void do_incref(void *op) { Pm_IncRef(op); }
-static void do_decref(void *op) { Pm_DecRef(op); }
-static void do_drop(void *op) { drop_ref(op); }
+static void do_incref(void *op)
+{
+    Pm_IncRef(op);
+}
+static void do_decref(void *op)
+{
+    Pm_DecRef(op);
+}
+static void do_drop(void *op)
+{
+    drop_ref(op);
+}
 
 typedef struct {
     uintptr_t id;
@@ -26,7 +35,10 @@ static void see_id(void *arg)
         s->owned = _Pm_IsOwnedByCurrentThread(s->op);
 }
 
-static void make_probe(void *arg) { *(ProbeObject **)arg = probe_new(7); }
+static void make_probe(void *arg)
+{
+    *(ProbeObject **)arg = probe_new(7);
+}
 
 #define FIELDS(op) (describe_fields(fields, sizeof fields, (PmObject *)(op)), fields)
 
@@ -37,9 +49,10 @@ START_TEST(thread_id_is_stable_and_not_zero)
     grade_step(1);
     uintptr_t a = _Pm_ThreadId(), b = _Pm_ThreadId();
     ck_assert_msg(a != 0, "_Pm_ThreadId() returned 0, which means \"no owner\"");
-    ck_assert_msg(a == b, "_Pm_ThreadId() should return the same value on every call from "
-                          "one thread; it returned %#lx, then %#lx", (unsigned long)a,
-                  (unsigned long)b);
+    ck_assert_msg(a == b,
+                  "_Pm_ThreadId() should return the same value on every call from "
+                  "one thread; it returned %#lx, then %#lx",
+                  (unsigned long)a, (unsigned long)b);
 }
 END_TEST
 
@@ -47,7 +60,9 @@ static void two_ids(int i, void *arg)
 {
     __atomic_store_n(&((uintptr_t *)arg)[i], _Pm_ThreadId(), __ATOMIC_SEQ_CST);
     /* stay alive until both have asked */
-    for (int spin = 0; spin < 1000000 && __atomic_load_n(&((uintptr_t *)arg)[1 - i], __ATOMIC_SEQ_CST) == 0; spin++)
+    for (int spin = 0;
+         spin < 1000000 && __atomic_load_n(&((uintptr_t *)arg)[1 - i], __ATOMIC_SEQ_CST) == 0;
+         spin++)
         ;
 }
 
@@ -61,7 +76,8 @@ START_TEST(thread_ids_differ_between_threads)
     ck_assert_msg(ids[0] != ids[1],
                   "two threads running at the same time got the same _Pm_ThreadId() (%#lx): "
                   "the id must be unique to the thread (the address of a _Thread_local "
-                  "variable is)", (unsigned long)ids[0]);
+                  "variable is)",
+                  (unsigned long)ids[0]);
     ck_assert_msg(other.id != _Pm_ThreadId(),
                   "another thread got the same _Pm_ThreadId() as the main thread (%#lx)",
                   (unsigned long)other.id);
@@ -97,7 +113,8 @@ START_TEST(object_made_by_another_thread_is_not_owned_here)
                   FIELDS(p));
     ck_assert_msg(_Pm_IsOwnedByCurrentThread((PmObject *)p) == 0,
                   "_Pm_IsOwnedByCurrentThread should say 0 here for an object another thread "
-                  "made; it says %d", _Pm_IsOwnedByCurrentThread((PmObject *)p));
+                  "made; it says %d",
+                  _Pm_IsOwnedByCurrentThread((PmObject *)p));
 }
 END_TEST
 
@@ -114,7 +131,8 @@ START_TEST(true_count_adds_local_and_shifted_shared)
     op->ob_ref_shared = _Pm_REF_SHARED(-2, _Pm_REF_QUEUED);
     ck_assert_msg(_Pm_REFCNT(op) == 1,
                   "local 3 and a shared count of -2 (state QUEUED) is a count of 1; _Pm_REFCNT "
-                  "says %zd (shift the signed value: -2 << 2 | 2 >> 2 is -2)", _Pm_REFCNT(op));
+                  "says %zd (shift the signed value: -2 << 2 | 2 >> 2 is -2)",
+                  _Pm_REFCNT(op));
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;
     drop_ref(op);
@@ -130,7 +148,8 @@ START_TEST(true_count_of_an_immortal_is_uint32_max)
     op->ob_ref_shared = _Pm_REF_SHARED(5, 0);
     ck_assert_msg(_Pm_REFCNT(op) == (Pm_ssize_t)UINT32_MAX,
                   "an immortal object's count reads as UINT32_MAX whatever the shared field "
-                  "holds; _Pm_REFCNT says %zd", _Pm_REFCNT(op));
+                  "holds; _Pm_REFCNT says %zd",
+                  _Pm_REFCNT(op));
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;
     drop_ref(op);
@@ -149,7 +168,8 @@ START_TEST(owner_incref_counts_locally)
     Pm_IncRef(op);
     ck_assert_msg(raw_local(op) == 3 && raw_shared(op) == 0,
                   "two Pm_IncRef by the owner should make ob_ref_local 3 and leave "
-                  "ob_ref_shared 0; it has %s", FIELDS(op));
+                  "ob_ref_shared 0; it has %s",
+                  FIELDS(op));
     drop_ref(op);
     drop_ref(op);
     drop_ref(op);
@@ -165,7 +185,8 @@ START_TEST(other_thread_incref_counts_in_shared)
     run_on_thread(do_incref, op);
     ck_assert_msg(raw_local(op) == 1 && raw_shared(op) == (1 << _Pm_REF_SHARED_SHIFT),
                   "a Pm_IncRef from a thread that does not own the object should add 1 << 2 "
-                  "to ob_ref_shared and leave ob_ref_local alone; it has %s", FIELDS(op));
+                  "to ob_ref_shared and leave ob_ref_local alone; it has %s",
+                  FIELDS(op));
     ck_assert_msg(raw_tid(op) == _Pm_ThreadId(), "it should still be owned by this thread");
 }
 END_TEST
@@ -184,10 +205,12 @@ START_TEST(immortal_objects_are_never_counted)
     run_on_thread(do_incref, op);
     ck_assert_msg(raw_local(op) == UINT32_MAX && raw_shared(op) == 0 && probe_frees(p) == 0,
                   "Pm_IncRef, from any thread, should leave an immortal object alone; it has %s "
-                  "and was deallocated %d time(s)", FIELDS(op), probe_frees(p));
+                  "and was deallocated %d time(s)",
+                  FIELDS(op), probe_frees(p));
     ck_assert_msg(_Pm_GetRefTotal() == total,
                   "references to an immortal object are not counted in _Pm_RefTotal (%zd), "
-                  "it is now %zd", total, _Pm_GetRefTotal());
+                  "it is now %zd",
+                  total, _Pm_GetRefTotal());
     ProbeObject *q = probe_new(2);
     ck_assert_msg(!_Pm_IsImmortal((PmObject *)q), "_Pm_IsImmortal says 1 for a new object");
     drop_ref((PmObject *)q);
@@ -204,7 +227,8 @@ START_TEST(set_immortal_gives_up_the_owner)
     _Pm_SetImmortal(op);
     ck_assert_msg(raw_tid(op) == 0 && raw_local(op) == UINT32_MAX && raw_shared(op) == 0,
                   "an immortal object is unowned (ob_tid 0), ob_ref_local UINT32_MAX, "
-                  "ob_ref_shared 0; it has %s", FIELDS(op));
+                  "ob_ref_shared 0; it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -225,7 +249,8 @@ START_TEST(incref_moves_reftotal_by_one)
     Pm_IncRef(op);
     ck_assert_msg(_Pm_GetRefTotal() == before + 1,
                   "the owner's Pm_IncRef should add 1 to _Pm_RefTotal (_Pm_INC_REFTOTAL()); "
-                  "it moved by %zd", _Pm_GetRefTotal() - before);
+                  "it moved by %zd",
+                  _Pm_GetRefTotal() - before);
     Pm_ssize_t moved[2] = {0, (Pm_ssize_t)(intptr_t)op};
     run_on_thread(incref_moves_total, moved);
     ck_assert_msg(moved[0] == 1,
@@ -337,15 +362,17 @@ START_TEST(owner_and_other_threads_count_at_once)
     ck_assert_msg(probe_frees((ProbeObject *)op) == 0 && raw_count(op) == 1,
                   "the owner made %ld pairs of Pm_IncRef/Pm_DecRef while 3 other threads made "
                   "%ld pairs each: the object should be alive with count 1; it has %s and was "
-                  "deallocated %d time(s)", m.rounds, m.rounds, FIELDS(op),
-                  probe_frees((ProbeObject *)op));
+                  "deallocated %d time(s)",
+                  m.rounds, m.rounds, FIELDS(op), probe_frees((ProbeObject *)op));
     ck_assert_msg(raw_local(op) == 1,
                   "the owner's count should be back to 1 (it has %u): the owner's increments "
-                  "and decrements go to ob_ref_local", raw_local(op));
+                  "and decrements go to ob_ref_local",
+                  raw_local(op));
     drop_ref(op); /* the owner has exited: this thread merges it */
     ck_assert_msg(probe_frees((ProbeObject *)op) == 1,
                   "after its last reference was dropped the object should be deallocated "
-                  "once; it was %d time(s) (%s)", probe_frees((ProbeObject *)op), FIELDS(op));
+                  "once; it was %d time(s) (%s)",
+                  probe_frees((ProbeObject *)op), FIELDS(op));
 }
 END_TEST
 
@@ -361,7 +388,8 @@ START_TEST(owner_decref_to_zero_deallocates_once)
     Pm_DecRef((PmObject *)p);
     ck_assert_msg(probe_frees(p) == 1,
                   "the owner dropped the last reference of an object nobody else counted: it "
-                  "should be deallocated once, it was %d time(s)", probe_frees(p));
+                  "should be deallocated once, it was %d time(s)",
+                  probe_frees(p));
 }
 END_TEST
 
@@ -372,7 +400,7 @@ START_TEST(owner_decref_keeps_an_object_others_reference)
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
     run_on_thread(do_incref, op); /* another thread's reference: shared 1 */
-    Pm_DecRef(op);                 /* the owner's: local 0 */
+    Pm_DecRef(op); /* the owner's: local 0 */
     ck_assert_msg(probe_frees(p) == 0,
                   "the owner dropped its last local reference, but another thread still holds "
                   "one: the object must stay alive (it was deallocated)");
@@ -380,11 +408,13 @@ START_TEST(owner_decref_keeps_an_object_others_reference)
                       raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
                   "with its local count at 0 and a shared count of 1, the owner should give "
                   "up ownership (ob_tid 0) and mark the count MERGED: ob_ref_shared == (1 << 2) "
-                  "| 3; it has %s", FIELDS(op));
+                  "| 3; it has %s",
+                  FIELDS(op));
     run_on_thread(do_drop, op);
     ck_assert_msg(probe_frees(p) == 1,
                   "the last reference, dropped by another thread, should deallocate the merged "
-                  "object once; it was deallocated %d time(s) (%s)", probe_frees(p), FIELDS(op));
+                  "object once; it was deallocated %d time(s) (%s)",
+                  probe_frees(p), FIELDS(op));
 }
 END_TEST
 
@@ -400,7 +430,8 @@ START_TEST(owner_decref_leaves_the_shared_count_alone)
     ck_assert_msg(raw_local(op) == 1 && raw_shared(op) == (1 << _Pm_REF_SHARED_SHIFT) &&
                       raw_tid(op) == _Pm_ThreadId(),
                   "the owner's Pm_DecRef from local 2 should only make it 1, still owned, "
-                  "shared untouched; it has %s", FIELDS(op));
+                  "shared untouched; it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -415,15 +446,18 @@ START_TEST(owner_decref_merges_a_negative_shared_count)
     op->ob_ref_shared = _Pm_REF_SHARED(-1, _Pm_REF_QUEUED);
     Pm_DecRef(op);
     Pm_DecRef(op);
-    ck_assert_msg(probe_frees(p) == 0 && raw_local(op) == 1, "two owner decrefs from local 3 "
-                  "leave 1 and the object alive; it has %s", FIELDS(op));
+    ck_assert_msg(probe_frees(p) == 0 && raw_local(op) == 1,
+                  "two owner decrefs from local 3 "
+                  "leave 1 and the object alive; it has %s",
+                  FIELDS(op));
     Pm_DecRef(op);
     ck_assert_msg(probe_frees(p) == 0,
                   "local 0 with a shared count of -1 is a true count of -1: that is not a "
                   "deallocation (the queue holds the missing reference); the object was freed");
     ck_assert_msg(raw_tid(op) == 0 && raw_shared(op) == _Pm_REF_SHARED(-1, _Pm_REF_MERGED),
                   "the owner should give up ownership and mark the count MERGED, keeping "
-                  "-1; it has %s", FIELDS(op));
+                  "-1; it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -444,10 +478,12 @@ START_TEST(decref_leaves_immortal_objects_alone)
     run_on_thread(do_decref, op);
     ck_assert_msg(raw_local(op) == UINT32_MAX && raw_shared(op) == 0 && probe_frees(p) == 0,
                   "Pm_DecRef, from any thread, should leave an immortal object alone; it has %s "
-                  "and was deallocated %d time(s)", FIELDS(op), probe_frees(p));
+                  "and was deallocated %d time(s)",
+                  FIELDS(op), probe_frees(p));
     ck_assert_msg(_Pm_GetRefTotal() == total,
                   "references to an immortal object are not counted in _Pm_RefTotal (%zd), "
-                  "it is now %zd", total, _Pm_GetRefTotal());
+                  "it is now %zd",
+                  total, _Pm_GetRefTotal());
 }
 END_TEST
 
@@ -461,7 +497,8 @@ START_TEST(decref_takes_one_from_reftotal)
     Pm_DecRef(op);
     ck_assert_msg(_Pm_GetRefTotal() == before - 1,
                   "Pm_DecRef should take 1 from _Pm_RefTotal (_Pm_DEC_REFTOTAL()); it moved by "
-                  "%zd", _Pm_GetRefTotal() - before);
+                  "%zd",
+                  _Pm_GetRefTotal() - before);
 }
 END_TEST
 
@@ -478,7 +515,8 @@ START_TEST(shared_decref_subtracts_four)
     run_on_thread(do_decref, op);
     ck_assert_msg(raw_shared(op) == (1 << _Pm_REF_SHARED_SHIFT) && raw_local(op) == 1,
                   "two shared Pm_IncRef and one shared Pm_DecRef leave ob_ref_shared at 1 << 2; "
-                  "it has %s", FIELDS(op));
+                  "it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -497,7 +535,8 @@ START_TEST(shared_decref_of_a_queued_object_goes_negative)
     ck_assert_msg(raw_shared(op) == _Pm_REF_SHARED(-1, _Pm_REF_QUEUED) && raw_local(op) == 3 &&
                       raw_tid(op) == _Pm_ThreadId(),
                   "a shared Pm_DecRef on a QUEUED object with shared count 0 subtracts: the "
-                  "count becomes -1, still QUEUED, still owned; it has %s", FIELDS(op));
+                  "count becomes -1, still QUEUED, still owned; it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -513,11 +552,13 @@ START_TEST(last_shared_decref_of_a_merged_object_frees_it)
     Pm_DecRef(op);
     ck_assert_msg(probe_frees(p) == 0 && raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
                   "a merged object with count 2 loses one: count 1, still MERGED, alive; it "
-                  "has %s", FIELDS(op));
+                  "has %s",
+                  FIELDS(op));
     Pm_DecRef(op);
     ck_assert_msg(probe_frees(p) == 1,
                   "the decrement that leaves exactly MERGED (count 0) deallocates; the object "
-                  "was deallocated %d time(s) (%s)", probe_frees(p), FIELDS(op));
+                  "was deallocated %d time(s) (%s)",
+                  probe_frees(p), FIELDS(op));
 }
 END_TEST
 
@@ -532,7 +573,8 @@ START_TEST(queued_object_at_zero_is_not_freed)
     ck_assert_msg(probe_frees(p) == 0 && raw_shared(op) == _Pm_REF_QUEUED,
                   "shared count 0 in state QUEUED is not dead: only MERGED with count 0 is.  "
                   "Expected ob_ref_shared == QUEUED and the object alive; it has %s and was "
-                  "deallocated %d time(s)", FIELDS(op), probe_frees(p));
+                  "deallocated %d time(s)",
+                  FIELDS(op), probe_frees(p));
 }
 END_TEST
 
@@ -578,7 +620,8 @@ START_TEST(merged_objects_dropped_by_three_threads_die_once)
     for (long k = 0; k < n; k++)
         if (probe_frees(objs[k]) != 1)
             ck_abort_msg("object %ld of %ld, dropped by 3 threads at once, was deallocated %d "
-                         "time(s), not once (%s)", k, n, probe_frees(objs[k]), FIELDS(objs[k]));
+                         "time(s), not once (%s)",
+                         k, n, probe_frees(objs[k]), FIELDS(objs[k]));
     free(objs);
 }
 END_TEST
@@ -588,14 +631,15 @@ void register_counting(PmSuite *s)
     PM_ADD(s, thread_id_is_stable_and_not_zero, 2, STEP1,
            "_Pm_ThreadId is the same on every call, and never 0",
            "Return the address of a _Thread_local variable.", SECTION1);
-    PM_ADD(s, thread_ids_differ_between_threads, 2, STEP1,
-           "Two threads never share an id",
+    PM_ADD(s, thread_ids_differ_between_threads, 2, STEP1, "Two threads never share an id",
            "A static or global variable has one address for every thread; a _Thread_local "
-           "one has one per thread.", SECTION1);
+           "one has one per thread.",
+           SECTION1);
     PM_ADD(s, new_object_is_owned_by_its_creator, 3, STEP1,
            "A new object belongs to the thread that made it",
            "_Pm_NewReferenceNoTotal sets ob_tid to _Pm_ThreadId(), ob_ref_local to 1 and "
-           "ob_ref_shared to 0, with the relaxed store wrappers.", SECTION1);
+           "ob_ref_shared to 0, with the relaxed store wrappers.",
+           SECTION1);
     PM_ADD(s, object_made_by_another_thread_is_not_owned_here, 2, STEP1,
            "Only the creating thread owns an object",
            "_Pm_IsOwnedByCurrentThread compares ob_tid (relaxed load) with _Pm_ThreadId().",
@@ -603,14 +647,14 @@ void register_counting(PmSuite *s)
     PM_ADD(s, true_count_adds_local_and_shifted_shared, 3, STEP1,
            "The true count is local plus shared shifted right by 2",
            "Shift the signed ob_ref_shared right by _Pm_REF_SHARED_SHIFT: the low two bits "
-           "are a state, and the count may be negative.", SECTION1);
+           "are a state, and the count may be negative.",
+           SECTION1);
     PM_ADD(s, true_count_of_an_immortal_is_uint32_max, 1, STEP1,
            "An immortal object's count reads as UINT32_MAX",
            "Test ob_ref_local == UINT32_MAX first.", SECTION1);
-    PM_ADD(s, owner_incref_counts_locally, 2, STEP2,
-           "The owner's Pm_IncRef adds to ob_ref_local only",
-           "If _Pm_IsOwnedByCurrentThread, load ob_ref_local and store it + 1 (relaxed).",
-           SECTION2);
+    PM_ADD(
+        s, owner_incref_counts_locally, 2, STEP2, "The owner's Pm_IncRef adds to ob_ref_local only",
+        "If _Pm_IsOwnedByCurrentThread, load ob_ref_local and store it + 1 (relaxed).", SECTION2);
     PM_ADD(s, other_thread_incref_counts_in_shared, 2, STEP2,
            "Another thread's Pm_IncRef adds 1 << 2 to ob_ref_shared",
            "_Pm_atomic_add_ssize(&op->ob_ref_shared, 1 << _Pm_REF_SHARED_SHIFT).", SECTION2);
@@ -626,50 +670,53 @@ void register_counting(PmSuite *s)
     PM_ADD(s, increfs_from_many_threads_lose_nothing, 3, STEP2,
            "4 threads x 1,000,000 shared increments: none lost",
            "A plain += on ob_ref_shared is a load and a store: two threads can both load the "
-           "same value.  Use _Pm_atomic_add_ssize.", SECTION2);
+           "same value.  Use _Pm_atomic_add_ssize.",
+           SECTION2);
     PM_ADD(s, owner_and_other_threads_count_at_once, 4, STEP2,
            "The owner and 3 other threads count at once: every count exact",
            "The owner writes only ob_ref_local, the others only ob_ref_shared; each through "
-           "its wrapper.", SECTION2);
+           "its wrapper.",
+           SECTION2);
     PM_ADD(s, owner_decref_to_zero_deallocates_once, 2, STEP3,
            "The owner's last reference, nothing shared: deallocated once",
            "At local 0 call _Pm_MergeZeroLocalRefcount; with ob_ref_shared 0 it calls "
-           "_Pm_Dealloc.", SECTION3);
+           "_Pm_Dealloc.",
+           SECTION3);
     PM_ADD(s, owner_decref_keeps_an_object_others_reference, 3, STEP3,
            "Local count 0 but shared references: unowned, MERGED, alive",
            "Store ob_tid = 0, then CAS the state bits to _Pm_REF_MERGED; deallocate only if "
-           "the result is exactly _Pm_REF_MERGED.", SECTION3);
+           "the result is exactly _Pm_REF_MERGED.",
+           SECTION3);
     PM_ADD(s, owner_decref_leaves_the_shared_count_alone, 2, STEP3,
            "The owner's Pm_DecRef touches only ob_ref_local",
            "Relaxed load, relaxed store of local - 1.", SECTION3);
     PM_ADD(s, owner_decref_merges_a_negative_shared_count, 2, STEP3,
            "A negative shared count is merged, not freed",
-           "Keep the count bits when you set the state: (shared & ~3) | _Pm_REF_MERGED.",
-           SECTION3);
+           "Keep the count bits when you set the state: (shared & ~3) | _Pm_REF_MERGED.", SECTION3);
     PM_ADD(s, decref_leaves_immortal_objects_alone, 1, STEP3,
            "Immortal objects: Pm_DecRef changes nothing, from any thread",
            "Test ob_ref_local == UINT32_MAX before anything else in Pm_DecRef, before the "
-           "ownership test.", SECTION3);
-    PM_ADD(s, decref_takes_one_from_reftotal, 1, STEP3,
-           "Pm_DecRef takes one from _Pm_RefTotal",
+           "ownership test.",
+           SECTION3);
+    PM_ADD(s, decref_takes_one_from_reftotal, 1, STEP3, "Pm_DecRef takes one from _Pm_RefTotal",
            "Call _Pm_DEC_REFTOTAL() once per decrement, on both paths, not for immortals.",
            SECTION3);
-    PM_ADD(s, shared_decref_subtracts_four, 2, STEP4,
-           "Another thread's Pm_DecRef subtracts 1 << 2",
+    PM_ADD(s, shared_decref_subtracts_four, 2, STEP4, "Another thread's Pm_DecRef subtracts 1 << 2",
            "_Pm_DecRefShared: a CAS loop that stores shared - (1 << 2).", SECTION4);
     PM_ADD(s, shared_decref_of_a_queued_object_goes_negative, 3, STEP4,
            "The shared count may go negative, and that is not death",
            "Only 0 and MAYBE_WEAKREF are queued; anything else is decremented, even below "
-           "zero; only exactly MERGED deallocates.", SECTION4);
+           "zero; only exactly MERGED deallocates.",
+           SECTION4);
     PM_ADD(s, last_shared_decref_of_a_merged_object_frees_it, 2, STEP4,
            "Merged, count 1, one more decrement: deallocated once",
            "After the CAS, if the value you stored is exactly _Pm_REF_MERGED, _Pm_Dealloc.",
            SECTION4);
-    PM_ADD(s, queued_object_at_zero_is_not_freed, 2, STEP4,
-           "QUEUED with count 0 is not dead",
+    PM_ADD(s, queued_object_at_zero_is_not_freed, 2, STEP4, "QUEUED with count 0 is not dead",
            "Compare the whole new value with _Pm_REF_MERGED, not the count with 0.", SECTION4);
     PM_ADD(s, merged_objects_dropped_by_three_threads_die_once, 4, STEP4,
            "200,000 merged objects dropped by 3 threads at once: each freed once",
            "When the CAS fails it has loaded the current value into `shared`: compute the new "
-           "value from that, inside the loop.", SECTION4);
+           "value from that, inside the loop.",
+           SECTION4);
 }

@@ -16,14 +16,22 @@ static void p1_setup(int t)
     else
         x_take(0);
 }
-static void p1_body(int t) { x_drop(0); (void)t; }
+static void p1_body(int t)
+{
+    x_drop(0);
+    (void)t;
+}
 
 START_TEST(explore_owner_and_other_thread_drop_the_last_two)
 {
     static const XProgram prog = {
         .name = "T1 (owner) drops its local reference while T2 drops its shared one",
-        .nthreads = 2, .nobjects = 1, .setup = p1_setup, .body = p1_body,
-        .expect_freed = {1}, .preemptions = 9, /* 9 or more: every schedule */
+        .nthreads = 2,
+        .nobjects = 1,
+        .setup = p1_setup,
+        .body = p1_body,
+        .expect_freed = {1},
+        .preemptions = 9, /* 9 or more: every schedule */
         .step = 4,
     };
     explore("explore_owner_and_other_thread_drop_the_last_two", &prog);
@@ -43,8 +51,7 @@ static void p2_body(int t)
 {
     if (t == 0) {
         x_drop(0);
-    }
-    else {
+    } else {
         x_take(0);
         x_drop(0);
         x_drop(0);
@@ -55,8 +62,12 @@ START_TEST(explore_owner_merges_while_another_thread_counts)
 {
     static const XProgram prog = {
         .name = "T1 (owner) drops its only local reference while T2 takes one and drops two",
-        .nthreads = 2, .nobjects = 1, .setup = p2_setup, .body = p2_body,
-        .expect_freed = {1}, .preemptions = 3,
+        .nthreads = 2,
+        .nobjects = 1,
+        .setup = p2_setup,
+        .body = p2_body,
+        .expect_freed = {1},
+        .preemptions = 3,
         .step = 3, /* T2's decrements are the reference's (drop_ref) */
     };
     explore("explore_owner_merges_while_another_thread_counts", &prog);
@@ -81,9 +92,14 @@ static void p3_body(int t)
 START_TEST(explore_thread_queues_while_the_owner_leaves)
 {
     static const XProgram prog = {
-        .name = "T2 drops a reference (and queues it) while T1, the owner, drops its own and leaves",
-        .nthreads = 2, .nobjects = 1, .setup = p3_setup, .body = p3_body,
-        .expect_freed = {1}, .preemptions = 8, /* 8 or more: every schedule */
+        .name =
+            "T2 drops a reference (and queues it) while T1, the owner, drops its own and leaves",
+        .nthreads = 2,
+        .nobjects = 1,
+        .setup = p3_setup,
+        .body = p3_body,
+        .expect_freed = {1},
+        .preemptions = 8, /* 8 or more: every schedule */
         .step = 6,
     };
     explore("explore_thread_queues_while_the_owner_leaves", &prog);
@@ -108,8 +124,7 @@ static void p4_body(int t)
         x_drop(0);
         _Pm_HandlePending();
         x_drop(1);
-    }
-    else {
+    } else {
         x_drop(t - 1);
     }
 }
@@ -117,9 +132,14 @@ static void p4_body(int t)
 START_TEST(explore_owner_merges_while_two_threads_queue)
 {
     static const XProgram prog = {
-        .name = "T2 and T3 each drop a handed-over object while T1 (owner) drops its own and merges",
-        .nthreads = 3, .nobjects = 2, .setup = p4_setup, .body = p4_body,
-        .expect_freed = {1, 1}, .preemptions = 2,
+        .name =
+            "T2 and T3 each drop a handed-over object while T1 (owner) drops its own and merges",
+        .nthreads = 3,
+        .nobjects = 2,
+        .setup = p4_setup,
+        .body = p4_body,
+        .expect_freed = {1, 1},
+        .preemptions = 2,
         .step = 5, /* T1 leaves with the reference's _Pm_brc_remove_thread */
     };
     explore("explore_owner_merges_while_two_threads_queue", &prog);
@@ -144,8 +164,12 @@ START_TEST(explore_three_threads_drop_a_merging_object)
 {
     static const XProgram prog = {
         .name = "T1 (owner), T2 and T3 drop the object's last three references",
-        .nthreads = 3, .nobjects = 1, .setup = p5_setup, .body = p5_body,
-        .expect_freed = {1}, .preemptions = 2,
+        .nthreads = 3,
+        .nobjects = 1,
+        .setup = p5_setup,
+        .body = p5_body,
+        .expect_freed = {1},
+        .preemptions = 2,
         .step = 4,
     };
     explore("explore_three_threads_drop_a_merging_object", &prog);
@@ -173,8 +197,13 @@ START_TEST(explore_owner_and_other_thread_count_at_once)
 {
     static const XProgram prog = {
         .name = "T1 (owner) and T2 each take two references and drop them",
-        .nthreads = 2, .nobjects = 1, .setup = p6_setup, .body = p6_body,
-        .expect_freed = {0}, .expect_count = {2}, .preemptions = 2,
+        .nthreads = 2,
+        .nobjects = 1,
+        .setup = p6_setup,
+        .body = p6_body,
+        .expect_freed = {0},
+        .expect_count = {2},
+        .preemptions = 2,
         .step = 2, /* the decrements are the reference's (drop_ref) */
     };
     explore("explore_owner_and_other_thread_count_at_once", &prog);
@@ -186,11 +215,13 @@ void register_explore(PmSuite *s)
     PM_ADD(s, explore_owner_and_other_thread_count_at_once, 3, STEP2,
            "Explorer: owner and another thread count at once, every interleaving",
            "The report lists the steps of the failing schedule: look for a load and a store "
-           "of one field with another thread's step in between.", SECTION2);
+           "of one field with another thread's step in between.",
+           SECTION2);
     PM_ADD(s, explore_owner_merges_while_another_thread_counts, 4, STEP3,
            "Explorer: the owner merges while another thread counts",
            "Clear ob_tid before the CAS that sets MERGED; once MERGED, another thread may "
-           "free the object, and nothing may touch it after that.", SECTION3);
+           "free the object, and nothing may touch it after that.",
+           SECTION3);
     PM_ADD(s, explore_owner_and_other_thread_drop_the_last_two, 4, STEP4,
            "Explorer: owner and another thread drop the last two references",
            "The owner's merge and the other thread's decrement meet in ob_ref_shared: follow "
@@ -206,5 +237,6 @@ void register_explore(PmSuite *s)
     PM_ADD(s, explore_thread_queues_while_the_owner_leaves, 4, STEP6,
            "Explorer: a thread queues to an owner that is leaving",
            "The check that the queue is empty and the unlinking must happen under one "
-           "holding of the bucket lock.", SECTION6);
+           "holding of the bucket lock.",
+           SECTION6);
 }

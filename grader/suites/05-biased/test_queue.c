@@ -10,7 +10,10 @@
 
 #define FIELDS(op) (describe_fields(fields, sizeof fields, (PmObject *)(op)), fields)
 
-static void do_decref(void *op) { Pm_DecRef(op); }
+static void do_decref(void *op)
+{
+    Pm_DecRef(op);
+}
 
 /* A probe made on another thread with count 2 (one for the maker, one
  * handed to us); the maker drops its own before it exits, if asked. */
@@ -47,11 +50,14 @@ START_TEST(explicit_merge_adds_both_counts_and_extra)
     op->ob_ref_local = 3;
     op->ob_ref_shared = _Pm_REF_SHARED(-1, _Pm_REF_QUEUED);
     Pm_ssize_t n = _Pm_ExplicitMergeRefcount(op, -1);
-    ck_assert_msg(n == 1, "local 3 + shared -1 + extra -1 is 1; _Pm_ExplicitMergeRefcount "
-                          "returned %zd", n);
+    ck_assert_msg(n == 1,
+                  "local 3 + shared -1 + extra -1 is 1; _Pm_ExplicitMergeRefcount "
+                  "returned %zd",
+                  n);
     ck_assert_msg(raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
                   "the merged count goes into ob_ref_shared with state MERGED: (1 << 2) | 3; "
-                  "it has %s", FIELDS(op));
+                  "it has %s",
+                  FIELDS(op));
     ck_assert_msg(probe_frees(p) == 0,
                   "_Pm_ExplicitMergeRefcount only merges: its caller deallocates at 0");
 }
@@ -67,11 +73,13 @@ START_TEST(explicit_merge_leaves_the_object_unowned)
     Pm_ssize_t n = _Pm_ExplicitMergeRefcount(op, 0);
     ck_assert_msg(n == 2 && raw_local(op) == 0 && raw_tid(op) == 0,
                   "after merging, ob_ref_local and ob_tid are 0 and the count (2) is all in "
-                  "ob_ref_shared; it returned %zd and has %s", n, FIELDS(op));
+                  "ob_ref_shared; it returned %zd and has %s",
+                  n, FIELDS(op));
     Pm_IncRef(op);
     ck_assert_msg(raw_shared(op) == _Pm_REF_SHARED(3, _Pm_REF_MERGED) && raw_local(op) == 0,
                   "a merged object has no owner: even its creator's Pm_IncRef goes to the "
-                  "shared count; it has %s", FIELDS(op));
+                  "shared count; it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -87,7 +95,8 @@ START_TEST(queueing_a_merged_object_just_decrefs)
     _Pm_brc_queue_object(op);
     ck_assert_msg(raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED) && probe_frees(p) == 0,
                   "ob_tid 0 means the owner merged meanwhile: _Pm_brc_queue_object should just "
-                  "Pm_DecRef (count 2 -> 1); it has %s", FIELDS(op));
+                  "Pm_DecRef (count 2 -> 1); it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -98,7 +107,7 @@ START_TEST(shared_decref_at_zero_queues_without_subtracting)
     thread_enter(); /* this thread is a registered owner */
     ProbeObject *p = probe_new(1);
     PmObject *op = (PmObject *)p;
-    Pm_IncRef(op);              /* local 2: ours and one we hand over */
+    Pm_IncRef(op); /* local 2: ours and one we hand over */
     run_on_thread(do_decref, op); /* the other thread drops the handed one */
     struct _Pm_brc_thread_state *me = _Pm_brc_thread_state_get();
     ck_assert_msg(raw_shared(op) == _Pm_REF_QUEUED && raw_local(op) == 2,
@@ -112,10 +121,13 @@ START_TEST(shared_decref_at_zero_queues_without_subtracting)
     _Pm_HandlePending();
     ck_assert_msg(raw_tid(op) == 0 && raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
                   "merging the queue should leave count 1 (2 local + 0 shared - the queue's 1), "
-                  "MERGED and unowned; it has %s", FIELDS(op));
+                  "MERGED and unowned; it has %s",
+                  FIELDS(op));
     Pm_DecRef(op);
-    ck_assert_msg(probe_frees(p) == 1, "the last reference should deallocate it once; it was "
-                  "deallocated %d time(s)", probe_frees(p));
+    ck_assert_msg(probe_frees(p) == 1,
+                  "the last reference should deallocate it once; it was "
+                  "deallocated %d time(s)",
+                  probe_frees(p));
     thread_leave();
 }
 END_TEST
@@ -153,13 +165,15 @@ START_TEST(queueing_to_an_exited_owner_merges_at_once)
     ck_assert_msg(raw_tid(op) == 0 && raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED) &&
                       probe_frees(m.p) == 0,
                   "the owner has exited, so _Pm_brc_queue_object should merge at once with "
-                  "extra -1: 2 + 0 - 1 = 1, MERGED, unowned; it has %s", FIELDS(op));
+                  "extra -1: 2 + 0 - 1 = 1, MERGED, unowned; it has %s",
+                  FIELDS(op));
     Made m2 = {NULL, 0};
     run_on_thread(make_two, &m2); /* the maker exits without its reference */
     Pm_DecRef((PmObject *)m2.p);
     ck_assert_msg(probe_frees(m2.p) == 1,
                   "when the merge gives 0, the queueing thread deallocates; the object was "
-                  "deallocated %d time(s) (%s)", probe_frees(m2.p), FIELDS(m2.p));
+                  "deallocated %d time(s) (%s)",
+                  probe_frees(m2.p), FIELDS(m2.p));
     ck_assert_msg(!locked_at_dealloc,
                   "the object was deallocated while a bucket lock was held: unlock first (a "
                   "deallocator may queue other objects to the same bucket)");
@@ -185,14 +199,17 @@ START_TEST(owner_merges_its_queue_at_a_safe_point)
     ck_assert_msg(probe_frees(q) == 1,
                   "q was queued and its owner then dropped its own reference: merging with -1 "
                   "gives 0, so _Pm_brc_merge_refcounts deallocates it; it was deallocated %d "
-                  "time(s) (%s)", probe_frees(q), FIELDS(q));
+                  "time(s) (%s)",
+                  probe_frees(q), FIELDS(q));
     ck_assert_msg(!locked_at_dealloc,
                   "q was deallocated while a bucket lock was held: move the queue to "
                   "local_objects_to_merge under the lock, merge outside it");
-    ck_assert_msg(probe_frees(p) == 0 && raw_shared((PmObject *)p) ==
-                      _Pm_REF_SHARED(1, _Pm_REF_MERGED) && raw_tid((PmObject *)p) == 0,
+    ck_assert_msg(probe_frees(p) == 0 &&
+                      raw_shared((PmObject *)p) == _Pm_REF_SHARED(1, _Pm_REF_MERGED) &&
+                      raw_tid((PmObject *)p) == 0,
                   "p (local 2, queued) merges to 2 + 0 - 1 = 1: MERGED, unowned, alive; it "
-                  "has %s", FIELDS(p));
+                  "has %s",
+                  FIELDS(p));
     ck_assert_msg(_Pm_brc_thread_state_get()->objects_to_merge.head == NULL &&
                       _Pm_brc_thread_state_get()->local_objects_to_merge.head == NULL,
                   "after merging, both of the owner's stacks should be empty");
@@ -267,8 +284,8 @@ START_TEST(objects_handed_to_other_threads_die_once)
     for (long k = 0; k < h.n; k++)
         if (probe_frees(h.objs[k]) != 1)
             ck_abort_msg("object %ld of %ld, made by one thread and dropped by another, was "
-                         "deallocated %d time(s), not once (%s)", k, h.n,
-                         probe_frees(h.objs[k]), FIELDS(h.objs[k]));
+                         "deallocated %d time(s), not once (%s)",
+                         k, h.n, probe_frees(h.objs[k]), FIELDS(h.objs[k]));
     free(h.objs);
 }
 END_TEST
@@ -346,13 +363,13 @@ START_TEST(remove_thread_drains_its_queue)
     worker_do(pr.w, make_on_worker, &pr);
     Pm_DecRef((PmObject *)pr.p); /* queued to the worker, which is alive */
     ck_assert_msg(raw_shared((PmObject *)pr.p) == _Pm_REF_QUEUED,
-                  "the object should be queued to its (living) owner; it has %s",
-                  FIELDS(pr.p));
+                  "the object should be queued to its (living) owner; it has %s", FIELDS(pr.p));
     worker_stop(pr.w); /* leaves holding its reference: merges first */
     PmObject *op = (PmObject *)pr.p;
     ck_assert_msg(raw_tid(op) == 0 && raw_shared(op) == _Pm_REF_SHARED(1, _Pm_REF_MERGED),
                   "an exiting thread must merge what was queued to it: local 2 + 0 - 1 = 1, "
-                  "MERGED; it has %s", FIELDS(op));
+                  "MERGED; it has %s",
+                  FIELDS(op));
 }
 END_TEST
 
@@ -407,8 +424,8 @@ START_TEST(threads_leave_while_others_drop_their_objects)
         for (long k = 0; k < c.n; k++)
             if (probe_frees(c.objs[i][k]) != 1)
                 ck_abort_msg("object %ld of thread %d, dropped by its owner and by a thread "
-                             "that then left, was deallocated %d time(s), not once (%s)", k, i,
-                             probe_frees(c.objs[i][k]), FIELDS(c.objs[i][k]));
+                             "that then left, was deallocated %d time(s), not once (%s)",
+                             k, i, probe_frees(c.objs[i][k]), FIELDS(c.objs[i][k]));
         free(c.objs[i]);
     }
 }
@@ -435,7 +452,8 @@ START_TEST(abandoned_objects_are_merged_by_whoever_queues_them)
         if (probe_frees(objs[k]) != 1)
             ck_abort_msg("object %ld: its owner has left, so dropping its last reference here "
                          "should merge and deallocate it at once; it was deallocated %d "
-                         "time(s) (%s)", k, probe_frees(objs[k]), FIELDS(objs[k]));
+                         "time(s) (%s)",
+                         k, probe_frees(objs[k]), FIELDS(objs[k]));
     }
     free(objs);
 }
@@ -446,7 +464,8 @@ void register_queue(PmSuite *s)
     PM_ADD(s, explicit_merge_adds_both_counts_and_extra, 2, STEP5,
            "_Pm_ExplicitMergeRefcount: local + shared + extra, MERGED",
            "new shared = _Pm_REF_SHARED(local + (shared >> 2) + extra, _Pm_REF_MERGED), in a "
-           "CAS loop; return the count.", SECTION5);
+           "CAS loop; return the count.",
+           SECTION5);
     PM_ADD(s, explicit_merge_leaves_the_object_unowned, 2, STEP5,
            "After a merge: ob_ref_local 0, ob_tid 0",
            "Read ob_ref_local, then store 0 into ob_ref_local and ob_tid before the CAS.",
@@ -454,38 +473,43 @@ void register_queue(PmSuite *s)
     PM_ADD(s, shared_decref_at_zero_queues_without_subtracting, 3, STEP5,
            "Shared count 0: mark QUEUED, do not subtract, queue to the owner",
            "_Pm_DecRefShared (Step 4): the queue now holds the reference you did not "
-           "subtract; _Pm_brc_queue_object hands it over.", SECTION5);
+           "subtract; _Pm_brc_queue_object hands it over.",
+           SECTION5);
     PM_ADD(s, maybe_weakref_state_queues_too, 1, STEP5,
            "MAYBE_WEAKREF with count 0 is queued like 0",
            "_Pm_DecRefShared (Step 4): should_queue = (shared == 0 || shared == "
-           "_Pm_REF_MAYBE_WEAKREF).", SECTION5);
+           "_Pm_REF_MAYBE_WEAKREF).",
+           SECTION5);
     PM_ADD(s, queueing_a_merged_object_just_decrefs, 1, STEP5,
            "Queueing an unowned object: a plain Pm_DecRef",
-           "Load ob_tid (sequentially consistent): 0 means the owner merged meanwhile.",
-           SECTION5);
+           "Load ob_tid (sequentially consistent): 0 means the owner merged meanwhile.", SECTION5);
     PM_ADD(s, queueing_to_an_exited_owner_merges_at_once, 3, STEP5,
            "Owner gone: merge with -1 at once, deallocate outside the lock",
            "find_thread_state returns NULL: _Pm_ExplicitMergeRefcount(op, -1), unlock, then "
-           "_Pm_Dealloc if it returned 0.", SECTION5);
+           "_Pm_Dealloc if it returned 0.",
+           SECTION5);
     PM_ADD(s, owner_merges_its_queue_at_a_safe_point, 3, STEP5,
            "The owner merges its queue with -1 each, outside the lock",
            "_Pm_brc_merge_refcounts: _PmObjectStack_Merge under the lock, then pop, merge "
-           "with -1, deallocate at 0.", SECTION5);
+           "with -1, deallocate at 0.",
+           SECTION5);
     PM_ADD(s, objects_handed_to_other_threads_die_once, 4, STEP5,
            "200,000 objects handed from an owner to 2 threads: each freed once",
            "Every reference a non-owner drops at shared 0 travels through the queue; the "
-           "owner's merge subtracts it.", SECTION5);
+           "owner's merge subtracts it.",
+           SECTION5);
     PM_ADD(s, init_thread_links_the_thread_into_its_bucket, 2, STEP6,
            "A new thread is registered in its bucket",
            "_Pm_brc_init_thread: tid = _Pm_ThreadId(), link the state into "
-           "_Pm_brc.table[tid % _Pm_BRC_NUM_BUCKETS] under its lock.", SECTION6);
-    PM_ADD(s, remove_thread_unlinks_it, 1, STEP6,
-           "A leaving thread is unlinked, its tid cleared",
+           "_Pm_brc.table[tid % _Pm_BRC_NUM_BUCKETS] under its lock.",
+           SECTION6);
+    PM_ADD(s, remove_thread_unlinks_it, 1, STEP6, "A leaving thread is unlinked, its tid cleared",
            "Unlink the state from its bucket's list under the lock; set tid to 0.", SECTION6);
     PM_ADD(s, remove_thread_drains_its_queue, 3, STEP6,
            "A leaving thread merges everything queued to it",
            "Merge local_objects_to_merge, then under the lock: empty -> unlink; not empty -> "
-           "move to local and go round again.", SECTION6);
+           "move to local and go round again.",
+           SECTION6);
     PM_ADD(s, abandoned_objects_are_merged_by_whoever_queues_them, 3, STEP6,
            "200,000 objects of a thread that left: merged and freed by the dropper",
            "Nobody is registered under their ob_tid any more: the queueing thread merges.",
@@ -493,5 +517,6 @@ void register_queue(PmSuite *s)
     PM_ADD(s, threads_leave_while_others_drop_their_objects, 4, STEP6,
            "4 threads leave while others drop their objects: each freed once",
            "An object queued to a thread between its last merge and its unlinking is never "
-           "merged: check and unlink in one critical section.", SECTION6);
+           "merged: check and unlink in one critical section.",
+           SECTION6);
 }
