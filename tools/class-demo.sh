@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/class-demo.sh - the class of issue 9, graded and checked: 30
+# tools/class-demo.sh - a synthetic class, graded and checked: 30
 # synthetic submissions (solutions in every accepted layout, mutants,
 # pristine skeletons, half-done work, a crashing one, a looping one, a
 # cheating one, one that does not compile, one without a chapter, a binary
