@@ -946,9 +946,9 @@ else
   fail "run_autograder on the skeleton: $h" "$(tail -15 "$g/skeleton.out")"
 fi
 # Chapter folders, and an upload with nothing to grade (staging only).
-rm -rf "$ag/submission"; mkdir -p "$ag/submission/work/01-refcount"
-cp skeletons/01-refcount/refcount.c "$ag/submission/work/01-refcount/"
-ln -s /etc/passwd "$ag/submission/work/01-refcount/extra.c"
+rm -rf "$ag/submission"; mkdir -p "$ag/submission/homework/01-refcount"
+cp skeletons/01-refcount/refcount.c "$ag/submission/homework/01-refcount/"
+ln -s /etc/passwd "$ag/submission/homework/01-refcount/extra.c"
 h=$(AUTOGRADER_ROOT=$ag PYMEMLAB_STAGE_ONLY=1 bash "$ag/source/run_autograder" 2>&1)
 if [[ "$h" == *"Layout: chapter folders"* ]] && [[ "$h" == *"01-refcount/refcount.c  <-  work/01-refcount/refcount.c"* ]] &&
    [[ "$h" != *extra.c* ]]; then
