@@ -950,7 +950,7 @@ rm -rf "$ag/submission"; mkdir -p "$ag/submission/homework/01-refcount"
 cp skeletons/01-refcount/refcount.c "$ag/submission/homework/01-refcount/"
 ln -s /etc/passwd "$ag/submission/homework/01-refcount/extra.c"
 h=$(AUTOGRADER_ROOT=$ag PYMEMLAB_STAGE_ONLY=1 bash "$ag/source/run_autograder" 2>&1)
-if [[ "$h" == *"Layout: chapter folders"* ]] && [[ "$h" == *"01-refcount/refcount.c  <-  work/01-refcount/refcount.c"* ]] &&
+if [[ "$h" == *"Layout: chapter folders"* ]] && [[ "$h" == *"01-refcount/refcount.c  <-  homework/01-refcount/refcount.c"* ]] &&
    [[ "$h" != *extra.c* ]]; then
   ok "run_autograder: chapter folders are taken (and a symbolic link is not)"
 else
