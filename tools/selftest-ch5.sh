@@ -38,7 +38,8 @@ check_mutant() {
         make -s --no-print-directory suite CH=$ch VARIANT=tsan SUBMISSION="$dir/src" OUT="$dir/tsan" \
           >"$dir/build-tsan.log" 2>&1
       fi
-      if "$dir/tsan/suite" --run "$t" >"$dir/$t.tsan.log" 2>&1; then
+      # (the options the grader gives it: grader/pmgrade/grade.c)
+      if TSAN_OPTIONS=halt_on_error=1:atexit_sleep_ms=0 "$dir/tsan/suite" --run "$t" >"$dir/$t.tsan.log" 2>&1; then
         missed+=("$t")
       elif grep -q "WARNING: ThreadSanitizer" "$dir/$t.tsan.log"; then
         where+=("$t (ThreadSanitizer)")

@@ -267,7 +267,7 @@ check_mutant() {
       run_mutant_test() {
         PMLAB_ROOT=. PMLAB_ARTIFACTS="$dir/artifacts" CK_FORK=yes CK_TIMEOUT_MULTIPLIER=$1 \
         ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1 \
-        UBSAN_OPTIONS=halt_on_error=1 TSAN_OPTIONS=halt_on_error=1 \
+        UBSAN_OPTIONS=halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:atexit_sleep_ms=0 \
           timeout 300 "$dir/$v/suite" --run "$t" >"$log" 2>&1
       }
       if run_mutant_test 1; then

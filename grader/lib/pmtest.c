@@ -62,6 +62,7 @@ typedef struct {
     char *dir; /* scenarios: their folder, NULL for grader/scenarios/<chapter> */
     int hidden; /* registered by pm_register_hidden: an instructor's test */
     const char *visibility; /* Gradescope's, for a hidden test */
+    const char *sanitizer_group; /* pm_set_sanitizer_group, or NULL */
 } PmTestEntry;
 
 struct PmSuite {
@@ -189,6 +190,20 @@ void pm_set_visibility(PmSuite *s, const char *name, const char *visibility)
         exit(2);
     }
     s->tests[i].visibility = visibility;
+}
+
+void pm_set_sanitizer_group(PmSuite *s, const char *name, const char *group)
+{
+    size_t i = 0;
+    while (i < s->count && strcmp(s->tests[i].name, name) != 0)
+        i++;
+    if (i == s->count) {
+        fprintf(stderr, "%s: pm_set_sanitizer_group(\"%s\"): no test of that name has been "
+                "registered before this call\n",
+                pm_chapter, name);
+        exit(2);
+    }
+    s->tests[i].sanitizer_group = group;
 }
 
 void pm_add_hidden_scenarios(PmSuite *s, const char *dir, const char *const stems[])
@@ -1088,11 +1103,12 @@ static int print_manifest(const PmSuite *s)
     json_t *tests = json_array();
     for (size_t i = 0; i < s->count; i++) {
         const PmTestEntry *t = &s->tests[i];
-        json_array_append_new(tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s}",
-                                               "name", t->name, "points", t->points, "step",
-                                               t->step, "title", t->title, "hint", t->hint,
-                                               "section", t->section, "kind", kind_name(t->kind),
-                                               "hidden", t->hidden, "visibility", t->visibility));
+        json_array_append_new(
+            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?}", "name",
+                             t->name, "points", t->points, "step", t->step, "title", t->title,
+                             "hint", t->hint, "section", t->section, "kind", kind_name(t->kind),
+                             "hidden", t->hidden, "visibility", t->visibility, "sanitizer_group",
+                             t->sanitizer_group));
     }
     json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
     if (manifest == NULL)

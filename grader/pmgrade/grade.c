@@ -190,6 +190,7 @@ static int load_manifest(const char *suite, const char *work, PgTest **tests, si
         t[k].hidden = json_is_true(json_object_get(item, "hidden"));
         t[k].visibility =
             pg_strdup(json_text(item, "visibility") ? json_text(item, "visibility") : "visible");
+        t[k].sanitizer_group = pg_strdup(json_text(item, "sanitizer_group"));
         t[k].status = PG_FAILED;
         k++;
     }
@@ -666,7 +667,10 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
                                     "hard_rss_limit_mb=" PM_STR(PM_ASAN_RSS_MB) "%s",
                                     t->status != PG_PASSED ? ":handle_abort=1" : "");
             r->env[e++] = pg_strdup("UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1");
-            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1");
+            /* ThreadSanitizer sleeps a second before every exit by default
+             * (atexit_sleep_ms), for threads still running then; a test
+             * joins every thread it starts, and graded code starts none. */
+            r->env[e++] = pg_strdup("TSAN_OPTIONS=halt_on_error=1:atexit_sleep_ms=0");
         }
         r->env[e] = NULL;
         r->box.workdir = served ? scratch_root : r->scratch;
@@ -928,6 +932,26 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
     g->opt.jobs = jobs;
 }
 
+/* A test of a sanitizer group takes the verdict of the one that ran for
+ * it under the sanitizers: the same code, run once. */
+static void follow_leader(PgTest *t, const PgTest *leader)
+{
+    if (leader->status == PG_PASSED)
+        return;
+    t->status = leader->status;
+    t->under_sanitizers = leader->under_sanitizers;
+    t->looped = leader->looped;
+    free(t->message);
+    t->message = pg_printf("%s (under the sanitizers this test is the same code as %s, "
+                           "which ran in its place)",
+                           leader->message ? leader->message : pg_status_name(leader->status),
+                           leader->name);
+    free(t->frame);
+    free(t->sanitizer_report);
+    t->frame = pg_strdup(leader->frame);
+    t->sanitizer_report = pg_strdup(leader->sanitizer_report);
+}
+
 /* The tests that passed, again in a sanitizer variant (asan:
  * AddressSanitizer and UBSan; tsan: ThreadSanitizer); and those that
  * crashed, for the stack of the crash. */
@@ -957,9 +981,38 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const cha
                 chosen[i] = chosen[passed];
                 chosen[passed++] = t;
             }
+        /* Of a sanitizer group, only the first that passed runs. */
+        PgTest **leaders = calloc(n, sizeof *leaders);
+        PgTest **followers = calloc(n, sizeof *followers);
+        size_t nfollowers = 0, kept = 0;
+        for (size_t i = 0; i < passed; i++) {
+            PgTest *t = chosen[i], *leader = NULL;
+            for (size_t j = 0; j < kept && t->sanitizer_group != NULL && leaders != NULL &&
+                               followers != NULL;
+                 j++)
+                if (chosen[j]->sanitizer_group != NULL &&
+                    strcmp(chosen[j]->sanitizer_group, t->sanitizer_group) == 0) {
+                    leader = chosen[j];
+                    break;
+                }
+            if (leader != NULL) {
+                leaders[nfollowers] = leader;
+                followers[nfollowers++] = t;
+            } else {
+                chosen[kept++] = t;
+            }
+        }
+        /* The crashed ones move up behind the kept ones. */
+        memmove(chosen + kept, chosen + passed, (n - passed) * sizeof *chosen);
+        n -= passed - kept;
+        passed = kept;
         run_tests(g, c, variant, chosen, passed, store_asan);
         run_tests(g, c, variant, chosen + passed, n - passed, store_asan);
         retry_timeouts(g, c, variant, chosen, store_asan);
+        for (size_t i = 0; i < nfollowers; i++)
+            follow_leader(followers[i], leaders[i]);
+        free(leaders);
+        free(followers);
     } else {
         /* Not building with the sanitizers is no way around them: every
          * test they would have run fails. */

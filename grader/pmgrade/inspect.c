@@ -92,8 +92,26 @@ static char *read_tool(char **argv, const char *object, const char *work, int co
     return text;
 }
 
-/* Global names an object (or archive) defines, and those it refers to.
- * Kinds: 'i' (ifunc) is reported in *ifunc. */
+/* One line of nm -P ("name kind value size") into the sets.  Kinds: 'i'
+ * (ifunc) is reported in *ifunc. */
+static void add_nm_line(const char *line, PgNames *defined, PgNames *undefined, PgNames *ifunc)
+{
+    char name[512], kind[8];
+    if (sscanf(line, "%511s %7s", name, kind) != 2 || name[strlen(name) - 1] == ':')
+        return; /* "archive.a[member.o]:" headers */
+    char k = kind[0];
+    if (k == 'U' || k == 'w' || k == 'v') {
+        if (undefined != NULL)
+            pg_names_add(undefined, name);
+    } else if (k == 'i' && ifunc != NULL) {
+        pg_names_add(ifunc, name);
+    } else if (isupper((unsigned char)k) || k == 'u' || k == 'i') {
+        if (defined != NULL)
+            pg_names_add(defined, name);
+    }
+}
+
+/* Global names an object (or archive) defines, and those it refers to. */
 static int nm_object(const char *path, const char *work, int confined, PgNames *defined,
                      PgNames *undefined, PgNames *ifunc)
 {
@@ -101,32 +119,71 @@ static int nm_object(const char *path, const char *work, int confined, PgNames *
     char *text = read_tool(argv, path, work, confined);
     if (text == NULL)
         return -1;
-    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-        char name[512], kind[8];
-        if (sscanf(line, "%511s %7s", name, kind) != 2 || name[strlen(name) - 1] == ':')
-            continue; /* "archive.a[member.o]:" headers */
-        char k = kind[0];
-        if (k == 'U' || k == 'w' || k == 'v') {
-            if (undefined != NULL)
-                pg_names_add(undefined, name);
-        } else if (k == 'i' && ifunc != NULL) {
-            pg_names_add(ifunc, name);
-        } else if (isupper((unsigned char)k) || k == 'u' || k == 'i') {
-            if (defined != NULL)
-                pg_names_add(defined, name);
-        }
-    }
+    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n"))
+        add_nm_line(line, defined, undefined, ifunc);
     free(text);
     return 0;
 }
 
-static void nm_glob(const char *pattern, const char *work, PgNames *defined)
+/* The names the reference's own objects define, each object's into its
+ * set, read by one nm for all of them (-A: every line starts with the
+ * object's path, "path: " or "archive[member]: "). */
+typedef struct {
+    char *path;
+    PgNames *set;
+} NmTarget;
+
+static void nm_targets(NmTarget *targets, size_t n, const char *work)
+{
+    if (n == 0)
+        return;
+    char **argv = calloc(n + 5, sizeof *argv);
+    if (argv == NULL)
+        return;
+    size_t a = 0;
+    argv[a++] = "nm";
+    argv[a++] = "-P";
+    argv[a++] = "-A";
+    argv[a++] = "--no-sort";
+    for (size_t i = 0; i < n; i++)
+        argv[a++] = targets[i].path;
+    char *text = read_tool(argv, NULL, work, 0);
+    free(argv);
+    if (text == NULL)
+        return;
+    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        size_t best = 0;
+        PgNames *set = NULL;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = strlen(targets[i].path);
+            if (len > best && strncmp(line, targets[i].path, len) == 0 &&
+                (line[len] == ':' || line[len] == '[')) {
+                best = len;
+                set = targets[i].set;
+            }
+        }
+        const char *rest = set != NULL ? strstr(line + best, ": ") : NULL;
+        if (rest != NULL)
+            add_nm_line(rest + 2, set, NULL, NULL);
+    }
+    free(text);
+}
+
+/* Every object a pattern matches, with the set its names go to (those
+ * whose path contains skip left out). */
+static void add_targets(NmTarget **targets, size_t *n, const char *pattern, const char *skip,
+                        PgNames *set)
 {
     glob_t g;
     if (glob(pattern, 0, NULL, &g) != 0)
         return;
-    for (size_t i = 0; i < g.gl_pathc; i++)
-        nm_object(g.gl_pathv[i], work, 0, defined, NULL, NULL);
+    NmTarget *grown = realloc(*targets, (*n + g.gl_pathc) * sizeof *grown);
+    if (grown != NULL) {
+        *targets = grown;
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            if (skip == NULL || strstr(g.gl_pathv[i], skip) == NULL)
+                (*targets)[(*n)++] = (NmTarget){pg_strdup(g.gl_pathv[i]), set};
+    }
     globfree(&g);
 }
 
@@ -277,43 +334,73 @@ static int sanitizer_name(const char *name)
            strncmp(name, "__tsan_", 7) == 0;
 }
 
+static void names_copy(PgNames *to, const PgNames *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        pg_names_add(to, from->names[i]);
+}
+
+/* The rules depend only on the reference build, which does not change
+ * while pmgrade runs: they are read once per chapter and variant (each
+ * chapter asks twice, for its build and its sanitizer build). */
+static struct {
+    char *key;
+    PgInspectRules rules;
+} known_rules[32];
+
 void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant, const char *work,
                       PgInspectRules *r)
 {
     memset(r, 0, sizeof *r);
+    char *key = pg_printf("%s\t%s\t%s", o->root, variant, slug);
+    size_t k = 0;
+    while (k < sizeof known_rules / sizeof known_rules[0] && known_rules[k].key != NULL &&
+           strcmp(known_rules[k].key, key) != 0)
+        k++;
+    if (k < sizeof known_rules / sizeof known_rules[0] && known_rules[k].key != NULL) {
+        free(key);
+        names_copy(&r->contract, &known_rules[k].rules.contract);
+        names_copy(&r->callable, &known_rules[k].rules.callable);
+        names_copy(&r->reference_only, &known_rules[k].rules.reference_only);
+        return;
+    }
+    NmTarget *targets = NULL;
+    size_t n = 0;
     char *pattern;
     /* The chapter's contract: what its reference defines. */
     pattern = pg_printf("%s/build/%s/ref/%s/*.o", o->root, variant, slug);
-    nm_glob(pattern, work, &r->contract);
+    add_targets(&targets, &n, pattern, NULL, &r->contract);
     free(pattern);
     /* The runtime and the other chapters' layers. */
-    char *runtime = pg_printf("%s/build/%s/libpmruntime.a", o->root, variant);
-    nm_object(runtime, work, 0, &r->callable, NULL, NULL);
-    free(runtime);
+    pattern = pg_printf("%s/build/%s/libpmruntime.a", o->root, variant);
+    add_targets(&targets, &n, pattern, NULL, &r->callable);
+    free(pattern);
     pattern = pg_printf("%s/build/%s/ref/[0-9][0-9]-*/*.o", o->root, variant);
-    glob_t g;
-    if (glob(pattern, 0, NULL, &g) == 0) {
-        char *own = pg_printf("/ref/%s/", slug);
-        for (size_t i = 0; i < g.gl_pathc; i++)
-            if (strstr(g.gl_pathv[i], own) == NULL)
-                nm_object(g.gl_pathv[i], work, 0, &r->callable, NULL, NULL);
-        free(own);
-        globfree(&g);
-    }
+    char *own = pg_printf("/ref/%s/", slug);
+    add_targets(&targets, &n, pattern, own, &r->callable);
+    free(own);
     free(pattern);
     /* What only the suite and the chapter's own reference define. */
-    pattern = pg_printf("%s/build/%s/suites/%s/*.o", o->root, variant, slug);
-    nm_glob(pattern, work, &r->reference_only);
-    free(pattern);
-    pattern = pg_printf("%s/build/%s/pm*.o", o->root, variant);
-    nm_glob(pattern, work, &r->reference_only);
-    free(pattern);
-    pattern = pg_printf("%s/build/%s/pmtest/*.o", o->root, variant);
-    nm_glob(pattern, work, &r->reference_only);
-    free(pattern);
-    pattern = pg_printf("%s/build/%s/count/*.o", o->root, variant);
-    nm_glob(pattern, work, &r->reference_only);
-    free(pattern);
+    static const char *const suite_parts[] = {"suites/%s/*.o", "pm*.o", "pmtest/*.o", "count/*.o"};
+    for (size_t i = 0; i < sizeof suite_parts / sizeof suite_parts[0]; i++) {
+        char *part = pg_printf(suite_parts[i], slug);
+        pattern = pg_printf("%s/build/%s/%s", o->root, variant, part);
+        add_targets(&targets, &n, pattern, NULL, &r->reference_only);
+        free(pattern);
+        free(part);
+    }
+    nm_targets(targets, n, work);
+    for (size_t i = 0; i < n; i++)
+        free(targets[i].path);
+    free(targets);
+    if (k < sizeof known_rules / sizeof known_rules[0]) {
+        known_rules[k].key = key;
+        names_copy(&known_rules[k].rules.contract, &r->contract);
+        names_copy(&known_rules[k].rules.callable, &r->callable);
+        names_copy(&known_rules[k].rules.reference_only, &r->reference_only);
+    } else {
+        free(key);
+    }
 }
 
 void pg_inspect_rules_free(PgInspectRules *r)

@@ -95,6 +95,9 @@ typedef struct {
     char *heap_svg_mine, *heap_svg_ref; /* paths of the divergence pictures */
     int hidden; /* an instructor's hidden test: a learner sees only a count */
     char *visibility; /* Gradescope's: "visible", or a hidden test's "after_due_date"... */
+    /* Tests of one group are the same code under the sanitizers: the first
+     * that passed runs there for all (pm_set_sanitizer_group), NULL if none. */
+    char *sanitizer_group;
 } PgTest;
 
 typedef struct {
