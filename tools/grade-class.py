@@ -184,6 +184,49 @@ def extract_archive(path, dest):
     return left_out
 
 
+def gradescope_submitters(folder):
+    """Whose each submission_NNN folder of a Gradescope export is, from the
+    export's submission_metadata.yml (keys in Ruby's symbol style:
+    {':submission_NNN' or 'submission_NNN': {':submitters': [{':name',
+    ':sid', ':email'}, ...], ...}}).  {folder: {'student', 'sid', 'email'}};
+    a group submission names every submitter, joined by ', '."""
+    path = os.path.join(folder, 'submission_metadata.yml')
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return {}
+        with open(path, encoding='utf-8', errors='replace') as f:
+            text = f.read(SOURCE_LIMIT * 16)
+        import yaml
+        data = yaml.safe_load(text)
+    except FileNotFoundError:
+        return {}
+    except Exception as e:  # an export we cannot read: the folder names stay
+        print('grade-class: %s not read (%s): students are named by their folders'
+              % (path, str(e).splitlines()[0] if str(e) else type(e).__name__), file=sys.stderr)
+        return {}
+    if not isinstance(data, dict):
+        return {}
+
+    def field(d, key):
+        v = d.get(':' + key, d.get(key)) if isinstance(d, dict) else None
+        return '' if v is None else str(v).strip()
+
+    found = {}
+    for key, record in data.items():
+        subs = record.get(':submitters', record.get('submitters')) if isinstance(record, dict) else None
+        if not isinstance(subs, list):
+            continue
+        people = [p for p in subs if isinstance(p, dict)]
+        names = [field(p, 'name') or field(p, 'email') or field(p, 'sid') for p in people]
+        if not any(names):
+            continue
+        found[str(key).lstrip(':')] = {
+            'student': ', '.join(n for n in names if n),
+            'sid': ' '.join(field(p, 'sid') for p in people if field(p, 'sid')),
+            'email': ' '.join(field(p, 'email') for p in people if field(p, 'email'))}
+    return found
+
+
 def entries(folder):
     """The names in folder that matter: no dot files, no OS debris."""
     try:
@@ -466,6 +509,7 @@ def intake(a):
     os.makedirs(staging, exist_ok=True)
     students, used = [], set()
     names = entries(a.submissions)
+    submitters = gradescope_submitters(a.submissions)
     for n in names:
         entry = os.path.join(a.submissions, n)
         if a.roster_file and os.path.abspath(entry) == os.path.abspath(a.roster_file):
@@ -475,13 +519,16 @@ def intake(a):
             if n.endswith(ext) and os.path.isfile(entry):
                 display = n[:-len(ext)]
                 break
+        who = submitters.get(display, {})
+        display = who.get('student', display)
         folder = safe_name(display)
         k = 2
         while folder in used:
             folder = '%s-%d' % (safe_name(display), k)
             k += 1
         used.add(folder)
-        students.append({'student': display, 'folder': folder, 'entry': entry})
+        students.append({'student': display, 'folder': folder, 'entry': entry,
+                         'sid': who.get('sid', ''), 'email': who.get('email', '')})
     if a.roster_file:
         have = {s['student'] for s in students}
         for line in open(a.roster_file):
@@ -491,7 +538,7 @@ def intake(a):
                 while folder in used:
                     folder += '_'
                 used.add(folder)
-                students.append({'student': r, 'folder': folder, 'entry': None})
+                students.append({'student': r, 'folder': folder, 'entry': None, 'sid': '', 'email': ''})
     # Which chapters: those asked for, else every chapter some submission has.
     chapters = wanted or all_chapters
     for s in students:
@@ -912,12 +959,17 @@ def gather(out):
             total += score
             mx += cmax
         row.update(total=total, max=mx, reason=rec['reason'], sha256=rec.get('sha256', ''),
-                   layout=rec.get('layout', ''), seconds=rec.get('seconds', 0))
+                   layout=rec.get('layout', ''), seconds=rec.get('seconds', 0),
+                   submission=os.path.basename(s['entry']) if s.get('entry') else '',
+                   sid=s.get('sid', ''), email=s.get('email', ''))
+        for k in ('submission', 'sid', 'email'):
+            if row[k] and row[k][0] in '=+-@':
+                row[k] = "'" + row[k]
         rows.append(row)
     fields = ['student', 'status', 'total', 'max']
     for ch in chapters:
         fields += [ch, ch + ' max']
-    fields += ['reason', 'sha256', 'layout', 'seconds']
+    fields += ['reason', 'sha256', 'layout', 'seconds', 'submission', 'sid', 'email']
     with open(os.path.join(out, 'gradebook.csv'), 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()

@@ -38,6 +38,31 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
 EOF
 mkdir -p "$subs/ivy/01-refcount"; cp build/bin/pmgrade "$subs/ivy/01-refcount/refcount.c"  # binary
 mkdir -p "$subs/jo"; ln -s "$PWD/solutions/01-refcount" "$subs/jo/01-refcount"  # a link out
+# Two folders of a Gradescope export, named by its submission_metadata.yml:
+# one student, and a group of two (loose files, as Gradescope keeps them).
+mkdir -p "$subs/submission_301" "$subs/submission_302"
+cp solutions/01-refcount/refcount.c "$subs/submission_301/"
+cp skeletons/01-refcount/refcount.c "$subs/submission_302/"
+cat >"$subs/submission_metadata.yml" <<'EOF'
+---
+:submission_301:
+  :submitters:
+  - :name: Kim Lee
+    :sid: '1001'
+    :email: kim@example.org
+  :created_at: 2026-11-30 10:15:02.123456000 -08:00
+  :score: 0.0
+:submission_302:
+  :submitters:
+  - :name: Max Roe
+    :sid: '1002'
+    :email: max@example.org
+  - :name: Noa Sun
+    :sid: '1003'
+    :email: noa@example.org
+  :created_at: 2026-11-30 11:00:00.000000000 -08:00
+  :score: 0.0
+EOF
 
 # The roster names one student more, who handed in nothing.
 printf 'student,email\n' >"$class_dir/roster.csv"
@@ -50,7 +75,7 @@ class_grade() {
 
 t0=$(date +%s)
 if class_grade >"$class_dir/run1.log" 2>&1; then
-  ok "make grade-class grades a class of 10 and a roster of 11 (run 1: $(( $(date +%s) - t0 )) s)"
+  ok "make grade-class grades a class of 12 and a roster of 11 (run 1: $(( $(date +%s) - t0 )) s)"
 else
   fail "make grade-class" "$(tail -15 "$class_dir/run1.log")"
 fi
@@ -92,7 +117,16 @@ want = {
  'ivy': ('problems', 0, '01-refcount: refcount.c is an ELF object or program, not C source', '$(sha_of)', 'folder: chapter folders'),
  'jo':  ('problems', 0, '01-refcount: 01-refcount is not a folder (a link?)', '$(sha_of)', 'folder: chapter folders'),
  'zed': ('missing', 0, 'in the roster, but no submission', '', ''),
+ 'Kim Lee': ('graded', M, '', '$sol', 'folder: loose files'),
+ 'Max Roe, Noa Sun': ('graded', 0, '', '$(sha_of 01-refcount/refcount.c skeletons/01-refcount/refcount.c)', 'folder: loose files'),
 }
+# Whose a Gradescope export's folders are, from its metadata.
+for name, sub, sid, email in (('Kim Lee', 'submission_301', '1001', 'kim@example.org'),
+                              ('Max Roe, Noa Sun', 'submission_302', '1002 1003', 'max@example.org noa@example.org')):
+    r = rows.get(name, {})
+    got = (r.get('submission'), r.get('sid'), r.get('email'))
+    print('%s|%s (Gradescope export)|%s' % ('OK' if got == (sub, sid, email) else 'BAD', name,
+          '' if got == (sub, sid, email) else 'got %r, want %r' % (got, (sub, sid, email))))
 if set(rows) != set(want):
     print('BAD rows|students %s, want %s' % (sorted(rows), sorted(want)))
 for name, (status, score, reason, sha, layout) in sorted(want.items()):
@@ -121,9 +155,9 @@ for s in srcs:
     a = img.imread(os.path.join(out, s))
     assert a.shape[0] > 100 and a.shape[1] > 200, a.shape
 s = json.load(open(os.path.join(out, 'summary.json')))
-assert s['statuses'] == {'graded': 5, 'problems': 4, 'rejected': 1, 'missing': 1}, s['statuses']
+assert s['statuses'] == {'graded': 7, 'problems': 4, 'rejected': 1, 'missing': 1}, s['statuses']
 rates = {t['name']: (t['passed'], t['graded']) for t in s['chapters'][0]['tests']}
-assert rates == {'incref_adds_one_and_decref_removes_one': (3, 5), 'append_takes_a_new_reference': (2, 5)}, rates
+assert rates == {'incref_adds_one_and_decref_removes_one': (4, 7), 'append_takes_a_new_reference': (3, 7)}, rates
 assert s['most_failed'][0]['name'] == 'append_takes_a_new_reference', s['most_failed']
 assert len(s['failed_students']) == 6 and 'ed' in page and 'refused' not in s['statuses']
 EOF
@@ -174,12 +208,12 @@ sl=$cout/slurm
 task=$(grep -n '^ed$' "$sl/students.txt" | cut -d: -f1)
 rm -f "$cout/gradebook.csv"
 if bash -n "$sl/grade-class.sbatch" && bash -n "$sl/gather.sbatch" && bash -n "$sl/submit.sh" &&
-   grep -q "^#SBATCH --array=1-9%2$" "$sl/grade-class.sbatch" && [ -n "$task" ] &&
+   grep -q "^#SBATCH --array=1-11%2$" "$sl/grade-class.sbatch" && [ -n "$task" ] &&
    [ ! -e "$cout/gradebook.csv" ] &&
    SLURM_ARRAY_TASK_ID=$task bash "$sl/grade-class.sbatch" >"$class_dir/slurm-task.log" 2>&1 &&
    bash "$sl/gather.sbatch" >"$class_dir/slurm-gather.log" 2>&1 &&
    grep -q "^ed,problems,0," "$cout/gradebook.csv"; then
-  ok "ENGINE=slurm: a job array of 9 and its gather step, written, not run; one task and the gather run here"
+  ok "ENGINE=slurm: a job array of 11 and its gather step, written, not run; one task and the gather run here"
 else
   fail "ENGINE=slurm" "$(tail -5 "$class_dir/run5.log" "$class_dir/slurm-task.log" 2>/dev/null)"
 fi
