@@ -453,9 +453,10 @@ RUN_MINE := $(CH_SLUG)
 else ifneq ($(filter run,$(MAKECMDGOALS)),)
 RUN_MINE := $(shell bash tools/stack.sh "$(SUBMISSION)" "$(SCRIPT)")
 endif
-# make replay: your allocator (chapter 2), the reference for the rest.
+# make replay: your allocator (chapter 2), the reference for the rest; in
+# a handout without chapter 2, the reference's.
 ifneq ($(filter replay,$(MAKECMDGOALS)),)
-RUN_MINE := $(if $(filter ref,$(STACK)),,$(filter %-pymalloc,$(CHAPTERS)))
+RUN_MINE := $(if $(filter ref,$(STACK)),,$(filter %-pymalloc,$(RELEASED)))
 endif
 ifneq ($(RUN_MINE),)
 $(eval $(call STACK_PROGRAM,rel,$(RUN_MINE)))
@@ -485,10 +486,11 @@ replay: deps-ensure
 	@test -n "$(TRACE)" || { echo "usage: make replay TRACE=grader/traces/02-pymalloc/<name>.trace [STACK=ref]" >&2; exit 2; }
 	@test -f "$(TRACE)" || { echo "make replay: no such file: $(TRACE)" >&2; exit 2; }
 	@$(MAKE) -s --no-print-directory $(RUN_BIN)/pmreplay RUN_MINE="$(RUN_MINE)"
+	@$(if $(filter ref,$(STACK))$(RUN_MINE),,echo "make replay: chapter 2 is not in this handout: replaying through the reference allocator" >&2;)
 	@# --check and --stats call your heap checker and statistics (Step 7):
 	@# until they are written, replay without them, and say so.
 	@flags="--fill --check --stats"; \
-	 if [ "$(STACK)" != ref ] && for f in CheckHeap GetMallocStats DebugMallocStats; do \
+	 if [ -n "$(RUN_MINE)" ] && for f in CheckHeap GetMallocStats DebugMallocStats; do \
 	      bash tools/unwritten.sh -f _PmObject_$$f "$(SUBMISSION)"/02-pymalloc/*.c && break; done; then \
 	   flags="--fill"; \
 	   echo "make replay: your heap checker and statistics (Step 7) are not written yet: replaying with --fill only" >&2; \

@@ -793,6 +793,16 @@ PY
   else
     fail "make handout CHAPTERS=01,03: make run on the learner's stack" "$h"
   fi
+  # Without chapter 2, make replay replays through the reference allocator, and says so.
+  h=$(cd "$part" && make -s --no-print-directory build/bin/pmtracegen >/dev/null 2>&1 &&
+      build/bin/pmtracegen churn >build/churn.trace &&
+      make -s --no-print-directory replay TRACE=build/churn.trace 2>&1 >"$top/$OUT/handout-0103-replay.out")
+  if [ $? = 0 ] && [[ "$h" == *"chapter 2 is not in this handout: replaying through the reference allocator"* ]] &&
+     grep -q "^# arenas allocated total" "$OUT/handout-0103-replay.out"; then
+    ok "make handout CHAPTERS=01,03: make replay there replays through the reference allocator, with its checks and statistics"
+  else
+    fail "make handout CHAPTERS=01,03: make replay" "$h$(tail -5 "$OUT/handout-0103-replay.out")"
+  fi
   if (cd "$part" && make -s --no-print-directory suite CH=01 STACK=mine OUT=build/exam) >"$OUT/handout-0103-exam.log" 2>&1; then
     ok "make handout CHAPTERS=01,03: the final exam's suite (STACK=mine) links the learner's 1 and 3 with the reference of 2, 4 and 5"
   else
