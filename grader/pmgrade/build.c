@@ -76,6 +76,30 @@ static char *missing_functions(const char *log)
     return msg;
 }
 
+/* make -s --no-print-directory -C ROOT ARGS... (a target and its variables,
+ * NULL-terminated) into *p, its output in out_path, stopped after limit
+ * seconds; without the MAKEFLAGS of a make that runs pmgrade (make grade
+ * -j4 would hand its jobserver and flags down). */
+static void run_make(PgProc *p, const PgOptions *o, char *const args[], const char *out_path,
+                     double limit)
+{
+    char *argv[24] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root};
+    size_t n = 5;
+    for (size_t i = 0; args[i] != NULL && n + 1 < sizeof argv / sizeof argv[0]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
+    memset(p, 0, sizeof *p);
+    p->argv = argv;
+    p->env = env;
+    p->out_path = out_path;
+    p->err_path = NULL;
+    p->limit = limit;
+    pg_run_proc(p);
+    p->argv = NULL;
+    p->env = NULL;
+}
+
 /* "X is defined twice" from the linker's "multiple definition of `X'". */
 static char *defined_twice(const char *log)
 {
@@ -104,29 +128,9 @@ static int make_suite(const PgOptions *o, const char *slug, const char *submissi
     char *stack = pg_printf("STACK=%s", o->stack);
     char *objs = pg_printf("LAYER_OBJS=%s", layer_objs ? layer_objs : "");
     char *hidden = pg_printf("HIDDEN=%s", o->hidden ? o->hidden : "");
-    char *argv[] = {"make",
-                    "-s",
-                    "--no-print-directory",
-                    "-C",
-                    (char *)o->root,
-                    "suite",
-                    ch,
-                    sub,
-                    out,
-                    var,
-                    stack,
-                    objs,
-                    hidden,
-                    NULL};
-    char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
+    char *args[] = {"suite", ch, sub, out, var, stack, objs, hidden, NULL};
     PgProc p;
-    memset(&p, 0, sizeof p);
-    p.argv = argv;
-    p.env = env;
-    p.out_path = log_path;
-    p.err_path = NULL;
-    p.limit = PG_BUILD_LIMIT;
-    pg_run_proc(&p);
+    run_make(&p, o, args, log_path, PG_BUILD_LIMIT);
     free(ch);
     free(sub);
     free(out);
@@ -199,17 +203,9 @@ static char **compile_flags(const PgOptions *o, const char *slug, const char *va
     char *out = pg_printf("%s/layer-cflags.txt", log_dir);
     char *var = pg_printf("VARIANT=%s", variant);
     char *ch = pg_printf("CH=%s", slug);
-    char *argv[] = {
-        "make", "-s", "--no-print-directory", "-C", (char *)o->root, "layer-cflags", var, ch, NULL};
-    char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
+    char *args[] = {"layer-cflags", var, ch, NULL};
     PgProc p;
-    memset(&p, 0, sizeof p);
-    p.argv = argv;
-    p.env = env;
-    p.out_path = out;
-    p.err_path = NULL;
-    p.limit = PG_LIST_LIMIT;
-    pg_run_proc(&p);
+    run_make(&p, o, args, out, PG_LIST_LIMIT);
     char *text = p.exited && p.code == 0 ? pg_read_file(out, 4096) : NULL;
     free(out);
     free(var);
@@ -518,16 +514,9 @@ int pg_build_learner_suite(const PgOptions *o, const char *slug, const char *var
     /* The reference objects the inspection reads its rules from. */
     char *ref_log = pg_printf("%s/ref-objs.log", out_dir);
     char *var = pg_printf("VARIANT=%s", primary);
-    char *ref_argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "ref-objs",
-                        var,    NULL};
-    char *ref_env[] = {"MAKEFLAGS", "MFLAGS", NULL};
+    char *ref_args[] = {"ref-objs", var, NULL};
     PgProc ref;
-    memset(&ref, 0, sizeof ref);
-    ref.argv = ref_argv;
-    ref.env = ref_env;
-    ref.out_path = ref_log;
-    ref.limit = PG_BUILD_LIMIT;
-    pg_run_proc(&ref);
+    run_make(&ref, o, ref_args, ref_log, PG_BUILD_LIMIT);
     free(ref_log);
     free(var);
     if (rc == 0 && (flags = compile_flags(o, slug, variant, include, out_dir)) == NULL) {
@@ -607,15 +596,9 @@ int pg_build_pmrun_ref(const PgOptions *o)
     if (state != 0)
         return state == 1 ? 0 : -1;
     char *log = pg_printf("%s/builds/pmrun-ref.log", o->out);
-    char *argv[] = {"make", "-s", "--no-print-directory", "-C", (char *)o->root, "pmrun-ref", NULL};
-    char *env[] = {"MAKEFLAGS", "MFLAGS", NULL};
+    char *args[] = {"pmrun-ref", NULL};
     PgProc p;
-    memset(&p, 0, sizeof p);
-    p.argv = argv;
-    p.env = env;
-    p.out_path = log;
-    p.limit = PG_BUILD_LIMIT;
-    pg_run_proc(&p);
+    run_make(&p, o, args, log, PG_BUILD_LIMIT);
     free(log);
     state = p.exited && p.code == 0 ? 1 : -1;
     return state == 1 ? 0 : -1;
