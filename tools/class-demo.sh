@@ -112,7 +112,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
   mkdir -p "$subs/no-ch5"; cp -r solutions/* "$subs/no-ch5/"; rm -rf "$subs/no-ch5/05-biased"
   truth no-ch5 "$subs/no-ch5" $(echo "$all" | grep -v 05-biased)
   expect "no-ch5 problems$(everything_max | sed 's/ 05-biased=max/ 05-biased=0/') reason=05-biased: no 05-biased/ in the submission"
-  mkdir -p "$subs/binary"; cp -r solutions/* "$subs/binary/"; cp build/bin/pmgrade "$subs/binary/02-pymalloc/obmalloc.c"
+  mkdir -p "$subs/binary"; cp -r solutions/* "$subs/binary/"; cp /bin/true "$subs/binary/02-pymalloc/obmalloc.c"  # any ELF program: a fresh clone has no build/ yet
   truth binary "$subs/binary" $(echo "$all" | grep -v 02-pymalloc)
   expect "binary problems$(everything_max | sed 's/ 02-pymalloc=max/ 02-pymalloc=0/') reason=02-pymalloc: obmalloc.c is an ELF object or program, not C source"
   mkdir -p "$subs/malformed/my work"; echo "see attached" >"$subs/malformed/my work/README.txt"
