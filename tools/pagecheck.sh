@@ -89,7 +89,8 @@ for page in "$@"; do
         esac
     done <<<"$result"
     shot=$tmp/shot.png
-    [ -n "$shots" ] && shot=$shots/$(basename "${page%.html}").png
+    # Named by the page and its folder: two reports are both report.html.
+    [ -n "$shots" ] && shot=$shots/$(basename "$(dirname "$page")")-$(basename "${page%.html}").png
     rm -f "$shot"
     timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
         --window-size=$width,$height --screenshot="$shot" "file://$abs" >/dev/null 2>&1
