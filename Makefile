@@ -120,7 +120,7 @@ HEADER_OF     = $(if $(filter -DPm_GIL_DISABLED,$(VARIANT_FLAGS.$(1))),free-thre
 # ------------------------------------------------------ chapter.conf ---
 # Each chapter's settings live in grader/suites/NN-slug/chapter.conf
 # (KEY = value lines, also read by pmgrade); they become CONF_<slug>_<KEY>.
-CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT SELFTEST
+CONF_KEYS := VARIANTS DEBUG_VARIANT OBJECT_HEADERS SANITIZER_MALLOC UNIT_TIMEOUT SCENARIO_TIMEOUT SELFTEST HANDOUT_AS_OBJECT
 define LOAD_CONF
 $(foreach k,$(CONF_KEYS),$(k) :=
 )
@@ -164,7 +164,9 @@ STACK_OBJS = $(call MINE_OBJS,$(1),$(2)) $(call REF_OBJS,$(1),$(2))
 # Where a stack's programs go: build/<variant>/ref/bin for the reference,
 # a folder per submission and choice of chapters otherwise.
 STACK_BIN = $(BUILD)/$(1)/$(if $(2),$(SUB_KEY)/bin-$(subst $(space),+,$(foreach c,$(2),$(firstword $(subst -, ,$(c))))),ref/bin)
-SUITE_OBJS = $(patsubst grader/suites/%.c,$(BUILD)/$(1)/suites/%.o,$(wildcard grader/suites/$(2)/*.c)) $(BUILD)/$(1)/pmtest/$(2).o
+# (In a handout, the suite's HANDOUT_AS_OBJECT sources come prebuilt.)
+SUITE_OBJS = $(patsubst grader/suites/%.c,$(BUILD)/$(1)/suites/%.o,$(wildcard grader/suites/$(2)/*.c)) $(BUILD)/$(1)/pmtest/$(2).o \
+  $(wildcard prebuilt/$(2)/suite-$(1).o)
 
 # ------------------------------------------------------- object rules ---
 # $(1) = variant: one rule per kind of object; each compiles one file.
@@ -613,6 +615,21 @@ $(BUILD)/handout/prebuilt/%.o: FORCE
 	ld -r -o $@ $(call CHAPTER_OBJS,$(notdir $*),$(patsubst %/,%,$(dir $*)))
 	objcopy --strip-debug $@
 
+# A suite's sources that would show a learner a step's answer (its
+# chapter.conf's HANDOUT_AS_OBJECT: chapter 2's own heap checker and the
+# state it gives early steps): compiled, one object per variant the suite
+# is built in, without debugging information.
+SUITE_VARIANTS = $(or $(CONF_$(1)_VARIANTS),rel asan) $(or $(CONF_$(1)_DEBUG_VARIANT),debug)
+HANDOUT_SUITE_OBJS := $(foreach c,$(CHAPTERS),$(if $(CONF_$(c)_HANDOUT_AS_OBJECT),$(foreach v,$(call SUITE_VARIANTS,$(c)),$(BUILD)/handout/prebuilt/$(c)/suite-$(v).o)))
+define SUITE_OBJECT_RULE
+$(BUILD)/handout/prebuilt/%/suite-$(1).o: FORCE
+	@mkdir -p $$(@D)
+	@$$(MAKE) -s --no-print-directory $$(patsubst %.c,$(BUILD)/$(1)/suites/$$*/%.o,$$(CONF_$$*_HANDOUT_AS_OBJECT))
+	ld -r -o $$@ $$(patsubst %.c,$(BUILD)/$(1)/suites/$$*/%.o,$$(CONF_$$*_HANDOUT_AS_OBJECT))
+	objcopy --strip-debug $$@
+endef
+$(foreach v,$(sort $(foreach c,$(CHAPTERS),$(call SUITE_VARIANTS,$(c)))),$(eval $(call SUITE_OBJECT_RULE,$(v))))
+
 # make bench's biased counting: chapter 5 without the explorer's switch points.
 $(BUILD)/handout/prebuilt/$(BIASED_CH)/ft-nohook.o: $(call LAYER_SRC,$(BIASED_CH)) $(HEADERS)
 	@mkdir -p $(@D)
@@ -626,7 +643,7 @@ endif
 handout:
 	@test -n "$(DEST)" || { echo "usage: make handout DEST=dir [CHAPTERS=01,03]" >&2; exit 2; }
 	@test "$(REF_FROM)" = solutions || { echo "make handout: this is a handout already (no solutions/)" >&2; exit 2; }
-	@$(MAKE) -s --no-print-directory -j$(JOBS) $(HANDOUT_OBJS) $(if $(BIASED_CH),$(BUILD)/handout/prebuilt/$(BIASED_CH)/ft-nohook.o) \
+	@$(MAKE) -s --no-print-directory -j$(JOBS) $(HANDOUT_OBJS) $(HANDOUT_SUITE_OBJS) $(if $(BIASED_CH),$(BUILD)/handout/prebuilt/$(BIASED_CH)/ft-nohook.o) \
 	  $(BUILD)/rel/count/reference_counts.c
 	@bash tools/handout.sh "$(DEST)" "$(HANDOUT_CHAPTERS)" $(BUILD)/handout/prebuilt $(BUILD)/rel/count/reference_counts.c
 

@@ -80,6 +80,19 @@ def secrets():
             n = norm(body)
             if n and n not in given:
                 found.append((sol.relative_to(ROOT), body.splitlines()[0].strip(), n))
+    # The suite sources a handout has only compiled (HANDOUT_AS_OBJECT).
+    for conf in sorted(ROOT.glob("grader/suites/[0-9][0-9]-*/chapter.conf")):
+        for line in conf.read_text().splitlines():
+            m = re.match(r"^HANDOUT_AS_OBJECT\s*[:?]?=\s*(.*)$", line)
+            # (less what the skeletons give anyway, such as a printf helper)
+            given = " ".join(norm(f.read_text())
+                             for f in (ROOT / "skeletons" / conf.parent.name).glob("*.c"))
+            for name in (m.group(1).split() if m else []):
+                src = conf.parent / name
+                for body in bodies(src.read_text()):
+                    if sum(1 for l in body.splitlines() if l.strip()) >= MIN_LINES and \
+                            norm(body) not in given:
+                        found.append((src.relative_to(ROOT), body.splitlines()[0].strip(), norm(body)))
     for test in sorted(ROOT.glob("hidden/[0-9][0-9]-*/*.c")):
         for body in bodies(test.read_text()):
             if sum(1 for l in body.splitlines() if l.strip()) >= MIN_LINES:

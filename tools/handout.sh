@@ -60,6 +60,13 @@ dest=$(cd "$dest" && pwd)
 
 # The committed files, less the excluded ones.
 excluded='^(solutions/|hidden/|chapters/instructors\.md$|tests/hidden/|grader/mutants/|grader/fixtures/|\.ci/|CONTRIBUTING\.md$|grader/steps-alone\.known$|tools/(selftest\.sh|selftest-ch5\.sh|selftest-class\.sh|class-demo\.sh|check-learner\.sh|mixsteps\.py|skeletons\.py|steps-alone\.sh|handout\.sh|handout-README\.md|handout-leaks\.py|cpython-obmalloc/|gradescope\.sh|gradescope/|classroom-workflow\.py))'
+# A suite's sources its chapter.conf names in HANDOUT_AS_OBJECT ship only
+# compiled (prebuilt/NN-slug/suite-<variant>.o): they would show a step's answer.
+for c in $all; do
+    for f in $(sed -n 's/^HANDOUT_AS_OBJECT *[:?]*= *//p' "grader/suites/$c/chapter.conf"); do
+        excluded="$excluded|^grader/suites/$c/${f//./\\.}\$"
+    done
+done
 for c in $left_out; do
     n=${c%%-*}
     excluded="$excluded|^(skeletons|grader/suites|grader/scenarios|grader/traces)/$c/|^chapters/$c\.md\$|^diagrams/$n-"
@@ -106,7 +113,8 @@ cat >"$dest/prebuilt/README.md" <<EOF
 
 \`NN-slug/<variant>.o\` is the reference of chapter NN-slug compiled in one
 build variant (see \`VARIANT_FLAGS\` in the Makefile) and linked into one
-object. The Makefile takes them when \`solutions/\` is absent: grading a
+object; \`NN-slug/suite-<variant>.o\`, the parts of a chapter's test suite
+that would show a step's answer (chapter 2's own heap checker). The Makefile takes them when \`solutions/\` is absent: grading a
 chapter links your code for it with these objects for all the others, and
 \`make run STACK=ref\`, \`make replay STACK=ref\` and \`make book\` run on
 them alone. \`NN-slug/chapter.conf\` is the chapter's settings, kept for the

@@ -389,6 +389,10 @@ void pg_inspect_rules(const PgOptions *o, const char *slug, const char *variant,
         free(pattern);
         free(part);
     }
+    /* In a handout, the suite's parts that ship compiled (HANDOUT_AS_OBJECT). */
+    pattern = pg_printf("%s/prebuilt/%s/suite-%s.o", o->root, slug, variant);
+    add_targets(&targets, &n, pattern, NULL, &r->reference_only);
+    free(pattern);
     nm_targets(targets, n, work);
     for (size_t i = 0; i < n; i++)
         free(targets[i].path);

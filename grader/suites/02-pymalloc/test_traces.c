@@ -1,7 +1,7 @@
 /* test_traces.c - the traces of grader/traces/02-pymalloc, and the large
  * synthetic ones of pmsynth.h, replayed through your allocator with every
  * check on: contents, alignment, overlap, arena membership, the grader's
- * heap checker (heap_check.h) between operations, and at the end the statistics the reference
+ * heap checker (heap_check.c) between operations, and at the end the statistics the reference
  * printed (<trace>.stats).  Then the performance group counts the work
  * your allocator does on the synthetic traces against the reference's.
  */
@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "pymalloc_suite.h"
-#include "heap_check.h"
 #include "../../traces/pmperf.h"
 
 #if defined(__has_feature)
@@ -23,7 +22,7 @@
 #define UNDER_SANITIZERS 1
 #endif
 
-/* Your allocator, checked by the grader's heap checker (heap_check.h), so
+/* Your allocator, checked by the grader's heap checker (heap_check.c), so
  * that the traces need nothing of Step 7. */
 static const PmTraceLayer yours = {PmObject_Malloc, PmObject_Calloc,      PmObject_Realloc,
                                    PmObject_Free,   pm_grader_check_heap, &_PmObmalloc_state};
