@@ -286,25 +286,26 @@ SUITE_EXTRA_$(1) += $$(BUILD)/$$(VARIANT)/pmscenarios.o $$(BUILD)/$$(VARIANT)/sc
 endef
 $(foreach c,$(SCENARIO_CHAPTERS),$(eval $(call SCENARIO_RULES,$(c))))
 
-# Chapter 5's suite grades each step on its own: what a test needs of a
-# later step (a thread leaving, a decrement) is the reference's, linked in
-# a second time with its names renamed (_Pm_x becomes _PmRef_x, Pm_x
-# PmRef_x), from the same objects as the reference layer (prebuilt ones in
-# a handout).
-GIVEN_CH := $(filter %-biased,$(CHAPTERS))
+# A suite that grades each step on its own needs, for a test of an early
+# step, what a later step does: the reference's, linked in a second time
+# with its names renamed (_Pm_x becomes _PmRef_x, Pm_x PmRef_x, any other
+# x _PmRef_x), from the same objects as the reference layer (prebuilt ones
+# in a handout).  Chapter 5: a thread leaving, a decrement.  Chapter 2: the
+# reference's own heap checker, which checks the learner's heap: its state,
+# _PmObmalloc_state, keeps its name and is made weak, so that the learner's
+# is the one it reads.
+GIVEN_CHAPTERS := $(filter %-biased %-pymalloc,$(CHAPTERS))
 define GIVEN_RULE
-$(BUILD)/$(1)/given/$(GIVEN_CH).o: $(call CHAPTER_OBJS,$(1),$(GIVEN_CH))
+$(BUILD)/$(1)/given/$(2).o: $(call CHAPTER_OBJS,$(1),$(2))
 	@mkdir -p $$(@D)
 	ld -r -o $$@.tmp.o $$^
-	nm -g --defined-only $$@.tmp.o | awk '{ n = $$$$3; if (!sub(/^_Pm_/, "_PmRef_", n) && !sub(/^Pm_/, "PmRef_", n)) \
-	  n = "_PmRef_" n; print $$$$3, n }' >$$@.syms
-	objcopy --redefine-syms=$$@.syms $$@.tmp.o $$@
+	nm -g --defined-only $$@.tmp.o | awk '$$$$3 != "_PmObmalloc_state" { n = $$$$3; \
+	  if (!sub(/^_Pm_/, "_PmRef_", n) && !sub(/^Pm_/, "PmRef_", n)) n = "_PmRef_" n; print $$$$3, n }' >$$@.syms
+	objcopy --redefine-syms=$$@.syms --weaken-symbol=_PmObmalloc_state $$@.tmp.o $$@
 	rm -f $$@.tmp.o $$@.syms
 endef
-ifneq ($(GIVEN_CH),)
-$(foreach v,$(ALL_VARIANTS),$(eval $(call GIVEN_RULE,$(v))))
-SUITE_EXTRA_$(GIVEN_CH) += $(BUILD)/$(VARIANT)/given/$(GIVEN_CH).o
-endif
+$(foreach c,$(GIVEN_CHAPTERS),$(foreach v,$(ALL_VARIANTS),$(eval $(call GIVEN_RULE,$(v),$(c)))))
+$(foreach c,$(GIVEN_CHAPTERS),$(eval SUITE_EXTRA_$(c) += $(BUILD)/$(VARIANT)/given/$(c).o))
 
 # ------------------------------------------- one chapter's test suite ---
 # make suite CH=01-refcount SUBMISSION=dir OUT=dir [VARIANT=rel|asan|...]
@@ -616,8 +617,8 @@ $(BUILD)/handout/prebuilt/%.o: FORCE
 	objcopy --strip-debug $@
 
 # A suite's sources that would show a learner a step's answer (its
-# chapter.conf's HANDOUT_AS_OBJECT: chapter 2's own heap checker and the
-# state it gives early steps): compiled, one object per variant the suite
+# chapter.conf's HANDOUT_AS_OBJECT: the state chapter 2's suite gives its
+# early steps): compiled, one object per variant the suite
 # is built in, without debugging information.
 SUITE_VARIANTS = $(or $(CONF_$(1)_VARIANTS),rel asan) $(or $(CONF_$(1)_DEBUG_VARIANT),debug)
 HANDOUT_SUITE_OBJS := $(foreach c,$(CHAPTERS),$(if $(CONF_$(c)_HANDOUT_AS_OBJECT),$(foreach v,$(call SUITE_VARIANTS,$(c)),$(BUILD)/handout/prebuilt/$(c)/suite-$(v).o)))

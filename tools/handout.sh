@@ -114,7 +114,8 @@ cat >"$dest/prebuilt/README.md" <<EOF
 \`NN-slug/<variant>.o\` is the reference of chapter NN-slug compiled in one
 build variant (see \`VARIANT_FLAGS\` in the Makefile) and linked into one
 object; \`NN-slug/suite-<variant>.o\`, the parts of a chapter's test suite
-that would show a step's answer (chapter 2's own heap checker). The Makefile takes them when \`solutions/\` is absent: grading a
+that would show a step's answer (the state chapter 2's suite gives its
+early steps). The Makefile takes them when \`solutions/\` is absent: grading a
 chapter links your code for it with these objects for all the others, and
 \`make run STACK=ref\`, \`make replay STACK=ref\` and \`make book\` run on
 them alone. \`NN-slug/chapter.conf\` is the chapter's settings, kept for the

@@ -738,17 +738,18 @@ if [ $? = 1 ] && [[ "$h" == *"0 of "*"not-written: "* ]]; then
 else
   fail "handout: tools/classroom-step.py on the pristine skeleton" "$h"
 fi
-# Chapter 2's suite there links its heap checker and given state from
-# prebuilt/ (HANDOUT_AS_OBJECT), in the plain and the sanitizer builds.
+# Chapter 2's suite there links its given state from prebuilt/
+# (HANDOUT_AS_OBJECT), in the plain and the sanitizer builds, and the
+# reference's heap checker from the prebuilt reference.
 mkdir -p "$clone/submission/02-pymalloc"
 cp solutions/02-pymalloc/*.c "$clone/submission/02-pymalloc/"
 (cd "$clone" && make -s --no-print-directory grade CH=02 SUBMISSION=submission) >"$OUT/handout-solution-02.log" 2>&1
 local src2=$?
 sscore=$(jq -r '.score' "$clone/build/grade/report.json" 2>/dev/null)
 smax=$(jq -r '.max_score' "$clone/build/grade/report.json" 2>/dev/null)
-if [ "$src2" = 0 ] && [ -n "$sscore" ] && [ "$sscore" = "$smax" ] && [ ! -e "$clone/grader/suites/02-pymalloc/heap_check.c" ] &&
+if [ "$src2" = 0 ] && [ -n "$sscore" ] && [ "$sscore" = "$smax" ] && [ ! -e "$clone/grader/suites/02-pymalloc/given_steps.c" ] &&
    [ -s "$clone/prebuilt/02-pymalloc/suite-asan.o" ]; then
-  ok "handout: chapter 2's solution handed in: $sscore/$smax, with the suite's heap checker only prebuilt"
+  ok "handout: chapter 2's solution handed in: $sscore/$smax, with the suite's given state only prebuilt"
 else
   fail "handout: chapter 2's solution: exit $src2, score $sscore/$smax" "$(tail -20 "$OUT/handout-solution-02.log")"
 fi

@@ -1,8 +1,8 @@
 /* test_traces.c - the traces of grader/traces/02-pymalloc, and the large
  * synthetic ones of pmsynth.h, replayed through your allocator with every
- * check on: contents, alignment, overlap, arena membership, the grader's
- * heap checker (heap_check.c) between operations, and at the end the statistics the reference
- * printed (<trace>.stats).  Then the performance group counts the work
+ * check on: contents, alignment, overlap, arena membership, the
+ * reference's heap checker between operations, and at the end the
+ * statistics the reference printed (<trace>.stats).  Then the performance group counts the work
  * your allocator does on the synthetic traces against the reference's.
  */
 #include <errno.h>
@@ -22,8 +22,8 @@
 #define UNDER_SANITIZERS 1
 #endif
 
-/* Your allocator, checked by the grader's heap checker (heap_check.c), so
- * that the traces need nothing of Step 7. */
+/* Your allocator, checked by the reference's heap checker, so that
+ * the traces need nothing of Step 7. */
 static const PmTraceLayer yours = {PmObject_Malloc, PmObject_Calloc,      PmObject_Realloc,
                                    PmObject_Free,   pm_grader_check_heap, &_PmObmalloc_state};
 

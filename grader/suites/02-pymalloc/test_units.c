@@ -49,7 +49,7 @@ static struct arena_object *arena_of(const void *p)
     return &st.arenas[POOL_ADDR(p)->arenaindex];
 }
 
-/* The grader's heap checker (heap_check.c), not yours: a test of Steps 1
+/* The grader's heap checker (the reference's), not yours: a test of Steps 1
  * to 6 needs nothing of Step 7. */
 static void heap_ok(const char *when)
 {
