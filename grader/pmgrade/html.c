@@ -217,9 +217,16 @@ static void public_table(FILE *f, const PgGrade *g, const PgChapter *c)
     esc(f, c->slug);
     fprintf(f, " &mdash; %d/%d</h2>\n", c->score, c->max_score);
     if (strcmp(c->build, "ok") != 0) {
-        fputs("<p class=\"failed\">The chapter did not build (", f);
-        esc(f, c->build);
-        fputs(").</p>\n", f);
+        if (strcmp(c->build, "refused") == 0) {
+            fputs("<p class=\"failed\">The grader refused the code, so no test ran: ", f);
+            esc(f, c->ntests > 0 && c->tests[0].message != NULL ? c->tests[0].message
+                                                                : "see the build log");
+            fputs("</p>\n", f);
+        } else {
+            fputs("<p class=\"failed\">The chapter did not build (", f);
+            esc(f, c->build);
+            fputs("), so no test ran.</p>\n", f);
+        }
         if (c->build_log != NULL && *c->build_log) {
             fputs("<pre>", f);
             esc(f, c->build_log);

@@ -226,10 +226,10 @@ static void print_public(const PgGrade *g, const PgChapter *c, int more)
             printf("         %s: ", pg_status_name(c->tests[0].status));
             print_indented(c->tests[0].message, "           ");
         }
-        printf("  %sFAIL%s %3d/%-3d (%zu test%s; none could run, because the chapter does not "
-               "build)\n",
-               paint(g, RED), paint(g, RESET), c->score, c->max_score, c->ntests,
-               c->ntests == 1 ? "" : "s");
+        printf("  %sFAIL%s %3d/%-3d (%zu test%s; none could run, because %s)\n", paint(g, RED),
+               paint(g, RESET), c->score, c->max_score, c->ntests, c->ntests == 1 ? "" : "s",
+               strcmp(c->build, "refused") == 0 ? "the grader refused the code"
+                                                : "the chapter does not build");
         printf("  %s%s: %d/%d%s\n%s", paint(g, BOLD), c->slug, c->score, c->max_score,
                paint(g, RESET), more ? "" : "\n");
         return;
