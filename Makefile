@@ -68,7 +68,8 @@ help:
 	@echo
 	@echo "  make grade              grade your work (skeletons/), every chapter; CH=01 for one"
 	@echo "  make grade SUBMISSION=dir   grade a folder laid out like skeletons/ (instructors)"
-	@echo "  make grade STACK=mine   the final exam: every layer yours, none from the reference"
+	@echo "  make grade STACK=mine   the final exam: every layer of this copy yours"
+	@echo "                          (the reference only for chapters not handed out)"
 	@echo "  make run SCRIPT=f.py    run a scenario on your layers (STACK=ref: the reference;"
 	@echo "                          LOG=1: only its collection log, as the .gclog files have it)"
 	@echo "  make replay TRACE=f     replay an allocation trace through your allocator (chapter 2;"

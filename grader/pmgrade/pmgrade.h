@@ -102,7 +102,7 @@ typedef struct {
 
 typedef struct {
     char *slug; /* "01-refcount" */
-    const char *build; /* "ok", "compile-error", "link-error", "missing" */
+    const char *build; /* "ok", "compile-error", "link-error", "missing", "refused" */
     char *build_log; /* first lines of the compiler's messages */
     char *note; /* anything else worth saying about the chapter */
     PgTest *tests;

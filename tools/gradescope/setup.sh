@@ -3,9 +3,9 @@
 #
 # Gradescope unzips autograder.zip into /autograder/source and runs this
 # once, as root, on its Ubuntu base image: install the Debian packages the
-# grader needs (tools/deps.sh, the same list as `make deps`), then build the
-# grader, the runtime and the reference of every chapter, so that grading a
-# submission compiles only the submission.
+# grader needs (the grading part of tools/deps.sh: PYMEMLAB_DEPS=grade),
+# then build the grader, the runtime and the reference of every chapter, so
+# that grading a submission compiles only the submission.
 #
 # AUTOGRADER_ROOT (default /autograder) moves the whole layout elsewhere, and
 # PYMEMLAB_NO_APT=1 skips the packages: how `make test` runs this file.
