@@ -1006,7 +1006,9 @@ START_TEST(pm_scenario_test)
     }
 
     char *expected = read_file(out_path);
-    ck_assert_msg(expected != NULL, "cannot read %s (set PMLAB_ROOT to the repository)", out_path);
+    ck_assert_msg(expected != NULL, "cannot read %s (%s)", out_path,
+                  t->dir != NULL ? "the hidden tests' folder must be readable by the sandbox user"
+                                 : "set PMLAB_ROOT to the repository");
 
     long live_before, refs_before;
     pm_heap_counts(&live_before, &refs_before);

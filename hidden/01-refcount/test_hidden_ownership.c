@@ -112,10 +112,14 @@ START_TEST(dict_delitem_takes_the_entry_out_before_releasing_it)
                   "deleting the entry should deallocate its value once; the "
                   "value's deallocator ran %d time(s)",
                   lookups);
-    ck_assert_msg(!found_dying_value && size_seen == 0,
+    ck_assert_msg(!found_dying_value,
                   "the value's deallocator looked the key up in the dict and still found the "
-                  "dying value there (and a dict of %zd item%s): take the entry out of the "
-                  "table first (_PmDict_RemoveEntry), then release its key and value",
+                  "dying value there: take the entry out of the table first "
+                  "(_PmDict_RemoveEntry), then release its key and value");
+    ck_assert_msg(size_seen == 0,
+                  "while the value's deallocator ran, the dict still counted %zd item%s: "
+                  "take the entry out of the table (and out of its count) before releasing "
+                  "its key and value",
                   size_seen, size_seen == 1 ? "" : "s");
     Pm_DECREF(key);
 }
