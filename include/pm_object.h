@@ -139,7 +139,8 @@ typedef void (*freefunc)(void *);
 /* The type object.  Built-in types are static (never freed, immortal);
  * `class Name: pass` creates a heap type, which is refcounted and tracked. */
 struct _pmtypeobject {
-    PmObject_VAR_HEAD const char *tp_name;
+    PmObject_VAR_HEAD
+    const char *tp_name;
     Pm_ssize_t tp_basicsize, tp_itemsize;
     destructor tp_dealloc;
     reprfunc tp_repr;

@@ -35,7 +35,8 @@ extern PmObject _Pm_NoneStruct;
 
 /* ---- int (values fit in 64 bits; overflow raises OverflowError) ---- */
 typedef struct {
-    PmObject_HEAD long long ob_ival;
+    PmObject_HEAD
+    long long ob_ival;
 } PmLongObject;
 
 #define _PM_NSMALLNEGINTS 5 /* -5 .. 256 are cached and immortal, as */
@@ -53,7 +54,8 @@ PmObject *PmBool_FromLong(long v);
 
 /* ---- str (UTF-8 bytes; ob_size is the length in bytes) ---- */
 typedef struct {
-    PmObject_VAR_HEAD Pm_hash_t ob_shash; /* -1 until computed */
+    PmObject_VAR_HEAD
+    Pm_hash_t ob_shash; /* -1 until computed */
     char ob_sval[1]; /* ob_size bytes plus a terminating NUL */
 } PmUnicodeObject;
 
@@ -66,7 +68,8 @@ PmObject *PmUnicode_InternFromString(const char *s); /* immortal, shared */
 
 /* ---- tuple ---- */
 typedef struct {
-    PmObject_VAR_HEAD PmObject *ob_item[1]; /* ob_size items; each a strong reference */
+    PmObject_VAR_HEAD
+    PmObject *ob_item[1]; /* ob_size items; each a strong reference */
 } PmTupleObject;
 
 PmObject *PmTuple_New(Pm_ssize_t size); /* items NULL; tracked */
@@ -80,7 +83,8 @@ PmObject *PmTuple_Pack(Pm_ssize_t n, ...); /* borrows */
 
 /* ---- list ---- */
 typedef struct {
-    PmObject_VAR_HEAD PmObject **ob_item; /* ob_size items in use, each a strong reference */
+    PmObject_VAR_HEAD
+    PmObject **ob_item; /* ob_size items in use, each a strong reference */
     Pm_ssize_t allocated; /* room for this many items in ob_item */
 } PmListObject;
 
@@ -104,7 +108,8 @@ typedef struct {
 } PmDictEntry;
 
 typedef struct {
-    PmObject_HEAD Pm_ssize_t ma_used; /* live entries */
+    PmObject_HEAD
+    Pm_ssize_t ma_used; /* live entries */
     Pm_ssize_t ma_nentries; /* entries used in ma_entries, deleted ones too */
     Pm_ssize_t ma_allocated; /* capacity of ma_entries */
     PmDictEntry *ma_entries; /* in insertion order */
@@ -141,7 +146,8 @@ void _PmDict_FreeStorage(PmDictObject *mp);
 
 /* ---- heap types and their instances (`class Name: pass`) ---- */
 typedef struct {
-    PmObject_HEAD PmObject *ob_dict; /* the attributes: a managed PmDictObject, never
+    PmObject_HEAD
+    PmObject *ob_dict; /* the attributes: a managed PmDictObject, never
                           tracked itself (CPython 3.11 keeps instance
                           values outside any dict object, too) */
 } PmInstanceObject;

@@ -198,7 +198,8 @@ void pm_set_sanitizer_group(PmSuite *s, const char *name, const char *group)
     while (i < s->count && strcmp(s->tests[i].name, name) != 0)
         i++;
     if (i == s->count) {
-        fprintf(stderr, "%s: pm_set_sanitizer_group(\"%s\"): no test of that name has been "
+        fprintf(stderr,
+                "%s: pm_set_sanitizer_group(\"%s\"): no test of that name has been "
                 "registered before this call\n",
                 pm_chapter, name);
         exit(2);
@@ -1106,11 +1107,11 @@ static int print_manifest(const PmSuite *s)
     for (size_t i = 0; i < s->count; i++) {
         const PmTestEntry *t = &s->tests[i];
         json_array_append_new(
-            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?}", "name",
-                             t->name, "points", t->points, "step", t->step, "title", t->title,
-                             "hint", t->hint, "section", t->section, "kind", kind_name(t->kind),
-                             "hidden", t->hidden, "visibility", t->visibility, "sanitizer_group",
-                             t->sanitizer_group));
+            tests,
+            json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?}", "name", t->name,
+                      "points", t->points, "step", t->step, "title", t->title, "hint", t->hint,
+                      "section", t->section, "kind", kind_name(t->kind), "hidden", t->hidden,
+                      "visibility", t->visibility, "sanitizer_group", t->sanitizer_group));
     }
     json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
     if (manifest == NULL)

@@ -942,10 +942,10 @@ static void follow_leader(PgTest *t, const PgTest *leader)
     t->under_sanitizers = leader->under_sanitizers;
     t->looped = leader->looped;
     free(t->message);
-    t->message = pg_printf("%s (under the sanitizers this test is the same code as %s, "
-                           "which ran in its place)",
-                           leader->message ? leader->message : pg_status_name(leader->status),
-                           leader->name);
+    t->message =
+        pg_printf("%s (under the sanitizers this test is the same code as %s, "
+                  "which ran in its place)",
+                  leader->message ? leader->message : pg_status_name(leader->status), leader->name);
     free(t->frame);
     free(t->sanitizer_report);
     t->frame = pg_strdup(leader->frame);
@@ -987,8 +987,8 @@ static void sanitizer_phase(PgGrade *g, PgChapter *c, PgTest **chosen, const cha
         size_t nfollowers = 0, kept = 0;
         for (size_t i = 0; i < passed; i++) {
             PgTest *t = chosen[i], *leader = NULL;
-            for (size_t j = 0; j < kept && t->sanitizer_group != NULL && leaders != NULL &&
-                               followers != NULL;
+            for (size_t j = 0;
+                 j < kept && t->sanitizer_group != NULL && leaders != NULL && followers != NULL;
                  j++)
                 if (chosen[j]->sanitizer_group != NULL &&
                     strcmp(chosen[j]->sanitizer_group, t->sanitizer_group) == 0) {

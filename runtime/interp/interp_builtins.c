@@ -110,12 +110,14 @@ static PmObject *call_def(const PmMethodDef *m, const char *owner, PmObject *sel
 /* ---- built-in function and module objects ------------------------------------ */
 
 typedef struct {
-    PmObject_HEAD const PmMethodDef *def;
+    PmObject_HEAD
+    const PmMethodDef *def;
     const char *owner; /* "gc" for gc.collect, NULL for builtins */
 } PmCFunctionObject;
 
 typedef struct {
-    PmObject_HEAD int md_id;
+    PmObject_HEAD
+    int md_id;
 } PmModuleObject;
 
 static void simple_dealloc(PmObject *op)

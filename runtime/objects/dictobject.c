@@ -360,11 +360,13 @@ PmTypeObject PmDict_Type = {
 enum { VIEW_KEYS, VIEW_VALUES, VIEW_ITEMS };
 
 typedef struct {
-    PmObject_HEAD PmObject *dv_dict;
+    PmObject_HEAD
+    PmObject *dv_dict;
 } PmDictViewObject;
 
 typedef struct {
-    PmObject_HEAD PmObject *di_dict; /* NULL once exhausted */
+    PmObject_HEAD
+    PmObject *di_dict; /* NULL once exhausted */
     Pm_ssize_t di_pos;
     Pm_ssize_t di_used; /* the dict's size when iteration started */
     PmObject *di_result; /* items: the (key, value) tuple handed out last,

@@ -34,7 +34,8 @@ static const struct {
 static PmTypeObject exc_types[X_COUNT];
 
 typedef struct {
-    PmObject_HEAD PmObject *message; /* str(e) */
+    PmObject_HEAD
+    PmObject *message; /* str(e) */
 } PmExceptionObject;
 
 static void exc_dealloc(PmObject *op)

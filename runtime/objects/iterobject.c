@@ -16,7 +16,8 @@ PmObject *_PmObject_SelfIter(PmObject *op)
 /* ---- sequence iterators (list, tuple, str) ------------------------------- */
 
 typedef struct {
-    PmObject_HEAD Pm_ssize_t it_index; /* next item (for str: next byte offset) */
+    PmObject_HEAD
+    Pm_ssize_t it_index; /* next item (for str: next byte offset) */
     PmObject *it_seq; /* strong reference; NULL once exhausted */
 } PmSeqIterObject;
 
@@ -123,7 +124,8 @@ SEQITER_TYPE(PmUnicodeIter_Type, "str_iterator", unicodeiter_next);
 /* ---- dict key iterator -------------------------------------------------------- */
 
 typedef struct {
-    PmObject_HEAD PmObject *di_dict; /* strong reference; NULL once exhausted */
+    PmObject_HEAD
+    PmObject *di_dict; /* strong reference; NULL once exhausted */
     Pm_ssize_t di_used; /* the dict's size when iteration began */
     Pm_ssize_t di_pos; /* next entry to look at */
 } PmDictIterObject;

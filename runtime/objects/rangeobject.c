@@ -4,12 +4,14 @@
 #include "../pm_core.h"
 
 typedef struct {
-    PmObject_HEAD long long start, stop, step;
+    PmObject_HEAD
+    long long start, stop, step;
     long long length;
 } PmRangeObject;
 
 typedef struct {
-    PmObject_HEAD long long next, step, remaining;
+    PmObject_HEAD
+    long long next, step, remaining;
 } PmRangeIterObject;
 
 /* Number of items: ceil((stop - start) / step), at least 0.  Computed in

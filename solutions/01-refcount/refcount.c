@@ -387,7 +387,7 @@ void tuple_dealloc(PmObject *op)
 #ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, tuple_dealloc)
 #endif /* PM_BEFORE_STEP_6 */
-        Pm_ssize_t i = Pm_SIZE(op);
+    Pm_ssize_t i = Pm_SIZE(op);
     while (--i >= 0) {
         Pm_XDECREF(PmTuple_GET_ITEM(op, i));
     }
@@ -423,8 +423,7 @@ void list_dealloc(PmObject *op)
 #ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, list_dealloc)
 #endif /* PM_BEFORE_STEP_6 */
-        if (self->ob_item != NULL)
-    {
+    if (self->ob_item != NULL) {
         Pm_ssize_t i = Pm_SIZE(self);
         while (--i >= 0) {
             Pm_XDECREF(self->ob_item[i]);
@@ -456,8 +455,7 @@ void dict_dealloc(PmObject *op)
 #ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, dict_dealloc)
 #endif /* PM_BEFORE_STEP_6 */
-        for (Pm_ssize_t i = 0; i < mp->ma_nentries; i++)
-    {
+    for (Pm_ssize_t i = 0; i < mp->ma_nentries; i++) {
         Pm_XDECREF(mp->ma_entries[i].me_key);
         Pm_XDECREF(mp->ma_entries[i].me_value);
     }
@@ -491,7 +489,7 @@ void subtype_dealloc(PmObject *op)
 #ifndef PM_BEFORE_STEP_6 /* Step 6 adds the trashcan around the body */
     Pm_TRASHCAN_BEGIN(op, subtype_dealloc)
 #endif /* PM_BEFORE_STEP_6 */
-        Pm_CLEAR(((PmInstanceObject *)op)->ob_dict);
+    Pm_CLEAR(((PmInstanceObject *)op)->ob_dict);
     type->tp_free(op);
     Pm_DECREF(type);
 #ifndef PM_BEFORE_STEP_6

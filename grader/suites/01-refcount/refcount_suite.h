@@ -29,7 +29,8 @@
  * deallocator counts the call (in total and per id), runs the test's hook,
  * if any, and frees the object. */
 typedef struct {
-    PmObject_HEAD int id;
+    PmObject_HEAD
+    int id;
 } WitnessObject;
 
 #define WITNESS_MAX_ID 64

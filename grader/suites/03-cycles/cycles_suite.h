@@ -35,7 +35,8 @@
 #define NODE_MAX_ID 2048
 
 typedef struct {
-    PmObject_HEAD int id;
+    PmObject_HEAD
+    int id;
     PmObject *slot[NODE_SLOTS];
 } NodeObject;
 

@@ -41,7 +41,8 @@
  * kept until the end of the test, so a late access reads a dead probe
  * instead of crashing, and the test can say what happened. */
 typedef struct {
-    PmObject_HEAD int id;
+    PmObject_HEAD
+    int id;
     int dead; /* set by the deallocator (atomically) */
     int frees; /* calls of the deallocator (atomically) */
     long value; /* payload that threads read while they hold a reference */
