@@ -79,15 +79,21 @@ help:
 	@echo "  make hint CH=01 TEST=name   the second hint of a test: the fix, one step further"
 	@echo "  make watch CH=01        re-grade on every save"
 	@echo "  make book               the book, in build/book/ (open index.html)"
+ifeq ($(REF_FROM),solutions)
 	@echo "  make test               the project's own test suite (ONLY=mutants: one section)"
 	@echo "  make skeletons          regenerate skeletons/ from the solutions (maintainers)"
 	@echo "  make handout DEST=dir   a repository for students, without the solutions (CHAPTERS=01,03: some)"
 	@echo "  make gradescope         Gradescope's autograder.zip (CH=01: one chapter; HIDDEN=hidden: hidden tests)"
+endif
 	@echo "  make grade-class SUBMISSIONS=dir   grade a whole class: gradebook.csv and a summary page"
 	@echo "  make deps               install the Debian packages everything needs"
 	@echo "  make clean              remove build/"
 	@echo
 	@echo "Chapters: $(CHAPTERS)"
+ifneq ($(REF_FROM),solutions)
+	@echo "(A handout: the reference comes prebuilt, in prebuilt/; the maintainers' commands,"
+	@echo " make test, skeletons, handout and gradescope, need the full repository.)"
+endif
 
 # ---------------------------------------------------------------- deps ---
 .PHONY: deps deps-ensure

@@ -693,6 +693,13 @@ if (cd "$clone" && make -s --no-print-directory run STACK=ref SCRIPT=examples/cy
 else
   fail "handout: make run STACK=ref" "$(tail -10 "$OUT/handout-run.err"; diff examples/cycle.out "$OUT/handout-run.out" | head)"
 fi
+# Its make help offers only what works there.
+h=$(cd "$clone" && make -s --no-print-directory help 2>&1)
+if [[ "$h" == *"make grade "* ]] && ! grep -qE '^  make (test|skeletons|handout|gradescope) ' <<<"$h"; then
+  ok "handout: make help lists the learner's commands, not the maintainers' (test, skeletons, handout, gradescope)"
+else
+  fail "handout: make help" "$(grep -E '^  make (test|skeletons|handout|gradescope) ' <<<"$h")"
+fi
 # Chapter 0 speaks of the handout's folders, not of this repository's.
 h=$(grep -nE 'solutions/|^:::|instructors|`make test`|CONTRIBUTING' "$clone/chapters/00-start.md" | head -3)
 [ -z "$h" ] && grep -q 'prebuilt/' "$clone/chapters/00-start.md" \
