@@ -216,7 +216,8 @@ static void public_table(FILE *f, const PgGrade *g, const PgChapter *c)
     fputs("\">", f);
     esc(f, c->slug);
     fprintf(f, " &mdash; %d/%d</h2>\n", c->score, c->max_score);
-    if (strcmp(c->build, "ok") != 0) {
+    int build_ok = strcmp(c->build, "ok") == 0;
+    if (!build_ok) {
         if (strcmp(c->build, "refused") == 0) {
             fputs("<p class=\"failed\">The grader refused the code, so no test ran: ", f);
             esc(f, c->ntests > 0 && c->tests[0].message != NULL ? c->tests[0].message
@@ -259,7 +260,9 @@ static void public_table(FILE *f, const PgGrade *g, const PgChapter *c)
         fprintf(f, "</code></td><td class=\"status %s\">", cls);
         esc(f, pg_status_name(t->status));
         fprintf(f, "</td><td class=\"pts\">%d/%d</td></tr>\n", t->points, t->max_points);
-        if (!passed)
+        /* A chapter that did not build (or was refused) gave every test
+         * the same reason, said once above the table. */
+        if (!passed && build_ok)
             failure_details(f, g, c, t);
     }
     fputs("</table>\n", f);
