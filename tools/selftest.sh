@@ -338,6 +338,47 @@ wait
 for patch in "${fixtures[@]}"; do
   cat "$OUT/fixtures/$(basename "$patch" .patch).result"
 done
+check_loop_on_two_cores
+}
+
+# With two tests at a time, a second test stuck where the first is stuck
+# is stopped at once: the loop of endless-loop-shared costs one whole
+# timeout, not two side by side; and a function that is slow but returns
+# (chapter 1's solution, _PmList_Pop spinning ~2 s once per test) still
+# gets full marks, the stopped test graded again alone.
+check_loop_on_two_cores() {
+  local dir=$OUT/fixtures/two-cores waited stopped loops score
+  rm -rf "$dir" && mkdir -p "$dir/loop" "$dir/slow"
+  cp -r solutions/01-refcount "$dir/loop/" && cp -r solutions/01-refcount "$dir/slow/"
+  patch -s -p1 -d "$dir/loop" <grader/fixtures/endless-loop-shared.patch
+  python3 - "$dir/slow/01-refcount/refcount.c" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+head = "PmObject *_PmList_Pop(PmObject *op, Pm_ssize_t index)\n{\n"
+spin = ("    static int slow_once;\n    if (!slow_once) {\n        slow_once = 1;\n"
+        "        for (volatile long k = 0; k < 6000000000L; k++)\n            ;\n    }\n")
+assert s.count(head) == 1
+open(p, "w").write(s.replace(head, head + spin))
+PY
+  CK_TIMEOUT_MULTIPLIER=0.4 JOBS=2 grade fixtures/two-cores/loop.out "$dir/loop" --chapter 01 --no-sanitizers
+  score=$(report '.chapters[0].score' fixtures/two-cores/loop.out)
+  waited=$(report '[.chapters[].tests[] | select(.status == "timeout" and (.stopped_early | not))] | length' fixtures/two-cores/loop.out)
+  stopped=$(report '[.chapters[].tests[] | select(.stopped_early == true and (.message | contains("_PmList_Pop loops, as")))] | length' fixtures/two-cores/loop.out)
+  if [ "$score" = 118 ] && [ "$waited" = 1 ] && [ "$stopped" = 5 ]; then
+    ok "two tests at a time: endless-loop-shared waits out one timeout; the other 5 tests stuck in _PmList_Pop are stopped early, score 118"
+  else
+    fail "two tests at a time: endless-loop-shared: score $score, $waited waited out, $stopped stopped early (want 118, 1, 5)" \
+      "$(report '.chapters[0].tests[] | select(.status == "timeout") | "\(.name): \(.message)"' fixtures/two-cores/loop.out)"
+  fi
+  CK_TIMEOUT_MULTIPLIER=3 JOBS=2 grade fixtures/two-cores/slow.out "$dir/slow" --chapter 01 --no-sanitizers
+  score=$(report '"\(.score)/\(.max_score)"' fixtures/two-cores/slow.out)
+  if [ "$rc" = 0 ]; then
+    ok "two tests at a time: a _PmList_Pop that is slow but returns still scores $score"
+  else
+    fail "two tests at a time: a slow but correct _PmList_Pop scores $score" \
+      "$(report '.chapters[0].tests[] | select(.status != "passed") | "\(.name): \(.message)"' fixtures/two-cores/slow.out)"
+  fi
 }
 
 # check_fixture PATCH: grade the fixture, print its ok or FAIL line.

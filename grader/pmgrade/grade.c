@@ -372,17 +372,76 @@ static void note_loop(const ProgressArg *a, PgProc *p)
  * looped, and so the loops of the tests now running. */
 static PgLoops *watched_loops;
 static int confirming; /* a stuck test runs alone to confirm the loop: let it run */
+/* The tests of this run_tests call, to see what the others are doing. */
+static TestRun *watched_runs;
+static size_t watched_count;
+/* Frames ("fn (file.c:N)") where a test of this call was seen at a sample
+ * and still ended on its own: those functions return, if slowly. */
+#define RETURNED_MAX 16
+static char *returned_from[RETURNED_MAX];
+static size_t nreturned;
 
-/* proc.c asks a few times a second: stop a test spinning in a function
- * already known to loop (its last two samples there). */
+static void note_returned(const TestRun *r)
+{
+    if (watched_loops == NULL || r->proc.timed_out || r->proc.stopped_early ||
+        nreturned == RETURNED_MAX)
+        return;
+    PgLoopSample s = pg_loops_where(watched_loops, r->err);
+    if (s.where != NULL)
+        returned_from[nreturned++] = s.where;
+}
+
+static void forget_returned(void)
+{
+    for (size_t i = 0; i < nreturned; i++)
+        free(returned_from[i]);
+    nreturned = 0;
+}
+
+/* Is another test, started before p, stuck at this moment in the function
+ * p is stuck in (where), which no test has been seen to return from? */
+static int stuck_before(const PgProc *p, const char *where)
+{
+    for (size_t i = 0; i < nreturned; i++)
+        if (pg_loops_same_function(returned_from[i], where))
+            return 0;
+    for (size_t i = 0; i < watched_count; i++) {
+        const PgProc *q = &watched_runs[i].proc;
+        if (q == p)
+            break; /* the tests are started in this order */
+        if (!q->running || q->done || q->stopped_early)
+            continue;
+        PgLoopSample s = pg_loops_where(watched_loops, watched_runs[i].err);
+        int same = s.stuck && pg_loops_same_function(s.where, where);
+        free(s.where);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
+/* proc.c asks a few times a second.  A test spinning in a function
+ * already known to loop (its last two samples there) is stopped.  Before
+ * any is known, a test stuck in the very function where a test started
+ * before it is stuck too is stopped as well (unless a test of this run was
+ * seen there and still ended), rather than keep the second core spinning
+ * with it: if the first runs out its time there with the
+ * CPU, the function loops and this test fails with it (as the first
+ * kind); if not, retry_timeouts runs it again, alone and for its whole
+ * time, like every test that ran out of time beside another. */
 static int watch_test(PgProc *p)
 {
-    if (confirming || !pg_loops_have(watched_loops))
+    if (confirming || watched_loops == NULL)
         return 0;
-    PgLoopSample s = pg_loops_where(watched_loops, ((TestRun *)p)->err);
     const char *test;
     double seconds;
-    int stop = s.stuck && pg_loops_known(watched_loops, s.where, &test, &seconds) != NULL;
+    int known = pg_loops_have(watched_loops);
+    /* (Samples start after a second of CPU time: nothing to read before.) */
+    if (!known && pg_now() - p->started < 1.0)
+        return 0;
+    PgLoopSample s = pg_loops_where(watched_loops, ((TestRun *)p)->err);
+    int stop = s.stuck && (known ? pg_loops_known(watched_loops, s.where, &test, &seconds) != NULL
+                                 : stuck_before(p, s.where));
     free(s.where);
     return stop;
 }
@@ -423,6 +482,7 @@ static void show_progress(PgProc *p, size_t finished, size_t total, void *arg)
     PgTest *t = p->user;
     if (p->timed_out || p->elapsed >= 0.9 * check_timeout_of(a->c, t, a->timeout))
         note_loop(a, p);
+    note_returned((const TestRun *)p);
     if (!a->g->opt.color || a->g->opt.quiet)
         return;
     printf("\r\033[K[%zu/%zu] testing %s%s: %s", finished, total, a->c->slug,
@@ -707,6 +767,8 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
     }
     ProgressArg arg = {g, c, variant, 0, n, asan ? NULL : chapter_loops, timeout};
     watched_loops = arg.loops;
+    watched_runs = runs;
+    watched_count = n;
     if (served) {
         /* One sandbox per job, the tests handed to it one at a time; the
          * environment and the sandbox are those of the first test (every
@@ -735,6 +797,9 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         pg_run_procs(procs, n, g->opt.jobs, show_progress, &arg);
     }
     watched_loops = NULL;
+    watched_runs = NULL;
+    watched_count = 0;
+    forget_returned();
     if (g->opt.color && !g->opt.quiet) {
         printf("\r\033[K");
         fflush(stdout);

@@ -196,6 +196,12 @@ int pg_loops_have(const PgLoops *l)
     return l != NULL && l->function != NULL;
 }
 
+int pg_loops_same_function(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && *a && name_length(a) == name_length(b) &&
+           strncmp(a, b, name_length(a)) == 0;
+}
+
 const char *pg_loops_known(const PgLoops *l, const char *where, const char **test, double *seconds)
 {
     if (l->function == NULL || where == NULL || name_length(where) != strlen(l->function) ||

@@ -298,6 +298,8 @@ int pg_loops_have(const PgLoops *l);
 /* If where is in the function known to loop: its name, and the test that
  * showed it (and for how long); else NULL. */
 const char *pg_loops_known(const PgLoops *l, const char *where, const char **test, double *seconds);
+/* Are two frames ("fn (file.c:N)") in the same function? */
+int pg_loops_same_function(const char *a, const char *b);
 
 /* ---- build.c ---- */
 /* Build the suite of one chapter (variant "rel" or "asan") into out_dir,
