@@ -347,20 +347,23 @@ check_loop_on_two_cores
 # (chapter 1's solution, _PmList_Pop spinning ~2 s once per test) still
 # gets full marks, the stopped test graded again alone.
 check_loop_on_two_cores() {
-  local dir=$OUT/fixtures/two-cores waited stopped loops score
+  local dir=$OUT/fixtures/two-cores waited stopped score spun
   rm -rf "$dir" && mkdir -p "$dir/loop" "$dir/slow"
   cp -r solutions/01-refcount "$dir/loop/" && cp -r solutions/01-refcount "$dir/slow/"
-  patch -s -p1 -d "$dir/loop" <grader/fixtures/endless-loop-shared.patch
-  python3 - "$dir/slow/01-refcount/refcount.c" <<'PY'
+  if ! patch -s -p1 -d "$dir/loop" <grader/fixtures/endless-loop-shared.patch ||
+     ! python3 - "$dir/slow/01-refcount/refcount.c" <<'PY'
 import sys
 p = sys.argv[1]
 s = open(p).read()
 head = "PmObject *_PmList_Pop(PmObject *op, Pm_ssize_t index)\n{\n"
 spin = ("    static int slow_once;\n    if (!slow_once) {\n        slow_once = 1;\n"
         "        for (volatile long k = 0; k < 6000000000L; k++)\n            ;\n    }\n")
-assert s.count(head) == 1
+assert s.count(head) == 1, "no _PmList_Pop to slow down"
 open(p, "w").write(s.replace(head, head + spin))
 PY
+  then
+    fail "two tests at a time: the loop or the slow _PmList_Pop could not be made"; return
+  fi
   # (Check's whole 5 s: the second test needs over a second of CPU time to
   # be seen stuck, and other sections of make test may share the cores.)
   CK_TIMEOUT_MULTIPLIER=1 JOBS=2 grade fixtures/two-cores/loop.out "$dir/loop" --chapter 01 --no-sanitizers
@@ -377,10 +380,13 @@ PY
   CK_TIMEOUT_MULTIPLIER=3 JOBS=2 grade fixtures/two-cores/slow.out "$dir/slow" --chapter 01 --no-sanitizers \
     --tests pop_hands_the_lists_reference_to_the_caller,pop_with_a_negative_index_counts_from_the_end,pop_from_an_empty_list_raises_index_error,scenario_list_insert_and_pop,scenario_pop_returns_the_lists_reference
   score=$(report '"\(.score)/\(.max_score)"' fixtures/two-cores/slow.out)
-  if [ "$rc" = 0 ]; then
+  # (The spin must really hold the tests in _PmList_Pop for over a second
+  # of CPU, long enough to be seen stuck there, or nothing was tried.)
+  spun=$(report '[.chapters[].tests[] | select(.name | startswith("pop_")) | select(.duration > 1.3)] | length' fixtures/two-cores/slow.out)
+  if [ "$rc" = 0 ] && [ "${spun:-0}" -ge 2 ]; then
     ok "two tests at a time: a _PmList_Pop that is slow but returns still passes the tests that pop ($score)"
   else
-    fail "two tests at a time: a slow but correct _PmList_Pop scores $score" \
+    fail "two tests at a time: a slow but correct _PmList_Pop scores $score ($spun of its pop_ tests spun over 1.3 s; want 2 or more)" \
       "$(report '.chapters[0].tests[] | select(.status != "passed") | "\(.name): \(.message)"' fixtures/two-cores/slow.out)"
   fi
 }

@@ -41,8 +41,8 @@ void install_arenas(size_t misalign);
 
 /* What a test of an early step is given in place of a later step's work
  * (given_steps.c; in a handout, compiled only:
- * prebuilt/02-pymalloc/suite-<variant>.o), after install_arenas: an arena on usable_arenas, as
- * new_arena (Step 3) makes it, for the tests of Step 2; that arena and one
+ * prebuilt/02-pymalloc/suite-<variant>.o), after install_arenas: an arena
+ * on usable_arenas, as new_arena (Step 3) makes it, for the tests of Step 2; that arena and one
  * used pool per size class, carved in full, as allocate_from_new_pool and
  * pymalloc_pool_extend (Step 2) leave a pool, for the tests of Step 1. */
 void pm_given_an_arena(void);
