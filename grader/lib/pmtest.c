@@ -63,6 +63,7 @@ typedef struct {
     int hidden; /* registered by pm_register_hidden: an instructor's test */
     const char *visibility; /* Gradescope's, for a hidden test */
     const char *sanitizer_group; /* pm_set_sanitizer_group, or NULL */
+    double timeout; /* pm_set_timeout: Check's timeout in seconds, 0 for the kind's */
 } PmTestEntry;
 
 struct PmSuite {
@@ -205,6 +206,29 @@ void pm_set_sanitizer_group(PmSuite *s, const char *name, const char *group)
         exit(2);
     }
     s->tests[i].sanitizer_group = group;
+}
+
+void pm_set_timeout(PmSuite *s, const char *name, double seconds)
+{
+    size_t i = 0;
+    while (i < s->count && strcmp(s->tests[i].name, name) != 0)
+        i++;
+    if (i == s->count || !(seconds > 0)) {
+        fprintf(stderr,
+                "%s: pm_set_timeout(\"%s\", %g): %s\n", pm_chapter, name, seconds,
+                i == s->count ? "no test of that name has been registered before this call"
+                              : "the timeout must be a positive number of seconds");
+        exit(2);
+    }
+    s->tests[i].timeout = seconds;
+}
+
+/* Check's timeout for t, in seconds, before CK_TIMEOUT_MULTIPLIER. */
+static double timeout_of(const PmTestEntry *t)
+{
+    if (t->timeout > 0)
+        return t->timeout;
+    return t->kind == PM_KIND_SCENARIO ? PM_SCENARIO_TIMEOUT : PM_TEST_TIMEOUT;
 }
 
 void pm_add_hidden_scenarios(PmSuite *s, const char *dir, const char *const stems[])
@@ -1108,10 +1132,11 @@ static int print_manifest(const PmSuite *s)
         const PmTestEntry *t = &s->tests[i];
         json_array_append_new(
             tests,
-            json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?}", "name", t->name,
-                      "points", t->points, "step", t->step, "title", t->title, "hint", t->hint,
-                      "section", t->section, "kind", kind_name(t->kind), "hidden", t->hidden,
-                      "visibility", t->visibility, "sanitizer_group", t->sanitizer_group));
+            json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?, s:f}", "name",
+                      t->name, "points", t->points, "step", t->step, "title", t->title, "hint",
+                      t->hint, "section", t->section, "kind", kind_name(t->kind), "hidden",
+                      t->hidden, "visibility", t->visibility, "sanitizer_group",
+                      t->sanitizer_group, "timeout", timeout_of(t)));
     }
     json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
     if (manifest == NULL)
@@ -1131,7 +1156,7 @@ static Suite *build_check_suite(const PmSuite *s, const char *only)
             continue;
         TCase *tc = tcase_create(t->name);
         tcase_add_checked_fixture(tc, test_setup, test_teardown);
-        tcase_set_timeout(tc, t->kind == PM_KIND_SCENARIO ? PM_SCENARIO_TIMEOUT : PM_TEST_TIMEOUT);
+        tcase_set_timeout(tc, timeout_of(t));
         switch (t->kind) {
         case PM_KIND_UNIT: tcase_add_test(tc, t->test); break;
         case PM_KIND_SIGNAL: tcase_add_test_raise_signal(tc, t->test, t->signal); break;

@@ -76,6 +76,12 @@ void pm_set_visibility(PmSuite *s, const char *name, const char *visibility);
  * grader's sanitizer phase runs the first of a group that passed and gives
  * its verdict to the others.  Call it after registering the test. */
 void pm_set_sanitizer_group(PmSuite *s, const char *name, const char *group);
+/* A test that needs longer than the chapter's UNIT_TIMEOUT when it is
+ * right (chapter 5's explorer, whose search grows with every switch point
+ * a correct solution may add): Check's timeout for it, in seconds, before
+ * CK_TIMEOUT_MULTIPLIER.  The manifest (--list) gives every test's timeout,
+ * and the grader waits for it.  Call it after registering the test. */
+void pm_set_timeout(PmSuite *s, const char *name, double seconds);
 /* Every scenario of dir (its stems, NULL-terminated), one point each, under
  * the step of the chapter's public scenarios. */
 void pm_add_hidden_scenarios(PmSuite *s, const char *dir, const char *const stems[]);

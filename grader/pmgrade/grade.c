@@ -191,6 +191,7 @@ static int load_manifest(const char *suite, const char *work, PgTest **tests, si
         t[k].visibility =
             pg_strdup(json_text(item, "visibility") ? json_text(item, "visibility") : "visible");
         t[k].sanitizer_group = pg_strdup(json_text(item, "sanitizer_group"));
+        t[k].timeout = json_number_value(json_object_get(item, "timeout"));
         t[k].status = PG_FAILED;
         k++;
     }
@@ -343,6 +344,8 @@ typedef struct {
 /* Check's timeout for test t of chapter c, whose unit tests get timeout. */
 static double check_timeout_of(const PgChapter *c, const PgTest *t, double timeout)
 {
+    if (t->timeout > 0) /* the suite's own: scaled as the unit timeout is */
+        return timeout * t->timeout / c->conf.unit_timeout;
     if (t->kind != NULL && strcmp(t->kind, "scenario") == 0)
         return timeout * c->conf.scenario_timeout / c->conf.unit_timeout;
     return timeout;
@@ -756,7 +759,10 @@ static void run_tests(PgGrade *g, PgChapter *c, const char *variant, PgTest **ch
         r->proc.out_path = r->out;
         r->proc.err_path = r->err;
         double scenario_timeout = c->conf.scenario_timeout / c->conf.unit_timeout * timeout;
-        r->proc.limit = PG_TEST_LIMIT > 3 * scenario_timeout ? PG_TEST_LIMIT : 3 * scenario_timeout;
+        double longest = check_timeout_of(c, t, timeout);
+        if (longest < scenario_timeout)
+            longest = scenario_timeout;
+        r->proc.limit = PG_TEST_LIMIT > 3 * longest ? PG_TEST_LIMIT : 3 * longest;
         r->proc.user = t;
         r->proc.watch = watch_test;
         r->command = pg_printf("%s\t%s\t%s", t->name, r->scratch, r->xml);

@@ -98,6 +98,9 @@ typedef struct {
     /* Tests of one group are the same code under the sanitizers: the first
      * that passed runs there for all (pm_set_sanitizer_group), NULL if none. */
     char *sanitizer_group;
+    /* Check's timeout for this test before any multiplier, from the
+     * reference's list of tests (pm_set_timeout); 0 if the list gives none. */
+    double timeout;
 } PgTest;
 
 typedef struct {

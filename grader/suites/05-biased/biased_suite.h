@@ -144,4 +144,13 @@ void x_give(int k, int to_thread); /* hand one held reference to another thread 
  * schedule, step by step, and draw it. */
 void explore(const char *test, const XProgram *prog);
 
+/* Check's timeout for an explorer test (pm_set_timeout), in seconds before
+ * CK_TIMEOUT_MULTIPLIER.  The search grows with every switch point a run
+ * takes: the reference's largest program needs about 2 s alone, and a
+ * correct solution that takes a lock once more, several times that.  The
+ * explorer stops searching at 60% of it (a search stopped there with no
+ * failing schedule passes), so that a slow but correct solution is never
+ * reported as an endless loop. */
+#define PM_EXPLORER_TIMEOUT 20.0
+
 #endif /* BIASED_SUITE_H */

@@ -37,7 +37,6 @@ int _PmGraphviz_Render(Agraph_t *g, const char *format, const char *path);
 
 #define X_MAX_STEPS 400 /* a run longer than this "did not finish" */
 #define X_MAX_SCHEDULES 200000
-#define X_TIME_LIMIT 20.0 /* seconds: past this, say how far it got */
 
 typedef struct {
     int thread;
@@ -518,6 +517,9 @@ void explore(const char *test, const XProgram *prog)
     Pm_ssize_t reftotal = _Pm_RefTotal, reftotal_here = _Pm_RefTotal_thread;
     best.nsteps = 0;
     long schedules = 0, failures = 0;
+    /* The search's own time: 60% of the test's, as Check scales it. */
+    const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+    double budget = 0.6 * PM_EXPLORER_TIMEOUT * (m != NULL && atof(m) > 0 ? atof(m) : 1);
     double started = now();
     int complete = 0;
     for (;;) {
@@ -553,7 +555,7 @@ void explore(const char *test, const XProgram *prog)
             break;
         }
         X.prefix_len = next + 1;
-        if (schedules >= X_MAX_SCHEDULES || now() - started > X_TIME_LIMIT)
+        if (schedules >= X_MAX_SCHEDULES || now() - started > budget)
             break;
     }
     _Pm_atomic_hook = NULL;
