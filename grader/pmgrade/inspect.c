@@ -200,6 +200,10 @@ static const char *const libc_allowed[] = {
      * (chapter 5's per-thread reference total) */
     "_GLOBAL_OFFSET_TABLE_",
     "__tls_get_addr",
+    /* the calling thread's identity: chapter 5's book names both as ways
+     * to write _Pm_ThreadId (slower than a thread-local's address) */
+    "pthread_self",
+    "gettid",
     "memcpy",
     "memmove",
     "memset",
