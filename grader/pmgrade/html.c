@@ -181,7 +181,7 @@ static void failure_details(FILE *f, const PgGrade *g, const PgChapter *c, const
             inline_svg(f, g->opt.out, t->heap_svg_mine, "yours");
             inline_svg(f, g->opt.out, t->heap_svg_ref, "reference");
         } else {
-            inline_svg(f, g->opt.out, t->heap_svg_mine, "your heap when the check failed");
+            inline_svg(f, g->opt.out, t->heap_svg_mine, "drawn when the check failed");
         }
         fputs("</div>", f);
     }

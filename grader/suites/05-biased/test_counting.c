@@ -131,7 +131,7 @@ START_TEST(true_count_adds_local_and_shifted_shared)
     op->ob_ref_shared = _Pm_REF_SHARED(-2, _Pm_REF_QUEUED);
     ck_assert_msg(_Pm_REFCNT(op) == 1,
                   "local 3 and a shared count of -2 (state QUEUED) is a count of 1; _Pm_REFCNT "
-                  "says %zd (shift the signed value: -2 << 2 | 2 >> 2 is -2)",
+                  "says %zd (shift the signed value: ((-2 << 2) | 2) >> 2 is -2)",
                   _Pm_REFCNT(op));
     op->ob_ref_local = 1;
     op->ob_ref_shared = 0;
@@ -280,13 +280,21 @@ START_TEST(increfs_from_many_threads_lose_nothing)
     PmObject *op = (PmObject *)p;
     Load l = {op, PM_ROUNDS(1000000)};
     run_threads(4, many_increfs, &l);
-    Pm_ssize_t want = 4 * l.rounds;
-    ck_assert_msg(raw_local(op) == 1 && (raw_shared(op) >> _Pm_REF_SHARED_SHIFT) == want &&
-                      (raw_shared(op) & _Pm_REF_SHARED_FLAG_MASK) == 0,
+    Pm_ssize_t want = 4 * l.rounds, shared = raw_shared(op);
+    /* What the fields say went wrong: the likeliest first. */
+    const char *why =
+        shared == want ? "each increment added 1 to ob_ref_shared, whose count sits above the two "
+                         "state bits: add 1 << _Pm_REF_SHARED_SHIFT"
+        : (shared >> _Pm_REF_SHARED_SHIFT) < want
+            ? "increments were lost: two threads read the same value and wrote back the same "
+              "sum; use _Pm_atomic_add_ssize"
+            : "compare each field with what a shared increment should change";
+    ck_assert_msg(raw_local(op) == 1 && (shared >> _Pm_REF_SHARED_SHIFT) == want &&
+                      (shared & _Pm_REF_SHARED_FLAG_MASK) == 0,
                   "4 threads made %ld Pm_IncRef each on an object they do not own: the shared "
-                  "count should be %zd (state INIT) and the local one 1; it has %s.  A lower "
-                  "count means increments were lost: use _Pm_atomic_add_ssize",
-                  l.rounds, want, FIELDS(op));
+                  "count should be %zd (ob_ref_shared = %zd << 2, state INIT) and the local one "
+                  "1; it has %s.  So %s.",
+                  l.rounds, want, want, FIELDS(op), why);
 }
 END_TEST
 
