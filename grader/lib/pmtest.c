@@ -214,8 +214,7 @@ void pm_set_timeout(PmSuite *s, const char *name, double seconds)
     while (i < s->count && strcmp(s->tests[i].name, name) != 0)
         i++;
     if (i == s->count || !(seconds > 0)) {
-        fprintf(stderr,
-                "%s: pm_set_timeout(\"%s\", %g): %s\n", pm_chapter, name, seconds,
+        fprintf(stderr, "%s: pm_set_timeout(\"%s\", %g): %s\n", pm_chapter, name, seconds,
                 i == s->count ? "no test of that name has been registered before this call"
                               : "the timeout must be a positive number of seconds");
         exit(2);
@@ -1131,12 +1130,11 @@ static int print_manifest(const PmSuite *s)
     for (size_t i = 0; i < s->count; i++) {
         const PmTestEntry *t = &s->tests[i];
         json_array_append_new(
-            tests,
-            json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?, s:f}", "name",
-                      t->name, "points", t->points, "step", t->step, "title", t->title, "hint",
-                      t->hint, "section", t->section, "kind", kind_name(t->kind), "hidden",
-                      t->hidden, "visibility", t->visibility, "sanitizer_group",
-                      t->sanitizer_group, "timeout", timeout_of(t)));
+            tests, json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s?, s:s, s:b, s:s, s:s?, s:f}", "name",
+                             t->name, "points", t->points, "step", t->step, "title", t->title,
+                             "hint", t->hint, "section", t->section, "kind", kind_name(t->kind),
+                             "hidden", t->hidden, "visibility", t->visibility, "sanitizer_group",
+                             t->sanitizer_group, "timeout", timeout_of(t)));
     }
     json_t *manifest = json_pack("{s:s, s:o}", "chapter", pm_chapter, "tests", tests);
     if (manifest == NULL)

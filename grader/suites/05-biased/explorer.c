@@ -564,9 +564,10 @@ void explore(const char *test, const XProgram *prog)
     _Pm_RefTotal_thread = reftotal_here;
     memset(&_Pm_brc, 0, sizeof _Pm_brc);
     sem_destroy(&X.sched);
+    double searched_for = now() - started;
     if (getenv("PMLAB_EXPLORER_STATS") != NULL)
         fprintf(stderr, "explorer: %s: %ld schedules (K=%d, %s) in %.2f s, %ld failing\n", test,
-                schedules, bound, complete ? "all" : "stopped early", now() - started, failures);
+                schedules, bound, complete ? "all" : "stopped early", searched_for, failures);
     if (best.nsteps == 0 && failures == 0)
         return;
 
@@ -593,11 +594,18 @@ void explore(const char *test, const XProgram *prog)
     char *msg = malloc(MSG_MAX + 1024);
     if (msg == NULL)
         ck_abort_msg("%s", best.violation);
-    size_t o = (size_t)snprintf(msg, MSG_MAX,
-                                "%s: %s.\nOf %ld schedules tried (every one with at most %d "
-                                "preemption%s), %ld fail; the shortest, %d steps:\n",
-                                prog->name, best.violation, schedules, bound, bound == 1 ? "" : "s",
-                                failures, best.nsteps);
+    char searched[160];
+    if (complete)
+        snprintf(searched, sizeof searched,
+                 "Of %ld schedules tried (every one with at most %d preemption%s)", schedules,
+                 bound, bound == 1 ? "" : "s");
+    else
+        snprintf(searched, sizeof searched,
+                 "Of the first %ld schedules with at most %d preemption%s (the search "
+                 "stopped there, after %.0f s)",
+                 schedules, bound, bound == 1 ? "" : "s", searched_for);
+    size_t o = (size_t)snprintf(msg, MSG_MAX, "%s: %s.\n%s, %ld fail; the shortest, %d steps:\n",
+                                prog->name, best.violation, searched, failures, best.nsteps);
     int first = 0;
     while (first < best.nsteps && o + total + 80 > MSG_MAX)
         total -= strlen(lines[first++]) + 1;

@@ -239,13 +239,12 @@ void register_explore(PmSuite *s)
            "The check that the queue is empty and the unlinking must happen under one "
            "holding of the bucket lock.",
            SECTION6);
-    static const char *const explorers[] = {
-        "explore_owner_and_other_thread_count_at_once",
-        "explore_owner_merges_while_another_thread_counts",
-        "explore_owner_and_other_thread_drop_the_last_two",
-        "explore_three_threads_drop_a_merging_object",
-        "explore_owner_merges_while_two_threads_queue",
-        "explore_thread_queues_while_the_owner_leaves"};
+    static const char *const explorers[] = {"explore_owner_and_other_thread_count_at_once",
+                                            "explore_owner_merges_while_another_thread_counts",
+                                            "explore_owner_and_other_thread_drop_the_last_two",
+                                            "explore_three_threads_drop_a_merging_object",
+                                            "explore_owner_merges_while_two_threads_queue",
+                                            "explore_thread_queues_while_the_owner_leaves"};
     for (size_t i = 0; i < sizeof explorers / sizeof explorers[0]; i++)
         pm_set_timeout(s, explorers[i], PM_EXPLORER_TIMEOUT);
 }
