@@ -210,6 +210,85 @@ START_TEST(explore_owner_and_other_thread_count_at_once)
 }
 END_TEST
 
+/* 7. The owner merges a queued object whose last reference another thread
+ *    holds: once the merged count is published, that thread may drop it
+ *    to 0 and free the object, so the merge must have cleared ob_tid and
+ *    ob_ref_local before (CPython's gh-119999). */
+static void p7_setup(int t)
+{
+    if (t == 0) {
+        x_new(0);
+        x_take(0);
+        x_give(0, 1);
+        x_give(0, 2);
+    }
+}
+static void p7_body(int t)
+{
+    if (t == 0)
+        _Pm_HandlePending();
+    else
+        x_drop(0);
+}
+
+START_TEST(explore_merge_while_another_thread_drops_the_last_reference)
+{
+    static const XProgram prog = {
+        .name = "T2 drops a handed-over reference (and queues it) while T1, the owner, merges "
+                "and T3 drops the last one",
+        .nthreads = 3,
+        .nobjects = 1,
+        .setup = p7_setup,
+        .body = p7_body,
+        .expect_freed = {1},
+        .preemptions = 2,
+        .step = 5,
+    };
+    explore("explore_merge_while_another_thread_drops_the_last_reference", &prog);
+}
+END_TEST
+
+/* 8. A thread drops a handed-over reference at a shared count of 0 while
+ *    another takes a shared one: if the taking comes between the load and
+ *    the compare-and-swap, the swap fails and the decision to queue must
+ *    be made again from the value it reloaded. */
+static void p8_setup(int t)
+{
+    if (t == 0) {
+        x_new(0);
+        x_take(0);
+        x_give(0, 1);
+        x_give(0, 2);
+    }
+}
+static void p8_body(int t)
+{
+    if (t == 1) {
+        x_drop(0);
+    } else if (t == 2) {
+        x_take(0);
+        x_drop(0);
+        x_drop(0);
+    }
+}
+
+START_TEST(explore_shared_drop_at_zero_while_another_thread_takes)
+{
+    static const XProgram prog = {
+        .name = "T2 drops a handed-over reference at a shared count of 0 while T3 takes one "
+                "and drops two, and T1, the owner, leaves",
+        .nthreads = 3,
+        .nobjects = 1,
+        .setup = p8_setup,
+        .body = p8_body,
+        .expect_freed = {1},
+        .preemptions = 2,
+        .step = 5, /* Step 4's queueing, with the learner's queue */
+    };
+    explore("explore_shared_drop_at_zero_while_another_thread_takes", &prog);
+}
+END_TEST
+
 void register_explore(PmSuite *s)
 {
     PM_ADD(s, explore_owner_and_other_thread_count_at_once, 3, STEP2,
@@ -239,12 +318,26 @@ void register_explore(PmSuite *s)
            "The check that the queue is empty and the unlinking must happen under one "
            "holding of the bucket lock.",
            SECTION6);
-    static const char *const explorers[] = {"explore_owner_and_other_thread_count_at_once",
-                                            "explore_owner_merges_while_another_thread_counts",
-                                            "explore_owner_and_other_thread_drop_the_last_two",
-                                            "explore_three_threads_drop_a_merging_object",
-                                            "explore_owner_merges_while_two_threads_queue",
-                                            "explore_thread_queues_while_the_owner_leaves"};
+    PM_ADD(s, explore_merge_while_another_thread_drops_the_last_reference, 4, STEP5,
+           "Explorer: the owner merges a queued object while another thread drops its last "
+           "reference",
+           "Once the compare-and-swap publishes the merged count, another thread may free the "
+           "object: clear ob_tid and ob_ref_local before it.",
+           SECTION5);
+    PM_ADD(s, explore_shared_drop_at_zero_while_another_thread_takes, 4, STEP5,
+           "Explorer: a shared drop at count 0 races another thread's increment",
+           "When the compare-and-swap fails, decide again whether to queue, from the value it "
+           "reloaded.",
+           SECTION5);
+    static const char *const explorers[] = {
+        "explore_owner_and_other_thread_count_at_once",
+        "explore_owner_merges_while_another_thread_counts",
+        "explore_owner_and_other_thread_drop_the_last_two",
+        "explore_three_threads_drop_a_merging_object",
+        "explore_owner_merges_while_two_threads_queue",
+        "explore_thread_queues_while_the_owner_leaves",
+        "explore_merge_while_another_thread_drops_the_last_reference",
+        "explore_shared_drop_at_zero_while_another_thread_takes"};
     for (size_t i = 0; i < sizeof explorers / sizeof explorers[0]; i++)
         pm_set_timeout(s, explorers[i], PM_EXPLORER_TIMEOUT);
 }
