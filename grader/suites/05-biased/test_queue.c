@@ -485,8 +485,8 @@ void register_queue(PmSuite *s)
            "Load ob_tid (sequentially consistent): 0 means the owner merged meanwhile.", SECTION5);
     PM_ADD(s, queueing_to_an_exited_owner_merges_at_once, 3, STEP5,
            "Owner gone: merge with -1 at once, deallocate outside the lock",
-           "find_thread_state returns NULL: _Pm_ExplicitMergeRefcount(op, -1), unlock, then "
-           "_Pm_Dealloc if it returned 0.",
+           "The owner has left when no thread state in its bucket has the object's ob_tid: "
+           "_Pm_ExplicitMergeRefcount(op, -1), unlock, then _Pm_Dealloc if it returned 0.",
            SECTION5);
     PM_ADD(s, owner_merges_its_queue_at_a_safe_point, 3, STEP5,
            "The owner merges its queue with -1 each, outside the lock",
