@@ -204,7 +204,9 @@ Pm_ssize_t _Pm_ExplicitMergeRefcount(PmObject *op, Pm_ssize_t extra)
  *   3. None: the owner has exited.  Merge now with extra = -1 (the
  *      reference you hold), unlock, and if the result is 0, _Pm_Dealloc(op).
  *   4. Found: _PmObjectStack_Push onto its objects_to_merge, call
- *      _Pm_set_eval_breaker_bit on it, unlock.
+ *      _Pm_set_eval_breaker_bit on it, unlock.  If the push fails (-1, no
+ *      memory), unlock and Pm_FatalError: CPython stops every thread there
+ *      and merges at once, which this runtime cannot do to the owner.
  *
  * CPython: _Py_brc_queue_object.  Pitfall: never deallocate while holding
  * the bucket lock: a deallocator may release other objects and queue them

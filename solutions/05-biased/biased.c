@@ -393,7 +393,9 @@ static struct _Pm_brc_bucket *get_bucket(uintptr_t tid)
  *   3. None: the owner has exited.  Merge now with extra = -1 (the
  *      reference you hold), unlock, and if the result is 0, _Pm_Dealloc(op).
  *   4. Found: _PmObjectStack_Push onto its objects_to_merge, call
- *      _Pm_set_eval_breaker_bit on it, unlock.
+ *      _Pm_set_eval_breaker_bit on it, unlock.  If the push fails (-1, no
+ *      memory), unlock and Pm_FatalError: CPython stops every thread there
+ *      and merges at once, which this runtime cannot do to the owner.
  *
  * CPython: _Py_brc_queue_object.  Pitfall: never deallocate while holding
  * the bucket lock: a deallocator may release other objects and queue them
