@@ -530,7 +530,11 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     }
     if (strstr(m, "Test timeout expired")) {
         v->status = PG_TIMEOUT;
-        v->message = pg_printf("did not finish within %g s: an endless loop?", in->check_timeout);
+        /* A loop, or code far slower than it should be (a system call on
+         * every reference count): both run out the time. */
+        v->message = pg_printf("did not finish within %g s: an endless loop, or code far slower "
+                               "than it needs to be?",
+                               in->check_timeout);
         goto done;
     }
     int code = 0;
