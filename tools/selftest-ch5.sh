@@ -47,7 +47,7 @@ check_mutant() {
         where+=("$t (under ThreadSanitizer)")
       fi
     else
-      grep -q "schedules tried" "$dir/$t.log" && where+=("$t (explorer)") || where+=("$t")
+      grep -q "schedules" "$dir/$t.log" && where+=("$t (explorer)") || where+=("$t")
     fi
   done
   if [ ${#missed[@]} -eq 0 ]; then

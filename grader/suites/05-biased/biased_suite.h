@@ -146,11 +146,11 @@ void explore(const char *test, const XProgram *prog);
 
 /* Check's timeout for an explorer test (pm_set_timeout), in seconds before
  * CK_TIMEOUT_MULTIPLIER.  The search grows with every switch point a run
- * takes: the reference's largest program needs about 2 s alone, and a
- * correct solution that takes a lock once more, several times that.  The
- * explorer stops searching at 60% of it (a search stopped there with no
- * failing schedule passes), so that a slow but correct solution is never
- * reported as an endless loop. */
+ * takes: the reference's largest program needs about 2 s alone (3 s in a
+ * grade beside another test), and a correct solution that takes a lock
+ * once more, several times that; like every test, it also has
+ * PM_CPU_SECONDS of CPU time.  A search that has found a failing schedule
+ * reports it at 60% of either; one that has not goes on to the end. */
 #define PM_EXPLORER_TIMEOUT 20.0
 
 #endif /* BIASED_SUITE_H */

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "biased_suite.h"
+#include "pmlimits.h"
 
 /* Given by the runtime (runtime/viz/heapviz.c): lay out and render a graph. */
 int _PmGraphviz_Render(Agraph_t *g, const char *format, const char *path);
@@ -494,6 +495,14 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The CPU time of the whole test process, every simulated thread's. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void explore(const char *test, const XProgram *prog)
 {
     static XFailure best;
@@ -517,10 +526,16 @@ void explore(const char *test, const XProgram *prog)
     Pm_ssize_t reftotal = _Pm_RefTotal, reftotal_here = _Pm_RefTotal_thread;
     best.nsteps = 0;
     long schedules = 0, failures = 0;
-    /* The search's own time: 60% of the test's, as Check scales it. */
+    /* Once a schedule has failed, the search may stop short of the end to
+     * report it in time: at 60% of the test's time as Check scales it, or
+     * of the test process's CPU time limit, whichever comes first.  A
+     * search that has found no failure never stops short: passing it
+     * unfinished would let slow code (or code that slows down only under
+     * the explorer, whose hook it can see) hide a race. */
     const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
     double budget = 0.6 * PM_EXPLORER_TIMEOUT * (m != NULL && atof(m) > 0 ? atof(m) : 1);
-    double started = now();
+    double cpu_budget = 0.6 * PM_CPU_SECONDS;
+    double started = now(), cpu_started = cpu_now();
     int complete = 0;
     for (;;) {
         run_once();
@@ -555,7 +570,8 @@ void explore(const char *test, const XProgram *prog)
             break;
         }
         X.prefix_len = next + 1;
-        if (schedules >= X_MAX_SCHEDULES || now() - started > budget)
+        if (schedules >= X_MAX_SCHEDULES ||
+            (failures > 0 && (now() - started > budget || cpu_now() - cpu_started > cpu_budget)))
             break;
     }
     _Pm_atomic_hook = NULL;
@@ -568,8 +584,16 @@ void explore(const char *test, const XProgram *prog)
     if (getenv("PMLAB_EXPLORER_STATS") != NULL)
         fprintf(stderr, "explorer: %s: %ld schedules (K=%d, %s) in %.2f s, %ld failing\n", test,
                 schedules, bound, complete ? "all" : "stopped early", searched_for, failures);
-    if (best.nsteps == 0 && failures == 0)
+    if (best.nsteps == 0 && failures == 0) {
+        /* Only the cap on schedules ends a search without a failure. */
+        ck_assert_msg(complete,
+                      "%s: the search did not finish: %ld schedules (every one with at most %d "
+                      "preemption%s) and none failed, but more remain, more than the explorer "
+                      "tries.  Each run of your code takes more steps (atomic operations and "
+                      "locks) than it needs: the reference's runs are far shorter.",
+                      prog->name, schedules, bound, bound == 1 ? "" : "s");
         return;
+    }
 
     best.nthreads = prog->nthreads;
     best.nobjects = prog->nobjects;
