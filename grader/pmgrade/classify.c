@@ -458,7 +458,9 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     }
     if (p->timed_out) {
         v->status = PG_TIMEOUT;
-        v->message = pg_printf("did not finish within %.0f s: an endless loop?", p->elapsed);
+        v->message = pg_printf("did not finish within %.0f s: an endless loop, or code far "
+                               "slower than it needs to be?",
+                               p->elapsed);
         goto done;
     }
     /* From here on the test ended in an error: look for the cause. */
@@ -501,8 +503,9 @@ void pg_classify(const PgRunInput *in, PgVerdict *v)
     if (sscanf(m, "Received signal %d", &sig) == 1 || (p->signaled && (sig = p->sig))) {
         if (sig == SIGXCPU) {
             v->status = PG_TIMEOUT;
-            v->message =
-                pg_printf("used more than %d s of CPU time: an endless loop?", PM_CPU_SECONDS);
+            v->message = pg_printf("used more than %d s of CPU time: an endless loop, or code far "
+                                   "slower than it needs to be?",
+                                   PM_CPU_SECONDS);
         } else if (sig == SIGXFSZ && !output_flooded(in)) {
             v->status = PG_FILE_TOO_LARGE;
             v->message = pg_strdup("was stopped for writing a file larger than " PM_FSIZE_WORDS

@@ -935,9 +935,8 @@ static void retry_timeouts(PgGrade *g, PgChapter *c, const char *variant, PgTest
         PgTest *t = &c->tests[i];
         if (t->status == PG_TIMEOUT && !t->looped && loops != NULL &&
             pg_loops_known(loops, t->frame, &proof, &seconds) != NULL &&
-            (alone == NULL ||
-             (strcmp(t->kind, "scenario") != 0 && strcmp(alone->kind, "scenario") == 0)))
-            alone = t; /* a unit test if there is one: its wait is shorter */
+            (alone == NULL || check_timeout_of(c, t, 1) < check_timeout_of(c, alone, 1)))
+            alone = t; /* the one with the shortest wait */
     }
     int confirmed = 0;
     char *function = NULL;
