@@ -479,7 +479,7 @@ RUN_CHAPTERS = $(foreach c,$(CHAPTERS),$(if $(call IN_VARIANT,rel,$(c)),$(c)))
 run: deps-ensure
 	@test -n "$(SCRIPT)" || { echo "usage: make run SCRIPT=examples/cycle.py [STACK=ref]" >&2; exit 2; }
 	@test -f "$(SCRIPT)" || { echo "make run: no such file: $(SCRIPT)" >&2; exit 2; }
-	@$(if $(filter ref,$(STACK)),,echo "make: your layers: $(or $(RUN_MINE),none yet)$(if $(filter-out $(RUN_MINE),$(RUN_CHAPTERS)),; the reference: $(filter-out $(RUN_MINE),$(RUN_CHAPTERS)))$(if $(filter-out $(RUN_CHAPTERS),$(CHAPTERS)),; not in this build: $(filter-out $(RUN_CHAPTERS),$(CHAPTERS)) (on an object header of its own: make grade builds it))" >&2)
+	@$(if $(filter ref,$(STACK)),,echo "make: your layers: $(or $(filter $(RUN_CHAPTERS),$(RUN_MINE)),none yet)$(if $(filter-out $(RUN_MINE),$(RUN_CHAPTERS)),; the reference: $(filter-out $(RUN_MINE),$(RUN_CHAPTERS)))$(if $(filter-out $(RUN_CHAPTERS),$(CHAPTERS)),; not in this build: $(filter-out $(RUN_CHAPTERS),$(CHAPTERS)) (on an object header of its own: make grade builds it))" >&2)
 	@$(MAKE) -s --no-print-directory $(RUN_BIN)/pmrun RUN_MINE="$(RUN_MINE)"
 	@mkdir -p $(BUILD)/run
 	@$(if $(LOG),bash tools/gclog.sh "$(SCRIPT)" $(BUILD)/run/$(basename $(notdir $(SCRIPT)))$(if $(filter ref,$(STACK)),.ref).gclog) \

@@ -201,7 +201,7 @@ static const char *const libc_allowed[] = {
     "_GLOBAL_OFFSET_TABLE_",
     "__tls_get_addr",
     /* the calling thread's identity: chapter 5's book names both as ways
-     * to write _Pm_ThreadId (slower than a thread-local's address) */
+     * to write _Pm_ThreadId (gettid is a system call: slow there) */
     "pthread_self",
     "gettid",
     "memcpy",

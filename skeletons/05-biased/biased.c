@@ -30,8 +30,8 @@
  *
  * CPython: _Py_ThreadId, which reads the thread pointer register: an address
  * unique to the thread.  Portable C11 gets the same from the address of a
- * _Thread_local variable.  Pitfall: this runs on every Pm_IncRef: gettid(),
- * a system call, is too slow for the tests; pthread_self() costs more too. */
+ * _Thread_local variable.  Pitfall: this runs on every Pm_IncRef, so it must
+ * cost no more than a load: gettid(), a system call, is too slow for the tests. */
 uintptr_t _Pm_ThreadId(void)
 {
     /* TODO: chapters/05-biased.md, Step 1 */
