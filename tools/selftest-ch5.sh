@@ -69,8 +69,46 @@ check_ft_scenarios() {
     grep -v '^ok' "$OUT/scenarios-ft.log" | head -20 | sed 's/^/       /'
   fi
 }
+# An explorer test of a correct solution that is slow (every thread's exit
+# sleeps 4 ms) is not cut off at the chapter's 5 s: the suite lists it
+# with its own timeout and Check waits that long.  (Run directly: the
+# grader would refuse the usleep.)
+check_explorer_time() {
+  local dir=$OUT/slow-explorer t=explore_thread_queues_while_the_owner_leaves listed start secs
+  mkdir -p "$dir/src" && cp -r solutions/$ch "$dir/src/"
+  if ! python3 - "$dir/src/$ch/biased.c" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+head = "void _Pm_brc_remove_thread(void)\n{\n    struct _Pm_brc_thread_state *brc"
+assert s.count(head) == 1, "no _Pm_brc_remove_thread to slow down"
+s = s.replace(head, head.replace("{\n", "{\n    usleep(4000);\n"))
+open(p, "w").write("#include <unistd.h>\n" + s)
+PY
+  then
+    echo "FAIL a slow explorer run: the reference's _Pm_brc_remove_thread could not be slowed"
+    return
+  fi
+  if ! make -s --no-print-directory suite CH=$ch SUBMISSION="$dir/src" OUT="$dir/ft" >"$dir/build.log" 2>&1; then
+    echo "FAIL a slow explorer run: does not build ($(tail -1 "$dir/build.log"))"
+    return
+  fi
+  listed=$("$dir/ft/suite" --list | jq -r --arg t "$t" '.tests[] | select(.name == $t) | .timeout')
+  start=$(date +%s%N)
+  "$dir/ft/suite" --run "$t" >"$dir/$t.log" 2>&1
+  local rc=$?
+  secs=$(( ($(date +%s%N) - start) / 1000000000 ))
+  if [ "$rc" = 0 ] && [ "$secs" -ge 6 ] && [ "$listed" = 20 ]; then
+    echo "ok   a correct but slow solution's explorer test runs ${secs} s, past the unit tests' 5 s, and passes (listed with a timeout of $listed s)"
+  else
+    echo "FAIL a slow explorer run: status $rc after ${secs} s, listed timeout ${listed:-none} (want 0, 6 s or more, 20)"
+    tail -5 "$dir/$t.log" | sed 's/^/       /'
+  fi
+}
 check_ft_scenarios >"$OUT/scenarios-ft.result" 2>&1 &
 ft_scenarios=$!
+check_explorer_time >"$OUT/explorer-time.result" 2>&1 &
+explorer_time=$!
 # JOBS mutants at a time, each into a file of its own, printed in order.
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 mutants=(grader/mutants/$ch/*.patch)
@@ -86,3 +124,5 @@ done
 
 
 cat "$OUT/scenarios-ft.result"
+[ -s "$OUT/explorer-time.result" ] && cat "$OUT/explorer-time.result" ||
+  echo "FAIL a slow explorer run: its check said nothing"

@@ -283,12 +283,19 @@ START_TEST(increfs_from_many_threads_lose_nothing)
     Pm_ssize_t want = 4 * l.rounds, shared = raw_shared(op);
     /* What the fields say went wrong: the likeliest first. */
     const char *why =
-        shared == want ? "each increment added 1 to ob_ref_shared, whose count sits above the two "
-                         "state bits: add 1 << _Pm_REF_SHARED_SHIFT"
+        raw_local(op) != 1
+            ? "threads that do not own the object changed ob_ref_local: the ownership test sent "
+              "them down the owner's path (see _Pm_IsOwnedByCurrentThread)"
+        : shared == want ? "each increment added 1 to ob_ref_shared, whose count sits above the "
+                           "two state bits: add 1 << _Pm_REF_SHARED_SHIFT"
         : (shared >> _Pm_REF_SHARED_SHIFT) < want
             ? "increments were lost: two threads read the same value and wrote back the same "
               "sum; use _Pm_atomic_add_ssize"
-            : "compare each field with what a shared increment should change";
+        : (shared >> _Pm_REF_SHARED_SHIFT) > want
+            ? "there are more increments than were made: add exactly 1 << "
+              "_Pm_REF_SHARED_SHIFT, once per Pm_IncRef"
+            : "the state bits changed: an increment adds to the count above them and leaves "
+              "them as they were";
     ck_assert_msg(raw_local(op) == 1 && (shared >> _Pm_REF_SHARED_SHIFT) == want &&
                       (shared & _Pm_REF_SHARED_FLAG_MASK) == 0,
                   "4 threads made %ld Pm_IncRef each on an object they do not own: the shared "

@@ -214,7 +214,9 @@ END_TEST
  *    holds: once the merged count is published, that thread may drop it
  *    to 0 and free the object, so the merge must have cleared ob_tid and
  *    ob_ref_local before (CPython's gh-119999). */
-static void p7_setup(int t)
+/* (Programs 7 and 8: T1 makes the object and hands both its references
+ * away, one to T2 and one to T3.) */
+static void hand_two_away_setup(int t)
 {
     if (t == 0) {
         x_new(0);
@@ -238,7 +240,7 @@ START_TEST(explore_merge_while_another_thread_drops_the_last_reference)
                 "and T3 drops the last one",
         .nthreads = 3,
         .nobjects = 1,
-        .setup = p7_setup,
+        .setup = hand_two_away_setup,
         .body = p7_body,
         .expect_freed = {1},
         .preemptions = 2,
@@ -252,15 +254,6 @@ END_TEST
  *    another takes a shared one: if the taking comes between the load and
  *    the compare-and-swap, the swap fails and the decision to queue must
  *    be made again from the value it reloaded. */
-static void p8_setup(int t)
-{
-    if (t == 0) {
-        x_new(0);
-        x_take(0);
-        x_give(0, 1);
-        x_give(0, 2);
-    }
-}
 static void p8_body(int t)
 {
     if (t == 1) {
@@ -279,7 +272,7 @@ START_TEST(explore_shared_drop_at_zero_while_another_thread_takes)
                 "and drops two, and T1, the owner, leaves",
         .nthreads = 3,
         .nobjects = 1,
-        .setup = p8_setup,
+        .setup = hand_two_away_setup,
         .body = p8_body,
         .expect_freed = {1},
         .preemptions = 2,
@@ -289,55 +282,53 @@ START_TEST(explore_shared_drop_at_zero_while_another_thread_takes)
 }
 END_TEST
 
+/* An explorer test, with the explorer's own timeout. */
+#define ADD_EXPLORER(s, fn, points, step, title, hint, section) \
+    do {                                                        \
+        PM_ADD(s, fn, points, step, title, hint, section);      \
+        pm_set_timeout((s), #fn, PM_EXPLORER_TIMEOUT);          \
+    } while (0)
+
 void register_explore(PmSuite *s)
 {
-    PM_ADD(s, explore_owner_and_other_thread_count_at_once, 3, STEP2,
-           "Explorer: owner and another thread count at once, every interleaving",
-           "The report lists the steps of the failing schedule: look for a load and a store "
-           "of one field with another thread's step in between.",
-           SECTION2);
-    PM_ADD(s, explore_owner_merges_while_another_thread_counts, 4, STEP3,
-           "Explorer: the owner merges while another thread counts",
-           "Clear ob_tid before the CAS that sets MERGED; once MERGED, another thread may "
-           "free the object, and nothing may touch it after that.",
-           SECTION3);
-    PM_ADD(s, explore_owner_and_other_thread_drop_the_last_two, 4, STEP4,
-           "Explorer: owner and another thread drop the last two references",
-           "The owner's merge and the other thread's decrement meet in ob_ref_shared: follow "
-           "it through the failing schedule's steps.",
-           SECTION4);
-    PM_ADD(s, explore_three_threads_drop_a_merging_object, 4, STEP4,
-           "Explorer: three threads drop the last references of a merging object",
-           "A compare-exchange that fails has reloaded the current value: recompute from it.",
-           SECTION4);
-    PM_ADD(s, explore_owner_merges_while_two_threads_queue, 4, STEP5,
-           "Explorer: the owner merges its queue while two threads queue",
-           "Take the queue under the lock, merge (with -1 each) outside it.", SECTION5);
-    PM_ADD(s, explore_thread_queues_while_the_owner_leaves, 4, STEP6,
-           "Explorer: a thread queues to an owner that is leaving",
-           "The check that the queue is empty and the unlinking must happen under one "
-           "holding of the bucket lock.",
-           SECTION6);
-    PM_ADD(s, explore_merge_while_another_thread_drops_the_last_reference, 4, STEP5,
-           "Explorer: the owner merges a queued object while another thread drops its last "
-           "reference",
-           "Once the compare-and-swap publishes the merged count, another thread may free the "
-           "object: clear ob_tid and ob_ref_local before it.",
-           SECTION5);
-    PM_ADD(s, explore_shared_drop_at_zero_while_another_thread_takes, 4, STEP5,
-           "Explorer: a shared drop at count 0 races another thread's increment",
-           "When the compare-and-swap fails, decide again whether to queue, from the value it "
-           "reloaded.",
-           SECTION5);
-    static const char *const explorers[] = {
-        "explore_owner_and_other_thread_count_at_once",
-        "explore_owner_merges_while_another_thread_counts",
-        "explore_owner_and_other_thread_drop_the_last_two",
-        "explore_three_threads_drop_a_merging_object",
-        "explore_owner_merges_while_two_threads_queue",
-        "explore_thread_queues_while_the_owner_leaves",
-        "explore_merge_while_another_thread_drops_the_last_reference",
-        "explore_shared_drop_at_zero_while_another_thread_takes"};
-    for (size_t i = 0; i < sizeof explorers / sizeof explorers[0]; i++)
-        pm_set_timeout(s, explorers[i], PM_EXPLORER_TIMEOUT);
+    ADD_EXPLORER(s, explore_owner_and_other_thread_count_at_once, 3, STEP2,
+                 "Explorer: owner and another thread count at once, every interleaving",
+                 "The report lists the steps of the failing schedule: look for a load and a store "
+                 "of one field with another thread's step in between.",
+                 SECTION2);
+    ADD_EXPLORER(s, explore_owner_merges_while_another_thread_counts, 4, STEP3,
+                 "Explorer: the owner merges while another thread counts",
+                 "Clear ob_tid before the CAS that sets MERGED; once MERGED, another thread may "
+                 "free the object, and nothing may touch it after that.",
+                 SECTION3);
+    ADD_EXPLORER(s, explore_owner_and_other_thread_drop_the_last_two, 4, STEP4,
+                 "Explorer: owner and another thread drop the last two references",
+                 "The owner's merge and the other thread's decrement meet in ob_ref_shared: follow "
+                 "it through the failing schedule's steps.",
+                 SECTION4);
+    ADD_EXPLORER(s, explore_three_threads_drop_a_merging_object, 4, STEP4,
+                 "Explorer: three threads drop the last references of a merging object",
+                 "A compare-exchange that fails has reloaded the current value: recompute from it.",
+                 SECTION4);
+    ADD_EXPLORER(s, explore_owner_merges_while_two_threads_queue, 4, STEP5,
+                 "Explorer: the owner merges its queue while two threads queue",
+                 "Take the queue under the lock, merge (with -1 each) outside it.", SECTION5);
+    ADD_EXPLORER(s, explore_thread_queues_while_the_owner_leaves, 4, STEP6,
+                 "Explorer: a thread queues to an owner that is leaving",
+                 "The check that the queue is empty and the unlinking must happen under one "
+                 "holding of the bucket lock.",
+                 SECTION6);
+    ADD_EXPLORER(
+        s, explore_merge_while_another_thread_drops_the_last_reference, 4, STEP5,
+        "Explorer: the owner merges a queued object while another thread drops its last "
+        "reference",
+        "Once the compare-and-swap publishes the merged count, another thread may free the "
+        "object: clear ob_tid and ob_ref_local before it.",
+        SECTION5);
+    ADD_EXPLORER(
+        s, explore_shared_drop_at_zero_while_another_thread_takes, 4, STEP5,
+        "Explorer: a shared drop at count 0 races another thread's increment",
+        "When the compare-and-swap fails, decide again whether to queue, from the value it "
+        "reloaded.",
+        SECTION5);
 }
